@@ -1,0 +1,25 @@
+"""The audit trail in the admin: read-only for auditors and credit-centre admins."""
+
+from django.contrib import admin
+
+from .models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["occurred_at", "actor_type", "actor_label", "action", "object_type", "object_id", "client_ip"]
+    list_filter = ["actor_type", "action", "object_type", "occurred_at"]
+    search_fields = ["actor_label", "actor_id", "object_id", "action"]
+    date_hierarchy = "occurred_at"
+    list_per_page = 50
+    show_full_result_count = False
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,78 @@
+"""Writing the audit trail. Services of every app call ``audit_event_record`` inside their transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+
+from .choices import ActorType
+from .models import AuditEvent
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a logged-in user, a department API token, the system itself, or an anonymous visitor."""
+
+    type: str
+    id: str = ""
+    label: str = ""
+    client_ip: str | None = None
+
+    @classmethod
+    def system(cls, label: str = "系统") -> Actor:
+        return cls(type=ActorType.SYSTEM, label=label)
+
+    @classmethod
+    def for_user(cls, user, *, client_ip: str | None = None) -> Actor:
+        return cls(type=ActorType.USER, id=str(user.pk), label=user.get_username(), client_ip=client_ip)
+
+    @classmethod
+    def public(cls, *, client_ip: str | None = None) -> Actor:
+        return cls(type=ActorType.PUBLIC, label="公众", client_ip=client_ip)
+
+
+def _json_safe(value: Any) -> Any:
+    """Round-trip through Django's encoder so dates, decimals and UUIDs are stored as JSON text."""
+    if value is None:
+        return None
+    import json
+
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def audit_event_record(
+    *,
+    actor: Actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    reason: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEvent:
+    """Append one event. Must run inside the transaction of the change it describes."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_event_record must be called inside the transaction of the change it records")
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    event = AuditEvent(
+        actor_type=actor.type,
+        actor_id=actor.id,
+        actor_label=actor.label,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        reason=reason,
+        before=_json_safe(before),
+        after=_json_safe(after),
+        client_ip=actor.client_ip,
+    )
+    event.full_clean()
+    event.save()
+    return event

@@ -1,0 +1,11 @@
+"""The one router of the REST API (``/api/v1/``): every app registers its viewsets here."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from subjects.api.views import SubjectViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.register("subjects", SubjectViewSet, basename="subject")
+
+urlpatterns = [path("", include(router.urls))]

@@ -1,0 +1,23 @@
+"""Test settings: the base settings with a fast hasher and eager Celery.
+
+``DATABASE_URL`` and ``REDIS_URL`` still apply, so CI runs the suite on PostgreSQL and Redis.
+"""
+
+from .base import *  # noqa: F403
+from .base import REDIS_URL, env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+SUBJECT_ID_HASH_KEY = "test-id-hash-key"
+DEMO_ACCOUNTS_ENABLED = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+
+# On PostgreSQL the test database is copied from this template when given, so it inherits the C.UTF-8
+# locale that pg_trgm needs to see Chinese characters (.ci/run creates it).
+DATABASES["default"]["TEST"] = {"TEMPLATE": env("DATABASE_TEST_TEMPLATE", default=None)}  # noqa: F405

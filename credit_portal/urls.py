@@ -1,0 +1,23 @@
+"""Top-level URLs: the public site, the staff admin, the REST API and its schema."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+admin.site.site_header = "公共信用信息平台管理后台"
+admin.site.site_title = "公共信用信息平台"
+admin.site.index_title = "管理首页"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("subjects.urls")),
+    path("api/v1/", include("credit_portal.api_router")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("disclosure.urls")),
+]
+
+handler400 = "disclosure.views.bad_request"
+handler404 = "disclosure.views.page_not_found"
+handler500 = "disclosure.views.server_error"

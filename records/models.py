@@ -1,0 +1,1 @@
+"""Models of the records app; see DESIGN.md §3. Filled in by later issues."""

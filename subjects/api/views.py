@@ -1,0 +1,30 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.exceptions import NotFound
+
+from ..models import CreditSubject
+from ..selectors import subject_get_by_code
+from .serializers import SubjectSerializer
+
+
+class SubjectViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Look up one credit subject by USCC (or a legacy registration number / organisation code)."""
+
+    serializer_class = SubjectSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+    queryset = CreditSubject.objects.none()
+
+    def get_object(self):
+        try:
+            return subject_get_by_code(self.kwargs["code"])
+        except CreditSubject.DoesNotExist:
+            raise NotFound("未找到该代码对应的信用主体。") from None
+
+    @extend_schema(
+        parameters=[OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description="统一社会信用代码")],
+        responses={200: SubjectSerializer},
+    )
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)

@@ -1,0 +1,55 @@
+from django.db import models
+
+
+class SubjectKind(models.TextChoices):
+    LEGAL_ENTITY = "legal_entity", "法人和非法人组织"
+    INDIVIDUAL_BUSINESS = "individual_business", "个体工商户"
+    NATURAL_PERSON = "natural_person", "自然人"
+
+
+class RegistrationStatus(models.TextChoices):
+    ACTIVE = "active", "存续"
+    REVOKED = "revoked", "吊销"
+    CANCELLED = "cancelled", "注销"
+    MOVED_OUT = "moved_out", "迁出"
+    UNKNOWN = "unknown", "未知"
+
+
+class LegacyScheme(models.TextChoices):
+    REGISTRATION_NUMBER = "registration_number", "工商注册号"
+    ORGANIZATION_CODE = "organization_code", "组织机构代码"
+
+
+class DivisionLevel(models.TextChoices):
+    PROVINCE = "province", "省级"
+    PREFECTURE = "prefecture", "地级"
+    COUNTY = "county", "县级"
+
+
+class DepartmentLevel(models.TextChoices):
+    PROVINCE = "province", "省级"
+    PREFECTURE = "prefecture", "市级"
+    COUNTY = "county", "县级"
+
+
+class StaffRoleName(models.TextChoices):
+    CLERK = "clerk", "部门填报员"
+    REVIEWER = "reviewer", "部门审核员"
+    DEPT_ADMIN = "dept_admin", "部门管理员"
+    CREDIT_ADMIN = "credit_admin", "信用中心管理员"
+    AUDITOR = "auditor", "审计员"
+
+
+DEPARTMENT_ROLES = frozenset({StaffRoleName.CLERK, StaffRoleName.REVIEWER, StaffRoleName.DEPT_ADMIN})
+GLOBAL_ROLES = frozenset({StaffRoleName.CREDIT_ADMIN, StaffRoleName.AUDITOR})
+
+
+class ConflictKind(models.TextChoices):
+    LEGACY_CODE_ELSEWHERE = "legacy_code_elsewhere", "旧代码指向其他主体"
+    KIND_MISMATCH = "kind_mismatch", "主体类型不一致"
+    UNIDENTIFIABLE = "unidentifiable", "无法识别主体"
+
+
+class ConflictStatus(models.TextChoices):
+    OPEN = "open", "待处理"
+    RESOLVED = "resolved", "已处理"

@@ -1,0 +1,235 @@
+"""Realistic demo data for Jilin province: departments, staff accounts and credit subjects.
+
+Everything is derived from the seed, so running ``seed_demo`` twice with the same arguments inserts
+nothing the second time. Large volumes (``--subjects 1000000``) go through ``bulk_create`` in batches.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from audit.services import Actor, audit_event_record
+
+from . import identifiers as ids
+from .choices import RegistrationStatus, StaffRoleName, SubjectKind
+from .models import CreditSubject, Department, Division
+from .privacy import citizen_id_digest
+from .services import SubjectClaim, department_create, staff_create, subject_resolve
+
+PREFECTURES = {  # code: short name used in company names
+    "220100": "长春", "220200": "吉林", "220300": "四平", "220400": "辽源", "220500": "通化",
+    "220600": "白山", "220700": "松原", "220800": "白城", "222400": "延边",
+}
+# Changchun and Jilin City hold most of the province's market subjects.
+PREFECTURE_WEIGHTS = {"220100": 38, "220200": 16, "220300": 8, "220400": 4, "220500": 7,
+                      "220600": 4, "220700": 9, "220800": 5, "222400": 9}
+TRADE_CHARS = "宏达恒泰鑫盛华鼎瑞丰金源顺通嘉禾润安兴旺隆昌福德祥和聚信诚远航天宇星辰博创新科正大中亚东北长白松江"
+INDUSTRIES = [
+    "食品", "建筑工程", "商贸", "物流", "农业科技", "汽车零部件", "医药", "信息技术", "房地产开发", "餐饮管理",
+    "机械制造", "化工", "电力设备", "粮油", "人参", "木业", "矿业", "旅游开发", "文化传媒", "环保科技",
+    "装饰工程", "物业管理", "劳务", "包装", "纺织", "建材", "钢材", "教育咨询", "广告", "电子科技",
+    "生物科技", "新能源", "酒业", "乳业", "种业", "运输", "供应链管理", "市政工程", "园林绿化", "软件",
+]
+SUFFIXES = ["有限公司"] * 14 + ["有限责任公司"] * 3 + ["股份有限公司", "集团有限公司"]
+SHOPS = ["面馆", "超市", "五金店", "便利店", "饭店", "烧烤店", "理发店", "药店", "汽车修理部", "服装店",
+         "粮油店", "水果店", "冷面馆", "打印部", "家电维修部", "农资店"]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红建国志强永福春梅海燕晓东宇航思雨子涵浩然欣怡"
+
+
+@dataclass(frozen=True)
+class DemoDepartment:
+    code: str
+    name: str
+    level: str
+    division: str
+    parent: str = ""
+
+
+DEPARTMENTS = [
+    DemoDepartment("jl-fgw", "吉林省发展和改革委员会", "province", "220000"),
+    DemoDepartment("jl-scjg", "吉林省市场监督管理厅", "province", "220000"),
+    DemoDepartment("jl-sw", "国家税务总局吉林省税务局", "province", "220000"),
+    DemoDepartment("jl-sthj", "吉林省生态环境厅", "province", "220000"),
+    DemoDepartment("jl-zjt", "吉林省住房和城乡建设厅", "province", "220000"),
+    DemoDepartment("jl-rst", "吉林省人力资源和社会保障厅", "province", "220000"),
+    DemoDepartment("jl-czt", "吉林省财政厅", "province", "220000"),
+    DemoDepartment("jl-gyfy", "吉林省高级人民法院", "province", "220000"),
+    DemoDepartment("jl-yjgl", "吉林省应急管理厅", "province", "220000"),
+    DemoDepartment("cc-scjg", "长春市市场监督管理局", "prefecture", "220100", "jl-scjg"),
+    DemoDepartment("cc-sw", "国家税务总局长春市税务局", "prefecture", "220100", "jl-sw"),
+    DemoDepartment("cc-sthj", "长春市生态环境局", "prefecture", "220100", "jl-sthj"),
+    DemoDepartment("cc-zjfy", "长春市中级人民法院", "prefecture", "220100", "jl-gyfy"),
+    DemoDepartment("jlc-scjg", "吉林市市场监督管理局", "prefecture", "220200", "jl-scjg"),
+    DemoDepartment("yb-scjg", "延边朝鲜族自治州市场监督管理局", "prefecture", "222400", "jl-scjg"),
+    DemoDepartment("cc-cy-scjg", "长春市朝阳区市场监督管理局", "county", "220104", "cc-scjg"),
+    DemoDepartment("cc-nn-scjg", "长春市南关区市场监督管理局", "county", "220102", "cc-scjg"),
+    DemoDepartment("yj-scjg", "延吉市市场监督管理局", "county", "222401", "yb-scjg"),
+]
+
+# (username, role, department code, password): created only where DEMO_ACCOUNTS_ENABLED is true.
+DEMO_ACCOUNTS = [
+    ("admin", StaffRoleName.CREDIT_ADMIN, "", "Demo-Admin-2026"),
+    ("auditor", StaffRoleName.AUDITOR, "", "Demo-Auditor-2026"),
+    ("clerk", StaffRoleName.CLERK, "jl-scjg", "Demo-Clerk-2026"),
+    ("reviewer", StaffRoleName.REVIEWER, "jl-scjg", "Demo-Reviewer-2026"),
+    ("deptadmin", StaffRoleName.DEPT_ADMIN, "jl-scjg", "Demo-DeptAdmin-2026"),
+]
+
+
+def _org_body(index: int, salt: int) -> str:
+    """A distinct 8-digit organisation-code body per index: an affine map that is a bijection mod 10^8."""
+    return f"{(index * 7_919 + salt * 104_729 + 1) % 10**8:08d}"
+
+
+def _department_uscc(code: str) -> str:
+    body = f"{sum(ord(ch) * 131**i for i, ch in enumerate(code)) % 10**8:08d}"
+    return ids.make_uscc(division_code="220000", organization_body=body, registration_authority="1", subject_type="1")
+
+
+def departments_seed(actor: Actor) -> int:
+    """Create the demo departments that do not exist yet; returns how many were created."""
+    existing = set(Department.objects.values_list("code", flat=True))
+    created = 0
+    for dept in DEPARTMENTS:
+        if dept.code in existing:
+            continue
+        department_create(
+            code=dept.code, name=dept.name, uscc=_department_uscc(dept.code), level=dept.level,
+            division_code=dept.division, parent_code=dept.parent, actor=actor,
+        )
+        created += 1
+    return created
+
+
+def demo_accounts_seed(actor: Actor) -> list[tuple[str, str, str, str]]:
+    """Create the demo staff accounts that do not exist yet. Refused where demo accounts are disabled."""
+    if not settings.DEMO_ACCOUNTS_ENABLED:
+        raise RuntimeError("演示账号仅可在本地演示环境中创建（DEMO_ACCOUNTS_ENABLED）。")
+    existing = set(get_user_model().objects.values_list("username", flat=True))
+    created = []
+    for username, role, department, password in DEMO_ACCOUNTS:
+        if username in existing:
+            continue
+        staff_create(username=username, password=password, role=role, department_code=department, actor=actor)
+        created.append((username, role, department, password))
+    return created
+
+
+class _SubjectFactory:
+    """Deterministic generator of realistic subjects for one seed."""
+
+    def __init__(self, seed: int):
+        self.seed = seed
+        counties = Division.objects.filter(parent__in=list(PREFECTURES)).values_list("code", "parent", "name")
+        self.counties: dict[str, list[tuple[str, str]]] = {}
+        for code, parent, name in counties:
+            self.counties.setdefault(parent, []).append((code, name))
+        self.prefectures = [code for code in PREFECTURES if code in self.counties]
+        self.weights = [PREFECTURE_WEIGHTS[code] for code in self.prefectures]
+
+    def _rng(self, index: int) -> random.Random:
+        return random.Random(self.seed * 1_000_003 + index)
+
+    def person_name(self, rng: random.Random) -> str:
+        return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+
+    def subject(self, index: int) -> CreditSubject:
+        rng = self._rng(index)
+        prefecture = rng.choices(self.prefectures, self.weights)[0]
+        county_code, county_name = rng.choice(self.counties[prefecture])
+        established = datetime.date(1995, 1, 1) + datetime.timedelta(days=rng.randrange(31 * 365))
+        status = rng.choices(
+            [RegistrationStatus.ACTIVE, RegistrationStatus.CANCELLED, RegistrationStatus.REVOKED], [92, 5, 3]
+        )[0]
+        roll = rng.random()
+        if roll < 0.002:
+            birth = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(50 * 365))
+            citizen_id = ids.make_citizen_id(division_code=county_code, birth_date=birth, sequence=index % 1000)
+            return CreditSubject(
+                kind=SubjectKind.NATURAL_PERSON, name=self.person_name(rng), division_code=county_code,
+                citizen_id_hash=citizen_id_digest(citizen_id), citizen_id_masked=ids.mask_citizen_id(citizen_id),
+            )
+        owner = self.person_name(rng)
+        if roll < 0.15:
+            shop = rng.choice(SHOPS)
+            place = county_name if len(county_name) <= 4 else county_name[:2]
+            name = f"{place}{owner[0]}{rng.choice(('记', '氏', '家', ''))}{shop}"
+            uscc = ids.make_uscc(division_code=county_code, organization_body=_org_body(index, self.seed),
+                                 subject_type="2")
+            kind = SubjectKind.INDIVIDUAL_BUSINESS
+        else:
+            trade = "".join(rng.sample(TRADE_CHARS, rng.choice((2, 2, 2, 3))))
+            region = rng.choice((PREFECTURES[prefecture], PREFECTURES[prefecture] + "市", "吉林省"))
+            if prefecture == "220200" and region == "吉林":
+                region = "吉林市"
+            name = f"{region}{trade}{rng.choice(INDUSTRIES)}{rng.choice(SUFFIXES)}"
+            uscc = ids.make_uscc(division_code=county_code, organization_body=_org_body(index, self.seed))
+            kind = SubjectKind.LEGAL_ENTITY
+        return CreditSubject(
+            kind=kind, name=name, uscc=uscc, division_code=county_code, registration_status=status,
+            legal_representative=owner, established_on=established,
+            address=f"吉林省{county_name}{rng.choice(TRADE_CHARS)}{rng.choice('街路道')}{rng.randint(1, 999)}号",
+        )
+
+    def batches(self, total: int, size: int) -> Iterator[list[CreditSubject]]:
+        for start in range(0, total, size):
+            yield [self.subject(index) for index in range(start, min(start + size, total))]
+
+
+def subjects_seed(*, total: int, seed: int, batch_size: int = 5_000,
+                  progress: Callable[[int], None] | None = None) -> int:
+    """Insert ``total`` generated subjects; existing ones (same USCC or ID hash) are skipped. Returns inserted."""
+    before = CreditSubject.objects.count()
+    factory = _SubjectFactory(seed)
+    for batch in factory.batches(total, batch_size):
+        CreditSubject.objects.bulk_create(batch, batch_size=batch_size, ignore_conflicts=True)
+        if progress:
+            progress(len(batch))
+    return CreditSubject.objects.count() - before
+
+
+# A few subjects that show the identifier rules at work: old registration numbers and a renamed company.
+SHOWCASE = [
+    SubjectClaim(name="长春宏达食品有限公司", uscc=ids.make_uscc(division_code="220104", organization_body="12435687")),
+    SubjectClaim(name="吉林省恒泰建筑工程有限公司",
+                 uscc=ids.make_uscc(division_code="220102", organization_body="24357618"),
+                 registration_number="22010200001234" + ids.registration_number_check_digit("22010200001234")),
+    SubjectClaim(name="延吉市金达莱餐饮管理有限公司",
+                 uscc=ids.make_uscc(division_code="222401", organization_body="31526478")),
+]
+SHOWCASE_RENAMES = [("延吉市金达莱餐饮管理有限公司", "延边金达莱餐饮集团有限公司")]
+
+
+def showcase_seed(actor: Actor) -> int:
+    """Resolve the showcase subjects through ``subject_resolve`` (idempotent), with one name change."""
+    created = 0
+    for claim in SHOWCASE:
+        created += subject_resolve(claim=claim, actor=actor, source="演示数据").created
+    for old, new in SHOWCASE_RENAMES:
+        claim = next(c for c in SHOWCASE if c.name == old)
+        subject_resolve(claim=SubjectClaim(name=new, uscc=claim.uscc), actor=actor, source="演示数据：名称变更")
+    return created
+
+
+def demo_seed(*, total: int, seed: int, with_accounts: bool,
+              progress: Callable[[int], None] | None = None) -> dict[str, object]:
+    """Seed everything; returns what was created. Running it again with the same arguments creates nothing."""
+    actor = Actor.system("演示数据")
+    with transaction.atomic():
+        departments = departments_seed(actor)
+        accounts = demo_accounts_seed(actor) if with_accounts else []
+        showcase = showcase_seed(actor)
+    inserted = subjects_seed(total=total, seed=seed, progress=progress)
+    if inserted:
+        with transaction.atomic():
+            audit_event_record(actor=actor, action="demo.seed_subjects", object_type="subjects.creditsubject",
+                               after={"inserted": inserted, "requested": total, "seed": seed})
+    return {"departments": departments, "accounts": accounts, "subjects": inserted + showcase}

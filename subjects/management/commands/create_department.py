@@ -1,0 +1,40 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from audit.services import Actor
+from subjects.choices import DepartmentLevel
+from subjects.identifiers import IdentifierError
+from subjects.models import Department, Division
+from subjects.services import department_create
+
+
+class Command(BaseCommand):
+    help = "登记一个数据提供单位（部门）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--code", required=True, help="部门编码（唯一，字母数字和连字符）")
+        parser.add_argument("--name", required=True, help="部门名称")
+        parser.add_argument("--uscc", required=True, help="部门的统一社会信用代码")
+        parser.add_argument("--level", required=True, choices=DepartmentLevel.values, help="层级")
+        parser.add_argument("--parent", default="", help="上级部门编码")
+        parser.add_argument("--division", default="", help="行政区划代码（默认：省级为本省代码）")
+
+    def handle(self, *args, code, name, uscc, level, parent, division, **options):
+        if not division:
+            division = Division.objects.filter(level="province", code__startswith="22").values_list(
+                "code", flat=True
+            ).first() or "220000"
+        try:
+            department = department_create(
+                code=code, name=name, uscc=uscc, level=level, division_code=division, parent_code=parent,
+                actor=Actor.system("命令行 create_department"),
+            )
+        except IdentifierError as error:
+            raise CommandError(f"统一社会信用代码无效：{error}") from error
+        except Department.DoesNotExist as error:
+            raise CommandError(f"上级部门“{parent}”不存在。") from error
+        except Division.DoesNotExist as error:
+            raise CommandError(f"行政区划代码“{division}”不存在。") from error
+        except Exception as error:  # ValidationError, ValueError: say it plainly instead of a traceback
+            messages = getattr(error, "messages", None) or [str(error)]
+            raise CommandError("；".join(messages)) from error
+        self.stdout.write(self.style.SUCCESS(f"已创建部门 {department.code} {department.name}"))

@@ -1,0 +1,228 @@
+"""Who the platform knows: credit subjects, their identifiers and names, departments and their staff.
+
+A credit subject (信用主体) is keyed by its 18-character unified social credit code (统一社会信用代码,
+GB 32100-2015; seed 003 item 6). Older records may carry only a 15-digit registration number or a
+9-character organisation code: those are kept as ``SubjectIdentifier`` rows. Natural persons are keyed
+by a keyed hash of their citizen ID number; the clear number is never stored (seed 002 item 77:
+个人信息保护).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .choices import (
+    DEPARTMENT_ROLES,
+    ConflictKind,
+    ConflictStatus,
+    DepartmentLevel,
+    DivisionLevel,
+    LegacyScheme,
+    RegistrationStatus,
+    StaffRoleName,
+    SubjectKind,
+)
+from .validators import validate_uscc
+
+
+class Division(models.Model):
+    """An administrative division of GB/T 2260 (province, prefecture or county), keyed by its 6-digit code."""
+
+    code = models.CharField("区划代码", max_length=6, primary_key=True)
+    name = models.CharField("名称", max_length=64)
+    level = models.CharField("级别", max_length=16, choices=DivisionLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class CreditSubject(models.Model):
+    """A legal person, other organisation, individual business or natural person the platform holds records on."""
+
+    kind = models.CharField("主体类型", max_length=32, choices=SubjectKind.choices)
+    name = models.CharField("名称", max_length=200)
+    uscc = models.CharField(
+        "统一社会信用代码", max_length=18, unique=True, null=True, blank=True, validators=[validate_uscc]
+    )
+    division_code = models.CharField("所属区划代码", max_length=6, blank=True, db_index=True)
+    registration_status = models.CharField(
+        "登记状态", max_length=16, choices=RegistrationStatus.choices, default=RegistrationStatus.ACTIVE
+    )
+    legal_representative = models.CharField("法定代表人", max_length=64, blank=True)
+    established_on = models.DateField("成立日期", null=True, blank=True)
+    address = models.CharField("住所", max_length=255, blank=True)
+    # Natural persons only: HMAC-SHA256 of the normalised ID number for matching, and the masked display form.
+    citizen_id_hash = models.CharField("身份证号摘要", max_length=64, unique=True, null=True, blank=True)
+    citizen_id_masked = models.CharField("身份证号（脱敏）", max_length=18, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "信用主体"
+        verbose_name_plural = "信用主体"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["name"], name="subject_name_exact_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=SubjectKind.NATURAL_PERSON, uscc__isnull=True, citizen_id_hash__isnull=False)
+                    | (~Q(kind=SubjectKind.NATURAL_PERSON) & Q(citizen_id_hash__isnull=True))
+                ),
+                name="subject_identifier_matches_kind",
+                violation_error_message="自然人须以身份证号识别且不能有统一社会信用代码；组织不能有身份证号。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.uscc or self.citizen_id_masked or '无代码'}）"
+
+    @property
+    def is_natural_person(self) -> bool:
+        return self.kind == SubjectKind.NATURAL_PERSON
+
+    @property
+    def public_code(self) -> str:
+        """The code the public may see: the USCC, or the masked ID of a natural person."""
+        return self.uscc or self.citizen_id_masked
+
+
+class SubjectNameHistory(models.Model):
+    """A name the subject used before (曾用名), kept when a record brings a new name."""
+
+    subject = models.ForeignKey(CreditSubject, on_delete=models.PROTECT, related_name="former_names")
+    name = models.CharField("曾用名", max_length=200)
+    replaced_at = models.DateTimeField("变更时间", auto_now_add=True)
+    source = models.CharField("来源", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "曾用名"
+        verbose_name_plural = "曾用名"
+        ordering = ["subject", "-replaced_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SubjectIdentifier(models.Model):
+    """A legacy identifier (工商注册号 or 组织机构代码) that points at exactly one subject."""
+
+    subject = models.ForeignKey(CreditSubject, on_delete=models.PROTECT, related_name="legacy_identifiers")
+    scheme = models.CharField("代码类型", max_length=32, choices=LegacyScheme.choices)
+    value = models.CharField("代码", max_length=18)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "历史代码"
+        verbose_name_plural = "历史代码"
+        ordering = ["scheme", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "value"],
+                name="subject_identifier_unique_per_scheme",
+                violation_error_message="该代码已属于另一个信用主体。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scheme_display()} {self.value}"
+
+
+class SubjectConflict(models.Model):
+    """Identifiers that disagree, kept for a credit-centre admin to decide instead of guessing."""
+
+    kind = models.CharField("冲突类型", max_length=32, choices=ConflictKind.choices)
+    status = models.CharField("状态", max_length=16, choices=ConflictStatus.choices, default=ConflictStatus.OPEN)
+    subject = models.ForeignKey(
+        CreditSubject, verbose_name="按统一代码识别的主体", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    other_subject = models.ForeignKey(
+        CreditSubject, verbose_name="旧代码指向的主体", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    claim = models.JSONField("报送的主体信息")
+    detail = models.TextField("说明")
+    source = models.CharField("来源", max_length=200, blank=True)
+    created_at = models.DateTimeField("发现时间", auto_now_add=True)
+    resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
+    resolution = models.TextField("处理结果", blank=True)
+
+    class Meta:
+        verbose_name = "主体识别冲突"
+        verbose_name_plural = "主体识别冲突"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.detail[:40]}"
+
+
+class Department(models.Model):
+    """A government body that provides data (数据提供单位); departments form a province → city → county tree."""
+
+    code = models.SlugField("部门编码", max_length=32, unique=True)
+    name = models.CharField("部门名称", max_length=100)
+    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[validate_uscc])
+    level = models.CharField("层级", max_length=16, choices=DepartmentLevel.choices)
+    division = models.ForeignKey(Division, verbose_name="行政区划", on_delete=models.PROTECT, related_name="+")
+    parent = models.ForeignKey(
+        "self", verbose_name="上级部门", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    is_active = models.BooleanField("启用", default=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "部门"
+        verbose_name_plural = "部门"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffRole(models.Model):
+    """A role a user holds: department roles are bound to one department, global roles to none."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff_roles")
+    role = models.CharField("角色", max_length=16, choices=StaffRoleName.choices)
+    department = models.ForeignKey(
+        Department, verbose_name="部门", null=True, blank=True, on_delete=models.PROTECT, related_name="staff_roles"
+    )
+    granted_at = models.DateTimeField("授予时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "人员角色"
+        verbose_name_plural = "人员角色"
+        ordering = ["user", "role"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=sorted(DEPARTMENT_ROLES), department__isnull=False)
+                    | (~Q(role__in=sorted(DEPARTMENT_ROLES)) & Q(department__isnull=True))
+                ),
+                name="staff_role_department_matches_role",
+                violation_error_message="部门角色必须指定部门；信用中心管理员和审计员不属于部门。",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "department"],
+                name="staff_role_unique_in_department",
+                violation_error_message="该用户已拥有此角色。",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(department__isnull=True),
+                name="staff_role_unique_global",
+                violation_error_message="该用户已拥有此角色。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f"（{self.department}）" if self.department_id else ""
+        return f"{self.user} {self.get_role_display()}{where}"

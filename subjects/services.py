@@ -1,0 +1,337 @@
+"""State changes of subjects, departments and staff. Every change writes its audit event in its transaction."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from audit.services import Actor, audit_event_record
+
+from . import identifiers as ids
+from .choices import (
+    DEPARTMENT_ROLES,
+    ConflictKind,
+    ConflictStatus,
+    DepartmentLevel,
+    LegacyScheme,
+    StaffRoleName,
+    SubjectKind,
+)
+from .models import CreditSubject, Department, Division, StaffRole, SubjectConflict, SubjectIdentifier
+from .privacy import citizen_id_digest
+
+
+@dataclass(frozen=True)
+class SubjectClaim:
+    """What a record says about its subject: a name, a kind if known, and whatever identifiers it carries."""
+
+    name: str
+    kind: str = ""
+    uscc: str = ""
+    citizen_id: str = ""
+    registration_number: str = ""
+    organization_code: str = ""
+
+
+@dataclass(frozen=True)
+class SubjectResolution:
+    """The outcome of ``subject_resolve``: the subject, or ``None`` and the conflict an admin must settle."""
+
+    subject: CreditSubject | None
+    created: bool = False
+    renamed: bool = False
+    conflict: SubjectConflict | None = None
+
+
+def _subject_snapshot(subject: CreditSubject) -> dict:
+    return {
+        "kind": subject.kind,
+        "name": subject.name,
+        "uscc": subject.uscc,
+        "division_code": subject.division_code,
+        "registration_status": subject.registration_status,
+        "citizen_id_masked": subject.citizen_id_masked,
+    }
+
+
+def _normalized_claim(claim: SubjectClaim) -> SubjectClaim:
+    """Normalise every identifier; an invalid one raises ``IdentifierError`` and nothing is written."""
+    return SubjectClaim(
+        name=" ".join(claim.name.split()),
+        kind=claim.kind,
+        uscc=ids.normalize_uscc(claim.uscc) if claim.uscc.strip() else "",
+        citizen_id=ids.normalize_citizen_id(claim.citizen_id) if claim.citizen_id.strip() else "",
+        registration_number=(
+            ids.normalize_registration_number(claim.registration_number)
+            if claim.registration_number.strip()
+            else ""
+        ),
+        organization_code=(
+            ids.normalize_organization_code(claim.organization_code) if claim.organization_code.strip() else ""
+        ),
+    )
+
+
+def _legacy_codes(claim: SubjectClaim) -> list[tuple[str, str]]:
+    codes = [(LegacyScheme.REGISTRATION_NUMBER, claim.registration_number)]
+    # The organisation code is embedded in a USCC (chars 9-17); a separate one is only kept when given alone.
+    codes.append((LegacyScheme.ORGANIZATION_CODE, claim.organization_code))
+    return [(scheme, value) for scheme, value in codes if value]
+
+
+def _kind_from_uscc(uscc: str) -> str:
+    parts = ids.parse_uscc(uscc)
+    if parts.registration_authority == "9" and parts.subject_type == "2":
+        return SubjectKind.INDIVIDUAL_BUSINESS
+    return SubjectKind.LEGAL_ENTITY
+
+
+def _conflict_open(*, kind: str, claim: SubjectClaim, detail: str, actor: Actor, source: str,
+                   subject: CreditSubject | None = None, other: CreditSubject | None = None) -> SubjectConflict:
+    claim_data = asdict(claim)
+    if claim_data["citizen_id"]:
+        claim_data["citizen_id"] = ids.mask_citizen_id(claim_data["citizen_id"])
+    conflict = SubjectConflict.objects.create(
+        kind=kind, claim=claim_data, detail=detail, source=source, subject=subject, other_subject=other
+    )
+    audit_event_record(actor=actor, action="subject.conflict_open", obj=conflict, reason=detail, after=claim_data)
+    return conflict
+
+
+def _subject_rename(subject: CreditSubject, *, new_name: str, actor: Actor, source: str) -> bool:
+    """Keep the current name as a former name and take the new one, unless the new one is a former name.
+
+    Records arrive out of order: a penalty decided years ago names the company as it was called then.
+    Such an old name must not undo a later change, so a name already in the history is not taken again.
+    """
+    if not new_name or new_name == subject.name or subject.former_names.filter(name=new_name).exists():
+        return False
+    locked = CreditSubject.objects.select_for_update().get(pk=subject.pk)
+    before = _subject_snapshot(locked)
+    locked.former_names.create(name=locked.name, source=source)
+    locked.name = new_name
+    locked.full_clean()
+    locked.save(update_fields=["name", "updated_at"])
+    audit_event_record(
+        actor=actor, action="subject.rename", obj=locked, reason=source, before=before, after=_subject_snapshot(locked)
+    )
+    subject.name = locked.name
+    return True
+
+
+def _subject_create(*, actor: Actor, source: str, **fields) -> tuple[CreditSubject, bool]:
+    """Create a subject, or return the one a concurrent transaction created with the same key."""
+    unique_key = {k: fields[k] for k in ("uscc", "citizen_id_hash") if fields.get(k)}
+    subject = CreditSubject(**fields)
+    subject.full_clean(validate_unique=False, validate_constraints=True)
+    try:
+        with transaction.atomic():
+            subject.save()
+    except IntegrityError:
+        if not unique_key:
+            raise
+        return CreditSubject.objects.get(**unique_key), False
+    audit_event_record(actor=actor, action="subject.create", obj=subject, reason=source,
+                       after=_subject_snapshot(subject))
+    return subject, True
+
+
+def _legacy_identifier_attach(subject: CreditSubject, *, scheme: str, value: str, actor: Actor, source: str) -> None:
+    identifier, created = SubjectIdentifier.objects.get_or_create(
+        scheme=scheme, value=value, defaults={"subject": subject}
+    )
+    if created:
+        audit_event_record(actor=actor, action="subject.identifier_add", obj=subject, reason=source,
+                           after={"scheme": scheme, "value": value})
+
+
+@transaction.atomic
+def subject_resolve(*, claim: SubjectClaim, actor: Actor, source: str = "") -> SubjectResolution:
+    """Return the subject a record is about, creating it when it is new. Never creates a duplicate.
+
+    Order of trust: the USCC (the legal identifier since 2015, seed 003 item 6), then the citizen ID for
+    natural persons, then legacy codes. A name alone never identifies a subject. When identifiers
+    disagree — a legacy code that belongs to another subject than the USCC, or two legacy codes that point
+    at two subjects — nothing is guessed: a ``SubjectConflict`` is opened and no subject is returned.
+    Invalid identifiers raise ``IdentifierError`` before anything is written.
+    """
+    claim = _normalized_claim(claim)
+    legacy = _legacy_codes(claim)
+    known_legacy = {
+        (ident.scheme, ident.value): ident.subject
+        for ident in SubjectIdentifier.objects.select_related("subject").filter(
+            value__in=[value for _, value in legacy]
+        )
+        if (ident.scheme, ident.value) in set(legacy)
+    }
+
+    if claim.citizen_id:
+        digest = citizen_id_digest(claim.citizen_id)
+        subject = CreditSubject.objects.filter(citizen_id_hash=digest).first()
+        if subject is None:
+            subject, created = _subject_create(
+                actor=actor, source=source, kind=SubjectKind.NATURAL_PERSON, name=claim.name,
+                citizen_id_hash=digest, citizen_id_masked=ids.mask_citizen_id(claim.citizen_id),
+                division_code=claim.citizen_id[:6],
+            )
+            return SubjectResolution(subject=subject, created=created)
+        renamed = _subject_rename(subject, new_name=claim.name, actor=actor, source=source)
+        return SubjectResolution(subject=subject, renamed=renamed)
+
+    if not claim.uscc and not legacy:
+        conflict = _conflict_open(
+            kind=ConflictKind.UNIDENTIFIABLE, claim=claim, actor=actor, source=source,
+            detail="记录未提供任何有效的主体代码，无法识别主体。",
+        )
+        return SubjectResolution(subject=None, conflict=conflict)
+
+    legacy_subjects = {subject.pk: subject for subject in known_legacy.values()}
+    if claim.uscc:
+        subject = CreditSubject.objects.filter(uscc=claim.uscc).first()
+        others = [s for pk, s in legacy_subjects.items() if subject is None or pk != subject.pk]
+        if subject is None and len(others) == 1 and not others[0].uscc and not others[0].is_natural_person:
+            # A subject first known by its old registration number now reports its USCC: same subject.
+            subject = CreditSubject.objects.select_for_update().get(pk=others[0].pk)
+            before = _subject_snapshot(subject)
+            subject.uscc = claim.uscc
+            subject.full_clean()
+            subject.save(update_fields=["uscc", "updated_at"])
+            audit_event_record(actor=actor, action="subject.assign_uscc", obj=subject, reason=source,
+                               before=before, after=_subject_snapshot(subject))
+            others = []
+        if others:
+            conflict = _conflict_open(
+                kind=ConflictKind.LEGACY_CODE_ELSEWHERE, claim=claim, actor=actor, source=source,
+                subject=subject, other=others[0],
+                detail=f"统一社会信用代码 {claim.uscc} 与旧代码指向不同的信用主体（{others[0]}）。",
+            )
+            return SubjectResolution(subject=None, conflict=conflict)
+        created = renamed = False
+        if subject is None:
+            subject, created = _subject_create(
+                actor=actor, source=source, kind=_kind_from_uscc(claim.uscc), name=claim.name,
+                uscc=claim.uscc, division_code=claim.uscc[2:8],
+            )
+        else:
+            renamed = _subject_rename(subject, new_name=claim.name, actor=actor, source=source)
+    else:
+        if len(legacy_subjects) > 1:
+            first, second = list(legacy_subjects.values())[:2]
+            conflict = _conflict_open(
+                kind=ConflictKind.LEGACY_CODE_ELSEWHERE, claim=claim, actor=actor, source=source,
+                subject=first, other=second, detail=f"报送的旧代码分别指向 {first} 和 {second}。",
+            )
+            return SubjectResolution(subject=None, conflict=conflict)
+        created = renamed = False
+        if legacy_subjects:
+            subject = next(iter(legacy_subjects.values()))
+            renamed = _subject_rename(subject, new_name=claim.name, actor=actor, source=source)
+        else:
+            division = claim.registration_number[:6] if claim.registration_number else ""
+            kind = claim.kind if claim.kind in (SubjectKind.LEGAL_ENTITY, SubjectKind.INDIVIDUAL_BUSINESS) else (
+                SubjectKind.LEGAL_ENTITY
+            )
+            subject, created = _subject_create(
+                actor=actor, source=source, kind=kind, name=claim.name, division_code=division
+            )
+    for scheme, value in legacy:
+        _legacy_identifier_attach(subject, scheme=scheme, value=value, actor=actor, source=source)
+    return SubjectResolution(subject=subject, created=created, renamed=renamed)
+
+
+# Departments and staff ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def department_create(
+    *, code: str, name: str, uscc: str, level: str, division_code: str, parent_code: str = "", actor: Actor
+) -> Department:
+    """Register a data-providing department (数据提供单位)."""
+    if level not in DepartmentLevel.values:
+        raise ValueError(f"层级“{level}”无效，应为：{'、'.join(DepartmentLevel.values)}")
+    parent = Department.objects.get(code=parent_code) if parent_code else None
+    department = Department(
+        code=code, name=name, uscc=ids.normalize_uscc(uscc), level=level,
+        division=Division.objects.get(code=division_code), parent=parent,
+    )
+    department.full_clean()
+    department.save()
+    audit_event_record(
+        actor=actor, action="department.create", obj=department,
+        after={"code": code, "name": name, "uscc": department.uscc, "level": level,
+               "division": division_code, "parent": parent_code},
+    )
+    return department
+
+
+# Django admin permissions that come with each global role; department roles work in the workbench only.
+ROLE_ADMIN_PERMISSIONS: dict[str, list[str]] = {
+    StaffRoleName.CREDIT_ADMIN: [
+        "subjects.view_creditsubject", "subjects.change_creditsubject",
+        "subjects.view_subjectnamehistory", "subjects.view_subjectidentifier",
+        "subjects.view_subjectconflict", "subjects.change_subjectconflict",
+        "subjects.view_department", "subjects.add_department", "subjects.change_department",
+        "subjects.view_staffrole", "subjects.view_division",
+        "auth.view_user",
+    ],
+    StaffRoleName.AUDITOR: ["audit.view_auditevent"],
+}
+
+
+def _role_group(role: str) -> Group:
+    """The auth group that carries a global role's admin permissions, kept in step with the table above."""
+    group, _ = Group.objects.get_or_create(name=StaffRoleName(role).label)
+    wanted = ROLE_ADMIN_PERMISSIONS.get(role, [])
+    permissions = [
+        Permission.objects.get(content_type__app_label=label.split(".")[0], codename=label.split(".")[1])
+        for label in wanted
+    ]
+    group.permissions.set(permissions)
+    return group
+
+
+@transaction.atomic
+def staff_create(
+    *, username: str, password: str, role: str, department_code: str = "", full_name: str = "", actor: Actor
+):
+    """Create a staff account with one role. Department roles need a department; global roles must not have one."""
+    role = StaffRoleName(role)
+    if role in DEPARTMENT_ROLES and not department_code:
+        raise ValueError(f"角色“{role.label}”必须指定部门（--department）。")
+    if role not in DEPARTMENT_ROLES and department_code:
+        raise ValueError(f"角色“{role.label}”不属于任何部门，请勿指定 --department。")
+    department = Department.objects.get(code=department_code) if department_code else None
+    User = get_user_model()
+    user = User(username=username, first_name=full_name, is_staff=role not in DEPARTMENT_ROLES)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    staff_role = StaffRole(user=user, role=role, department=department)
+    staff_role.full_clean()
+    staff_role.save()
+    if role not in DEPARTMENT_ROLES:
+        user.groups.add(_role_group(role))
+    audit_event_record(
+        actor=actor, action="staff.create", obj=user,
+        after={"username": username, "role": role.value, "department": department_code},
+    )
+    return user
+
+
+@transaction.atomic
+def subject_conflict_resolve(*, conflict: SubjectConflict, resolution: str, actor: Actor) -> SubjectConflict:
+    """Close an identifier conflict with the admin's finding. Closing an already closed one changes nothing."""
+    conflict = SubjectConflict.objects.select_for_update().get(pk=conflict.pk)
+    if conflict.status == ConflictStatus.RESOLVED:
+        return conflict
+    conflict.status = ConflictStatus.RESOLVED
+    conflict.resolution = resolution
+    conflict.resolved_at = timezone.now()
+    conflict.save(update_fields=["status", "resolution", "resolved_at"])
+    audit_event_record(actor=actor, action="subject.conflict_resolve", obj=conflict, reason=resolution,
+                       before={"status": ConflictStatus.OPEN}, after={"status": ConflictStatus.RESOLVED})
+    return conflict
