@@ -7,7 +7,15 @@ from .models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["occurred_at", "actor_type", "actor_label", "action", "object_type", "object_id", "client_ip"]
+    list_display = [
+        "occurred_at",
+        "actor_type",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "client_ip",
+    ]
     list_filter = ["actor_type", "action", "object_type", "occurred_at"]
     search_fields = ["actor_label", "actor_id", "object_id", "action"]
     date_hierarchy = "occurred_at"

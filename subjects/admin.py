@@ -5,7 +5,15 @@ from django.contrib import admin, messages
 from audit.admin_mixins import AuditedAdminMixin, client_ip
 from audit.services import Actor
 
-from .models import CreditSubject, Department, Division, StaffRole, SubjectConflict, SubjectIdentifier, SubjectNameHistory
+from .models import (
+    CreditSubject,
+    Department,
+    Division,
+    StaffRole,
+    SubjectConflict,
+    SubjectIdentifier,
+    SubjectNameHistory,
+)
 from .services import subject_conflict_resolve
 
 
@@ -91,8 +99,16 @@ class SubjectConflictAdmin(admin.ModelAdmin):
     list_display = ["created_at", "kind", "status", "subject", "other_subject", "source"]
     list_filter = ["status", "kind"]
     readonly_fields = [
-        "kind", "status", "subject", "other_subject", "claim", "detail", "source", "created_at",
-        "resolved_at", "resolution",
+        "kind",
+        "status",
+        "subject",
+        "other_subject",
+        "claim",
+        "detail",
+        "source",
+        "created_at",
+        "resolved_at",
+        "resolution",
     ]
     actions = ["mark_resolved"]
 

@@ -24,23 +24,95 @@ from .privacy import citizen_id_digest
 from .services import SubjectClaim, department_create, staff_create, subject_resolve
 
 PREFECTURES = {  # code: short name used in company names
-    "220100": "长春", "220200": "吉林", "220300": "四平", "220400": "辽源", "220500": "通化",
-    "220600": "白山", "220700": "松原", "220800": "白城", "222400": "延边",
+    "220100": "长春",
+    "220200": "吉林",
+    "220300": "四平",
+    "220400": "辽源",
+    "220500": "通化",
+    "220600": "白山",
+    "220700": "松原",
+    "220800": "白城",
+    "222400": "延边",
 }
 # Changchun and Jilin City hold most of the province's market subjects.
-PREFECTURE_WEIGHTS = {"220100": 38, "220200": 16, "220300": 8, "220400": 4, "220500": 7,
-                      "220600": 4, "220700": 9, "220800": 5, "222400": 9}
+PREFECTURE_WEIGHTS = {
+    "220100": 38,
+    "220200": 16,
+    "220300": 8,
+    "220400": 4,
+    "220500": 7,
+    "220600": 4,
+    "220700": 9,
+    "220800": 5,
+    "222400": 9,
+}
 TRADE_CHARS = "宏达恒泰鑫盛华鼎瑞丰金源顺通嘉禾润安兴旺隆昌福德祥和聚信诚远航天宇星辰博创新科正大中亚东北长白松江"
 INDUSTRIES = [
-    "食品", "建筑工程", "商贸", "物流", "农业科技", "汽车零部件", "医药", "信息技术", "房地产开发", "餐饮管理",
-    "机械制造", "化工", "电力设备", "粮油", "人参", "木业", "矿业", "旅游开发", "文化传媒", "环保科技",
-    "装饰工程", "物业管理", "劳务", "包装", "纺织", "建材", "钢材", "教育咨询", "广告", "电子科技",
-    "生物科技", "新能源", "酒业", "乳业", "种业", "运输", "供应链管理", "市政工程", "园林绿化", "软件",
+    "食品",
+    "建筑工程",
+    "商贸",
+    "物流",
+    "农业科技",
+    "汽车零部件",
+    "医药",
+    "信息技术",
+    "房地产开发",
+    "餐饮管理",
+    "机械制造",
+    "化工",
+    "电力设备",
+    "粮油",
+    "人参",
+    "木业",
+    "矿业",
+    "旅游开发",
+    "文化传媒",
+    "环保科技",
+    "装饰工程",
+    "物业管理",
+    "劳务",
+    "包装",
+    "纺织",
+    "建材",
+    "钢材",
+    "教育咨询",
+    "广告",
+    "电子科技",
+    "生物科技",
+    "新能源",
+    "酒业",
+    "乳业",
+    "种业",
+    "运输",
+    "供应链管理",
+    "市政工程",
+    "园林绿化",
+    "软件",
 ]
 SUFFIXES = ["有限公司"] * 14 + ["有限责任公司"] * 3 + ["股份有限公司", "集团有限公司"]
-SHOPS = ["面馆", "超市", "五金店", "便利店", "饭店", "烧烤店", "理发店", "药店", "汽车修理部", "服装店",
-         "粮油店", "水果店", "冷面馆", "打印部", "家电维修部", "农资店"]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+SHOPS = [
+    "面馆",
+    "超市",
+    "五金店",
+    "便利店",
+    "饭店",
+    "烧烤店",
+    "理发店",
+    "药店",
+    "汽车修理部",
+    "服装店",
+    "粮油店",
+    "水果店",
+    "冷面馆",
+    "打印部",
+    "家电维修部",
+    "农资店",
+]
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷"
+    "侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红建国志强永福春梅海燕晓东宇航思雨子涵浩然欣怡"
 
 
@@ -102,8 +174,13 @@ def departments_seed(actor: Actor) -> int:
         if dept.code in existing:
             continue
         department_create(
-            code=dept.code, name=dept.name, uscc=_department_uscc(dept.code), level=dept.level,
-            division_code=dept.division, parent_code=dept.parent, actor=actor,
+            code=dept.code,
+            name=dept.name,
+            uscc=_department_uscc(dept.code),
+            level=dept.level,
+            division_code=dept.division,
+            parent_code=dept.parent,
+            actor=actor,
         )
         created += 1
     return created
@@ -154,16 +231,20 @@ class _SubjectFactory:
             birth = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(50 * 365))
             citizen_id = ids.make_citizen_id(division_code=county_code, birth_date=birth, sequence=index % 1000)
             return CreditSubject(
-                kind=SubjectKind.NATURAL_PERSON, name=self.person_name(rng), division_code=county_code,
-                citizen_id_hash=citizen_id_digest(citizen_id), citizen_id_masked=ids.mask_citizen_id(citizen_id),
+                kind=SubjectKind.NATURAL_PERSON,
+                name=self.person_name(rng),
+                division_code=county_code,
+                citizen_id_hash=citizen_id_digest(citizen_id),
+                citizen_id_masked=ids.mask_citizen_id(citizen_id),
             )
         owner = self.person_name(rng)
         if roll < 0.15:
             shop = rng.choice(SHOPS)
             place = county_name if len(county_name) <= 4 else county_name[:2]
             name = f"{place}{owner[0]}{rng.choice(('记', '氏', '家', ''))}{shop}"
-            uscc = ids.make_uscc(division_code=county_code, organization_body=_org_body(index, self.seed),
-                                 subject_type="2")
+            uscc = ids.make_uscc(
+                division_code=county_code, organization_body=_org_body(index, self.seed), subject_type="2"
+            )
             kind = SubjectKind.INDIVIDUAL_BUSINESS
         else:
             trade = "".join(rng.sample(TRADE_CHARS, rng.choice((2, 2, 2, 3))))
@@ -174,8 +255,13 @@ class _SubjectFactory:
             uscc = ids.make_uscc(division_code=county_code, organization_body=_org_body(index, self.seed))
             kind = SubjectKind.LEGAL_ENTITY
         return CreditSubject(
-            kind=kind, name=name, uscc=uscc, division_code=county_code, registration_status=status,
-            legal_representative=owner, established_on=established,
+            kind=kind,
+            name=name,
+            uscc=uscc,
+            division_code=county_code,
+            registration_status=status,
+            legal_representative=owner,
+            established_on=established,
             address=f"吉林省{county_name}{rng.choice(TRADE_CHARS)}{rng.choice('街路道')}{rng.randint(1, 999)}号",
         )
 
@@ -184,8 +270,9 @@ class _SubjectFactory:
             yield [self.subject(index) for index in range(start, min(start + size, total))]
 
 
-def subjects_seed(*, total: int, seed: int, batch_size: int = 5_000,
-                  progress: Callable[[int], None] | None = None) -> int:
+def subjects_seed(
+    *, total: int, seed: int, batch_size: int = 5_000, progress: Callable[[int], None] | None = None
+) -> int:
     """Insert ``total`` generated subjects; existing ones (same USCC or ID hash) are skipped. Returns inserted."""
     before = CreditSubject.objects.count()
     factory = _SubjectFactory(seed)
@@ -199,11 +286,15 @@ def subjects_seed(*, total: int, seed: int, batch_size: int = 5_000,
 # A few subjects that show the identifier rules at work: old registration numbers and a renamed company.
 SHOWCASE = [
     SubjectClaim(name="长春宏达食品有限公司", uscc=ids.make_uscc(division_code="220104", organization_body="12435687")),
-    SubjectClaim(name="吉林省恒泰建筑工程有限公司",
-                 uscc=ids.make_uscc(division_code="220102", organization_body="24357618"),
-                 registration_number="22010200001234" + ids.registration_number_check_digit("22010200001234")),
-    SubjectClaim(name="延吉市金达莱餐饮管理有限公司",
-                 uscc=ids.make_uscc(division_code="222401", organization_body="31526478")),
+    SubjectClaim(
+        name="吉林省恒泰建筑工程有限公司",
+        uscc=ids.make_uscc(division_code="220102", organization_body="24357618"),
+        registration_number="22010200001234" + ids.registration_number_check_digit("22010200001234"),
+    ),
+    SubjectClaim(
+        name="延吉市金达莱餐饮管理有限公司",
+        uscc=ids.make_uscc(division_code="222401", organization_body="31526478"),
+    ),
 ]
 SHOWCASE_RENAMES = [("延吉市金达莱餐饮管理有限公司", "延边金达莱餐饮集团有限公司")]
 
@@ -219,8 +310,9 @@ def showcase_seed(actor: Actor) -> int:
     return created
 
 
-def demo_seed(*, total: int, seed: int, with_accounts: bool,
-              progress: Callable[[int], None] | None = None) -> dict[str, object]:
+def demo_seed(
+    *, total: int, seed: int, with_accounts: bool, progress: Callable[[int], None] | None = None
+) -> dict[str, object]:
     """Seed everything; returns what was created. Running it again with the same arguments creates nothing."""
     actor = Actor.system("演示数据")
     with transaction.atomic():
@@ -230,6 +322,10 @@ def demo_seed(*, total: int, seed: int, with_accounts: bool,
     inserted = subjects_seed(total=total, seed=seed, progress=progress)
     if inserted:
         with transaction.atomic():
-            audit_event_record(actor=actor, action="demo.seed_subjects", object_type="subjects.creditsubject",
-                               after={"inserted": inserted, "requested": total, "seed": seed})
+            audit_event_record(
+                actor=actor,
+                action="demo.seed_subjects",
+                object_type="subjects.creditsubject",
+                after={"inserted": inserted, "requested": total, "seed": seed},
+            )
     return {"departments": departments, "accounts": accounts, "subjects": inserted + showcase}

@@ -120,9 +120,7 @@ USCC_REGISTRATION_AUTHORITIES: Mapping[str, str] = MappingProxyType(
 #: combination that the standard might not list.
 USCC_SUBJECT_TYPES: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {
-        "1": MappingProxyType(
-            {"1": "机关", "2": "事业单位", "3": "中央编办直接管理机构编制的群众团体", "9": "其他"}
-        ),
+        "1": MappingProxyType({"1": "机关", "2": "事业单位", "3": "中央编办直接管理机构编制的群众团体", "9": "其他"}),
         "2": MappingProxyType({"1": "外国常驻新闻机构", "9": "其他"}),
         "3": MappingProxyType(
             {
@@ -279,9 +277,7 @@ def _first_not_in(text: str, allowed: Container[str], start: int = 0) -> int | N
 def _require_chars(text: str, allowed: Container[str], *, what: str, label: str) -> None:
     index = _first_not_in(text, allowed)
     if index is not None:
-        raise IdentifierError(
-            f"{what}第{index + 1}位“{_show(text[index])}”不是有效{label}", position=index + 1
-        )
+        raise IdentifierError(f"{what}第{index + 1}位“{_show(text[index])}”不是有效{label}", position=index + 1)
 
 
 def _is_plausible_division(code: str, provinces: Container[str], *, allow_national: bool) -> bool:
@@ -583,9 +579,7 @@ def normalize_citizen_id(value: str, *, today: datetime.date | None = None) -> s
         raise IdentifierError(f"{_CITIZEN_NAME}应为18位（或15位旧号码），实际为{len(code)}位")
     _require_chars(code[:17], _DIGITS, what=_CITIZEN_NAME, label="数字")
     if code[17] not in _DIGITS and code[17] != "X":
-        raise IdentifierError(
-            f"{_CITIZEN_NAME}第18位“{_show(code[17])}”不是有效校验码（应为数字或X）", position=18
-        )
+        raise IdentifierError(f"{_CITIZEN_NAME}第18位“{_show(code[17])}”不是有效校验码（应为数字或X）", position=18)
     _check_citizen_division(code[:6])
     _check_birth_date(
         code[6:14],

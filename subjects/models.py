@@ -32,7 +32,12 @@ class Division(models.Model):
     name = models.CharField("名称", max_length=64)
     level = models.CharField("级别", max_length=16, choices=DivisionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
 
     class Meta:
@@ -141,12 +146,20 @@ class SubjectConflict(models.Model):
     kind = models.CharField("冲突类型", max_length=32, choices=ConflictKind.choices)
     status = models.CharField("状态", max_length=16, choices=ConflictStatus.choices, default=ConflictStatus.OPEN)
     subject = models.ForeignKey(
-        CreditSubject, verbose_name="按统一代码识别的主体", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        CreditSubject,
+        verbose_name="按统一代码识别的主体",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     other_subject = models.ForeignKey(
-        CreditSubject, verbose_name="旧代码指向的主体", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        CreditSubject,
+        verbose_name="旧代码指向的主体",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     claim = models.JSONField("报送的主体信息")
     detail = models.TextField("说明")
@@ -173,7 +186,12 @@ class Department(models.Model):
     level = models.CharField("层级", max_length=16, choices=DepartmentLevel.choices)
     division = models.ForeignKey(Division, verbose_name="行政区划", on_delete=models.PROTECT, related_name="+")
     parent = models.ForeignKey(
-        "self", verbose_name="上级部门", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     is_active = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -193,7 +211,12 @@ class StaffRole(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff_roles")
     role = models.CharField("角色", max_length=16, choices=StaffRoleName.choices)
     department = models.ForeignKey(
-        Department, verbose_name="部门", null=True, blank=True, on_delete=models.PROTECT, related_name="staff_roles"
+        Department,
+        verbose_name="部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff_roles",
     )
     granted_at = models.DateTimeField("授予时间", auto_now_add=True)
 

@@ -66,9 +66,7 @@ def _normalized_claim(claim: SubjectClaim) -> SubjectClaim:
         uscc=ids.normalize_uscc(claim.uscc) if claim.uscc.strip() else "",
         citizen_id=ids.normalize_citizen_id(claim.citizen_id) if claim.citizen_id.strip() else "",
         registration_number=(
-            ids.normalize_registration_number(claim.registration_number)
-            if claim.registration_number.strip()
-            else ""
+            ids.normalize_registration_number(claim.registration_number) if claim.registration_number.strip() else ""
         ),
         organization_code=(
             ids.normalize_organization_code(claim.organization_code) if claim.organization_code.strip() else ""
@@ -90,8 +88,16 @@ def _kind_from_uscc(uscc: str) -> str:
     return SubjectKind.LEGAL_ENTITY
 
 
-def _conflict_open(*, kind: str, claim: SubjectClaim, detail: str, actor: Actor, source: str,
-                   subject: CreditSubject | None = None, other: CreditSubject | None = None) -> SubjectConflict:
+def _conflict_open(
+    *,
+    kind: str,
+    claim: SubjectClaim,
+    detail: str,
+    actor: Actor,
+    source: str,
+    subject: CreditSubject | None = None,
+    other: CreditSubject | None = None,
+) -> SubjectConflict:
     claim_data = asdict(claim)
     if claim_data["citizen_id"]:
         claim_data["citizen_id"] = ids.mask_citizen_id(claim_data["citizen_id"])
@@ -117,7 +123,12 @@ def _subject_rename(subject: CreditSubject, *, new_name: str, actor: Actor, sour
     locked.full_clean()
     locked.save(update_fields=["name", "updated_at"])
     audit_event_record(
-        actor=actor, action="subject.rename", obj=locked, reason=source, before=before, after=_subject_snapshot(locked)
+        actor=actor,
+        action="subject.rename",
+        obj=locked,
+        reason=source,
+        before=before,
+        after=_subject_snapshot(locked),
     )
     subject.name = locked.name
     return True
@@ -135,18 +146,24 @@ def _subject_create(*, actor: Actor, source: str, **fields) -> tuple[CreditSubje
         if not unique_key:
             raise
         return CreditSubject.objects.get(**unique_key), False
-    audit_event_record(actor=actor, action="subject.create", obj=subject, reason=source,
-                       after=_subject_snapshot(subject))
+    audit_event_record(
+        actor=actor, action="subject.create", obj=subject, reason=source, after=_subject_snapshot(subject)
+    )
     return subject, True
 
 
 def _legacy_identifier_attach(subject: CreditSubject, *, scheme: str, value: str, actor: Actor, source: str) -> None:
-    identifier, created = SubjectIdentifier.objects.get_or_create(
+    _identifier, created = SubjectIdentifier.objects.get_or_create(
         scheme=scheme, value=value, defaults={"subject": subject}
     )
     if created:
-        audit_event_record(actor=actor, action="subject.identifier_add", obj=subject, reason=source,
-                           after={"scheme": scheme, "value": value})
+        audit_event_record(
+            actor=actor,
+            action="subject.identifier_add",
+            obj=subject,
+            reason=source,
+            after={"scheme": scheme, "value": value},
+        )
 
 
 @transaction.atomic
@@ -174,8 +191,12 @@ def subject_resolve(*, claim: SubjectClaim, actor: Actor, source: str = "") -> S
         subject = CreditSubject.objects.filter(citizen_id_hash=digest).first()
         if subject is None:
             subject, created = _subject_create(
-                actor=actor, source=source, kind=SubjectKind.NATURAL_PERSON, name=claim.name,
-                citizen_id_hash=digest, citizen_id_masked=ids.mask_citizen_id(claim.citizen_id),
+                actor=actor,
+                source=source,
+                kind=SubjectKind.NATURAL_PERSON,
+                name=claim.name,
+                citizen_id_hash=digest,
+                citizen_id_masked=ids.mask_citizen_id(claim.citizen_id),
                 division_code=claim.citizen_id[:6],
             )
             return SubjectResolution(subject=subject, created=created)
@@ -184,7 +205,10 @@ def subject_resolve(*, claim: SubjectClaim, actor: Actor, source: str = "") -> S
 
     if not claim.uscc and not legacy:
         conflict = _conflict_open(
-            kind=ConflictKind.UNIDENTIFIABLE, claim=claim, actor=actor, source=source,
+            kind=ConflictKind.UNIDENTIFIABLE,
+            claim=claim,
+            actor=actor,
+            source=source,
             detail="记录未提供任何有效的主体代码，无法识别主体。",
         )
         return SubjectResolution(subject=None, conflict=conflict)
@@ -200,21 +224,35 @@ def subject_resolve(*, claim: SubjectClaim, actor: Actor, source: str = "") -> S
             subject.uscc = claim.uscc
             subject.full_clean()
             subject.save(update_fields=["uscc", "updated_at"])
-            audit_event_record(actor=actor, action="subject.assign_uscc", obj=subject, reason=source,
-                               before=before, after=_subject_snapshot(subject))
+            audit_event_record(
+                actor=actor,
+                action="subject.assign_uscc",
+                obj=subject,
+                reason=source,
+                before=before,
+                after=_subject_snapshot(subject),
+            )
             others = []
         if others:
             conflict = _conflict_open(
-                kind=ConflictKind.LEGACY_CODE_ELSEWHERE, claim=claim, actor=actor, source=source,
-                subject=subject, other=others[0],
+                kind=ConflictKind.LEGACY_CODE_ELSEWHERE,
+                claim=claim,
+                actor=actor,
+                source=source,
+                subject=subject,
+                other=others[0],
                 detail=f"统一社会信用代码 {claim.uscc} 与旧代码指向不同的信用主体（{others[0]}）。",
             )
             return SubjectResolution(subject=None, conflict=conflict)
         created = renamed = False
         if subject is None:
             subject, created = _subject_create(
-                actor=actor, source=source, kind=_kind_from_uscc(claim.uscc), name=claim.name,
-                uscc=claim.uscc, division_code=claim.uscc[2:8],
+                actor=actor,
+                source=source,
+                kind=_kind_from_uscc(claim.uscc),
+                name=claim.name,
+                uscc=claim.uscc,
+                division_code=claim.uscc[2:8],
             )
         else:
             renamed = _subject_rename(subject, new_name=claim.name, actor=actor, source=source)
@@ -222,8 +260,13 @@ def subject_resolve(*, claim: SubjectClaim, actor: Actor, source: str = "") -> S
         if len(legacy_subjects) > 1:
             first, second = list(legacy_subjects.values())[:2]
             conflict = _conflict_open(
-                kind=ConflictKind.LEGACY_CODE_ELSEWHERE, claim=claim, actor=actor, source=source,
-                subject=first, other=second, detail=f"报送的旧代码分别指向 {first} 和 {second}。",
+                kind=ConflictKind.LEGACY_CODE_ELSEWHERE,
+                claim=claim,
+                actor=actor,
+                source=source,
+                subject=first,
+                other=second,
+                detail=f"报送的旧代码分别指向 {first} 和 {second}。",
             )
             return SubjectResolution(subject=None, conflict=conflict)
         created = renamed = False
@@ -232,8 +275,10 @@ def subject_resolve(*, claim: SubjectClaim, actor: Actor, source: str = "") -> S
             renamed = _subject_rename(subject, new_name=claim.name, actor=actor, source=source)
         else:
             division = claim.registration_number[:6] if claim.registration_number else ""
-            kind = claim.kind if claim.kind in (SubjectKind.LEGAL_ENTITY, SubjectKind.INDIVIDUAL_BUSINESS) else (
-                SubjectKind.LEGAL_ENTITY
+            kind = (
+                claim.kind
+                if claim.kind in (SubjectKind.LEGAL_ENTITY, SubjectKind.INDIVIDUAL_BUSINESS)
+                else (SubjectKind.LEGAL_ENTITY)
             )
             subject, created = _subject_create(
                 actor=actor, source=source, kind=kind, name=claim.name, division_code=division
@@ -255,15 +300,27 @@ def department_create(
         raise ValueError(f"层级“{level}”无效，应为：{'、'.join(DepartmentLevel.values)}")
     parent = Department.objects.get(code=parent_code) if parent_code else None
     department = Department(
-        code=code, name=name, uscc=ids.normalize_uscc(uscc), level=level,
-        division=Division.objects.get(code=division_code), parent=parent,
+        code=code,
+        name=name,
+        uscc=ids.normalize_uscc(uscc),
+        level=level,
+        division=Division.objects.get(code=division_code),
+        parent=parent,
     )
     department.full_clean()
     department.save()
     audit_event_record(
-        actor=actor, action="department.create", obj=department,
-        after={"code": code, "name": name, "uscc": department.uscc, "level": level,
-               "division": division_code, "parent": parent_code},
+        actor=actor,
+        action="department.create",
+        obj=department,
+        after={
+            "code": code,
+            "name": name,
+            "uscc": department.uscc,
+            "level": level,
+            "division": division_code,
+            "parent": parent_code,
+        },
     )
     return department
 
@@ -271,11 +328,17 @@ def department_create(
 # Django admin permissions that come with each global role; department roles work in the workbench only.
 ROLE_ADMIN_PERMISSIONS: dict[str, list[str]] = {
     StaffRoleName.CREDIT_ADMIN: [
-        "subjects.view_creditsubject", "subjects.change_creditsubject",
-        "subjects.view_subjectnamehistory", "subjects.view_subjectidentifier",
-        "subjects.view_subjectconflict", "subjects.change_subjectconflict",
-        "subjects.view_department", "subjects.add_department", "subjects.change_department",
-        "subjects.view_staffrole", "subjects.view_division",
+        "subjects.view_creditsubject",
+        "subjects.change_creditsubject",
+        "subjects.view_subjectnamehistory",
+        "subjects.view_subjectidentifier",
+        "subjects.view_subjectconflict",
+        "subjects.change_subjectconflict",
+        "subjects.view_department",
+        "subjects.add_department",
+        "subjects.change_department",
+        "subjects.view_staffrole",
+        "subjects.view_division",
         "auth.view_user",
     ],
     StaffRoleName.AUDITOR: ["audit.view_auditevent"],
@@ -316,7 +379,9 @@ def staff_create(
     if role not in DEPARTMENT_ROLES:
         user.groups.add(_role_group(role))
     audit_event_record(
-        actor=actor, action="staff.create", obj=user,
+        actor=actor,
+        action="staff.create",
+        obj=user,
         after={"username": username, "role": role.value, "department": department_code},
     )
     return user
@@ -332,6 +397,12 @@ def subject_conflict_resolve(*, conflict: SubjectConflict, resolution: str, acto
     conflict.resolution = resolution
     conflict.resolved_at = timezone.now()
     conflict.save(update_fields=["status", "resolution", "resolved_at"])
-    audit_event_record(actor=actor, action="subject.conflict_resolve", obj=conflict, reason=resolution,
-                       before={"status": ConflictStatus.OPEN}, after={"status": ConflictStatus.RESOLVED})
+    audit_event_record(
+        actor=actor,
+        action="subject.conflict_resolve",
+        obj=conflict,
+        reason=resolution,
+        before={"status": ConflictStatus.OPEN},
+        after={"status": ConflictStatus.RESOLVED},
+    )
     return conflict

@@ -2,6 +2,8 @@ import pytest
 from django.db import connection
 
 from audit.services import Actor
+from subjects.divisions import divisions_load
+from subjects.models import Division
 
 
 def pytest_runtest_setup(item):
@@ -12,3 +14,9 @@ def pytest_runtest_setup(item):
 @pytest.fixture
 def actor() -> Actor:
     return Actor.system("测试")
+
+
+@pytest.fixture
+def divisions(db) -> int:
+    """The GB/T 2260 table. Transactional tests flush it away with everything else, so load it again."""
+    return divisions_load(Division)

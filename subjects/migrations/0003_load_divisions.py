@@ -1,33 +1,18 @@
-"""Load the GB/T 2260 administrative divisions shipped in subjects/data/divisions.csv."""
-
-import csv
-from pathlib import Path
+"""Load the GB/T 2260 administrative divisions (see subjects/divisions.py)."""
 
 from django.db import migrations
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "divisions.csv"
+from subjects.divisions import LEVELS, divisions_load
 
 
 def load(apps, schema_editor):
-    Division = apps.get_model("subjects", "Division")
-    with DATA.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    # Parents come before children in the file only by accident; insert level by level instead.
-    for level in ("province", "prefecture", "county"):
-        Division.objects.bulk_create(
-            [
-                Division(code=row["code"], name=row["name"], level=level, parent_id=row["parent_code"] or None)
-                for row in rows
-                if row["level"] == level
-            ],
-            ignore_conflicts=True,
-        )
+    divisions_load(apps.get_model("subjects", "Division"))
 
 
 def unload(apps, schema_editor):
-    apps.get_model("subjects", "Division").objects.filter(level="county").delete()
-    apps.get_model("subjects", "Division").objects.filter(level="prefecture").delete()
-    apps.get_model("subjects", "Division").objects.all().delete()
+    Division = apps.get_model("subjects", "Division")
+    for level in reversed(LEVELS):
+        Division.objects.filter(level=level).delete()
 
 
 class Migration(migrations.Migration):

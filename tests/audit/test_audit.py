@@ -44,13 +44,18 @@ def test_model_refuses_update_and_delete(event):
     assert AuditEvent.objects.get(pk=event.pk).reason == ""
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize(
     "sql",
     ["UPDATE audit_auditevent SET reason = 'rewritten'", "DELETE FROM audit_auditevent"],
     ids=["raw-update", "raw-delete"],
 )
 def test_database_refuses_raw_update_and_delete(event, sql):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(sql)
     assert AuditEvent.objects.get(pk=event.pk).reason == ""
 
@@ -58,7 +63,12 @@ def test_database_refuses_raw_update_and_delete(event, sql):
 def test_user_actor_carries_identity_and_address():
     user = UserFactory(username="clerk1")
     actor = Actor.for_user(user, client_ip="10.1.2.3")
-    assert (actor.type, actor.id, actor.label, actor.client_ip) == (ActorType.USER, str(user.pk), "clerk1", "10.1.2.3")
+    assert (actor.type, actor.id, actor.label, actor.client_ip) == (
+        ActorType.USER,
+        str(user.pk),
+        "clerk1",
+        "10.1.2.3",
+    )
 
 
 def test_auditor_reads_the_trail_in_admin_but_cannot_change_it(client, event):

@@ -20,12 +20,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, code, name, uscc, level, parent, division, **options):
         if not division:
-            division = Division.objects.filter(level="province", code__startswith="22").values_list(
-                "code", flat=True
-            ).first() or "220000"
+            division = (
+                Division.objects.filter(level="province", code__startswith="22").values_list("code", flat=True).first()
+                or "220000"
+            )
         try:
             department = department_create(
-                code=code, name=name, uscc=uscc, level=level, division_code=division, parent_code=parent,
+                code=code,
+                name=name,
+                uscc=uscc,
+                level=level,
+                division_code=division,
+                parent_code=parent,
                 actor=Actor.system("命令行 create_department"),
             )
         except IdentifierError as error:

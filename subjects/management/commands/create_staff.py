@@ -7,7 +7,10 @@ from subjects.services import staff_create
 
 
 class Command(BaseCommand):
-    help = "创建工作人员账号：部门角色（clerk/reviewer/dept_admin）需 --department，全局角色（credit_admin/auditor）不需要。"
+    help = (
+        "创建工作人员账号：部门角色（clerk/reviewer/dept_admin）需 --department，"
+        "全局角色（credit_admin/auditor）不需要。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--username", required=True)
@@ -19,7 +22,11 @@ class Command(BaseCommand):
     def handle(self, *args, username, role, department, password, name, **options):
         try:
             user = staff_create(
-                username=username, password=password, role=role, department_code=department, full_name=name,
+                username=username,
+                password=password,
+                role=role,
+                department_code=department,
+                full_name=name,
                 actor=Actor.system("命令行 create_staff"),
             )
         except Department.DoesNotExist as error:

@@ -16,12 +16,15 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
 
     def handle(self, *args, subjects, seed, no_progress, **options):
-        with tqdm(total=subjects, unit="主体", disable=no_progress or not sys.stderr.isatty(),
-                  file=sys.stderr) as bar:
-            result = demo_seed(total=subjects, seed=seed, with_accounts=settings.DEMO_ACCOUNTS_ENABLED,
-                               progress=bar.update)
+        with tqdm(total=subjects, unit="主体", disable=no_progress or not sys.stderr.isatty(), file=sys.stderr) as bar:
+            result = demo_seed(
+                total=subjects, seed=seed, with_accounts=settings.DEMO_ACCOUNTS_ENABLED, progress=bar.update
+            )
+        accounts = len(result["accounts"])
         self.stdout.write(
-            f"新建部门 {result['departments']} 个，信用主体 {result['subjects']} 个，演示账号 {len(result['accounts'])} 个。"
+            f"新建部门 {result['departments']} 个，信用主体 {result['subjects']} 个，演示账号 {accounts} 个。"
         )
         for username, role, department, password in result["accounts"]:
-            self.stdout.write(f"  演示账号 {username} / {password}（{role.label}{' ' + department if department else ''}）")
+            self.stdout.write(
+                f"  演示账号 {username} / {password}（{role.label}{' ' + department if department else ''}）"
+            )

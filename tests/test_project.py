@@ -1,0 +1,40 @@
+"""Project-wide checks: the API schema builds, and apps depend on each other in one direction only."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+LAYERS = ["audit", "subjects", "records", "sanctions", "disclosure"]  # each may import only those before it
+
+
+@pytest.mark.django_db
+def test_openapi_schema_generates_without_warnings(tmp_path):
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    assert "/api/v1/subjects/{code}/" in target.read_text(encoding="utf-8")
+
+
+def imported_apps(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names & set(LAYERS)
+
+
+@pytest.mark.parametrize("app", LAYERS)
+def test_apps_import_only_lower_layers(app):
+    allowed = set(LAYERS[: LAYERS.index(app) + 1])
+    root = Path(settings.BASE_DIR) / app
+    offenders = {
+        str(path.relative_to(root.parent)): sorted(imported_apps(path) - allowed)
+        for path in root.rglob("*.py")
+        if imported_apps(path) - allowed
+    }
+    assert not offenders, f"{app} imports higher layers: {offenders}"
