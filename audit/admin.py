@@ -1,12 +1,13 @@
-"""The audit trail in the admin: read-only for auditors and credit-centre admins."""
+"""The audit trail in the admin: read-only, for the auditor role (admins do not audit themselves)."""
 
 from django.contrib import admin
 
+from .admin_mixins import ReadOnlyAdminMixin
 from .models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "occurred_at",
         "actor_type",
@@ -22,12 +23,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 
-from audit.admin_mixins import AuditedAdminMixin, client_ip
+from audit.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, client_ip
 from audit.services import Actor
 
 from .models import (
@@ -17,24 +17,16 @@ from .models import (
 from .services import subject_conflict_resolve
 
 
-class SubjectNameHistoryInline(admin.TabularInline):
+class SubjectNameHistoryInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = SubjectNameHistory
     extra = 0
-    can_delete = False
     readonly_fields = ["name", "replaced_at", "source"]
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class SubjectIdentifierInline(admin.TabularInline):
+class SubjectIdentifierInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = SubjectIdentifier
     extra = 0
-    can_delete = False
     readonly_fields = ["scheme", "value", "created_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CreditSubject)
@@ -53,19 +45,10 @@ class CreditSubjectAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Division)
-class DivisionAdmin(admin.ModelAdmin):
+class DivisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Department)
@@ -77,21 +60,12 @@ class DepartmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     raw_id_fields = ["division"]
 
 
+# Staff accounts and their roles are created by the create_staff command, which audits the grant.
 @admin.register(StaffRole)
-class StaffRoleAdmin(admin.ModelAdmin):
+class StaffRoleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "role", "department", "granted_at"]
     list_filter = ["role", "department"]
     search_fields = ["user__username", "department__name"]
-
-    def has_add_permission(self, request):
-        # Staff accounts are created by the create_staff command, which audits the grant.
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SubjectConflict)

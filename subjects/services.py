@@ -75,9 +75,10 @@ def _normalized_claim(claim: SubjectClaim) -> SubjectClaim:
 
 
 def _legacy_codes(claim: SubjectClaim) -> list[tuple[str, str]]:
-    codes = [(LegacyScheme.REGISTRATION_NUMBER, claim.registration_number)]
-    # The organisation code is embedded in a USCC (chars 9-17); a separate one is only kept when given alone.
-    codes.append((LegacyScheme.ORGANIZATION_CODE, claim.organization_code))
+    codes = [
+        (LegacyScheme.REGISTRATION_NUMBER, claim.registration_number),
+        (LegacyScheme.ORGANIZATION_CODE, claim.organization_code),
+    ]
     return [(scheme, value) for scheme, value in codes if value]
 
 
@@ -108,29 +109,33 @@ def _conflict_open(
     return conflict
 
 
+def _subject_update(subject: CreditSubject, *, changes: dict, action: str, actor: Actor, source: str) -> None:
+    """Apply ``changes`` to the locked row, validate, save, and audit before/after; ``subject`` follows along."""
+    locked = CreditSubject.objects.select_for_update().get(pk=subject.pk)
+    before = _subject_snapshot(locked)
+    for field, value in changes.items():
+        setattr(locked, field, value)
+        setattr(subject, field, value)
+    locked.full_clean()
+    locked.save(update_fields=[*changes, "updated_at"])
+    audit_event_record(
+        actor=actor, action=action, obj=locked, reason=source, before=before, after=_subject_snapshot(locked)
+    )
+
+
 def _subject_rename(subject: CreditSubject, *, new_name: str, actor: Actor, source: str) -> bool:
     """Keep the current name as a former name and take the new one, unless the new one is a former name.
 
     Records arrive out of order: a penalty decided years ago names the company as it was called then.
     Such an old name must not undo a later change, so a name already in the history is not taken again.
     """
-    if not new_name or new_name == subject.name or subject.former_names.filter(name=new_name).exists():
+    if not new_name or new_name == subject.name:
         return False
     locked = CreditSubject.objects.select_for_update().get(pk=subject.pk)
-    before = _subject_snapshot(locked)
+    if new_name == locked.name or locked.former_names.filter(name=new_name).exists():
+        return False
     locked.former_names.create(name=locked.name, source=source)
-    locked.name = new_name
-    locked.full_clean()
-    locked.save(update_fields=["name", "updated_at"])
-    audit_event_record(
-        actor=actor,
-        action="subject.rename",
-        obj=locked,
-        reason=source,
-        before=before,
-        after=_subject_snapshot(locked),
-    )
-    subject.name = locked.name
+    _subject_update(subject, changes={"name": new_name}, action="subject.rename", actor=actor, source=source)
     return True
 
 
@@ -166,6 +171,88 @@ def _legacy_identifier_attach(subject: CreditSubject, *, scheme: str, value: str
         )
 
 
+def _resolve_person(claim: SubjectClaim, *, actor: Actor, source: str) -> SubjectResolution:
+    digest = citizen_id_digest(claim.citizen_id)
+    subject = CreditSubject.objects.filter(citizen_id_hash=digest).first()
+    if subject is not None:
+        renamed = _subject_rename(subject, new_name=claim.name, actor=actor, source=source)
+        return SubjectResolution(subject=subject, renamed=renamed)
+    subject, created = _subject_create(
+        actor=actor,
+        source=source,
+        kind=SubjectKind.NATURAL_PERSON,
+        name=claim.name,
+        citizen_id_hash=digest,
+        citizen_id_masked=ids.mask_citizen_id(claim.citizen_id),
+        division_code=claim.citizen_id[:6],
+    )
+    return SubjectResolution(subject=subject, created=created)
+
+
+def _resolve_by_uscc(
+    claim: SubjectClaim, legacy_subjects: list[CreditSubject], *, actor: Actor, source: str
+) -> SubjectResolution:
+    subject = CreditSubject.objects.filter(uscc=claim.uscc).first()
+    others = [other for other in legacy_subjects if subject is None or other.pk != subject.pk]
+    if subject is None and len(others) == 1 and not others[0].uscc:
+        # A subject first known by its old registration number now reports its USCC: the same subject.
+        subject = others.pop()
+        _subject_update(subject, changes={"uscc": claim.uscc}, action="subject.assign_uscc", actor=actor, source=source)
+    if others:
+        conflict = _conflict_open(
+            kind=ConflictKind.LEGACY_CODE_ELSEWHERE,
+            claim=claim,
+            actor=actor,
+            source=source,
+            subject=subject,
+            other=others[0],
+            detail=f"统一社会信用代码 {claim.uscc} 与旧代码指向不同的信用主体（{others[0]}）。",
+        )
+        return SubjectResolution(subject=None, conflict=conflict)
+    if subject is not None:
+        renamed = _subject_rename(subject, new_name=claim.name, actor=actor, source=source)
+        return SubjectResolution(subject=subject, renamed=renamed)
+    subject, created = _subject_create(
+        actor=actor,
+        source=source,
+        kind=_kind_from_uscc(claim.uscc),
+        name=claim.name,
+        uscc=claim.uscc,
+        division_code=claim.uscc[2:8],
+    )
+    return SubjectResolution(subject=subject, created=created)
+
+
+def _resolve_by_legacy(
+    claim: SubjectClaim, legacy_subjects: list[CreditSubject], *, actor: Actor, source: str
+) -> SubjectResolution:
+    if len(legacy_subjects) > 1:
+        first, second = legacy_subjects[:2]
+        conflict = _conflict_open(
+            kind=ConflictKind.LEGACY_CODE_ELSEWHERE,
+            claim=claim,
+            actor=actor,
+            source=source,
+            subject=first,
+            other=second,
+            detail=f"报送的旧代码分别指向 {first} 和 {second}。",
+        )
+        return SubjectResolution(subject=None, conflict=conflict)
+    if legacy_subjects:
+        subject = legacy_subjects[0]
+        renamed = _subject_rename(subject, new_name=claim.name, actor=actor, source=source)
+        return SubjectResolution(subject=subject, renamed=renamed)
+    organisation_kinds = (SubjectKind.LEGAL_ENTITY, SubjectKind.INDIVIDUAL_BUSINESS)
+    subject, created = _subject_create(
+        actor=actor,
+        source=source,
+        kind=claim.kind if claim.kind in organisation_kinds else SubjectKind.LEGAL_ENTITY,
+        name=claim.name,
+        division_code=claim.registration_number[:6],
+    )
+    return SubjectResolution(subject=subject, created=created)
+
+
 @transaction.atomic
 def subject_resolve(*, claim: SubjectClaim, actor: Actor, source: str = "") -> SubjectResolution:
     """Return the subject a record is about, creating it when it is new. Never creates a duplicate.
@@ -177,32 +264,9 @@ def subject_resolve(*, claim: SubjectClaim, actor: Actor, source: str = "") -> S
     Invalid identifiers raise ``IdentifierError`` before anything is written.
     """
     claim = _normalized_claim(claim)
-    legacy = _legacy_codes(claim)
-    known_legacy = {
-        (ident.scheme, ident.value): ident.subject
-        for ident in SubjectIdentifier.objects.select_related("subject").filter(
-            value__in=[value for _, value in legacy]
-        )
-        if (ident.scheme, ident.value) in set(legacy)
-    }
-
     if claim.citizen_id:
-        digest = citizen_id_digest(claim.citizen_id)
-        subject = CreditSubject.objects.filter(citizen_id_hash=digest).first()
-        if subject is None:
-            subject, created = _subject_create(
-                actor=actor,
-                source=source,
-                kind=SubjectKind.NATURAL_PERSON,
-                name=claim.name,
-                citizen_id_hash=digest,
-                citizen_id_masked=ids.mask_citizen_id(claim.citizen_id),
-                division_code=claim.citizen_id[:6],
-            )
-            return SubjectResolution(subject=subject, created=created)
-        renamed = _subject_rename(subject, new_name=claim.name, actor=actor, source=source)
-        return SubjectResolution(subject=subject, renamed=renamed)
-
+        return _resolve_person(claim, actor=actor, source=source)
+    legacy = _legacy_codes(claim)
     if not claim.uscc and not legacy:
         conflict = _conflict_open(
             kind=ConflictKind.UNIDENTIFIABLE,
@@ -213,79 +277,18 @@ def subject_resolve(*, claim: SubjectClaim, actor: Actor, source: str = "") -> S
         )
         return SubjectResolution(subject=None, conflict=conflict)
 
-    legacy_subjects = {subject.pk: subject for subject in known_legacy.values()}
-    if claim.uscc:
-        subject = CreditSubject.objects.filter(uscc=claim.uscc).first()
-        others = [s for pk, s in legacy_subjects.items() if subject is None or pk != subject.pk]
-        if subject is None and len(others) == 1 and not others[0].uscc and not others[0].is_natural_person:
-            # A subject first known by its old registration number now reports its USCC: same subject.
-            subject = CreditSubject.objects.select_for_update().get(pk=others[0].pk)
-            before = _subject_snapshot(subject)
-            subject.uscc = claim.uscc
-            subject.full_clean()
-            subject.save(update_fields=["uscc", "updated_at"])
-            audit_event_record(
-                actor=actor,
-                action="subject.assign_uscc",
-                obj=subject,
-                reason=source,
-                before=before,
-                after=_subject_snapshot(subject),
-            )
-            others = []
-        if others:
-            conflict = _conflict_open(
-                kind=ConflictKind.LEGACY_CODE_ELSEWHERE,
-                claim=claim,
-                actor=actor,
-                source=source,
-                subject=subject,
-                other=others[0],
-                detail=f"统一社会信用代码 {claim.uscc} 与旧代码指向不同的信用主体（{others[0]}）。",
-            )
-            return SubjectResolution(subject=None, conflict=conflict)
-        created = renamed = False
-        if subject is None:
-            subject, created = _subject_create(
-                actor=actor,
-                source=source,
-                kind=_kind_from_uscc(claim.uscc),
-                name=claim.name,
-                uscc=claim.uscc,
-                division_code=claim.uscc[2:8],
-            )
-        else:
-            renamed = _subject_rename(subject, new_name=claim.name, actor=actor, source=source)
-    else:
-        if len(legacy_subjects) > 1:
-            first, second = list(legacy_subjects.values())[:2]
-            conflict = _conflict_open(
-                kind=ConflictKind.LEGACY_CODE_ELSEWHERE,
-                claim=claim,
-                actor=actor,
-                source=source,
-                subject=first,
-                other=second,
-                detail=f"报送的旧代码分别指向 {first} 和 {second}。",
-            )
-            return SubjectResolution(subject=None, conflict=conflict)
-        created = renamed = False
-        if legacy_subjects:
-            subject = next(iter(legacy_subjects.values()))
-            renamed = _subject_rename(subject, new_name=claim.name, actor=actor, source=source)
-        else:
-            division = claim.registration_number[:6] if claim.registration_number else ""
-            kind = (
-                claim.kind
-                if claim.kind in (SubjectKind.LEGAL_ENTITY, SubjectKind.INDIVIDUAL_BUSINESS)
-                else (SubjectKind.LEGAL_ENTITY)
-            )
-            subject, created = _subject_create(
-                actor=actor, source=source, kind=kind, name=claim.name, division_code=division
-            )
-    for scheme, value in legacy:
-        _legacy_identifier_attach(subject, scheme=scheme, value=value, actor=actor, source=source)
-    return SubjectResolution(subject=subject, created=created, renamed=renamed)
+    legacy_subjects: dict[int, CreditSubject] = {}
+    for identifier in SubjectIdentifier.objects.select_related("subject").filter(
+        value__in=[value for _, value in legacy]
+    ):
+        if (identifier.scheme, identifier.value) in legacy:
+            legacy_subjects.setdefault(identifier.subject_id, identifier.subject)
+    resolve = _resolve_by_uscc if claim.uscc else _resolve_by_legacy
+    result = resolve(claim, list(legacy_subjects.values()), actor=actor, source=source)
+    if result.subject is not None:
+        for scheme, value in legacy:
+            _legacy_identifier_attach(result.subject, scheme=scheme, value=value, actor=actor, source=source)
+    return result
 
 
 # Departments and staff ---------------------------------------------------------------------------------

@@ -1,0 +1,67 @@
+import pytest
+from django.db import transaction
+
+from audit.models import AuditEvent
+from audit.services import Actor
+from subjects.models import Department
+from subjects.services import staff_create
+from tests.factories import CreditSubjectFactory, DepartmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    with transaction.atomic():
+        staff_create(username="centre", password="Centre-Pass-2026", role="credit_admin", actor=Actor.system())
+    client.login(username="centre", password="Centre-Pass-2026")
+    return client
+
+
+def test_credit_admin_edits_a_department_and_the_change_is_audited(admin_client):
+    department = DepartmentFactory(name="旧名称")
+    page = admin_client.get(f"/admin/subjects/department/{department.pk}/change/")
+    assert page.status_code == 200
+    response = admin_client.post(
+        f"/admin/subjects/department/{department.pk}/change/",
+        {
+            "code": department.code,
+            "name": "吉林省新名称厅",
+            "uscc": department.uscc,
+            "level": "province",
+            "division": "220000",
+            "parent": "",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert Department.objects.get(pk=department.pk).name == "吉林省新名称厅"
+    event = AuditEvent.objects.get(action="department.change")
+    assert (event.before["name"], event.after["name"]) == ("旧名称", "吉林省新名称厅")
+    assert event.actor_label == "centre"
+
+
+def test_admin_refuses_an_invalid_department_uscc(admin_client):
+    department = DepartmentFactory()
+    response = admin_client.post(
+        f"/admin/subjects/department/{department.pk}/change/",
+        {
+            "code": department.code,
+            "name": department.name,
+            "uscc": "123",
+            "level": "province",
+            "division": "220000",
+            "parent": "",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "应为18位" in response.text
+    assert not AuditEvent.objects.filter(action="department.change").exists()
+
+
+def test_credit_admin_sees_subjects_but_cannot_delete_them(admin_client):
+    subject = CreditSubjectFactory()
+    assert admin_client.get(f"/admin/subjects/creditsubject/{subject.pk}/change/").status_code == 200
+    assert admin_client.get(f"/admin/subjects/creditsubject/{subject.pk}/delete/").status_code == 403
+    assert admin_client.get("/admin/audit/auditevent/").status_code == 403
