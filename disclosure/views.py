@@ -26,11 +26,11 @@ def search(request):
     except SearchQueryError as error:
         context["error"] = str(error)
         return render(request, "disclosure/search.html", context, status=400)
-    page = Paginator(result.subjects, settings.SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(result.ranked_ids, settings.SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     context.update(
         result=result,
         page=page,
-        rows=[(subject, division_path(subject.division_code)) for subject in page.object_list],
+        rows=[(subject, division_path(subject.division_code)) for subject in result.subjects(page.object_list)],
     )
     return render(request, "disclosure/search.html", context)
 

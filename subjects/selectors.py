@@ -7,8 +7,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Length
+from django.db.models import QuerySet, Value
 
 from . import identifiers as ids
 from .choices import LegacyScheme
@@ -22,12 +21,18 @@ class SearchQueryError(ValueError):
 
 @dataclass(frozen=True)
 class SubjectSearch:
-    """A ranked, capped name search: ``subjects`` is ordered; ``capped`` says more matched than were ranked."""
+    """A ranked, capped search: ``ranked_ids`` in display order; ``capped`` says more matched than were ranked."""
 
     query: str
-    subjects: QuerySet[CreditSubject]
+    ranked_ids: list[int]
     by_code: bool
     capped: bool
+
+    def subjects(self, ids: list[int] | None = None) -> list[CreditSubject]:
+        """The subjects of ``ids`` (by default all ranked ones), in ranked order, in one query."""
+        ids = self.ranked_ids if ids is None else ids
+        by_pk = CreditSubject.objects.in_bulk(ids)
+        return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 # The schemes by which anyone may look a subject up. Citizen ID numbers are deliberately absent: the public
@@ -75,13 +80,24 @@ def _name_matches(query: str) -> QuerySet[CreditSubject]:
     return subjects
 
 
+def _rank_key(query: str):
+    def key(row: tuple[int, str]) -> tuple[int, int, str, int]:
+        pk, name = row
+        rank = 0 if name == query else 1 if name.startswith(query) else 2
+        return rank, len(name), name, pk
+
+    return key
+
+
 def subject_search(raw_query: str) -> SubjectSearch:
     """Find subjects by code (exact) or by a name fragment of at least two characters.
 
     Name matches rank exact name first, then names starting with the query, then the rest, shorter names
     first. A broad fragment (such as 有限公司) can match most of the province; ranking every match would make
-    one query cost a table scan, so only the first ``SEARCH_RESULT_CAP`` matches the index yields are ranked,
-    plus any exact-name match, and ``capped`` tells the page to ask for a more specific query.
+    one query cost a table scan, so only the ``SEARCH_RESULT_CAP`` matches with the lowest ids are ranked,
+    plus any exact-name match, and ``capped`` tells the page to ask for a more specific query. Taking the
+    lowest ids (not whatever the scan meets first) keeps page 2 consistent with page 1: PostgreSQL's
+    synchronised sequential scans start each broad scan where the previous one stopped.
     """
     query = " ".join(raw_query.split())
     if looks_like_code(query):
@@ -90,35 +106,22 @@ def subject_search(raw_query: str) -> SubjectSearch:
         except ids.IdentifierError as error:
             raise SearchQueryError(str(error)) from error
         except CreditSubject.DoesNotExist:
-            return SubjectSearch(query=query, subjects=CreditSubject.objects.none(), by_code=True, capped=False)
-        return SubjectSearch(
-            query=query, subjects=CreditSubject.objects.filter(pk=subject.pk), by_code=True, capped=False
-        )
+            return SubjectSearch(query=query, ranked_ids=[], by_code=True, capped=False)
+        return SubjectSearch(query=query, ranked_ids=[subject.pk], by_code=True, capped=False)
     if len(query) < settings.SEARCH_MIN_LENGTH:
         raise SearchQueryError(f"请输入至少{settings.SEARCH_MIN_LENGTH}个字的名称，或完整的统一社会信用代码。")
     if len(query) > 100:
         raise SearchQueryError("查询内容过长，请输入不超过100个字的名称或代码。")
 
     cap = settings.SEARCH_RESULT_CAP
-    candidate_ids = list(_name_matches(query).order_by().values_list("pk", flat=True)[: cap + 1])
-    capped = len(candidate_ids) > cap
-    candidates = Q(pk__in=candidate_ids[:cap])
+    rows = list(_name_matches(query).order_by("pk").values_list("pk", "name")[: cap + 1])
+    capped = len(rows) > cap
+    rows = rows[:cap]
     if capped:
-        candidates |= Q(name=query)
-    ranked = (
-        CreditSubject.objects.filter(candidates)
-        .annotate(
-            rank=Case(
-                When(name=query, then=Value(0)),
-                When(name__startswith=query, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            ),
-            name_length=Length("name"),
-        )
-        .order_by("rank", "name_length", "name", "pk")
-    )
-    return SubjectSearch(query=query, subjects=ranked, by_code=False, capped=capped)
+        known = {pk for pk, _ in rows}
+        rows += [row for row in CreditSubject.objects.filter(name=query).values_list("pk", "name") if row[0] not in known]
+    rows.sort(key=_rank_key(query))
+    return SubjectSearch(query=query, ranked_ids=[pk for pk, _ in rows], by_code=False, capped=capped)
 
 
 @lru_cache(maxsize=1)

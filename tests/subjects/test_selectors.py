@@ -30,7 +30,7 @@ def companies():
 
 
 def names(result) -> list[str]:
-    return [subject.name for subject in result.subjects]
+    return [subject.name for subject in result.subjects()]
 
 
 def test_name_search_ranks_exact_then_prefix_then_substring(companies):
@@ -85,9 +85,10 @@ def test_broad_query_is_capped_but_keeps_the_exact_match(settings):
     exact = CreditSubjectFactory(name="通达")
     result = subject_search("通达")
     assert result.capped
-    ranked = list(result.subjects)
+    ranked = result.subjects()
     assert ranked[0] == exact
-    assert len(ranked) <= 6
+    assert len(ranked) == 6
+    assert subject_search("通达").ranked_ids == result.ranked_ids
 
 
 def test_search_runs_two_queries(companies, django_assert_num_queries):
