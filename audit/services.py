@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,8 +39,6 @@ def _json_safe(value: Any) -> Any:
     """Round-trip through Django's encoder so dates, decimals and UUIDs are stored as JSON text."""
     if value is None:
         return None
-    import json
-
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
@@ -76,3 +75,33 @@ def audit_event_record(
     event.full_clean()
     event.save()
     return event
+
+
+def audit_events_record_many(*, actor: Actor, events: list[dict]) -> None:
+    """Append many events of one actor in one INSERT (bulk ingestion). Same rules as ``audit_event_record``.
+
+    Each dict has ``action`` and ``obj`` (or ``object_type``/``object_id``), and optionally ``reason``,
+    ``before`` and ``after``.
+    """
+    if not events:
+        return
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_events_record_many must be called inside the transaction of the changes it records")
+    rows = []
+    for event in events:
+        obj = event.get("obj")
+        rows.append(
+            AuditEvent(
+                actor_type=actor.type,
+                actor_id=actor.id,
+                actor_label=actor.label,
+                action=event["action"],
+                object_type=event.get("object_type") or (obj._meta.label_lower if obj is not None else ""),
+                object_id=str(event.get("object_id") or (obj.pk if obj is not None else "")),
+                reason=event.get("reason", ""),
+                before=_json_safe(event.get("before")),
+                after=_json_safe(event.get("after")),
+                client_ip=actor.client_ip,
+            )
+        )
+    AuditEvent.objects.bulk_create(rows, batch_size=1000)

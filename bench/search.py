@@ -2,15 +2,21 @@
 
 What it measures, in order:
 
-1. the number of subjects in ``subjects_creditsubject``;
-2. ``EXPLAIN (ANALYZE, BUFFERS)`` of the candidate-id query ``subject_search`` runs, for one 2-character and
-   one 4-character query, with PASS/FAIL for "scans the expected GIN index, no Seq Scan on the table";
+1. the number of subjects in ``subjects_creditsubject``, the statistics state and the load average;
+2. ``EXPLAIN (ANALYZE, BUFFERS)`` of the candidate query ``subject_search`` runs
+   (``_name_matches(q).order_by("pk").values_list("pk", "name")[: cap + 1]``), for one 2-character and one
+   4-character query, with PASS/FAIL for "scans the expected GIN index, no Seq Scan on the table";
 3. latency of N random 2-character and N random 4-character name queries through the full selector path, as
-   the search page uses it (``subject_search(q)``, the paginator's ``count()``, the first page of 20), next
-   to the hand-written SQL doing the same match and ranking (``LIMIT 20``), and the ratio selector/raw;
+   the search page uses it (``subject_search(q)``, ``Paginator(result.ranked_ids, 20)``, then
+   ``result.subjects(page.object_list)``), next to hand-written SQL doing the same work (the match
+   ``ORDER BY id LIMIT cap + 1`` returning id and name, the exact-name query when capped, the same ranking
+   in Python, then the first 20 rows by id), and the ratio selector/raw. For reference it also times one
+   statement that ranks every match in SQL (uncapped, ``LIMIT 20``);
 4. latency of N exact USCC lookups through ``subject_get_by_code`` and through ``SELECT ... WHERE uscc = %s``;
-5. broad queries (有限, 公司, 有限公司) that match most rows: the selector (bounded by SEARCH_RESULT_CAP), the
-   same capped work in one raw statement, and the uncapped raw ranking the cap exists to avoid.
+5. broad queries that match a large part of the table (有限, 公司, 有限公司, and the city names 吉林, 长春): the
+   selector (bounded by SEARCH_RESULT_CAP), the same capped work in raw SQL, and the uncapped SQL ranking
+   the cap exists to avoid; then the repeatability check: three ``subject_search`` calls per broad query
+   must return identical ``ranked_ids`` (PASS/FAIL), equal to the raw path's.
 
 Queries are what people type: fragments of the trade-name part of randomly chosen existing company names.
 The names come from ``subjects.demo`` ("{region}{trade name}{industry}{suffix}"); the script strips the
@@ -24,6 +30,8 @@ Run it (PostgreSQL only; the database is typically seeded with ``seed_demo --sub
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/credit_bench .venv/bin/python bench/search.py \\
         [--queries 200] [--seed 1] [--broad-runs 10]
+
+Exit status 1 when an index check or the repeatability check fails.
 """
 
 from __future__ import annotations
@@ -42,7 +50,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TABLE = "subjects_creditsubject"
 EXPECTED_INDEX = {2: "subject_name_bigram_gin", 4: "subject_name_trgm_gin"}
-BROAD_QUERIES = ("有限", "公司", "有限公司")
+BROAD_QUERIES = ("有限", "公司", "有限公司", "吉林", "长春")
 
 
 def setup_django() -> None:
@@ -98,23 +106,34 @@ def timed(call: Callable[[], object]) -> tuple[float, object]:
     return (time.perf_counter() - start) * 1000, result
 
 
-def compare(
-    queries: Sequence[str], selector: Callable[[str], object], raw: Callable[[str], object]
-) -> tuple[Timings, Timings, list[object]]:
-    """Warm up on every query, then time selector and raw SQL, interleaved; returns the selector's results."""
+@dataclass(frozen=True)
+class Comparison:
+    """Timings of both paths over the same queries, and what each returned."""
+
+    selector: Timings
+    raw: Timings
+    selector_results: list
+    raw_results: list
+
+
+def compare(queries: Sequence[str], selector: Callable[[str], object], raw: Callable[[str], object]) -> Comparison:
+    """Warm up on every query, then time selector and raw SQL, interleaved query by query."""
     for query in queries:
         selector(query)
         raw(query)
-    selector_ms, raw_ms, results = [], [], []
+    selector_ms, raw_ms, selector_results, raw_results = [], [], [], []
     for query in queries:
         elapsed, result = timed(lambda q=query: selector(q))
         selector_ms.append(elapsed)
-        results.append(result)
-        raw_ms.append(timed(lambda q=query: raw(q))[0])
-    return Timings(tuple(selector_ms)), Timings(tuple(raw_ms)), results
+        selector_results.append(result)
+        elapsed, result = timed(lambda q=query: raw(q))
+        raw_ms.append(elapsed)
+        raw_results.append(result)
+    return Comparison(Timings(tuple(selector_ms)), Timings(tuple(raw_ms)), selector_results, raw_results)
 
 
-def print_comparison(label: str, selector: Timings, raw: Timings) -> None:
+def print_comparison(label: str, comparison: Comparison) -> None:
+    selector, raw = comparison.selector, comparison.raw
     print(f"  {label:<24} selector  {selector.summary()}")
     print(f"  {'':<24} raw SQL   {raw.summary()}")
     print(
@@ -185,17 +204,30 @@ def realistic_queries(rng: random.Random, count: int) -> tuple[list[str], list[s
 # --- the two paths being compared ----------------------------------------------------------------------
 
 
-def selector_search(query: str) -> tuple[int, bool]:
-    """What the search page does: search, count for the paginator, then load the first page."""
+@dataclass(frozen=True)
+class SearchOutcome:
+    """What one search path produced: the ranked ids, whether the candidates were capped, the first page."""
+
+    ranked_ids: list[int]
+    capped: bool
+    page_ids: list[int]
+
+    @property
+    def total(self) -> int:
+        return len(self.ranked_ids)
+
+
+def selector_search(query: str) -> SearchOutcome:
+    """What the search page does: rank the candidates, paginate the ids, load the first page in one query."""
     from django.conf import settings
+    from django.core.paginator import Paginator
 
     from subjects.selectors import subject_search
 
     result = subject_search(query)
-    total = result.subjects.count()
-    page = list(result.subjects[: settings.SEARCH_PAGE_SIZE])
-    assert len(page) == min(total, settings.SEARCH_PAGE_SIZE)
-    return total, result.capped
+    page = Paginator(result.ranked_ids, settings.SEARCH_PAGE_SIZE).get_page(1)
+    rows = result.subjects(page.object_list)
+    return SearchOutcome(result.ranked_ids, result.capped, [subject.pk for subject in rows])
 
 
 def _columns() -> str:
@@ -226,28 +258,49 @@ def _params(query: str) -> dict[str, object]:
     }
 
 
-def raw_search(query: str) -> list[tuple]:
-    """The hand-written equivalent: match through the index, rank every match, first page."""
+def _raw_rank_key(query: str) -> Callable[[tuple[int, str]], tuple[int, int, str, int]]:
+    """Exact name, then prefix, then the rest; then shorter names, name, id (written out, not imported)."""
+
+    def key(row: tuple[int, str]) -> tuple[int, int, str, int]:
+        pk, name = row
+        return (0 if name == query else 1 if name.startswith(query) else 2), len(name), name, pk
+
+    return key
+
+
+def raw_candidates_sql(query: str) -> str:
+    """The candidate statement of the raw path: the cap+1 matches with the lowest ids, id and name."""
+    return f"SELECT id, name FROM {TABLE} WHERE {_match_sql(query)} ORDER BY id LIMIT %(cap)s + 1"
+
+
+def raw_search(query: str) -> SearchOutcome:
+    """The selector's work by hand: lowest-id candidates (+ exact name when capped), rank in Python, page by id."""
+    from django.conf import settings
+    from django.db import connection
+
+    cap, params = settings.SEARCH_RESULT_CAP, _params(query)
+    with connection.cursor() as cursor:
+        cursor.execute(raw_candidates_sql(query), params)
+        rows = cursor.fetchall()
+        capped = len(rows) > cap
+        rows = rows[:cap]
+        if capped:
+            known = {pk for pk, _ in rows}
+            cursor.execute(f"SELECT id, name FROM {TABLE} WHERE name = %(q)s", params)
+            rows += [row for row in cursor.fetchall() if row[0] not in known]
+        rows.sort(key=_raw_rank_key(query))
+        ranked_ids = [pk for pk, _ in rows]
+        page_ids = ranked_ids[: settings.SEARCH_PAGE_SIZE]
+        cursor.execute(f"SELECT {_columns()} FROM {TABLE} WHERE id = ANY(%s)", [page_ids])
+        by_id = {row[0]: row for row in cursor.fetchall()}
+    return SearchOutcome(ranked_ids, capped, [pk for pk in page_ids if pk in by_id])
+
+
+def raw_sql_ranked_search(query: str) -> list[tuple]:
+    """Reference only: one statement that ranks every match in SQL (no cap) and returns the first page."""
     from django.db import connection
 
     sql = f"SELECT {_columns()} FROM {TABLE} WHERE {_match_sql(query)} ORDER BY {RANK_SQL} LIMIT %(page)s"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, _params(query))
-        return cursor.fetchall()
-
-
-def raw_capped_search(query: str) -> list[tuple]:
-    """The selector's capped work in one statement: the first cap+1 index matches (+ exact name), ranked."""
-    from django.db import connection
-
-    sql = f"""
-        WITH candidates AS (SELECT id FROM {TABLE} WHERE {_match_sql(query)} LIMIT %(cap)s + 1),
-        capped AS (SELECT count(*) > %(cap)s AS capped FROM candidates)
-        SELECT {_columns()}, count(*) OVER () AS total FROM {TABLE}
-        WHERE id IN (SELECT id FROM candidates LIMIT %(cap)s)
-           OR ((SELECT capped FROM capped) AND name = %(q)s)
-        ORDER BY {RANK_SQL} LIMIT %(page)s
-    """
     with connection.cursor() as cursor:
         cursor.execute(sql, _params(query))
         return cursor.fetchall()
@@ -270,6 +323,11 @@ def raw_lookup(code: str) -> tuple:
 # --- report sections -----------------------------------------------------------------------------------
 
 
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f}, {five:.2f}, {fifteen:.2f} (1, 5, 15 min) on {os.cpu_count()} CPUs"
+
+
 def report_data() -> None:
     from django.conf import settings
     from django.db import connection
@@ -288,31 +346,58 @@ def report_data() -> None:
         analyzed, autoanalyzed, vacuumed, autovacuumed = cursor.fetchone()
         print(f"  last analyze: {analyzed or autoanalyzed or 'never'}")
         print(f"  last vacuum: {vacuumed or autovacuumed or 'never'}")
+        if not (analyzed or autoanalyzed) or not (vacuumed or autovacuumed):
+            print(
+                f"  WARNING: run VACUUM (ANALYZE) {TABLE} after seeding: without statistics the planner guesses,\n"
+                "  and until VACUUM the GIN indexes keep freshly inserted rows in their unsorted pending list."
+            )
         cursor.execute(
             "SELECT c.relname, pg_size_pretty(pg_relation_size(c.oid)) FROM pg_class c "
             "WHERE c.relname IN (%s, 'subject_name_bigram_gin', 'subject_name_trgm_gin') ORDER BY c.relname",
             [TABLE],
         )
         print("  sizes: " + ", ".join(f"{name} {size}" for name, size in cursor.fetchall()))
-    print(
-        f"  SEARCH_RESULT_CAP={settings.SEARCH_RESULT_CAP}, SEARCH_PAGE_SIZE={settings.SEARCH_PAGE_SIZE}, "
-        f"machine: {os.cpu_count()} CPUs"
-    )
+    print(f"  SEARCH_RESULT_CAP={settings.SEARCH_RESULT_CAP}, SEARCH_PAGE_SIZE={settings.SEARCH_PAGE_SIZE}")
+    print(f"  load average at start: {load_average()}")
 
 
-def candidate_plan(query: str) -> str:
-    """EXPLAIN (ANALYZE, BUFFERS) of the candidate-id query ``subject_search`` runs for ``query``."""
+def candidate_queryset(query: str):
+    """The candidate query ``subject_search`` runs for a name query."""
     from django.conf import settings
 
     from subjects.selectors import _name_matches
 
     cap = settings.SEARCH_RESULT_CAP
-    return _name_matches(query).order_by().values_list("pk", flat=True)[: cap + 1].explain(analyze=True, buffers=True)
+    return _name_matches(query).order_by("pk").values_list("pk", "name")[: cap + 1]
+
+
+def candidate_plan(query: str) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of the candidate query ``subject_search`` runs for ``query``."""
+    return candidate_queryset(query).explain(analyze=True, buffers=True)
+
+
+def candidate_plan_line(query: str) -> str:
+    """The scan nodes of the candidate query's plan, with their actual time and rows, outermost first."""
+    nodes = []
+    for line in candidate_plan(query).splitlines():
+        node = line.strip().removeprefix("->").strip()
+        if "Scan" in node and "(actual " in node:
+            nodes.append(node.split("  (")[0] + " (" + node.split("(actual ")[1].split(" loops")[0] + ")")
+    return " <- ".join(nodes) or "no scan node"
+
+
+def plan_kind(plan: str) -> str:
+    """A short name for how a candidate plan reaches the rows: Seq Scan, primary key order, or GIN index(es)."""
+    if f"Seq Scan on {TABLE}" in plan:
+        return "Seq Scan"
+    if "_pkey" in plan:
+        return "primary key order"
+    return " + ".join(name for name in EXPECTED_INDEX.values() if name in plan) or "other"
 
 
 def report_plans(two: str, four: str) -> bool:
     """Print the candidate-query plans and PASS/FAIL; True when both pass."""
-    heading("EXPLAIN (ANALYZE, BUFFERS) of the selector's candidate-id query")
+    heading("EXPLAIN (ANALYZE, BUFFERS) of the selector's candidate query")
     passed = True
     for query in (two, four):
         plan = candidate_plan(query)
@@ -333,21 +418,67 @@ def report_name_queries(two: list[str], four: list[str]) -> None:
     print(
         "  method: queries are fragments of the trade name of random existing company names\n"
         "  (2 characters: a random window of the trade name; 4 characters: trade name + start of the\n"
-        "  industry). Selector = subject_search(q) + count() + first page of 20, as the search page does\n"
-        "  (3 SQL statements). Raw = one hand-written statement: bigram containment + LIKE (2 chars) or\n"
-        "  LIKE (4 chars), ORDER BY the same rank, LIMIT 20, uncapped. Each set is warmed up once, then\n"
-        "  timed, selector and raw interleaved query by query."
+        "  industry). Selector = subject_search(q) + Paginator(ranked_ids, 20) + result.subjects(page ids),\n"
+        "  as the search page does (2 SQL statements; 3 when capped). Raw = the same work by hand: match\n"
+        "  ORDER BY id LIMIT cap+1 (id, name), exact name when capped, rank in Python, first 20 rows by id.\n"
+        "  Raw SQL ranking = one statement ranking every match in SQL, LIMIT 20 (reference). Each set is\n"
+        "  warmed up once, then timed, selector and raw interleaved query by query."
     )
     for label, queries in (("2 characters", two), ("4 characters", four)):
-        selector, raw, results = compare(queries, selector_search, raw_search)
-        totals = [total for total, _ in results]
-        capped = sum(1 for _, was_capped in results if was_capped)
+        comparison = compare(queries, selector_search, raw_search)
+        sql_ranked = compare(queries, raw_sql_ranked_search, raw_sql_ranked_search)
+        outcomes: list[SearchOutcome] = comparison.selector_results
+        totals = [outcome.total for outcome in outcomes]
+        capped = sum(1 for outcome in outcomes if outcome.capped)
+        same_raw = sum(1 for mine, raw in zip(outcomes, comparison.raw_results, strict=True) if mine == raw)
+        same_sql = sum(
+            1
+            for outcome, rows in zip(outcomes, sql_ranked.raw_results, strict=True)
+            if not outcome.capped and outcome.page_ids == [row[0] for row in rows]
+        )
         print(f"\n  examples: {' '.join(queries[:8])}")
-        print_comparison(label, selector, raw)
+        print_comparison(label, comparison)
+        print(
+            f"  {'':<24} raw SQL ranking (uncapped, 1 statement) {sql_ranked.raw.summary()}; "
+            f"selector/that {comparison.selector.median / sql_ranked.raw.median:.2f}x (median)"
+        )
         print(
             f"  {'':<24} matches per query: median {statistics.median(totals):.0f}, max {max(totals)}; "
             f"hit the cap ({settings.SEARCH_RESULT_CAP}): {capped} of {len(queries)}"
         )
+        print(f"  {'':<24} raw path gave the same ranked ids and first page for {same_raw} of {len(queries)}")
+        print(f"  {'':<24} SQL ranking gave the same first page for {same_sql} of {len(queries) - capped} uncapped")
+        print_breakdown(queries)
+        print_plan_census(queries)
+
+
+def print_breakdown(queries: Sequence[str]) -> None:
+    """Median time of each step of the selector path (warm): candidate query, ranking, first page."""
+    from django.conf import settings
+
+    from subjects.selectors import _rank_key, subject_search
+
+    steps: dict[str, list[float]] = {"candidate query": [], "rank": [], "subject_search": [], "first page": []}
+    for query in queries:
+        elapsed, rows = timed(lambda q=query: list(candidate_queryset(q)))
+        steps["candidate query"].append(elapsed)
+        steps["rank"].append(timed(lambda r=rows, q=query: sorted(r, key=_rank_key(q)))[0])
+        elapsed, result = timed(lambda q=query: subject_search(q))
+        steps["subject_search"].append(elapsed)
+        page_ids = result.ranked_ids[: settings.SEARCH_PAGE_SIZE]
+        steps["first page"].append(timed(lambda r=result, ids=page_ids: r.subjects(ids))[0])
+    parts = ", ".join(f"{name} {statistics.median(values):.2f}" for name, values in steps.items())
+    print(f"  {'':<24} selector steps (median ms): {parts}")
+
+
+def print_plan_census(queries: Sequence[str]) -> None:
+    """How the planner runs the candidate query for each distinct query (plain EXPLAIN, no execution)."""
+    census: dict[str, int] = {}
+    for query in sorted(set(queries)):
+        key = plan_kind(candidate_queryset(query).explain())
+        census[key] = census.get(key, 0) + 1
+    summary = ", ".join(f"{key}: {count}" for key, count in sorted(census.items()))
+    print(f"  {'':<24} candidate plans over {len(set(queries))} distinct queries: {summary}")
 
 
 def report_lookups(codes: list[str]) -> None:
@@ -355,28 +486,47 @@ def report_lookups(codes: list[str]) -> None:
     print(
         "  selector = subject_get_by_code(uscc) (normalises, then .get(uscc=...));\n  raw = SELECT ... WHERE uscc = %s"
     )
-    selector, raw, _ = compare(codes, selector_lookup, raw_lookup)
-    print_comparison("USCC", selector, raw)
+    comparison = compare(codes, selector_lookup, raw_lookup)
+    print_comparison("USCC", comparison)
 
 
-def report_broad(runs: int) -> None:
+def report_broad(runs: int) -> bool:
+    """Time the broad queries and check that they are repeatable; True when every check passes."""
     from django.conf import settings
 
-    heading(f"Broad queries (match most rows): {runs} timed runs each after one warm-up")
+    from subjects.selectors import subject_search
+
+    heading(f"Broad queries (match a large share of rows): {runs} timed runs each after one warm-up")
     cap = settings.SEARCH_RESULT_CAP
     print(
-        f"  selector = subject_search + count() + first page, bounded by SEARCH_RESULT_CAP={cap};\n"
-        f"  raw capped = the same capped work in one statement (first {cap}+1 index matches, + exact\n"
-        "  name, ranked, LIMIT 20); raw uncapped = ranking every match (what the cap avoids), for contrast."
+        f"  selector = subject_search + Paginator + first page, bounded by SEARCH_RESULT_CAP={cap};\n"
+        f"  raw capped = the same work by hand (the {cap}+1 lowest-id matches, + exact name, ranked in\n"
+        "  Python, first page by id); raw uncapped = one statement ranking every match in SQL (what the\n"
+        "  cap avoids), for contrast."
     )
+    repeatable = True
     for query in BROAD_QUERIES:
         repeated = [query] * runs
-        selector, capped_raw, results = compare(repeated, selector_search, raw_capped_search)
-        uncapped_raw = compare([query] * max(1, runs // 5), raw_search, raw_search)[1]
-        total, was_capped = results[0]
-        print(f"\n  q={query!r}: {total} candidates ranked, capped={was_capped}")
-        print_comparison(f"{query} (capped)", selector, capped_raw)
+        comparison = compare(repeated, selector_search, raw_search)
+        uncapped_raw = compare([query] * max(1, runs // 5), raw_sql_ranked_search, raw_sql_ranked_search).raw
+        first: SearchOutcome = comparison.selector_results[0]
+        print(f"\n  q={query!r}: {first.total} candidates ranked, capped={first.capped}")
+        print(f"  candidate plan: {candidate_plan_line(query)}")
+        print_comparison(f"{query} (capped)", comparison)
         print(f"  {'':<24} raw uncapped {uncapped_raw.summary()}")
+
+        calls = [subject_search(query).ranked_ids for _ in range(3)]
+        same_calls = calls[0] == calls[1] == calls[2]
+        same_timed = all(outcome.ranked_ids == calls[0] for outcome in comparison.selector_results)
+        same_raw = all(outcome.ranked_ids == calls[0] for outcome in comparison.raw_results)
+        ok = same_calls and same_timed and same_raw
+        repeatable &= ok
+        firsts = " / ".join(str(ids[0]) if ids else "-" for ids in calls)
+        print(
+            f"  {'PASS' if ok else 'FAIL'}: 3 calls identical ranked_ids: {same_calls} (first ids {firsts}); "
+            f"all {runs} timed selector runs identical: {same_timed}; raw path identical: {same_raw}"
+        )
+    return repeatable
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -394,10 +544,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     plans_ok = report_plans(two[0], four[0])
     report_name_queries(two, four)
     report_lookups(codes)
-    report_broad(args.broad_runs)
+    repeatable = report_broad(args.broad_runs)
     heading("Summary")
     print(f"  index plans: {'PASS' if plans_ok else 'FAIL'}")
-    return 0 if plans_ok else 1
+    print(f"  broad queries repeatable: {'PASS' if repeatable else 'FAIL'}")
+    print(f"  load average at end: {load_average()}")
+    return 0 if plans_ok and repeatable else 1
 
 
 if __name__ == "__main__":

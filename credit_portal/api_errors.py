@@ -3,6 +3,7 @@
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from records.services import RecordError
 from subjects.identifiers import IdentifierError
 
 
@@ -19,6 +20,8 @@ class ApplicationError(Exception):
 def exception_handler(exc, context):
     if isinstance(exc, IdentifierError):
         exc = exceptions.ValidationError({"code": [str(exc)]})
+    elif isinstance(exc, RecordError):
+        exc = exceptions.ValidationError({"detail": exc.message, "code": exc.code})
     elif isinstance(exc, ApplicationError):
         exc = exceptions.ValidationError({"detail": exc.message, "code": exc.code, **exc.extra})
     return drf_exception_handler(exc, context)

@@ -3,9 +3,13 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from records.api.views import BatchViewSet, CatalogViewSet, RecordViewSet
 from subjects.api.views import SubjectViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.register("subjects", SubjectViewSet, basename="subject")
+router.register("catalog", CatalogViewSet, basename="catalog")
+router.register("records", RecordViewSet, basename="record")
+router.register("batches", BatchViewSet, basename="batch")
 
 urlpatterns = [path("", include(router.urls))]

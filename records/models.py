@@ -1,1 +1,409 @@
-"""Models of the records app; see DESIGN.md §3. Filled in by later issues."""
+"""What departments report: the catalog of record types, the records and their versions, ingestion batches,
+ingestion statistics for data quality, and the working-day calendar.
+
+Departments are the only source of truth (seed 000 四(七) "一数一源，分级负责"; seed 001 第四章 "谁登记、谁公示；
+谁审批、谁公示；谁监管、谁公示"). Nothing here is hard-deleted: a record is revoked, corrected (a new version)
+or repaired, and every change leaves a ``RecordVersion``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from subjects.models import CreditSubject, Department
+
+from .choices import (
+    BatchState,
+    CalendarDayKind,
+    CatalogCategory,
+    Channel,
+    DisclosureLevel,
+    DisclosureRule,
+    FieldRequirement,
+    FieldType,
+    Polarity,
+    RecordStatus,
+    Severity,
+)
+
+
+class RecordType(models.Model):
+    """One entry of the credit information catalog (信用信息目录): what a record of this type holds and shows.
+
+    Ingestion is generic: which field names the subject, carries its identifiers, forms the department's
+    own id of the record, or dates the decision is declared here, never special-cased in code.
+    """
+
+    code = models.SlugField("类型编码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=64)
+    category = models.CharField("目录类别", max_length=32, choices=CatalogCategory.choices)
+    polarity = models.CharField("信息性质", max_length=16, choices=Polarity.choices)
+    disclosure_level = models.CharField("公开属性", max_length=16, choices=DisclosureLevel.choices)
+    disclosure_rule = models.CharField("公示期限规则", max_length=24, choices=DisclosureRule.choices)
+    disclosure_months = models.PositiveSmallIntegerField("固定公示期（月）", null=True, blank=True)
+    default_severity = models.CharField("默认失信程度", max_length=16, choices=Severity.choices, blank=True)
+    subject_name_field = models.CharField("主体名称字段", max_length=32)
+    subject_kind_field = models.CharField("主体类别字段", max_length=32, blank=True)
+    uscc_field = models.CharField("统一社会信用代码字段", max_length=32, blank=True)
+    citizen_id_type_field = models.CharField("证件类型字段", max_length=32, blank=True)
+    citizen_id_field = models.CharField("证件号码字段", max_length=32, blank=True)
+    registration_number_field = models.CharField("工商注册号字段", max_length=32, blank=True)
+    organization_code_field = models.CharField("组织机构代码字段", max_length=32, blank=True)
+    record_id_fields = models.JSONField("记录标识字段", default=list, help_text="部门自有编号所在字段，如决定文书号")
+    decided_on_field = models.CharField("决定日期字段", max_length=32)
+    end_date_field = models.CharField("截止日期字段", max_length=32, blank=True)
+    timeliness_days = models.PositiveSmallIntegerField(
+        "报送时限（工作日）", null=True, blank=True, help_text="双公示：自作出决定之日起7个工作日内"
+    )
+    is_active = models.BooleanField("启用", default=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "信用信息类型"
+        verbose_name_plural = "信用信息目录"
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(disclosure_rule=DisclosureRule.FIXED_PERIOD) | Q(disclosure_months__isnull=False),
+                name="record_type_fixed_period_has_months",
+                violation_error_message="固定期限规则须填写公示期（月）。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+
+class RecordField(models.Model):
+    """One data item of a record type, named by its national field code (e.g. ``CF_WSH`` 行政处罚决定书文号)."""
+
+    record_type = models.ForeignKey(RecordType, on_delete=models.PROTECT, related_name="fields")
+    code = models.CharField("字段代码", max_length=32)
+    label = models.CharField("字段名称", max_length=64)
+    type = models.CharField("类型", max_length=16, choices=FieldType.choices)
+    requirement = models.CharField("必填", max_length=16, choices=FieldRequirement.choices)
+    enum_values = models.JSONField("可选值", default=list, blank=True)
+    multiple = models.BooleanField("可多选", default=False, help_text="多个值以分号分隔")
+    max_length = models.PositiveSmallIntegerField("最大长度", null=True, blank=True)
+    identifier_scheme = models.CharField("代码类型", max_length=32, blank=True)
+    help_text = models.CharField("填写说明", max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "字段"
+        verbose_name_plural = "字段"
+        ordering = ["record_type", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_type", "code"],
+                name="record_field_unique_code",
+                violation_error_message="同一类型下字段代码不能重复。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"
+
+
+class SeverityRule(models.Model):
+    """Derives a negative record's severity from a field value (e.g. 处罚类别 吊销许可证件 → 严重).
+
+    When several rules match, the gravest severity wins; a severity given by the department overrides all.
+    """
+
+    record_type = models.ForeignKey(RecordType, on_delete=models.PROTECT, related_name="severity_rules")
+    field_code = models.CharField("字段代码", max_length=32)
+    value = models.CharField("取值", max_length=64)
+    severity = models.CharField("失信程度", max_length=16, choices=Severity.choices)
+    note = models.CharField("依据", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "失信程度规则"
+        verbose_name_plural = "失信程度规则"
+        ordering = ["record_type", "field_code", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_type", "field_code", "value"],
+                name="severity_rule_unique",
+                violation_error_message="该字段取值已有规则。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field_code}={self.value} → {self.get_severity_display()}"
+
+
+class DisclosureRegime(models.Model):
+    """A set of national rules for how long penalties are published, by the date of the decision.
+
+    The regime is data, not code: NDRC Order No. 36 of 2025 (《信用修复管理办法》, from 2026-04-01), Order
+    No. 58 of 2023, and the 2019 rules each govern the records decided while they were in force.
+    """
+
+    code = models.SlugField("编码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=100)
+    basis = models.CharField("依据", max_length=200)
+    effective_from = models.DateField("施行日期")
+    effective_to = models.DateField("废止日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "公示期规则"
+        verbose_name_plural = "公示期规则"
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegimePeriod(models.Model):
+    """The publication period of one severity under one regime, in months from the decision date."""
+
+    regime = models.ForeignKey(DisclosureRegime, on_delete=models.PROTECT, related_name="periods")
+    severity = models.CharField("失信程度", max_length=16, choices=Severity.choices)
+    published = models.BooleanField("是否公示", default=True)
+    min_months = models.PositiveSmallIntegerField("最短公示期（月）", default=0)
+    max_months = models.PositiveSmallIntegerField("最长公示期（月）")
+
+    class Meta:
+        verbose_name = "公示期"
+        verbose_name_plural = "公示期"
+        ordering = ["regime", "severity"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["regime", "severity"], name="regime_period_unique", violation_error_message="该程度已有公示期。"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_months__lte=models.F("max_months")),
+                name="regime_period_min_le_max",
+                violation_error_message="最短公示期不能长于最长公示期。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.regime} {self.get_severity_display()}"
+
+
+class CreditRecord(models.Model):
+    """One fact about one subject from one department, identified by (department, type, department's own id)."""
+
+    subject = models.ForeignKey(
+        CreditSubject, verbose_name="信用主体", null=True, blank=True, on_delete=models.PROTECT, related_name="records"
+    )
+    record_type = models.ForeignKey(RecordType, verbose_name="类型", on_delete=models.PROTECT, related_name="records")
+    department = models.ForeignKey(
+        Department, verbose_name="报送部门", on_delete=models.PROTECT, related_name="records"
+    )
+    source_id = models.CharField("部门记录编号", max_length=200)
+    status = models.CharField("状态", max_length=16, choices=RecordStatus.choices, db_index=True)
+    severity = models.CharField("失信程度", max_length=16, choices=Severity.choices, blank=True)
+    decided_on = models.DateField("决定日期")
+    publishable = models.BooleanField("应公示", default=True)
+    disclosure_start = models.DateField("公示起始日", null=True, blank=True)
+    disclosure_end = models.DateField("公示截止日", null=True, blank=True)
+    repair_eligible_on = models.DateField("可申请修复日", null=True, blank=True)
+    regime = models.CharField("公示期规则", max_length=32, blank=True)
+    data = models.JSONField("数据")
+    data_hash = models.CharField("数据摘要", max_length=64)
+    version = models.PositiveIntegerField("版本", default=1)
+    channel = models.CharField("报送渠道", max_length=16, choices=Channel.choices)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="填报人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_by_token = models.ForeignKey(
+        "subjects.ApiToken", verbose_name="接口令牌", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    review_note = models.CharField("审核意见", max_length=500, blank=True)
+    revoked_reason = models.CharField("撤销原因", max_length=500, blank=True)
+    received_at = models.DateTimeField("接收时间", auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "信用记录"
+        verbose_name_plural = "信用记录"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "record_type", "source_id"],
+                name="record_unique_per_department",
+                violation_error_message="该部门已报送过相同编号的同类记录。",
+            ),
+            models.CheckConstraint(
+                condition=Q(subject__isnull=False) | Q(status__in=[RecordStatus.UNMATCHED, RecordStatus.REJECTED]),
+                name="record_subject_unless_unmatched",
+                violation_error_message="除待匹配记录外，记录必须关联信用主体。",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["subject", "status"], name="record_subject_status_idx"),
+            models.Index(fields=["department", "record_type", "status"], name="record_department_type_idx"),
+            models.Index(fields=["decided_on"], name="record_decided_on_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_type.name} {self.source_id}"
+
+
+class RecordVersion(models.Model):
+    """An append-only snapshot of a record after each change: who, when, why, and the data."""
+
+    record = models.ForeignKey(CreditRecord, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField("版本")
+    change = models.CharField("变更", max_length=16)
+    status = models.CharField("状态", max_length=16, choices=RecordStatus.choices)
+    severity = models.CharField("失信程度", max_length=16, choices=Severity.choices, blank=True)
+    data = models.JSONField("数据")
+    reason = models.CharField("原因", max_length=500, blank=True)
+    actor_label = models.CharField("操作者", max_length=150)
+    changed_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "记录版本"
+        verbose_name_plural = "记录版本"
+        ordering = ["record", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "version"], name="record_version_unique", violation_error_message="版本号重复。"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} v{self.version}"
+
+
+class IngestBatch(models.Model):
+    """A file of records (API batch or workbench upload), processed by a Celery task in resumable chunks."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="batches")
+    record_type = models.ForeignKey(RecordType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField("渠道", max_length=16, choices=Channel.choices)
+    file = models.FileField("文件", upload_to="batches/%Y/%m/")
+    file_name = models.CharField("原文件名", max_length=255)
+    file_format = models.CharField("格式", max_length=8)
+    state = models.CharField("状态", max_length=16, choices=BatchState.choices, default=BatchState.QUEUED)
+    total_rows = models.PositiveIntegerField("总行数", default=0)
+    processed_rows = models.PositiveIntegerField("已处理行数", default=0)
+    valid_rows = models.PositiveIntegerField("有效行数", default=0)
+    counts = models.JSONField("结果统计", default=dict)
+    message = models.CharField("说明", max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by_token = models.ForeignKey(
+        "subjects.ApiToken", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "批量导入"
+        verbose_name_plural = "批量导入"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.get_state_display()}）"
+
+
+class BatchRowError(models.Model):
+    """The errors of one row of a batch, keyed by field code, for the per-row error report."""
+
+    batch = models.ForeignKey(IngestBatch, on_delete=models.PROTECT, related_name="row_errors")
+    row_number = models.PositiveIntegerField("行号")
+    errors = models.JSONField("错误")
+    data = models.JSONField("原始数据（证件号已脱敏）", default=dict)
+
+    class Meta:
+        verbose_name = "导入错误"
+        verbose_name_plural = "导入错误"
+        ordering = ["batch", "row_number"]
+        constraints = [models.UniqueConstraint(fields=["batch", "row_number"], name="batch_row_error_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id} 第{self.row_number}行"
+
+
+class IngestStat(models.Model):
+    """Per department, type and day: what arrived and what came of it (the base of data-quality figures)."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    record_type = models.ForeignKey(RecordType, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField("日期")
+    received = models.PositiveIntegerField("接收", default=0)
+    created = models.PositiveIntegerField("新增", default=0)
+    updated = models.PositiveIntegerField("更新", default=0)
+    unchanged = models.PositiveIntegerField("未变化", default=0)
+    rejected = models.PositiveIntegerField("拒收", default=0)
+    rejected_by_reason = models.JSONField("拒收原因", default=dict)
+
+    class Meta:
+        verbose_name = "报送统计"
+        verbose_name_plural = "报送统计"
+        ordering = ["-day", "department", "record_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "record_type", "day"], name="ingest_stat_unique_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.department_id}/{self.record_type_id}"
+
+
+class QualityReport(models.Model):
+    """Data-quality figures of one department and type over a period, recomputed nightly and on demand."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    record_type = models.ForeignKey(RecordType, on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField("统计起始日")
+    period_end = models.DateField("统计截止日")
+    received = models.PositiveIntegerField("接收", default=0)
+    accepted = models.PositiveIntegerField("入库", default=0)
+    rejected = models.PositiveIntegerField("拒收", default=0)
+    rejected_by_reason = models.JSONField("拒收原因", default=dict)
+    timely = models.PositiveIntegerField("按时报送", default=0)
+    timeliness_base = models.PositiveIntegerField("应按时报送", default=0)
+    computed_at = models.DateTimeField("计算时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "数据质量"
+        verbose_name_plural = "数据质量"
+        ordering = ["department", "record_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "record_type", "period_start", "period_end"], name="quality_report_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department_id}/{self.record_type_id} {self.period_start}–{self.period_end}"
+
+    @property
+    def timeliness_rate(self) -> float | None:
+        return self.timely / self.timeliness_base if self.timeliness_base else None
+
+
+class CalendarDay(models.Model):
+    """A holiday or a make-up workday, overriding the built-in calendar (for years it does not cover yet)."""
+
+    day = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=16, choices=CalendarDayKind.choices)
+    name = models.CharField("名称", max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = "节假日调整"
+        verbose_name_plural = "节假日调整"
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.get_kind_display()} {self.name}"

@@ -53,3 +53,13 @@ class ConflictKind(models.TextChoices):
 class ConflictStatus(models.TextChoices):
     OPEN = "open", "待处理"
     RESOLVED = "resolved", "已处理"
+
+
+class TokenScope(models.TextChoices):
+    RECORDS_WRITE = "records:write", "报送、撤销信用记录"
+    RECORDS_READ = "records:read", "查询本部门信用记录"
+    SUBJECTS_READ = "subjects:read", "查询信用主体"
+    CHECKS = "checks", "联合奖惩核查与反馈"
+
+
+DEFAULT_TOKEN_SCOPES = [scope.value for scope in TokenScope]

@@ -249,3 +249,30 @@ class StaffRole(models.Model):
     def __str__(self) -> str:
         where = f"（{self.department}）" if self.department_id else ""
         return f"{self.user} {self.get_role_display()}{where}"
+
+
+class ApiToken(models.Model):
+    """A department system's credential for the REST API (``Authorization: Bearer <token>``).
+
+    Only the SHA-256 of the token is stored: tokens are 256-bit random strings, so a plain digest cannot be
+    reversed, and a leaked table gives no usable credential. ``prefix`` identifies a token on screen.
+    """
+
+    department = models.ForeignKey(Department, verbose_name="部门", on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField("名称", max_length=100)
+    prefix = models.CharField("前缀", max_length=12)
+    token_hash = models.CharField("令牌摘要", max_length=64, unique=True)
+    scopes = models.JSONField("权限范围", default=list)
+    expires_at = models.DateTimeField("到期时间", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by = models.CharField("创建人", max_length=150, blank=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+        ordering = ["department", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.department.code}/{self.name}（{self.prefix}…）"

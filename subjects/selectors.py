@@ -119,7 +119,9 @@ def subject_search(raw_query: str) -> SubjectSearch:
     rows = rows[:cap]
     if capped:
         known = {pk for pk, _ in rows}
-        rows += [row for row in CreditSubject.objects.filter(name=query).values_list("pk", "name") if row[0] not in known]
+        rows += [
+            row for row in CreditSubject.objects.filter(name=query).values_list("pk", "name") if row[0] not in known
+        ]
     rows.sort(key=_rank_key(query))
     return SubjectSearch(query=query, ranked_ids=[pk for pk, _ in rows], by_code=False, capped=capped)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import asdict, dataclass
 
 from django.contrib.auth import get_user_model
@@ -9,10 +11,11 @@ from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from audit.services import Actor, audit_event_record
+from audit.services import Actor, audit_event_record, audit_events_record_many
 
 from . import identifiers as ids
 from .choices import (
+    DEFAULT_TOKEN_SCOPES,
     DEPARTMENT_ROLES,
     ConflictKind,
     ConflictStatus,
@@ -20,8 +23,9 @@ from .choices import (
     LegacyScheme,
     StaffRoleName,
     SubjectKind,
+    TokenScope,
 )
-from .models import CreditSubject, Department, Division, StaffRole, SubjectConflict, SubjectIdentifier
+from .models import ApiToken, CreditSubject, Department, Division, StaffRole, SubjectConflict, SubjectIdentifier
 from .privacy import citizen_id_digest
 
 
@@ -409,3 +413,99 @@ def subject_conflict_resolve(*, conflict: SubjectConflict, resolution: str, acto
         after={"status": ConflictStatus.RESOLVED},
     )
     return conflict
+
+
+# API tokens ---------------------------------------------------------------------------------------------
+
+TOKEN_PREFIX = "cpt_"
+
+
+def api_token_digest(raw_token: str) -> str:
+    return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(
+    *,
+    department: Department,
+    name: str,
+    actor: Actor,
+    scopes: list[str] | None = None,
+    expires_at=None,
+) -> tuple[ApiToken, str]:
+    """Issue a token for a department system. Returns the row and the raw token, which is shown only once."""
+    scopes = list(DEFAULT_TOKEN_SCOPES if scopes is None else scopes)
+    unknown = sorted(set(scopes) - set(TokenScope.values))
+    if unknown:
+        raise ValueError(f"未知的权限范围：{'、'.join(unknown)}")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        department=department,
+        name=name,
+        prefix=raw[: len(TOKEN_PREFIX) + 6],
+        token_hash=api_token_digest(raw),
+        scopes=scopes,
+        expires_at=expires_at,
+        created_by=actor.label,
+    )
+    token.full_clean()
+    token.save()
+    audit_event_record(
+        actor=actor,
+        action="api_token.create",
+        obj=token,
+        after={"department": department.code, "name": name, "prefix": token.prefix, "scopes": scopes},
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: Actor, reason: str = "") -> ApiToken:
+    """Revoke a token at once; revoking twice changes nothing."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_event_record(actor=actor, action="api_token.revoke", obj=token, reason=reason)
+    return token
+
+
+def subjects_resolve_many(*, claims: list[SubjectClaim], actor: Actor, source: str = "") -> list[SubjectResolution]:
+    """``subject_resolve`` for a batch, in input order, with the common case done in bulk.
+
+    A claim that carries only a USCC (no legacy code, no citizen ID) is answered from one query for all of
+    them, and the new ones are inserted together; a known subject with a new name, and every other claim,
+    go through ``subject_resolve`` one by one. Claims must be normalised already (records validate them).
+    """
+    simple = [
+        i for i, c in enumerate(claims) if c.uscc and not (c.citizen_id or c.registration_number or c.organization_code)
+    ]
+    usccs = {claims[i].uscc for i in simple}
+    existing = {s.uscc: s for s in CreditSubject.objects.filter(uscc__in=usccs)}
+    new = {}
+    for i in simple:
+        claim = claims[i]
+        if claim.uscc not in existing and claim.uscc not in new:
+            new[claim.uscc] = CreditSubject(
+                kind=_kind_from_uscc(claim.uscc), name=claim.name, uscc=claim.uscc, division_code=claim.uscc[2:8]
+            )
+    if new:
+        CreditSubject.objects.bulk_create(new.values(), batch_size=1000, ignore_conflicts=True)
+        created = {s.uscc: s for s in CreditSubject.objects.filter(uscc__in=list(new))}
+        audit_events_record_many(
+            actor=actor,
+            events=[
+                {"action": "subject.create", "obj": subject, "reason": source, "after": _subject_snapshot(subject)}
+                for subject in created.values()
+            ],
+        )
+        existing |= created
+    results: list[SubjectResolution | None] = [None] * len(claims)
+    for i in simple:
+        subject = existing[claims[i].uscc]
+        if subject.name == claims[i].name or not claims[i].name:
+            results[i] = SubjectResolution(subject=subject, created=claims[i].uscc in new)
+    for i, claim in enumerate(claims):
+        if results[i] is None:
+            results[i] = subject_resolve(claim=claim, actor=actor, source=source)
+    return results

@@ -5,6 +5,7 @@ from rest_framework.exceptions import NotFound
 
 from ..models import CreditSubject
 from ..selectors import subject_get_by_code
+from .permissions import CanReadSubjects
 from .serializers import SubjectSerializer
 
 
@@ -12,6 +13,7 @@ class SubjectViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Look up one credit subject by USCC (or a legacy registration number / organisation code)."""
 
     serializer_class = SubjectSerializer
+    permission_classes = [CanReadSubjects]
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
     queryset = CreditSubject.objects.none()

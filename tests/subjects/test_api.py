@@ -1,23 +1,29 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
+from audit.services import Actor
 from subjects import identifiers as ids
 from subjects.choices import SubjectKind
 from subjects.models import CreditSubject
-from tests.factories import CreditSubjectFactory, uscc_for
+from subjects.services import api_token_create
+from tests.factories import CreditSubjectFactory, DepartmentFactory, uscc_for
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def api(client):
-    user = get_user_model().objects.create_user("staff", password="Pass-12345-x")
-    client.force_login(user)
+    with transaction.atomic():
+        _, raw = api_token_create(department=DepartmentFactory(), name="系统", actor=Actor.system())
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
     return client
 
 
-def test_subject_lookup_needs_authentication(client):
+def test_subject_lookup_needs_a_token_or_a_staff_role(client):
     subject = CreditSubjectFactory()
+    assert client.get(f"/api/v1/subjects/{subject.uscc}/").status_code == 401
+    client.force_login(get_user_model().objects.create_user("nobody", password="Pass-12345-x"))
     assert client.get(f"/api/v1/subjects/{subject.uscc}/").status_code == 403
 
 

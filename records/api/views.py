@@ -1,0 +1,172 @@
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from subjects.api.permissions import CanReadRecords, CanWriteRecords
+
+from ..batches import batch_create
+from ..choices import Channel
+from ..filtersets import RecordFilterSet
+from ..models import CreditRecord, IngestBatch, RecordType
+from ..selectors import batches_visible_to, records_visible_to
+from ..services import MAX_ITEMS_PER_CALL, RecordInput, record_revoke, records_ingest
+from .serializers import (
+    BatchCreateSerializer,
+    BatchSerializer,
+    IngestResponseSerializer,
+    RecordDetailSerializer,
+    RecordItemSerializer,
+    RecordSerializer,
+    RecordTypeSerializer,
+    RevokeSerializer,
+)
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_many_items"
+
+
+class RecordCursorPagination(CursorPagination):
+    ordering = "-id"
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+class CatalogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The catalog: record types and their fields, so department systems can discover the format."""
+
+    queryset = RecordType.objects.filter(is_active=True).prefetch_related("fields").order_by("code")
+    serializer_class = RecordTypeSerializer
+    lookup_field = "code"
+    permission_classes = [AllowAny]
+    pagination_class = None
+
+
+def _item(raw) -> tuple[RecordInput | None, dict]:
+    """Structural checks of one pushed item; field-level checks are the service's."""
+    if not isinstance(raw, dict):
+        return None, {"item": ['每一项应为对象：{"record_type": ..., "data": {...}}。']}
+    errors = {}
+    if not isinstance(raw.get("record_type"), str) or not raw.get("record_type"):
+        errors["record_type"] = ["缺少 record_type。"]
+    if not isinstance(raw.get("data"), dict):
+        errors["data"] = ["data 应为以字段代码为键的对象。"]
+    severity = raw.get("severity") or ""
+    if not isinstance(severity, str):
+        errors["severity"] = ["severity 应为字符串。"]
+    if errors:
+        return None, errors
+    return RecordInput(record_type=raw["record_type"], data=raw["data"], severity=severity), {}
+
+
+class RecordViewSet(viewsets.GenericViewSet):
+    """A department's records: push (create or update), list, read with versions, revoke."""
+
+    queryset = CreditRecord.objects.none()  # for the schema; get_queryset scopes to the caller
+    serializer_class = RecordSerializer
+    filterset_class = RecordFilterSet
+    pagination_class = RecordCursorPagination
+
+    def get_permissions(self):
+        return [CanWriteRecords()] if self.action in ("create", "revoke") else [CanReadRecords()]
+
+    def get_queryset(self):
+        records = records_visible_to(self.request.caller.department)
+        if self.action == "retrieve":
+            records = records.prefetch_related("versions")
+        return records
+
+    @extend_schema(
+        request=RecordItemSerializer(many=True),
+        responses={200: IngestResponseSerializer, 413: OpenApiResponse(description="超过1000条")},
+        summary="报送信用记录（1–1000条）",
+    )
+    def create(self, request):
+        payload = request.data
+        if not isinstance(payload, list) or not payload:
+            raise exceptions.ValidationError({"detail": "请求体应为包含1至1000条记录的JSON数组。"})
+        if len(payload) > MAX_ITEMS_PER_CALL:
+            raise PayloadTooLarge(
+                f"一次最多报送{MAX_ITEMS_PER_CALL}条记录，本次{len(payload)}条；大批量请使用 /api/v1/batches/。"
+            )
+        caller = request.caller
+        parsed = [_item(raw) for raw in payload]
+        inputs = [item for item, _ in parsed if item is not None]
+        outcomes = iter(
+            records_ingest(
+                department=caller.department,
+                items=inputs,
+                channel=Channel.API,
+                actor=caller.actor,
+                token=caller.token,
+            )
+        )
+        results = []
+        for index, (item, errors) in enumerate(parsed):
+            if item is None:
+                results.append({"index": index, "record_id": None, "status": "rejected", "errors": errors})
+                continue
+            outcome = next(outcomes)
+            results.append(
+                {
+                    "index": index,
+                    "record_id": outcome.record_id,
+                    "status": str(outcome.status),
+                    "errors": outcome.errors,
+                }
+            )
+        return Response({"results": results})
+
+    def list(self, request):
+        records = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(records)
+        return self.get_paginated_response(RecordSerializer(page, many=True).data)
+
+    @extend_schema(responses=RecordDetailSerializer)
+    def retrieve(self, request, pk=None):
+        return Response(RecordDetailSerializer(self.get_object()).data)
+
+    @extend_schema(request=RevokeSerializer, responses=RecordSerializer, summary="撤销信用记录")
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        serializer = RevokeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        record = record_revoke(
+            record=self.get_object(), actor=request.caller.actor, reason=serializer.validated_data["reason"]
+        )
+        return Response(RecordSerializer(record).data)
+
+
+class BatchViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Large loads: upload a file, follow its progress and per-row errors."""
+
+    queryset = IngestBatch.objects.none()  # for the schema; get_queryset scopes to the caller
+    serializer_class = BatchSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_permissions(self):
+        return [CanWriteRecords()] if self.action == "create" else [CanReadRecords()]
+
+    def get_queryset(self):
+        return batches_visible_to(self.request.caller.department).prefetch_related("row_errors")
+
+    @extend_schema(request=BatchCreateSerializer, responses={202: BatchSerializer}, summary="上传批量记录文件")
+    def create(self, request):
+        serializer = BatchCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        caller = request.caller
+        batch = batch_create(
+            department=caller.department,
+            upload=serializer.validated_data["file"],
+            record_type_code=serializer.validated_data.get("record_type", ""),
+            channel=Channel.BATCH,
+            actor=caller.actor,
+            token=caller.token,
+        )
+        return Response(BatchSerializer(batch).data, status=status.HTTP_202_ACCEPTED)

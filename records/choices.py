@@ -1,0 +1,96 @@
+from django.db import models
+
+
+class CatalogCategory(models.TextChoices):
+    """The 11 categories of the national public credit information catalog (全国公共信用信息基础目录)."""
+
+    REGISTRATION = "registration", "登记注册基本信息"
+    JUDICIAL = "judicial", "司法裁判及执行信息"
+    ADMINISTRATIVE = "administrative", "行政管理信息"
+    QUALIFICATION = "qualification", "职称和职业资格信息"
+    ABNORMAL_OPERATION = "abnormal_operation", "经营（活动）异常名录信息"
+    SERIOUS_DISHONESTY = "serious_dishonesty", "严重失信主体名单信息"
+    CONTRACT = "contract", "合同履行信息"
+    COMMITMENT = "commitment", "信用承诺及履行情况信息"
+    EVALUATION = "evaluation", "信用评价结果信息"
+    HONOUR = "honour", "诚实守信相关荣誉信息"
+    VOLUNTARY = "voluntary", "市场主体自愿提供的信用信息"
+
+
+class Polarity(models.TextChoices):
+    POSITIVE = "positive", "守信（正面）"
+    NEGATIVE = "negative", "失信（负面）"
+    NEUTRAL = "neutral", "中性"
+
+
+class DisclosureLevel(models.TextChoices):
+    PUBLIC = "public", "社会公开"
+    GOVERNMENT = "government", "政务共享"
+    RESTRICTED = "restricted", "授权查询"
+
+
+class DisclosureRule(models.TextChoices):
+    SEVERITY_REGIME = "severity_regime", "按失信程度和公示规则（行政处罚）"
+    FIXED_PERIOD = "fixed_period", "自决定日起固定期限"
+    LISTING_PERIOD = "listing_period", "自认定日起至有效期截止"
+
+
+class FieldType(models.TextChoices):
+    TEXT = "text", "文本"
+    DATE = "date", "日期"
+    DECIMAL = "decimal", "数值"
+    ENUM = "enum", "枚举"
+    IDENTIFIER = "identifier", "代码"
+
+
+class FieldRequirement(models.TextChoices):
+    ALWAYS = "always", "必填"
+    ORGANISATION = "organisation", "法人及非法人组织、个体工商户必填"
+    NATURAL_PERSON = "natural_person", "自然人必填"
+    OPTIONAL = "optional", "选填"
+
+
+class Severity(models.TextChoices):
+    """Grades of dishonesty: seed 004 四(三) has 一般/较重/严重; the national repair rules add 轻微."""
+
+    MINOR = "minor", "轻微"
+    GENERAL = "general", "一般"
+    SERIOUS = "serious", "较重"
+    SEVERE = "severe", "严重"
+
+
+class RecordStatus(models.TextChoices):
+    PENDING_REVIEW = "pending_review", "待审核"
+    UNMATCHED = "unmatched", "待匹配"
+    ACTIVE = "active", "有效"
+    REJECTED = "rejected", "审核未通过"
+    REVOKED = "revoked", "已撤销"
+    REPAIRED = "repaired", "已修复"
+
+
+class Channel(models.TextChoices):
+    API = "api", "接口报送"
+    FORM = "form", "在线填报"
+    UPLOAD = "upload", "表格导入"
+    BATCH = "batch", "批量接口"
+
+
+class IngestOutcome(models.TextChoices):
+    CREATED = "created", "新增"
+    UPDATED = "updated", "更新"
+    UNCHANGED = "unchanged", "未变化"
+    REJECTED = "rejected", "拒收"
+
+
+class BatchState(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    VALIDATING = "validating", "校验中"
+    VALIDATED = "validated", "校验完成"
+    IMPORTING = "importing", "导入中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", "法定节假日（休息）"
+    WORKDAY = "workday", "调休上班日"

@@ -1,0 +1,118 @@
+"""Severity and disclosure window of a record. Pure functions over plain data: no Django, no database.
+
+Penalty publication periods follow the regime in force on the decision date (DESIGN.md §4): under NDRC
+Order No. 36 of 2025 (《信用修复管理办法》, from 2026-04-01) minor penalties are normally not published,
+general ones are published for at least 3 months and at most 1 year, severe ones (licence revocation,
+production suspension, serious-dishonesty lists) for at least 1 year and at most 3 years, all from the
+decision date; when one decision carries several penalty kinds the longest period applies (the gravest
+severity derived from all of them); after the maximum, publication stops by itself. Warnings and
+simplified-procedure penalties are not published. The regimes themselves are data (``DisclosureRegime``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+SEVERITY_ORDER = ("minor", "general", "serious", "severe")  # records.choices.Severity, mildest first
+
+
+@dataclass(frozen=True)
+class SeverityRuleSpec:
+    field_code: str
+    value: str
+    severity: str
+
+
+@dataclass(frozen=True)
+class PeriodSpec:
+    severity: str
+    published: bool
+    min_months: int
+    max_months: int
+
+
+@dataclass(frozen=True)
+class RegimeSpec:
+    code: str
+    effective_from: datetime.date
+    effective_to: datetime.date | None
+    periods: Mapping[str, PeriodSpec]
+
+    def covers(self, day: datetime.date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+
+@dataclass(frozen=True)
+class Window:
+    """When a record is shown to the public, and from when its subject may apply for repair."""
+
+    publishable: bool
+    start: datetime.date | None
+    end: datetime.date | None  # None with publishable: shown until something ends it (e.g. a list exit)
+    repair_eligible_on: datetime.date | None
+    regime: str = ""
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """Calendar months later, clamped to the month's last day (2026-01-31 + 1 month = 2026-02-28)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def gravest(severities: Iterable[str]) -> str:
+    ranked = [s for s in severities if s in SEVERITY_ORDER]
+    return max(ranked, key=SEVERITY_ORDER.index) if ranked else ""
+
+
+def derive_severity(
+    data: Mapping[str, str], rules: Iterable[SeverityRuleSpec], *, given: str = "", default: str = ""
+) -> str:
+    """The department's own severity if given; else the gravest severity any rule derives; else the default.
+
+    Multi-valued fields (``罚款;吊销许可证件``) are matched value by value, so a decision with several penalty
+    kinds takes the gravest of them.
+    """
+    if given:
+        return given
+    matched = []
+    for rule in rules:
+        values = data.get(rule.field_code, "").split(";")
+        if rule.value in values:
+            matched.append(rule.severity)
+    return gravest(matched) or default
+
+
+def regime_for(decided_on: datetime.date, regimes: Iterable[RegimeSpec]) -> RegimeSpec | None:
+    candidates = [regime for regime in regimes if regime.covers(decided_on)]
+    return max(candidates, key=lambda regime: regime.effective_from) if candidates else None
+
+
+def severity_window(*, decided_on: datetime.date, severity: str, regimes: Iterable[RegimeSpec]) -> Window:
+    """Penalties: the period of the record's severity under the regime in force on the decision date."""
+    regime = regime_for(decided_on, regimes)
+    if regime is None or severity not in regime.periods:
+        # No regime says how long: the record is kept but not published until an admin sets the rules.
+        return Window(
+            publishable=False, start=None, end=None, repair_eligible_on=None, regime=regime.code if regime else ""
+        )
+    period = regime.periods[severity]
+    repair_from = add_months(decided_on, period.min_months)
+    if not period.published:
+        return Window(publishable=False, start=None, end=None, repair_eligible_on=None, regime=regime.code)
+    end = add_months(decided_on, period.max_months) - datetime.timedelta(days=1)
+    return Window(publishable=True, start=decided_on, end=end, repair_eligible_on=repair_from, regime=regime.code)
+
+
+def fixed_window(*, decided_on: datetime.date, months: int) -> Window:
+    """Records shown for a fixed period from the decision (e.g. licences: 3 years)."""
+    end = add_months(decided_on, months) - datetime.timedelta(days=1)
+    return Window(publishable=True, start=decided_on, end=end, repair_eligible_on=None)
+
+
+def listing_window(*, decided_on: datetime.date, end_date: datetime.date | None) -> Window:
+    """List entries (court lists, serious-dishonesty lists, red lists): from the decision until their end date."""
+    return Window(publishable=True, start=decided_on, end=end_date, repair_eligible_on=None)

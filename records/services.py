@@ -1,0 +1,440 @@
+"""State changes of records: ingestion from every channel, review, revocation, matching, and statistics.
+
+``records_ingest`` is the one path by which records arrive (API push, API batch, web form, spreadsheet).
+It validates every item on its own, resolves the subjects in bulk, and writes the accepted items with
+their versions and audit events in one transaction; a rejected item changes nothing. A department's
+ingestions are applied one at a time (its ``Department`` row is locked), which is what makes concurrent
+pushes of the same record safe without retry loops; the unique constraint on (department, type,
+source_id) stays as the last guard.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import Actor, audit_event_record, audit_events_record_many
+from subjects.models import ApiToken, CreditSubject, Department
+from subjects.services import SubjectClaim, subjects_resolve_many
+
+from . import rules
+from .choices import Channel, DisclosureRule, IngestOutcome, Polarity, RecordStatus, Severity
+from .models import CreditRecord, IngestStat, RecordVersion
+from .selectors import CatalogEntry, catalog_entries, disclosure_regimes
+from .signals import records_changed
+from .validation import CleanRecord, Invalid, validate_record
+
+MAX_ITEMS_PER_CALL = 1000
+RECORD_VALUE_FIELDS = [
+    "subject",
+    "status",
+    "severity",
+    "decided_on",
+    "publishable",
+    "disclosure_start",
+    "disclosure_end",
+    "repair_eligible_on",
+    "regime",
+    "data",
+    "data_hash",
+    "channel",
+]
+
+
+class RecordError(Exception):
+    """A rule refused a change to a record; the message is for people, ``code`` for systems."""
+
+    def __init__(self, message: str, *, code: str = "invalid"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class RecordInput:
+    """One item to ingest: a record type code, its data keyed by field code, optionally a severity."""
+
+    record_type: str
+    data: dict
+    severity: str = ""
+
+
+@dataclass
+class ItemResult:
+    index: int
+    status: str
+    record_id: int | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class _Accepted:
+    index: int
+    entry: CatalogEntry
+    clean: CleanRecord
+    severity: str
+    given_severity: str
+
+
+def _data_hash(data: dict, severity: str, subject_id: int | None) -> str:
+    payload = json.dumps([data, severity, subject_id], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _window(entry: CatalogEntry, clean: CleanRecord, severity: str, regimes) -> rules.Window:
+    record_type = entry.record_type
+    if record_type.disclosure_rule == DisclosureRule.SEVERITY_REGIME:
+        return rules.severity_window(decided_on=clean.decided_on, severity=severity, regimes=regimes)
+    if record_type.disclosure_rule == DisclosureRule.FIXED_PERIOD:
+        return rules.fixed_window(decided_on=clean.decided_on, months=record_type.disclosure_months)
+    return rules.listing_window(decided_on=clean.decided_on, end_date=clean.end_date)
+
+
+def _check_item(index: int, item: RecordInput, catalog: dict[str, CatalogEntry], today) -> _Accepted | ItemResult:
+    entry = catalog.get(item.record_type)
+    if entry is None:
+        known = "、".join(sorted(catalog))
+        return ItemResult(
+            index,
+            IngestOutcome.REJECTED,
+            errors={"record_type": [f"未知的记录类型“{item.record_type}”（可选：{known}）。"]},
+        )
+    negative = entry.record_type.polarity == Polarity.NEGATIVE
+    if item.severity and (item.severity not in Severity.values or not negative):
+        message = (
+            f"失信程度“{item.severity}”无效（可选：{'、'.join(Severity.values)}）。"
+            if negative
+            else "只有失信类记录可以填写失信程度。"
+        )
+        return ItemResult(index, IngestOutcome.REJECTED, errors={"severity": [message]})
+    checked = validate_record(entry.spec, item.data, today=today)
+    if isinstance(checked, Invalid):
+        return ItemResult(index, IngestOutcome.REJECTED, errors=checked.errors)
+    severity = ""
+    if negative:
+        severity = (
+            rules.derive_severity(
+                checked.data, entry.severity_rules, given=item.severity, default=entry.record_type.default_severity
+            )
+            or Severity.GENERAL
+        )
+    return _Accepted(index=index, entry=entry, clean=checked, severity=severity, given_severity=item.severity)
+
+
+def _claim(clean: CleanRecord) -> SubjectClaim:
+    subject = clean.subject
+    return SubjectClaim(
+        name=subject.name,
+        kind=subject.kind,
+        uscc=subject.uscc,
+        citizen_id=subject.citizen_id,
+        registration_number=subject.registration_number,
+        organization_code=subject.organization_code,
+    )
+
+
+def _record_stats(department: Department, catalog: dict[str, CatalogEntry], items, results, day) -> None:
+    """Add this call's outcomes to the day's ``IngestStat`` rows (under the department lock)."""
+    per_type: dict[str, Counter] = {}
+    reasons: dict[str, Counter] = {}
+    for item, result in zip(items, results, strict=True):
+        if item.record_type not in catalog:
+            continue
+        per_type.setdefault(item.record_type, Counter())[result.status] += 1
+        for code in result.errors:
+            reasons.setdefault(item.record_type, Counter())[code] += 1
+    for code, counts in per_type.items():
+        stat, _ = IngestStat.objects.select_for_update().get_or_create(
+            department=department, record_type=catalog[code].record_type, day=day
+        )
+        stat.received += sum(counts.values())
+        stat.created += counts[IngestOutcome.CREATED]
+        stat.updated += counts[IngestOutcome.UPDATED]
+        stat.unchanged += counts[IngestOutcome.UNCHANGED]
+        stat.rejected += counts[IngestOutcome.REJECTED]
+        merged = Counter(stat.rejected_by_reason) + reasons.get(code, Counter())
+        stat.rejected_by_reason = dict(merged)
+        stat.save()
+
+
+def records_ingest(
+    *,
+    department: Department,
+    items: Sequence[RecordInput],
+    channel: str,
+    actor: Actor,
+    user=None,
+    token: ApiToken | None = None,
+    review: bool = False,
+) -> list[ItemResult]:
+    """Store the valid items, refuse the others, and say what happened to each, in input order.
+
+    ``review`` (web forms and spreadsheet imports) makes new records wait for a reviewer of the department
+    (seed 004 九(一)); API records are active at once. Re-sending an identical item writes nothing
+    (``unchanged``); a changed one makes a new version (``updated``). Records already revoked or repaired
+    are not reopened by a push.
+    """
+    if len(items) > MAX_ITEMS_PER_CALL:
+        raise RecordError(f"一次最多报送{MAX_ITEMS_PER_CALL}条记录，本次{len(items)}条。", code="too_many_items")
+    today = timezone.localdate()
+    catalog = catalog_entries()
+    regimes = disclosure_regimes()
+    checked = [_check_item(index, item, catalog, today) for index, item in enumerate(items)]
+    results: list[ItemResult | None] = [c if isinstance(c, ItemResult) else None for c in checked]
+    accepted = [c for c in checked if isinstance(c, _Accepted)]
+
+    with transaction.atomic():
+        Department.objects.select_for_update().get(pk=department.pk)
+        source = f"{department.name}报送"
+        resolutions = subjects_resolve_many(claims=[_claim(a.clean) for a in accepted], actor=actor, source=source)
+        existing = {
+            (record.record_type_id, record.source_id): record
+            for record in CreditRecord.objects.filter(
+                department=department,
+                record_type__in={a.entry.record_type.pk for a in accepted},
+                source_id__in={a.clean.source_id for a in accepted},
+            )
+        }
+        new_records: dict[tuple, CreditRecord] = {}
+        changed: dict[int, CreditRecord] = {}
+        versions: list[dict] = []  # one per change, captured at that moment: an item seen twice makes two
+        for item, resolution in zip(accepted, resolutions, strict=True):
+            subject: CreditSubject | None = resolution.subject
+            key = (item.entry.record_type.pk, item.clean.source_id)
+            record = existing.get(key) or new_records.get(key)
+            window = _window(item.entry, item.clean, item.severity, regimes)
+            digest = _data_hash(item.clean.data, item.given_severity, subject.pk if subject else None)
+            if record is not None and record.status in (RecordStatus.REVOKED, RecordStatus.REPAIRED):
+                id_field = item.entry.spec.record_id_fields[0]
+                state = record.get_status_display()
+                results[item.index] = ItemResult(
+                    item.index, IngestOutcome.REJECTED, record.pk, {id_field: [f"该记录{state}，不能再次报送。"]}
+                )
+                continue
+            if record is not None and record.data_hash == digest:
+                results[item.index] = ItemResult(item.index, IngestOutcome.UNCHANGED, record.pk)
+                continue
+            if subject is None:
+                status = RecordStatus.UNMATCHED
+            else:
+                status = RecordStatus.PENDING_REVIEW if review else RecordStatus.ACTIVE
+            values = {
+                "subject": subject,
+                "status": status,
+                "severity": item.severity,
+                "decided_on": item.clean.decided_on,
+                "publishable": window.publishable,
+                "disclosure_start": window.start,
+                "disclosure_end": window.end,
+                "repair_eligible_on": window.repair_eligible_on,
+                "regime": window.regime,
+                "data": item.clean.data,
+                "data_hash": digest,
+                "channel": channel,
+            }
+            if record is None:
+                record = CreditRecord(
+                    department=department,
+                    record_type=item.entry.record_type,
+                    source_id=item.clean.source_id,
+                    submitted_by=user,
+                    submitted_by_token=token,
+                    version=1,
+                    **values,
+                )
+                new_records[key] = record
+                change, outcome = "create", IngestOutcome.CREATED
+            else:
+                for name, value in values.items():
+                    setattr(record, name, value)
+                record.version += 1
+                if record.pk:
+                    changed[record.pk] = record
+                change = "update"
+                outcome = IngestOutcome.UPDATED if record.pk else IngestOutcome.CREATED
+            results[item.index] = ItemResult(item.index, outcome)
+            versions.append(
+                {
+                    "record": record,
+                    "index": item.index,
+                    "change": change,
+                    "version": record.version,
+                    "status": status,
+                    "severity": item.severity,
+                    "data": item.clean.data,
+                }
+            )
+
+        CreditRecord.objects.bulk_create(new_records.values(), batch_size=1000)
+        CreditRecord.objects.bulk_update(
+            changed.values(), [*RECORD_VALUE_FIELDS, "version", "updated_at"], batch_size=1000
+        )
+        for change in versions:
+            results[change["index"]].record_id = change["record"].pk
+        RecordVersion.objects.bulk_create(
+            [
+                RecordVersion(
+                    record=change["record"],
+                    version=change["version"],
+                    change=change["change"],
+                    status=change["status"],
+                    severity=change["severity"],
+                    data=change["data"],
+                    reason=source,
+                    actor_label=actor.label,
+                )
+                for change in versions
+            ],
+            batch_size=1000,
+        )
+        audit_events_record_many(
+            actor=actor,
+            events=[
+                {
+                    "action": f"record.{change['change']}",
+                    "obj": change["record"],
+                    "reason": source,
+                    "after": {
+                        "type": change["record"].record_type.code,
+                        "source_id": change["record"].source_id,
+                        "version": change["version"],
+                        "status": change["status"],
+                    },
+                }
+                for change in versions
+            ],
+        )
+        _record_stats(department, catalog, items, results, today)
+        touched = sorted({change["record"].pk for change in versions})
+        if touched:
+            transaction.on_commit(lambda: records_changed.send(sender=CreditRecord, record_ids=touched))
+    return results
+
+
+# One record at a time: review, revocation, matching ---------------------------------------------------------
+
+
+def _record_change(
+    record: CreditRecord, *, actor: Actor, change: str, reason: str, fields: dict, allowed_from: set[str]
+) -> CreditRecord:
+    """Lock the record, check its status allows the change, apply ``fields``, version and audit it."""
+    locked = CreditRecord.objects.select_for_update().select_related("record_type").get(pk=record.pk)
+    if locked.status not in allowed_from:
+        raise RecordError(f"记录当前状态为“{locked.get_status_display()}”，不能执行此操作。", code="invalid_status")
+    before = {"status": locked.status, "version": locked.version}
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save(update_fields=[*fields, "version", "updated_at"])
+    RecordVersion.objects.create(
+        record=locked,
+        version=locked.version,
+        change=change,
+        status=locked.status,
+        severity=locked.severity,
+        data=locked.data,
+        reason=reason,
+        actor_label=actor.label,
+    )
+    audit_event_record(
+        actor=actor,
+        action=f"record.{change}",
+        obj=locked,
+        reason=reason,
+        before=before,
+        after={"status": locked.status, "version": locked.version},
+    )
+    record_ids = [locked.pk]
+    transaction.on_commit(lambda: records_changed.send(sender=CreditRecord, record_ids=record_ids))
+    return locked
+
+
+@transaction.atomic
+def record_approve(*, record: CreditRecord, reviewer, actor: Actor, note: str = "") -> CreditRecord:
+    """A reviewer of the record's department approves a clerk's entry; nobody approves their own entry."""
+    if record.submitted_by_id is not None and record.submitted_by_id == reviewer.pk:
+        raise RecordError("不能审核本人填报的记录。", code="own_entry")
+    return _record_change(
+        record,
+        actor=actor,
+        change="approve",
+        reason=note or "审核通过",
+        fields={
+            "status": RecordStatus.ACTIVE,
+            "reviewed_by": reviewer,
+            "reviewed_at": timezone.now(),
+            "review_note": note,
+        },
+        allowed_from={RecordStatus.PENDING_REVIEW},
+    )
+
+
+@transaction.atomic
+def record_reject(*, record: CreditRecord, reviewer, actor: Actor, note: str) -> CreditRecord:
+    """A reviewer sends an entry back with the reason; the clerk corrects and submits it again."""
+    if not note.strip():
+        raise RecordError("退回时必须填写原因。", code="reason_required")
+    if record.submitted_by_id is not None and record.submitted_by_id == reviewer.pk:
+        raise RecordError("不能审核本人填报的记录。", code="own_entry")
+    return _record_change(
+        record,
+        actor=actor,
+        change="reject",
+        reason=note,
+        fields={
+            "status": RecordStatus.REJECTED,
+            "reviewed_by": reviewer,
+            "reviewed_at": timezone.now(),
+            "review_note": note,
+        },
+        allowed_from={RecordStatus.PENDING_REVIEW},
+    )
+
+
+@transaction.atomic
+def record_revoke(*, record: CreditRecord, actor: Actor, reason: str) -> CreditRecord:
+    """Withdraw a record (e.g. the decision was annulled). It stays, with its reason, and leaves the public site."""
+    if not reason.strip():
+        raise RecordError("撤销时必须填写原因。", code="reason_required")
+    return _record_change(
+        record,
+        actor=actor,
+        change="revoke",
+        reason=reason,
+        fields={"status": RecordStatus.REVOKED, "revoked_reason": reason},
+        allowed_from={RecordStatus.ACTIVE, RecordStatus.PENDING_REVIEW, RecordStatus.UNMATCHED},
+    )
+
+
+@transaction.atomic
+def record_match(*, record: CreditRecord, subject: CreditSubject, actor: Actor, reason: str) -> CreditRecord:
+    """A credit-centre admin attaches an unmatched (待匹配) record to its subject; it is then published as normal."""
+    status = RecordStatus.PENDING_REVIEW if record.channel in (Channel.FORM, Channel.UPLOAD) else RecordStatus.ACTIVE
+    return _record_change(
+        record,
+        actor=actor,
+        change="match",
+        reason=reason,
+        fields={"subject": subject, "status": status},
+        allowed_from={RecordStatus.UNMATCHED},
+    )
+
+
+# Checking without writing: the first pass over an uploaded spreadsheet --------------------------------------
+
+
+def records_check(items: Sequence[RecordInput]) -> list[ItemResult]:
+    """What ``records_ingest`` would refuse, without writing anything (status ``unchanged`` means valid)."""
+    today = timezone.localdate()
+    catalog = catalog_entries()
+    results = []
+    for index, item in enumerate(items):
+        checked = _check_item(index, item, catalog, today)
+        results.append(checked if isinstance(checked, ItemResult) else ItemResult(index, IngestOutcome.UNCHANGED))
+    return results

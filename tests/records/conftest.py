@@ -1,0 +1,40 @@
+import pytest
+from django.db import transaction
+
+from audit.services import Actor
+from subjects.services import api_token_create
+from tests.factories import DepartmentFactory
+
+
+@pytest.fixture
+def department(db):
+    return DepartmentFactory(code="jl-scjg", name="吉林省市场监督管理厅")
+
+
+@pytest.fixture
+def other_department(db):
+    return DepartmentFactory(code="jl-sw", name="国家税务总局吉林省税务局")
+
+
+def _token(department, **kwargs) -> str:
+    with transaction.atomic():
+        return api_token_create(department=department, name="业务系统", actor=Actor.system(), **kwargs)[1]
+
+
+@pytest.fixture
+def make_token():
+    return _token
+
+
+@pytest.fixture
+def api(client, department):
+    """A client that sends the department's token."""
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {_token(department)}"
+    return client
+
+
+@pytest.fixture
+def other_api(department, other_department):
+    from django.test import Client
+
+    return Client(HTTP_AUTHORIZATION=f"Bearer {_token(other_department)}")

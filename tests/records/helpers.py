@@ -1,0 +1,56 @@
+"""Valid 双公示 items in the national format, for tests and benchmarks."""
+
+import datetime
+
+from subjects import identifiers as ids
+
+AUTHORITY_USCC = ids.make_uscc(division_code="220000", organization_body="00000019", registration_authority="1")
+
+
+def company_uscc(n: int) -> str:
+    return ids.make_uscc(division_code="220104", organization_body=f"{n:08d}")
+
+
+def xzcf_item(n: int, *, decided_on: datetime.date | None = None, **overrides) -> dict:
+    data = {
+        "CF_XDR_MC": f"长春测试{n}商贸有限公司",
+        "CF_XDR_LB": "法人及非法人组织",
+        "CF_XDR_SHXYM": company_uscc(n),
+        "CF_WSH": f"长市监罚〔2026〕{n}号",
+        "CF_WFXW": "销售不符合食品安全标准的食品",
+        "CF_SY": "经查，当事人销售的食品经抽检不合格。",
+        "CF_YJ": "《中华人民共和国食品安全法》第一百二十四条",
+        "CF_CFLB": "罚款",
+        "CF_NR": "罚款人民币伍万元",
+        "CF_NR_FK": "5",
+        "CF_JDRQ": (decided_on or datetime.date(2026, 6, 1)).isoformat(),
+        "CF_CFJG": "吉林省市场监督管理厅",
+        "CF_CFJGDM": AUTHORITY_USCC,
+        "CF_SJLY": "吉林省市场监督管理厅",
+        "CF_SJLYDM": AUTHORITY_USCC,
+    }
+    data.update(overrides)
+    return {"record_type": "xzcf", "data": {k: v for k, v in data.items() if v is not None}}
+
+
+def xzxk_item(n: int, **overrides) -> dict:
+    data = {
+        "XK_XDR_MC": f"长春测试{n}商贸有限公司",
+        "XK_XDR_LB": "法人及非法人组织",
+        "XK_XDR_SHXYM": company_uscc(n),
+        "XK_XKWS": "食品经营许可决定书",
+        "XK_WSH": f"长市监许〔2026〕{n}号",
+        "XK_XKLB": "普通",
+        "XK_XKZS": "食品经营许可证",
+        "XK_XKBH": f"JY1220104{n:07d}",
+        "XK_NR": "预包装食品销售",
+        "XK_JDRQ": "2026-05-10",
+        "XK_YXQZ": "2026-05-10",
+        "XK_YXQZI": "2031-05-09",
+        "XK_XKJG": "吉林省市场监督管理厅",
+        "XK_XKJGDM": AUTHORITY_USCC,
+        "XK_SJLY": "吉林省市场监督管理厅",
+        "XK_SJLYDM": AUTHORITY_USCC,
+    }
+    data.update(overrides)
+    return {"record_type": "xzxk", "data": {k: v for k, v in data.items() if v is not None}}
