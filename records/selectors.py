@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 
 from subjects.models import Department
 
-from .models import CreditRecord, DisclosureRegime, IngestBatch, RecordField, RecordType, RecordVersion
+from .models import CalendarDay, CreditRecord, DisclosureRegime, IngestBatch, RecordField, RecordType, RecordVersion
 from .rules import PeriodSpec, RegimeSpec, SeverityRuleSpec
 from .validation import FieldSpec, TypeSpec
 
@@ -105,3 +105,8 @@ def record_versions(record: CreditRecord) -> list[RecordVersion]:
 def batches_visible_to(department: Department | None) -> QuerySet[IngestBatch]:
     batches = IngestBatch.objects.select_related("record_type", "department")
     return batches if department is None else batches.filter(department=department)
+
+
+def calendar_overrides() -> dict:
+    """Admin-entered holidays and make-up workdays, by date."""
+    return dict(CalendarDay.objects.values_list("day", "kind"))

@@ -1,9 +1,14 @@
 """Celery tasks of the records app: thin, ids in, safe to run twice."""
 
+import datetime
+
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from audit.services import Actor
+
 from .batches import batch_run
+from .quality import default_period, quality_reports_compute
 
 
 @shared_task(
@@ -17,3 +22,19 @@ from .batches import batch_run
 def batch_process_task(batch_id: int) -> str:
     """Validate or import a batch from where it stopped; a finished batch is left as it is."""
     return batch_run(batch_id).state
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=25 * 60,
+    time_limit=30 * 60,
+)
+def quality_reports_compute_task(period_start: str | None = None, period_end: str | None = None) -> int:
+    """Recompute the data-quality reports (nightly for the last 30 days, or for a given ISO period)."""
+    start, end = default_period()
+    if period_start and period_end:
+        start, end = datetime.date.fromisoformat(period_start), datetime.date.fromisoformat(period_end)
+    return len(quality_reports_compute(period_start=start, period_end=end, actor=Actor.system("数据质量统计")))

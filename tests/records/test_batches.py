@@ -1,0 +1,193 @@
+import csv
+import io
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from audit.services import Actor
+from records import batches
+from records.batches import batch_create, batch_import, batch_run
+from records.choices import BatchState, Channel
+from records.models import BatchRowError, CreditRecord, IngestBatch, RecordVersion
+from records.selectors import catalog_entries
+from records.services import RecordError
+from records.spreadsheets import template_workbook
+from tests.records.helpers import xzcf_item
+
+pytestmark = pytest.mark.django_db
+
+ACTOR = Actor.system("测试")
+
+
+def csv_bytes(items, *, encoding="gb18030", header="label"):
+    spec = catalog_entries()["xzcf"].spec
+    codes = [field.code for field in spec.fields]
+    labels = {field.code: field.label for field in spec.fields}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([labels[c] if header == "label" else c for c in codes])
+    for item in items:
+        writer.writerow([item["data"].get(code, "") for code in codes])
+    return buffer.getvalue().encode(encoding)
+
+
+def upload(name, content):
+    return SimpleUploadedFile(name, content)
+
+
+def test_api_batch_of_a_gbk_csv_with_chinese_headers_imports(department, django_capture_on_commit_callbacks):
+    items = [xzcf_item(n) for n in range(30)] + [xzcf_item(99, CF_JDRQ="昨天")]
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = batch_create(
+            department=department,
+            upload=upload("处罚.csv", csv_bytes(items)),
+            record_type_code="xzcf",
+            channel=Channel.BATCH,
+            actor=ACTOR,
+        )
+    batch.refresh_from_db()
+    assert batch.state == BatchState.DONE
+    assert (batch.total_rows, batch.processed_rows) == (31, 31)
+    assert batch.counts == {"created": 30, "rejected": 1}
+    assert CreditRecord.objects.filter(status="active").count() == 30
+    error = BatchRowError.objects.get(batch=batch)
+    assert error.row_number == 32
+    assert "CF_JDRQ" in error.errors
+
+
+def test_wrong_header_is_refused_at_once_and_imports_nothing(department):
+    content = "名称,代码,日期\n某公司,123,2026-01-01\n".encode("gb18030")
+    with pytest.raises(RecordError, match="表头无法识别"):
+        batch_create(
+            department=department,
+            upload=upload("x.csv", content),
+            record_type_code="xzcf",
+            channel=Channel.BATCH,
+            actor=ACTOR,
+        )
+    assert not IngestBatch.objects.exists()
+    assert not CreditRecord.objects.exists()
+
+
+def test_missing_required_column_is_named(department):
+    content = csv_bytes([xzcf_item(1)], encoding="utf-8").decode().replace("违法行为类型", "随便").encode()
+    with pytest.raises(RecordError, match="随便"):
+        batch_create(
+            department=department,
+            upload=upload("x.csv", content),
+            record_type_code="xzcf",
+            channel=Channel.BATCH,
+            actor=ACTOR,
+        )
+
+
+def test_jsonl_batch_carries_types_per_line(department, django_capture_on_commit_callbacks):
+    lines = [json.dumps(xzcf_item(1), ensure_ascii=False), "{broken", json.dumps(xzcf_item(2), ensure_ascii=False)]
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = batch_create(
+            department=department,
+            upload=upload("a.jsonl", "\n".join(lines).encode()),
+            record_type_code="",
+            channel=Channel.BATCH,
+            actor=ACTOR,
+        )
+    batch.refresh_from_db()
+    assert batch.counts == {"created": 2, "rejected": 1}
+    assert BatchRowError.objects.get(batch=batch).row_number == 2
+
+
+def test_upload_is_validated_first_then_imported_into_review(department, django_capture_on_commit_callbacks):
+    items = [xzcf_item(n) for n in range(5)] + [xzcf_item(9, CF_XDR_SHXYM="91220104MA0000000X")]
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = batch_create(
+            department=department,
+            upload=upload("u.csv", csv_bytes(items, encoding="utf-8")),
+            record_type_code="xzcf",
+            channel=Channel.UPLOAD,
+            actor=ACTOR,
+        )
+    batch.refresh_from_db()
+    assert (batch.state, batch.valid_rows) == (BatchState.VALIDATED, 5)
+    assert not CreditRecord.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        batch_import(batch=batch, actor=ACTOR)
+    batch.refresh_from_db()
+    assert batch.state == BatchState.DONE
+    assert batch.counts == {"created": 5}
+    assert set(CreditRecord.objects.values_list("status", flat=True)) == {"pending_review"}
+
+
+def test_xlsx_template_round_trips(department, django_capture_on_commit_callbacks):
+    entry = catalog_entries()["xzcf"]
+    workbook = load_workbook(io.BytesIO(template_workbook(entry.spec, "行政处罚")))
+    sheet = workbook.active
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[0] == "*行政相对人名称（CF_XDR_MC）"
+    for n in range(3):
+        sheet.append([xzcf_item(n)["data"].get(h.split("（")[1].rstrip("）")) for h in headers])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = batch_create(
+            department=department,
+            upload=upload("t.xlsx", buffer.getvalue()),
+            record_type_code="xzcf",
+            channel=Channel.BATCH,
+            actor=ACTOR,
+        )
+    batch.refresh_from_db()
+    assert batch.counts == {"created": 3}
+
+
+def test_a_worker_dying_mid_batch_loses_and_duplicates_nothing(department, monkeypatch):
+    monkeypatch.setattr(batches, "CHUNK_SIZE", 10)
+    items = [xzcf_item(n) for n in range(35)]
+    batch = batch_create(
+        department=department,
+        upload=upload("big.csv", csv_bytes(items)),
+        record_type_code="xzcf",
+        channel=Channel.BATCH,
+        actor=ACTOR,
+    )
+    real_ingest = batches.records_ingest
+    calls = {"n": 0}
+
+    def dying_ingest(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise SystemExit("worker killed")
+        return real_ingest(**kwargs)
+
+    monkeypatch.setattr(batches, "records_ingest", dying_ingest)
+    with pytest.raises(SystemExit):
+        batch_run(batch.pk)
+    batch.refresh_from_db()
+    assert batch.processed_rows == 20
+    assert CreditRecord.objects.count() == 20
+    monkeypatch.setattr(batches, "records_ingest", real_ingest)
+    finished = batch_run(batch.pk)
+    assert finished.state == BatchState.DONE
+    assert finished.processed_rows == 35
+    assert finished.counts == {"created": 35}
+    assert CreditRecord.objects.count() == RecordVersion.objects.count() == 35
+    assert batch_run(batch.pk).counts == {"created": 35}
+
+
+def test_batch_api_answers_202_and_reports_progress(api, django_capture_on_commit_callbacks):
+    content = csv_bytes([xzcf_item(1), xzcf_item(2, CF_CFLB="x")], encoding="utf-8", header="code")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/api/v1/batches/", {"file": upload("a.csv", content), "record_type": "xzcf"})
+    assert response.status_code == 202, response.json()
+    body = api.get(f"/api/v1/batches/{response.json()['id']}/").json()
+    assert body["state"] == "done"
+    assert body["counts"] == {"created": 1, "rejected": 1}
+    assert body["errors"][0]["row"] == 3
+    assert "CF_CFLB" in body["errors"][0]["errors"]
+
+
+def test_batch_api_refuses_bad_files_with_a_message(api):
+    response = api.post("/api/v1/batches/", {"file": upload("a.txt", b"x"), "record_type": "xzcf"})
+    assert response.status_code == 400
+    assert "不支持的文件类型" in response.json()["detail"]
