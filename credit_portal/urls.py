@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("subjects.urls")),
+    path("workbench/", include("records.urls")),
     path("api/v1/", include("credit_portal.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -19,5 +20,6 @@ urlpatterns = [
 ]
 
 handler400 = "disclosure.views.bad_request"
+handler403 = "disclosure.views.permission_denied"
 handler404 = "disclosure.views.page_not_found"
 handler500 = "disclosure.views.server_error"

@@ -256,6 +256,11 @@ class CreditRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.record_type.name} {self.source_id}"
 
+    @property
+    def reported_subject_name(self) -> str:
+        """The subject's name as the department reported it (for records still waiting to be matched)."""
+        return self.data.get(self.record_type.subject_name_field, "")
+
 
 class RecordVersion(models.Model):
     """An append-only snapshot of a record after each change: who, when, why, and the data."""

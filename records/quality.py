@@ -21,8 +21,8 @@ DEFAULT_PERIOD_DAYS = 30
 
 
 def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
-    """The last 30 days up to yesterday: today's figures are still moving."""
-    end = (today or timezone.localdate()) - datetime.timedelta(days=1)
+    """The last 30 days including today (today's figures move until the next run)."""
+    end = today or timezone.localdate()
     return end - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1), end
 
 

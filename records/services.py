@@ -217,6 +217,16 @@ def records_ingest(
                     item.index, IngestOutcome.REJECTED, record.pk, {id_field: [f"该记录{state}，不能再次报送。"]}
                 )
                 continue
+            if record is not None and review and record.status == RecordStatus.ACTIVE:
+                # A clerk's entry must not unpublish a record that is in force while it waits for review.
+                id_field = item.entry.spec.record_id_fields[0]
+                results[item.index] = ItemResult(
+                    item.index,
+                    IngestOutcome.REJECTED,
+                    record.pk,
+                    {id_field: ["该编号的记录已生效。如需更正，请由部门系统报送更正，或撤销后重新填报。"]},
+                )
+                continue
             if record is not None and record.data_hash == digest:
                 results[item.index] = ItemResult(item.index, IngestOutcome.UNCHANGED, record.pk)
                 continue

@@ -2,6 +2,8 @@ import pytest
 from django.db import connection
 
 from audit.services import Actor
+from records.catalog import catalog_load
+from records.models import DisclosureRegime, RecordField, RecordType, RegimePeriod, SeverityRule
 from subjects.divisions import divisions_load
 from subjects.models import Division
 
@@ -17,6 +19,14 @@ def actor() -> Actor:
 
 
 @pytest.fixture
-def divisions(db) -> int:
-    """The GB/T 2260 table. Transactional tests flush it away with everything else, so load it again."""
-    return divisions_load(Division)
+def reference_data(db) -> None:
+    """The divisions and the catalog that migrations load. Transactional tests flush them away with
+    everything else, so those tests load them again (both loaders only insert what is missing)."""
+    divisions_load(Division)
+    catalog_load(
+        record_type_model=RecordType,
+        field_model=RecordField,
+        severity_rule_model=SeverityRule,
+        regime_model=DisclosureRegime,
+        period_model=RegimePeriod,
+    )

@@ -11,8 +11,9 @@ from rest_framework import authentication, exceptions
 from audit.choices import ActorType
 from audit.services import Actor
 
-from ..choices import DEPARTMENT_ROLES, StaffRoleName
-from ..models import ApiToken, Department, StaffRole
+from ..choices import TokenScope
+from ..models import ApiToken, Department
+from ..selectors import staff_context
 from ..services import api_token_digest
 
 # A token's last use is written at most this often, so that reading does not turn every call into a write.
@@ -93,14 +94,9 @@ def caller_for(request) -> Caller | None:
         actor = Actor(type=ActorType.TOKEN, id=str(token.pk), label=str(request.user), client_ip=_client_ip(request))
         return Caller(actor=actor, department=token.department, scopes=frozenset(token.scopes), token=token)
     user = request.user
-    if not user.is_authenticated:
+    context = staff_context(user)
+    if not context.roles:
         return None
-    roles = list(StaffRole.objects.filter(user=user).select_related("department"))
     actor = Actor.for_user(user, client_ip=_client_ip(request))
-    read_scopes = frozenset({"records:read", "subjects:read", "checks"})
-    if any(role.role == StaffRoleName.CREDIT_ADMIN for role in roles):
-        return Caller(actor=actor, department=None, scopes=read_scopes, user=user)
-    departments = {role.department for role in roles if role.role in DEPARTMENT_ROLES}
-    if len(departments) == 1:
-        return Caller(actor=actor, department=departments.pop(), scopes=read_scopes, user=user)
-    return None
+    read_scopes = frozenset({TokenScope.RECORDS_READ, TokenScope.SUBJECTS_READ, TokenScope.CHECKS})
+    return Caller(actor=actor, department=context.department, scopes=read_scopes, user=user)

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def demo_company(divisions):
+def demo_company(reference_data):
     call_command("seed_demo", "--subjects=200", "--no-progress")
     return CreditSubject.objects.get(name="长春宏达食品有限公司")
 
@@ -40,3 +40,47 @@ def test_staff_logs_in_and_sees_their_role(live_server, page, demo_company):
     page.wait_for_url("**/workbench/")
     assert "部门填报员" in page.content()
     assert "吉林省市场监督管理厅" in page.content()
+
+
+def test_clerk_enters_a_penalty_and_a_reviewer_approves_it(live_server, page, demo_company):
+    login = live_server.url + "/accounts/login/"
+    page.goto(login)
+    page.get_by_label("用户名").fill("clerk")
+    page.get_by_label("密码").fill("Demo-Clerk-2026")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("link", name="在线填报").click()
+    page.get_by_role("link", name="行政处罚").click()
+    values = {
+        "CF_XDR_MC": demo_company.name,
+        "CF_XDR_SHXYM": demo_company.uscc,
+        "CF_WSH": "长市监罚〔2026〕888号",
+        "CF_WFXW": "销售过期食品",
+        "CF_SY": "经查，当事人销售超过保质期的食品。",
+        "CF_YJ": "《食品安全法》第一百二十四条",
+        "CF_NR": "罚款人民币贰万元",
+        "CF_NR_FK": "2",
+        "CF_JDRQ": "2026-06-01",
+        "CF_CFJG": "吉林省市场监督管理厅",
+        "CF_CFJGDM": demo_company.uscc,
+        "CF_SJLY": "吉林省市场监督管理厅",
+        "CF_SJLYDM": demo_company.uscc,
+    }
+    page.select_option("[data-code=CF_XDR_LB]", "法人及非法人组织")
+    for code, value in values.items():
+        page.fill(f"[data-code={code}]", value)
+    page.get_by_label("罚款", exact=True).check()
+    page.get_by_role("button", name="提交审核").click()
+    assert page.get_by_test_id("record-status").inner_text() == "待审核"
+    record_url = page.url
+
+    page.get_by_role("button", name="退出登录").click()
+    page.goto(login)
+    page.get_by_label("用户名").fill("reviewer")
+    page.get_by_label("密码").fill("Demo-Reviewer-2026")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("link", name="待审核").click()
+    page.get_by_role("link", name="长市监罚〔2026〕888号").click()
+    assert page.url == record_url
+    page.get_by_label("通过").check()
+    page.get_by_role("button", name="提交审核结果").click()
+    assert page.get_by_test_id("record-status").inner_text() == "有效"

@@ -13,7 +13,7 @@ from tests.records.helpers import xzcf_item
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_pushes_of_the_same_records_never_create_two(divisions):
+def test_concurrent_pushes_of_the_same_records_never_create_two(reference_data):
     department = DepartmentFactory()
     items = [RecordInput(**xzcf_item(n)) for n in range(50)]
     barrier = threading.Barrier(4)

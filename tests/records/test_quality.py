@@ -20,9 +20,14 @@ def push(api, items):
 def test_quality_counts_and_timeliness_in_working_days(api, department):
     with time_machine.travel(datetime.datetime(2026, 10, 15, 10, tzinfo=TZ), tick=False):
         # decided 09-30: the 7th working day is 10-15 (National Day and the make-up Saturday in between)
-        push(api, [xzcf_item(1, decided_on=datetime.date(2026, 9, 30)),
-                   xzcf_item(2, decided_on=datetime.date(2026, 9, 29)),
-                   xzcf_item(3, CF_WFXW=None)])
+        push(
+            api,
+            [
+                xzcf_item(1, decided_on=datetime.date(2026, 9, 30)),
+                xzcf_item(2, decided_on=datetime.date(2026, 9, 29)),
+                xzcf_item(3, CF_WFXW=None),
+            ],
+        )
     reports = quality_reports_compute(
         period_start=datetime.date(2026, 10, 1), period_end=datetime.date(2026, 10, 31), actor=Actor.system()
     )
@@ -47,7 +52,7 @@ def test_admin_holiday_table_changes_the_deadline(api, department):
 
 def test_recomputing_replaces_the_period_report():
     period = default_period(datetime.date(2026, 11, 25))
-    assert period == (datetime.date(2026, 10, 26), datetime.date(2026, 11, 24))
+    assert period == (datetime.date(2026, 10, 27), datetime.date(2026, 11, 25))
     quality_reports_compute(period_start=period[0], period_end=period[1], actor=Actor.system())
     quality_reports_compute(period_start=period[0], period_end=period[1], actor=Actor.system())
     assert QualityReport.objects.count() == 0

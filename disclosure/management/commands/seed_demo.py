@@ -4,25 +4,29 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from records.demo import demo_records_seed
 from subjects.demo import demo_seed
 
 
 class Command(BaseCommand):
-    help = "生成吉林省演示数据（部门、信用主体；本地演示环境另建演示账号）。重复运行不会重复插入。"
+    help = "生成吉林省演示数据（部门、信用主体、信用记录；本地演示环境另建演示账号）。重复运行不会重复插入。"
 
     def add_arguments(self, parser):
         parser.add_argument("--subjects", type=int, default=2000, help="信用主体数量（默认 2000）")
         parser.add_argument("--seed", type=int, default=2026, help="随机种子（相同种子生成相同数据）")
+        parser.add_argument("--records-share", type=float, default=0.05, help="有信用记录的主体比例（默认 0.05）")
         parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
 
-    def handle(self, *args, subjects, seed, no_progress, **options):
+    def handle(self, *args, subjects, seed, records_share, no_progress, **options):
         with tqdm(total=subjects, unit="主体", disable=no_progress or not sys.stderr.isatty(), file=sys.stderr) as bar:
             result = demo_seed(
                 total=subjects, seed=seed, with_accounts=settings.DEMO_ACCOUNTS_ENABLED, progress=bar.update
             )
+        records = demo_records_seed(share=records_share, seed=seed)
         accounts = len(result["accounts"])
         self.stdout.write(
-            f"新建部门 {result['departments']} 个，信用主体 {result['subjects']} 个，演示账号 {accounts} 个。"
+            f"新建部门 {result['departments']} 个，信用主体 {result['subjects']} 个，信用记录 {records} 条，"
+            f"演示账号 {accounts} 个。"
         )
         for username, role, department, password in result["accounts"]:
             self.stdout.write(

@@ -1,0 +1,93 @@
+"""Forms of the department workbench. They collect values; the services validate them, so a clerk reads
+the same Chinese messages (keyed by the same field codes) as a department system does."""
+
+from django import forms
+
+from .choices import FieldRequirement, FieldType, Polarity, RecordStatus, Severity
+from .models import RecordType
+
+
+class RecordEntryForm(forms.Form):
+    """A form generated from a record type's catalog fields."""
+
+    def __init__(self, record_type: RecordType, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.record_type = record_type
+        for field in record_type.fields.all():
+            attrs = {"data-code": field.code}
+            if field.requirement == FieldRequirement.ALWAYS:
+                attrs["required"] = "required"
+            label = f"{field.label}（{field.code}）"
+            help_text = field.help_text or dict(FieldRequirement.choices).get(field.requirement, "")
+            if field.type == FieldType.ENUM and field.multiple:
+                form_field = forms.MultipleChoiceField(
+                    choices=[(v, v) for v in field.enum_values], widget=forms.CheckboxSelectMultiple
+                )
+            elif field.type == FieldType.ENUM:
+                form_field = forms.ChoiceField(choices=[("", "请选择"), *[(v, v) for v in field.enum_values]])
+                form_field.widget.attrs.update(attrs)
+            elif field.type == FieldType.DATE:
+                form_field = forms.CharField(widget=forms.DateInput(attrs={**attrs, "type": "date"}))
+            elif field.max_length and field.max_length > 200:
+                form_field = forms.CharField(widget=forms.Textarea(attrs={**attrs, "rows": 3}))
+            else:
+                form_field = forms.CharField(widget=forms.TextInput(attrs=attrs))
+            form_field.required = False
+            form_field.label = label
+            form_field.help_text = help_text
+            self.fields[field.code] = form_field
+        if record_type.polarity == Polarity.NEGATIVE:
+            self.fields["severity"] = forms.ChoiceField(
+                label="失信程度",
+                required=False,
+                choices=[("", "按目录规则自动判定"), *Severity.choices],
+            )
+
+    def record_data(self) -> tuple[dict, str]:
+        data = {}
+        for code, value in self.cleaned_data.items():
+            if code == "severity":
+                continue
+            if isinstance(value, list):
+                value = ";".join(value)
+            if value:
+                data[code] = value
+        return data, self.cleaned_data.get("severity", "")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "通过"), ("reject", "退回")], widget=forms.RadioSelect)
+    note = forms.CharField(label="审核意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not cleaned.get("note", "").strip():
+            self.add_error("note", "退回时必须填写原因。")
+        return cleaned
+
+
+class UploadForm(forms.Form):
+    record_type = forms.ModelChoiceField(
+        label="记录类型",
+        queryset=RecordType.objects.filter(is_active=True).order_by("code"),
+        to_field_name="code",
+        empty_label="请选择",
+    )
+    file = forms.FileField(label="文件", help_text="XLSX 或 CSV（UTF-8 或 GBK 编码），表头用模板中的字段名称或代码")
+
+
+class MatchForm(forms.Form):
+    code = forms.CharField(label="统一社会信用代码", max_length=40)
+    reason = forms.CharField(label="匹配依据", max_length=500)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label="令牌名称", max_length=100, help_text="如：行政处罚业务系统")
+    expires_on = forms.DateField(label="到期日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+STATUS_CHOICES = [("", "全部状态"), *RecordStatus.choices]

@@ -1,0 +1,365 @@
+"""The department workbench for records: entry, review, uploads, lists, history, quality, tokens, matching.
+
+Every page is limited to the user's own department; the credit-centre admin sees all departments.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from subjects import identifiers as ids
+from subjects.access import request_actor, staff_required
+from subjects.choices import StaffRoleName as Role
+from subjects.models import ApiToken, CreditSubject
+from subjects.selectors import subject_get_by_code
+from subjects.services import api_token_create, api_token_revoke
+
+from .batches import batch_create, batch_import
+from .choices import BatchState, Channel, IngestOutcome, RecordStatus
+from .filtersets import RecordFilterSet
+from .forms import MatchForm, ReasonForm, RecordEntryForm, ReviewForm, TokenForm, UploadForm
+from .models import BatchRowError, QualityReport, RecordType
+from .quality import default_period
+from .selectors import batches_visible_to, catalog_entries, record_versions, records_visible_to
+from .services import (
+    RecordError,
+    RecordInput,
+    record_approve,
+    record_match,
+    record_reject,
+    record_revoke,
+    records_ingest,
+)
+from .spreadsheets import error_report_workbook, template_workbook
+from .tasks import quality_reports_compute_task
+
+DEPARTMENT_STAFF = (Role.CLERK, Role.REVIEWER, Role.DEPT_ADMIN)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+def _record_for(request, pk: int):
+    """A record the user may see; another department's record is a 404, as in the API."""
+    return get_object_or_404(records_visible_to(request.staff.department), pk=pk)
+
+
+@staff_required()
+def record_list(request):
+    records = records_visible_to(request.staff.department).order_by("-id")
+    filterset = RecordFilterSet(request.GET, queryset=records)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "records/record_list.html",
+        {"filter": filterset, "page": page, "types": RecordType.objects.order_by("code")},
+    )
+
+
+@staff_required(Role.CLERK, Role.REVIEWER, Role.DEPT_ADMIN)
+def record_entry_start(request):
+    types = RecordType.objects.filter(is_active=True).order_by("code")
+    return render(request, "records/record_entry_start.html", {"types": types})
+
+
+@staff_required(Role.CLERK)
+def record_entry(request, type_code: str):
+    record_type = get_object_or_404(RecordType.objects.prefetch_related("fields"), code=type_code, is_active=True)
+    form = RecordEntryForm(record_type, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data, severity = form.record_data()
+        [result] = records_ingest(
+            department=request.staff.department,
+            items=[RecordInput(record_type=type_code, data=data, severity=severity)],
+            channel=Channel.FORM,
+            actor=request_actor(request),
+            user=request.user,
+            review=True,
+        )
+        if result.status != IngestOutcome.REJECTED:
+            messages.success(request, "已提交，等待本部门审核员审核。")
+            return redirect("records:record-detail", pk=result.record_id)
+        for code, problems in result.errors.items():
+            for problem in problems:
+                form.add_error(code if code in form.fields else None, problem)
+    return render(request, "records/record_entry.html", {"form": form, "record_type": record_type})
+
+
+@staff_required()
+def record_detail(request, pk: int):
+    record = _record_for(request, pk)
+    staff = request.staff
+    own_entry = record.submitted_by_id == request.user.pk
+    can_review = (
+        staff.has(Role.REVIEWER)
+        and record.status == RecordStatus.PENDING_REVIEW
+        and not own_entry
+        and staff.department is not None
+    )
+    can_revoke = (
+        staff.has(Role.REVIEWER, Role.DEPT_ADMIN)
+        and staff.department is not None
+        and record.status in (RecordStatus.ACTIVE, RecordStatus.PENDING_REVIEW, RecordStatus.UNMATCHED)
+    )
+    fields = {f.code: f.label for f in record.record_type.fields.all()}
+    return render(
+        request,
+        "records/record_detail.html",
+        {
+            "record": record,
+            "rows": [(fields.get(code, code), code, value) for code, value in record.data.items()],
+            "versions": record_versions(record),
+            "can_review": can_review,
+            "can_revoke": can_revoke,
+            "own_entry": own_entry,
+            "review_form": ReviewForm(),
+            "revoke_form": ReasonForm(),
+        },
+    )
+
+
+@require_POST
+@staff_required(Role.REVIEWER)
+def record_review(request, pk: int):
+    record = _record_for(request, pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect("records:record-detail", pk=pk)
+    try:
+        if form.cleaned_data["decision"] == "approve":
+            record_approve(
+                record=record, reviewer=request.user, actor=request_actor(request), note=form.cleaned_data["note"]
+            )
+            messages.success(request, "审核通过，记录已生效。")
+        else:
+            record_reject(
+                record=record, reviewer=request.user, actor=request_actor(request), note=form.cleaned_data["note"]
+            )
+            messages.success(request, "已退回填报人。")
+    except RecordError as error:
+        messages.error(request, error.message)
+    return redirect("records:record-detail", pk=pk)
+
+
+@require_POST
+@staff_required(Role.REVIEWER, Role.DEPT_ADMIN)
+def record_revoke_view(request, pk: int):
+    record = _record_for(request, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "撤销时必须填写原因。")
+        return redirect("records:record-detail", pk=pk)
+    try:
+        record_revoke(record=record, actor=request_actor(request), reason=form.cleaned_data["reason"])
+        messages.success(request, "记录已撤销。")
+    except RecordError as error:
+        messages.error(request, error.message)
+    return redirect("records:record-detail", pk=pk)
+
+
+@staff_required(Role.REVIEWER)
+def review_queue(request):
+    pending = records_visible_to(request.staff.department).filter(status=RecordStatus.PENDING_REVIEW).order_by("id")
+    page = Paginator(pending, 50).get_page(request.GET.get("page"))
+    return render(request, "records/review_queue.html", {"page": page})
+
+
+# Spreadsheets ---------------------------------------------------------------------------------------------
+
+
+@staff_required()
+def template_download(request, type_code: str):
+    entry = catalog_entries().get(type_code)
+    if entry is None:
+        raise Http404("未知的记录类型。")
+    field_help = {f.code: f.help_text for f in entry.record_type.fields.all()}
+    content = template_workbook(entry.spec, entry.record_type.name, field_help)
+    return _xlsx_response(content, f"{type_code}-template.xlsx")
+
+
+@staff_required(Role.CLERK)
+def upload_list(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = batch_create(
+                department=request.staff.department,
+                upload=form.cleaned_data["file"],
+                record_type_code=form.cleaned_data["record_type"].code,
+                channel=Channel.UPLOAD,
+                actor=request_actor(request),
+                user=request.user,
+            )
+        except RecordError as error:
+            form.add_error("file", error.message)
+        else:
+            return redirect("records:upload-detail", pk=batch.pk)
+    uploads = batches_visible_to(request.staff.department).filter(channel=Channel.UPLOAD)[:50]
+    return render(request, "records/upload_list.html", {"form": form, "uploads": uploads})
+
+
+def _batch_for(request, pk: int):
+    return get_object_or_404(batches_visible_to(request.staff.department), pk=pk)
+
+
+@staff_required()
+def upload_detail(request, pk: int):
+    batch = _batch_for(request, pk)
+    errors = BatchRowError.objects.filter(batch=batch).order_by("row_number")
+    return render(
+        request,
+        "records/upload_detail.html",
+        {
+            "batch": batch,
+            "errors": errors[:200],
+            "error_count": errors.count(),
+            "running": batch.state in (BatchState.QUEUED, BatchState.VALIDATING, BatchState.IMPORTING),
+        },
+    )
+
+
+@staff_required()
+def upload_progress(request, pk: int):
+    batch = _batch_for(request, pk)
+    return JsonResponse(
+        {
+            "state": batch.state,
+            "state_label": batch.get_state_display(),
+            "total": batch.total_rows,
+            "processed": batch.processed_rows,
+        }
+    )
+
+
+@staff_required()
+def upload_errors(request, pk: int):
+    batch = _batch_for(request, pk)
+    spec = catalog_entries(active_only=False)[batch.record_type.code].spec
+    rows = [(e.row_number, e.data, e.errors) for e in batch.row_errors.order_by("row_number")]
+    return _xlsx_response(error_report_workbook(spec, rows), f"errors-{batch.pk}.xlsx")
+
+
+@require_POST
+@staff_required(Role.CLERK)
+def upload_import(request, pk: int):
+    batch = _batch_for(request, pk)
+    try:
+        batch_import(batch=batch, actor=request_actor(request))
+        messages.success(request, "正在导入有效行，导入后将进入审核。")
+    except RecordError as error:
+        messages.error(request, error.message)
+    return redirect("records:upload-detail", pk=pk)
+
+
+# Data quality -----------------------------------------------------------------------------------------------
+
+
+@staff_required()
+def quality(request):
+    start, end = default_period()
+    reports = (
+        QualityReport.objects.filter(period_start=start, period_end=end)
+        .select_related("department", "record_type")
+        .order_by("department__code", "record_type__code")
+    )
+    if request.staff.department is not None:
+        reports = reports.filter(department=request.staff.department)
+    totals = reports.aggregate(
+        received=Sum("received"),
+        accepted=Sum("accepted"),
+        rejected=Sum("rejected"),
+        timely=Sum("timely"),
+        base=Sum("timeliness_base"),
+    )
+    return render(
+        request,
+        "records/quality.html",
+        {
+            "reports": reports,
+            "totals": totals,
+            "period": (start, end),
+            "computed_at": max((r.computed_at for r in reports), default=None),
+        },
+    )
+
+
+@require_POST
+@staff_required(Role.CREDIT_ADMIN)
+def quality_recompute(request):
+    quality_reports_compute_task.delay()
+    messages.success(request, "已提交重新统计，稍后刷新页面查看。")
+    return redirect("records:quality")
+
+
+# API tokens (department admins) -----------------------------------------------------------------------------
+
+
+@staff_required(Role.DEPT_ADMIN)
+def token_list(request):
+    department = request.staff.department
+    form = TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        expires_on = form.cleaned_data["expires_on"]
+        expires_at = (
+            timezone.make_aware(datetime.datetime.combine(expires_on, datetime.time.max)) if expires_on else None
+        )
+        _, new_token = api_token_create(
+            department=department, name=form.cleaned_data["name"], actor=request_actor(request), expires_at=expires_at
+        )
+        form = TokenForm()
+    tokens = ApiToken.objects.filter(department=department).order_by("-created_at")
+    return render(request, "records/token_list.html", {"form": form, "tokens": tokens, "new_token": new_token})
+
+
+@require_POST
+@staff_required(Role.DEPT_ADMIN)
+def token_revoke(request, pk: int):
+    token = get_object_or_404(ApiToken, pk=pk, department=request.staff.department)
+    api_token_revoke(token=token, actor=request_actor(request), reason="部门管理员吊销")
+    messages.success(request, f"令牌“{token.name}”已吊销。")
+    return redirect("records:tokens")
+
+
+# Unmatched records (credit centre) ---------------------------------------------------------------------------
+
+
+@staff_required(Role.CREDIT_ADMIN)
+def unmatched_queue(request):
+    records = records_visible_to(None).filter(status=RecordStatus.UNMATCHED).order_by("id")
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    return render(request, "records/unmatched.html", {"page": page, "form": MatchForm()})
+
+
+@require_POST
+@staff_required(Role.CREDIT_ADMIN)
+def unmatched_match(request, pk: int):
+    record = _record_for(request, pk)
+    form = MatchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写统一社会信用代码和匹配依据。")
+        return redirect("records:unmatched")
+    try:
+        subject = subject_get_by_code(form.cleaned_data["code"])
+        record_match(record=record, subject=subject, actor=request_actor(request), reason=form.cleaned_data["reason"])
+        messages.success(request, f"已匹配到 {subject.name}。")
+    except ids.IdentifierError as error:
+        messages.error(request, str(error))
+    except CreditSubject.DoesNotExist:
+        messages.error(request, "未找到该代码对应的信用主体。")
+    except RecordError as error:
+        messages.error(request, error.message)
+    return redirect("records:unmatched")

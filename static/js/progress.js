@@ -1,0 +1,19 @@
+// Polls a batch's progress and reloads the page when it has finished a phase.
+(function () {
+  const box = document.querySelector("[data-progress-url]");
+  if (!box || box.dataset.running !== "1") return;
+  const bar = box.querySelector("progress");
+  const state = box.querySelector("[data-testid=batch-state]");
+  async function poll() {
+    try {
+      const response = await fetch(box.dataset.progressUrl, { headers: { Accept: "application/json" } });
+      const data = await response.json();
+      bar.max = data.total || 1;
+      bar.value = data.processed;
+      state.textContent = data.state_label;
+      if (["validated", "done", "failed"].includes(data.state)) { window.location.reload(); return; }
+    } catch (error) { /* transient: try again */ }
+    setTimeout(poll, 1000);
+  }
+  setTimeout(poll, 500);
+})();
