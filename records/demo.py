@@ -35,9 +35,14 @@ LICENCES = [
 ]
 
 
+def _decided(rng: random.Random, today) -> datetime.date:
+    """Most decisions are recent (reported on time); some are older backlog."""
+    return today - datetime.timedelta(days=rng.randrange(0, 8) if rng.random() < 0.7 else rng.randrange(8, 700))
+
+
 def _penalty(subject: CreditSubject, department: Department, n: int, rng: random.Random, today) -> RecordInput:
     violation, basis, kinds = rng.choice(VIOLATIONS)
-    decided = today - datetime.timedelta(days=rng.randrange(5, 700))
+    decided = _decided(rng, today)
     fine = rng.choice(["0.5", "1", "2", "5", "10", "20"])
     return RecordInput(
         record_type="xzcf",
@@ -46,7 +51,7 @@ def _penalty(subject: CreditSubject, department: Department, n: int, rng: random
             "CF_XDR_LB": "个体工商户" if subject.kind == "individual_business" else "法人及非法人组织",
             "CF_XDR_SHXYM": subject.uscc,
             "CF_FRDB": subject.legal_representative,
-            "CF_WSH": f"{department.name[:2]}市监罚〔{decided.year}〕{n}号",
+            "CF_WSH": f"吉市监罚〔{decided.year}〕{n}号",
             "CF_WFXW": violation,
             "CF_SY": f"经查，当事人存在{violation}的违法行为，事实清楚，证据确凿。",
             "CF_YJ": basis,
@@ -64,7 +69,7 @@ def _penalty(subject: CreditSubject, department: Department, n: int, rng: random
 
 def _licence(subject: CreditSubject, department: Department, n: int, rng: random.Random, today) -> RecordInput:
     name, scope = rng.choice(LICENCES)
-    decided = today - datetime.timedelta(days=rng.randrange(5, 900))
+    decided = _decided(rng, today)
     return RecordInput(
         record_type="xzxk",
         data={

@@ -332,23 +332,41 @@ def department_create(
     return department
 
 
+def _grants(app: str, **models: str) -> list[str]:
+    """``_grants("records", recordtype="view add change")`` → ["records.view_recordtype", ...]."""
+    return [f"{app}.{action}_{model}" for model, actions in models.items() for action in actions.split()]
+
+
 # Django admin permissions that come with each global role; department roles work in the workbench only.
 ROLE_ADMIN_PERMISSIONS: dict[str, list[str]] = {
     StaffRoleName.CREDIT_ADMIN: [
-        "subjects.view_creditsubject",
-        "subjects.change_creditsubject",
-        "subjects.view_subjectnamehistory",
-        "subjects.view_subjectidentifier",
-        "subjects.view_subjectconflict",
-        "subjects.change_subjectconflict",
-        "subjects.view_department",
-        "subjects.add_department",
-        "subjects.change_department",
-        "subjects.view_staffrole",
-        "subjects.view_division",
-        "auth.view_user",
+        *_grants(
+            "subjects",
+            creditsubject="view change",
+            subjectnamehistory="view",
+            subjectidentifier="view",
+            subjectconflict="view change",
+            department="view add change",
+            staffrole="view",
+            division="view",
+        ),
+        *_grants("auth", user="view"),
+        # The catalog, disclosure regimes and holiday table are the credit centre's to maintain.
+        *_grants(
+            "records",
+            recordtype="view add change",
+            recordfield="view add change",
+            severityrule="view add change delete",
+            disclosureregime="view add change",
+            regimeperiod="view add change",
+            calendarday="view add change delete",
+            creditrecord="view",
+            recordversion="view",
+            ingestbatch="view",
+            qualityreport="view",
+        ),
     ],
-    StaffRoleName.AUDITOR: ["audit.view_auditevent"],
+    StaffRoleName.AUDITOR: _grants("audit", auditevent="view"),
 }
 
 

@@ -65,3 +65,18 @@ def test_credit_admin_sees_subjects_but_cannot_delete_them(admin_client):
     assert admin_client.get(f"/admin/subjects/creditsubject/{subject.pk}/change/").status_code == 200
     assert admin_client.get(f"/admin/subjects/creditsubject/{subject.pk}/delete/").status_code == 403
     assert admin_client.get("/admin/audit/auditevent/").status_code == 403
+
+
+def test_credit_admin_maintains_the_catalog_and_the_holiday_table(admin_client):
+    from records.models import CalendarDay, RecordType
+
+    record_type = RecordType.objects.get(code="xzcf")
+    assert admin_client.get(f"/admin/records/recordtype/{record_type.pk}/change/").status_code == 200
+    response = admin_client.post(
+        "/admin/records/calendarday/add/", {"day": "2027-01-01", "kind": "holiday", "name": "元旦"}
+    )
+    assert response.status_code == 302
+    assert CalendarDay.objects.get(day="2027-01-01").kind == "holiday"
+    assert AuditEvent.objects.filter(action="calendarday.create").exists()
+    assert admin_client.get("/admin/records/creditrecord/").status_code == 200
+    assert admin_client.get("/admin/records/creditrecord/add/").status_code == 403

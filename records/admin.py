@@ -1,0 +1,146 @@
+"""Admin of the catalog, disclosure regimes and holiday table (credit centre), and read-only record views."""
+
+from django.contrib import admin
+
+from audit.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
+
+from .models import (
+    CalendarDay,
+    CreditRecord,
+    DisclosureRegime,
+    IngestBatch,
+    QualityReport,
+    RecordField,
+    RecordType,
+    RecordVersion,
+    RegimePeriod,
+    SeverityRule,
+)
+
+
+class RecordFieldInline(admin.TabularInline):
+    model = RecordField
+    extra = 0
+    fields = [
+        "position",
+        "code",
+        "label",
+        "type",
+        "requirement",
+        "enum_values",
+        "multiple",
+        "max_length",
+        "identifier_scheme",
+        "help_text",
+    ]
+    ordering = ["position", "id"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A field in use by stored records is never dropped; mark the type inactive and create a new one.
+        return False
+
+
+class SeverityRuleInline(admin.TabularInline):
+    model = SeverityRule
+    extra = 0
+
+
+@admin.register(RecordType)
+class RecordTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "category", "polarity", "disclosure_level", "disclosure_rule", "is_active"]
+    list_filter = ["category", "polarity", "disclosure_level", "is_active"]
+    search_fields = ["code", "name"]
+    inlines = [RecordFieldInline, SeverityRuleInline]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "category", "polarity", "is_active"]}),
+        (
+            "公开与公示期",
+            {
+                "fields": [
+                    "disclosure_level",
+                    "disclosure_rule",
+                    "disclosure_months",
+                    "default_severity",
+                    "timeliness_days",
+                ]
+            },
+        ),
+        (
+            "字段映射",
+            {
+                "fields": [
+                    "subject_name_field",
+                    "subject_kind_field",
+                    "uscc_field",
+                    "citizen_id_type_field",
+                    "citizen_id_field",
+                    "registration_number_field",
+                    "organization_code_field",
+                    "record_id_fields",
+                    "decided_on_field",
+                    "end_date_field",
+                ]
+            },
+        ),
+    ]
+
+
+class RegimePeriodInline(admin.TabularInline):
+    model = RegimePeriod
+    extra = 0
+
+
+@admin.register(DisclosureRegime)
+class DisclosureRegimeAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "effective_from", "effective_to"]
+    inlines = [RegimePeriodInline]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["day", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "day"
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("records.delete_calendarday")  # a wrong entry must be removable
+
+
+class RecordVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = RecordVersion
+    extra = 0
+    fields = ["version", "change", "status", "severity", "reason", "actor_label", "changed_at"]
+    readonly_fields = fields
+
+
+@admin.register(CreditRecord)
+class CreditRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Records change only through services (push, review, revoke, match); the admin shows them."""
+
+    list_display = ["id", "record_type", "source_id", "department", "subject", "status", "severity", "decided_on"]
+    list_filter = ["status", "record_type", "department", "severity"]
+    search_fields = ["=source_id", "=subject__uscc"]
+    list_select_related = ["record_type", "department", "subject"]
+    show_full_result_count = False
+    inlines = [RecordVersionInline]
+
+
+@admin.register(IngestBatch)
+class IngestBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["id", "department", "record_type", "channel", "file_name", "state", "total_rows", "created_at"]
+    list_filter = ["state", "channel", "department"]
+
+
+@admin.register(QualityReport)
+class QualityReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "department",
+        "record_type",
+        "period_start",
+        "period_end",
+        "received",
+        "rejected",
+        "timely",
+        "timeliness_base",
+    ]
+    list_filter = ["department", "record_type"]
