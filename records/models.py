@@ -186,15 +186,25 @@ class RegimePeriod(models.Model):
 class CreditRecord(models.Model):
     """One fact about one subject from one department, identified by (department, type, department's own id)."""
 
+    # A table of tens of millions of rows written in bulk: the composite indexes in Meta serve the lookups by
+    # subject, type and department, so the foreign keys carry no index of their own.
     subject = models.ForeignKey(
-        CreditSubject, verbose_name="信用主体", null=True, blank=True, on_delete=models.PROTECT, related_name="records"
+        CreditSubject,
+        verbose_name="信用主体",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
+        db_index=False,
     )
-    record_type = models.ForeignKey(RecordType, verbose_name="类型", on_delete=models.PROTECT, related_name="records")
+    record_type = models.ForeignKey(
+        RecordType, verbose_name="类型", on_delete=models.PROTECT, related_name="records", db_index=False
+    )
     department = models.ForeignKey(
-        Department, verbose_name="报送部门", on_delete=models.PROTECT, related_name="records"
+        Department, verbose_name="报送部门", on_delete=models.PROTECT, related_name="records", db_index=False
     )
     source_id = models.CharField("部门记录编号", max_length=200)
-    status = models.CharField("状态", max_length=16, choices=RecordStatus.choices, db_index=True)
+    status = models.CharField("状态", max_length=16, choices=RecordStatus.choices)
     severity = models.CharField("失信程度", max_length=16, choices=Severity.choices, blank=True)
     decided_on = models.DateField("决定日期")
     publishable = models.BooleanField("应公示", default=True)
@@ -213,9 +223,16 @@ class CreditRecord(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     submitted_by_token = models.ForeignKey(
-        "subjects.ApiToken", verbose_name="接口令牌", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "subjects.ApiToken",
+        verbose_name="接口令牌",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -224,11 +241,12 @@ class CreditRecord(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     review_note = models.CharField("审核意见", max_length=500, blank=True)
     revoked_reason = models.CharField("撤销原因", max_length=500, blank=True)
-    received_at = models.DateTimeField("接收时间", auto_now_add=True, db_index=True)
+    received_at = models.DateTimeField("接收时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -249,8 +267,8 @@ class CreditRecord(models.Model):
         ]
         indexes = [
             models.Index(fields=["subject", "status"], name="record_subject_status_idx"),
-            models.Index(fields=["department", "record_type", "status"], name="record_department_type_idx"),
-            models.Index(fields=["decided_on"], name="record_decided_on_idx"),
+            models.Index(fields=["record_type", "decided_on"], name="record_type_decided_idx"),
+            models.Index(fields=["received_at"], name="record_received_at_idx"),
         ]
 
     def __str__(self) -> str:
@@ -265,7 +283,8 @@ class CreditRecord(models.Model):
 class RecordVersion(models.Model):
     """An append-only snapshot of a record after each change: who, when, why, and the data."""
 
-    record = models.ForeignKey(CreditRecord, on_delete=models.PROTECT, related_name="versions")
+    # The unique (record, version) index serves lookups by record.
+    record = models.ForeignKey(CreditRecord, on_delete=models.PROTECT, related_name="versions", db_index=False)
     version = models.PositiveIntegerField("版本")
     change = models.CharField("变更", max_length=16)
     status = models.CharField("状态", max_length=16, choices=RecordStatus.choices)

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import Actor, audit_event_record, audit_events_record_many
+from audit.services import Actor, audit_event_record
 from subjects.models import ApiToken, CreditSubject, Department
 from subjects.services import SubjectClaim, subjects_resolve_many
 
-from . import rules
+from . import bulk, rules
 from .choices import Channel, DisclosureRule, IngestOutcome, Polarity, RecordStatus, Severity
 from .models import CreditRecord, IngestStat, RecordVersion
 from .selectors import CatalogEntry, catalog_entries, disclosure_regimes
@@ -87,7 +87,9 @@ def _data_hash(data: dict, severity: str, subject_id: int | None) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _window(entry: CatalogEntry, clean: CleanRecord, severity: str, regimes) -> rules.Window:
+def _window(
+    entry: CatalogEntry, clean: CleanRecord, severity: str, regimes: tuple[rules.RegimeSpec, ...]
+) -> rules.Window:
     record_type = entry.record_type
     if record_type.disclosure_rule == DisclosureRule.SEVERITY_REGIME:
         return rules.severity_window(decided_on=clean.decided_on, severity=severity, regimes=regimes)
@@ -204,11 +206,15 @@ def records_ingest(
         new_records: dict[tuple, CreditRecord] = {}
         changed: dict[int, CreditRecord] = {}
         versions: list[dict] = []  # one per change, captured at that moment: an item seen twice makes two
+        windows: dict[tuple, rules.Window] = {}  # most items of one push share a handful of decision dates
         for item, resolution in zip(accepted, resolutions, strict=True):
             subject: CreditSubject | None = resolution.subject
             key = (item.entry.record_type.pk, item.clean.source_id)
             record = existing.get(key) or new_records.get(key)
-            window = _window(item.entry, item.clean, item.severity, regimes)
+            window_key = (item.entry.record_type.pk, item.clean.decided_on, item.severity, item.clean.end_date)
+            window = windows.get(window_key) or windows.setdefault(
+                window_key, _window(item.entry, item.clean, item.severity, regimes)
+            )
             digest = _data_hash(item.clean.data, item.given_severity, subject.pk if subject else None)
             if record is not None and record.status in (RecordStatus.REVOKED, RecordStatus.REPAIRED):
                 id_field = item.entry.spec.record_id_fields[0]
@@ -281,13 +287,14 @@ def records_ingest(
                 }
             )
 
-        CreditRecord.objects.bulk_create(new_records.values(), batch_size=1000)
+        bulk.insert(CreditRecord, list(new_records.values()))
         CreditRecord.objects.bulk_update(
             changed.values(), [*RECORD_VALUE_FIELDS, "version", "updated_at"], batch_size=1000
         )
         for change in versions:
             results[change["index"]].record_id = change["record"].pk
-        RecordVersion.objects.bulk_create(
+        bulk.insert(
+            RecordVersion,
             [
                 RecordVersion(
                     record=change["record"],
@@ -301,25 +308,20 @@ def records_ingest(
                 )
                 for change in versions
             ],
-            batch_size=1000,
         )
-        audit_events_record_many(
-            actor=actor,
-            events=[
-                {
-                    "action": f"record.{change['change']}",
-                    "obj": change["record"],
-                    "reason": source,
-                    "after": {
-                        "type": change["record"].record_type.code,
-                        "source_id": change["record"].source_id,
-                        "version": change["version"],
-                        "status": change["status"],
-                    },
-                }
-                for change in versions
-            ],
-        )
+        if versions:
+            # One event per call names every record it wrote; each record's own history is its versions.
+            outcome_ids: dict[str, list[int]] = {}
+            for change in versions:
+                outcome_ids.setdefault(change["change"], []).append(change["record"].pk)
+            audit_event_record(
+                actor=actor,
+                action="records.ingest",
+                object_type="subjects.department",
+                object_id=str(department.pk),
+                reason=f"{source}（{Channel(channel).label}）",
+                after={"create": outcome_ids.get("create", []), "update": outcome_ids.get("update", [])},
+            )
         _record_stats(department, catalog, items, results, today)
         touched = sorted({change["record"].pk for change in versions})
         if touched:

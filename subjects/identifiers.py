@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Container, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 
 __all__ = [
@@ -248,6 +249,8 @@ def _clean(value: str) -> str:
     """
     if not isinstance(value, str):
         raise TypeError(f"identifier must be a str, not {type(value).__name__}")
+    if value.isascii() and value.isalnum():  # the usual case, and ASCII upper() keeps every position
+        return value.upper()
     out: list[str] = []
     for ch in value:
         if ch.isspace() or ch in _INVISIBLE:  # isspace() covers U+3000 IDEOGRAPHIC SPACE
@@ -379,8 +382,11 @@ class UsccParts:
     organization_code: str
 
 
+@lru_cache(maxsize=65_536)
 def normalize_uscc(value: str) -> str:
     """Return the canonical 18-character USCC or raise :class:`IdentifierError`.
+
+    Cached: a department's pushes repeat the same codes (its own, in every record's authority fields).
 
     Checks, in order, so that the first message points at the real mistake rather than at the check
     character that a typo elsewhere also breaks: length; every character in :data:`USCC_ALPHABET`; the

@@ -499,7 +499,7 @@ def subjects_resolve_many(*, claims: list[SubjectClaim], actor: Actor, source: s
         i for i, c in enumerate(claims) if c.uscc and not (c.citizen_id or c.registration_number or c.organization_code)
     ]
     usccs = {claims[i].uscc for i in simple}
-    existing = {s.uscc: s for s in CreditSubject.objects.filter(uscc__in=usccs)}
+    existing = {s.uscc: s for s in CreditSubject.objects.filter(uscc__in=usccs).only("id", "uscc", "name", "kind")}
     new = {}
     for i in simple:
         claim = claims[i]
