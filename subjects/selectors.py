@@ -97,7 +97,8 @@ def subject_search(raw_query: str) -> SubjectSearch:
     one query cost a table scan, so only the ``SEARCH_RESULT_CAP`` matches with the lowest ids are ranked,
     plus any exact-name match, and ``capped`` tells the page to ask for a more specific query. Taking the
     lowest ids (not whatever the scan meets first) keeps page 2 consistent with page 1: PostgreSQL's
-    synchronised sequential scans start each broad scan where the previous one stopped.
+    synchronised sequential scans start each broad scan where the previous one stopped. The first, unordered
+    query is what keeps a rare fragment on the name index (see the comment below and docs/benchmarks.md).
     """
     query = " ".join(raw_query.split())
     if looks_like_code(query):
@@ -114,10 +115,15 @@ def subject_search(raw_query: str) -> SubjectSearch:
         raise SearchQueryError("查询内容过长，请输入不超过100个字的名称或代码。")
 
     cap = settings.SEARCH_RESULT_CAP
-    rows = list(_name_matches(query).order_by("pk").values_list("pk", "name")[: cap + 1])
+    matches = _name_matches(query).values_list("pk", "name")
+    # First without an order, so the planner uses the name index: when it finds all the matches, their order
+    # does not matter. Only a broad query runs again ordered by id (a walk of the primary key that stops
+    # early, since matches are dense): PostgreSQL would otherwise walk the whole key for a rare fragment it
+    # overestimates, and an unordered capped set would change from call to call.
+    rows = list(matches.order_by()[: cap + 1])
     capped = len(rows) > cap
-    rows = rows[:cap]
     if capped:
+        rows = list(matches.order_by("pk")[:cap])
         known = {pk for pk, _ in rows}
         rows += [
             row for row in CreditSubject.objects.filter(name=query).values_list("pk", "name") if row[0] not in known
