@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
 from subjects.models import ApiToken, CreditSubject, Department
-from subjects.services import SubjectClaim, subjects_resolve_many
+from subjects.services import subjects_resolve_many
 
 from . import bulk, rules
 from .choices import Channel, DisclosureRule, IngestOutcome, Polarity, RecordStatus, Severity
@@ -129,18 +129,6 @@ def _check_item(index: int, item: RecordInput, catalog: dict[str, CatalogEntry],
     return _Accepted(index=index, entry=entry, clean=checked, severity=severity, given_severity=item.severity)
 
 
-def _claim(clean: CleanRecord) -> SubjectClaim:
-    subject = clean.subject
-    return SubjectClaim(
-        name=subject.name,
-        kind=subject.kind,
-        uscc=subject.uscc,
-        citizen_id=subject.citizen_id,
-        registration_number=subject.registration_number,
-        organization_code=subject.organization_code,
-    )
-
-
 def _record_stats(department: Department, catalog: dict[str, CatalogEntry], items, results, day) -> None:
     """Add this call's outcomes to the day's ``IngestStat`` rows (under the department lock)."""
     per_type: dict[str, Counter] = {}
@@ -194,7 +182,7 @@ def records_ingest(
     with transaction.atomic():
         Department.objects.select_for_update().get(pk=department.pk)
         source = f"{department.name}报送"
-        resolutions = subjects_resolve_many(claims=[_claim(a.clean) for a in accepted], actor=actor, source=source)
+        resolutions = subjects_resolve_many(claims=[a.clean.subject for a in accepted], actor=actor, source=source)
         existing = {
             (record.record_type_id, record.source_id): record
             for record in CreditRecord.objects.filter(
@@ -367,11 +355,16 @@ def _record_change(
     return locked
 
 
+def _refuse_own_entry(record: CreditRecord, reviewer) -> None:
+    """Four eyes (seed 004 九(一)): the reviewer of an entry is never the clerk who made it."""
+    if record.submitted_by_id is not None and record.submitted_by_id == reviewer.pk:
+        raise RecordError("不能审核本人填报的记录。", code="own_entry")
+
+
 @transaction.atomic
 def record_approve(*, record: CreditRecord, reviewer, actor: Actor, note: str = "") -> CreditRecord:
     """A reviewer of the record's department approves a clerk's entry; nobody approves their own entry."""
-    if record.submitted_by_id is not None and record.submitted_by_id == reviewer.pk:
-        raise RecordError("不能审核本人填报的记录。", code="own_entry")
+    _refuse_own_entry(record, reviewer)
     return _record_change(
         record,
         actor=actor,
@@ -392,8 +385,7 @@ def record_reject(*, record: CreditRecord, reviewer, actor: Actor, note: str) ->
     """A reviewer sends an entry back with the reason; the clerk corrects and submits it again."""
     if not note.strip():
         raise RecordError("退回时必须填写原因。", code="reason_required")
-    if record.submitted_by_id is not None and record.submitted_by_id == reviewer.pk:
-        raise RecordError("不能审核本人填报的记录。", code="own_entry")
+    _refuse_own_entry(record, reviewer)
     return _record_change(
         record,
         actor=actor,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from subjects import identifiers as ids
+from subjects.claims import SubjectClaim
 
 # Field types and requirements: the values of records.choices.FieldType / FieldRequirement.
 TEXT, DATE, DECIMAL, ENUM, IDENTIFIER = "text", "date", "decimal", "enum", "identifier"
@@ -66,24 +67,12 @@ class TypeSpec:
 
 
 @dataclass(frozen=True)
-class SubjectFacts:
-    """The subject as the record names it; ``citizen_id`` is the clear number, never stored with the record."""
-
-    name: str
-    kind: str = ""
-    uscc: str = ""
-    citizen_id: str = ""
-    registration_number: str = ""
-    organization_code: str = ""
-
-
-@dataclass(frozen=True)
 class CleanRecord:
     """A record that passed every check: normalised data (citizen IDs masked), its key and dates."""
 
     data: dict[str, str]
     source_id: str
-    subject: SubjectFacts
+    subject: SubjectClaim
     decided_on: datetime.date
     end_date: datetime.date | None = None
 
@@ -234,7 +223,7 @@ def validate_record(spec: TypeSpec, raw: Mapping, *, today: datetime.date) -> Cl
     if problems.errors:
         return problems
     source_id = "|".join(data.get(code, "") for code in spec.record_id_fields)
-    subject = SubjectFacts(
+    subject = SubjectClaim(
         name=data.get(spec.subject_name_field, ""),
         kind=kind,
         uscc=data.get(spec.uscc_field, "") if spec.uscc_field else "",

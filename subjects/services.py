@@ -25,20 +25,9 @@ from .choices import (
     SubjectKind,
     TokenScope,
 )
+from .claims import SubjectClaim
 from .models import ApiToken, CreditSubject, Department, Division, StaffRole, SubjectConflict, SubjectIdentifier
 from .privacy import citizen_id_digest
-
-
-@dataclass(frozen=True)
-class SubjectClaim:
-    """What a record says about its subject: a name, a kind if known, and whatever identifiers it carries."""
-
-    name: str
-    kind: str = ""
-    uscc: str = ""
-    citizen_id: str = ""
-    registration_number: str = ""
-    organization_code: str = ""
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ SUBJECT_ID_HASH_KEY = env("SUBJECT_ID_HASH_KEY", default="local-development-id-h
 
 PLATFORM_NAME = env("PLATFORM_NAME", default="信用吉林")
 PLATFORM_OWNER = env("PLATFORM_OWNER", default="吉林省社会信用体系建设领导小组办公室")
+# GB/T 2260 code of the province the platform serves (default division of its departments).
+PLATFORM_DIVISION_CODE = env("PLATFORM_DIVISION_CODE", default="220000")
 # Demo accounts are created by ``seed_demo`` only where this is true (never in production settings).
 DEMO_ACCOUNTS_ENABLED = env.bool("DEMO_ACCOUNTS_ENABLED", default=True)
 

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import Actor
@@ -16,14 +18,10 @@ class Command(BaseCommand):
         parser.add_argument("--uscc", required=True, help="部门的统一社会信用代码")
         parser.add_argument("--level", required=True, choices=DepartmentLevel.values, help="层级")
         parser.add_argument("--parent", default="", help="上级部门编码")
-        parser.add_argument("--division", default="", help="行政区划代码（默认：省级为本省代码）")
+        parser.add_argument("--division", default="", help="行政区划代码（默认：本平台所在省的代码）")
 
     def handle(self, *args, code, name, uscc, level, parent, division, **options):
-        if not division:
-            division = (
-                Division.objects.filter(level="province", code__startswith="22").values_list("code", flat=True).first()
-                or "220000"
-            )
+        division = division or settings.PLATFORM_DIVISION_CODE
         try:
             department = department_create(
                 code=code,
@@ -40,7 +38,7 @@ class Command(BaseCommand):
             raise CommandError(f"上级部门“{parent}”不存在。") from error
         except Division.DoesNotExist as error:
             raise CommandError(f"行政区划代码“{division}”不存在。") from error
-        except Exception as error:  # ValidationError, ValueError: say it plainly instead of a traceback
+        except (ValidationError, ValueError) as error:  # say it plainly instead of a traceback
             messages = getattr(error, "messages", None) or [str(error)]
             raise CommandError("；".join(messages)) from error
         self.stdout.write(self.style.SUCCESS(f"已创建部门 {department.code} {department.name}"))

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import Actor
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             )
         except Department.DoesNotExist as error:
             raise CommandError(f"部门“{department}”不存在。") from error
-        except Exception as error:  # ValidationError, ValueError: say it plainly instead of a traceback
+        except (ValidationError, ValueError) as error:  # say it plainly instead of a traceback
             messages = getattr(error, "messages", None) or [str(error)]
             raise CommandError("；".join(messages)) from error
         self.stdout.write(self.style.SUCCESS(f"已创建账号 {user.get_username()}（{StaffRoleName(role).label}）"))
