@@ -38,3 +38,13 @@ def test_apps_import_only_lower_layers(app):
         if imported_apps(path) - allowed
     }
     assert not offenders, f"{app} imports higher layers: {offenders}"
+
+
+@pytest.mark.django_db
+def test_api_docs_are_served_without_outside_resources(client):
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert "cdn" not in docs.text.lower()
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    assert b"/api/v1/records/" in schema.content
