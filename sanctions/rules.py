@@ -1,0 +1,241 @@
+"""Which lists a subject is on and what its credit status is. Pure functions over frozen data: no Django.
+
+Given a subject's relevant records, its current memberships, the list-type configuration and a date, the
+engine decides which memberships to open, keep, extend, suspend, resume or end, and the subject's status,
+with a reason for each that cites the record ids and the rule. The same inputs always give the same
+decision; the caller stores ``RULE_VERSION`` and the facts with it, so any listing can be explained.
+
+Policy (DESIGN.md §4; seed 004 六(二), seed 000 四(八)):
+- A record feeds a list when it is active, of a source type of the list, matches the source's field
+  condition and severities, and the date is within its period: from the decision date to its end (the
+  record's own end — a list's validity or a penalty's disclosure end — or the list's standard duration).
+- Black overrides everything. A red membership is suspended (not ended) while the subject is black or has
+  an active 严重 record, and resumes when that ends.
+- A membership whose records are all revoked ends as ``source_revoked``; all repaired, ``repaired``; past
+  its planned end, ``expired``; otherwise, when the condition no longer holds, ``rule``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+RULE_VERSION = "2026.11-1"
+
+RED, BLACK, WATCH = "red", "black", "watch"
+STATUS_RED, STATUS_NORMAL, STATUS_WATCH, STATUS_BLACK = "red", "normal", "watch", "black"
+ACTIVE_RECORD = "active"
+REVOKED, REPAIRED = "revoked", "repaired"
+SEVERE = "severe"
+END_EXPIRED, END_REPAIRED, END_REVOKED, END_RULE = "expired", "repaired", "source_revoked", "rule"
+STATE_ACTIVE, STATE_SUSPENDED = "active", "suspended"
+
+
+@dataclass(frozen=True)
+class RecordFact:
+    """What the engine needs of one record."""
+
+    id: int
+    record_type: str
+    status: str
+    severity: str
+    decided_on: datetime.date
+    end: datetime.date | None  # the record's own end (list validity or disclosure end); None = open
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SourceRule:
+    """One way into a list: records of a type, optionally with a field value and within some severities."""
+
+    record_type: str
+    field_code: str = ""
+    field_value: str = ""
+    severities: frozenset[str] = frozenset()
+    use_record_end: bool = True  # False: the list's duration applies even when the record has an end
+
+    def matches(self, record: RecordFact) -> bool:
+        if record.record_type != self.record_type:
+            return False
+        if self.field_code and self.field_value not in record.fields.get(self.field_code, "").split(";"):
+            return False
+        return not self.severities or record.severity in self.severities
+
+
+@dataclass(frozen=True)
+class ListRule:
+    code: str
+    colour: str
+    sources: tuple[SourceRule, ...]
+    duration_months: int | None = None  # standard listing period when the record gives no end
+
+
+@dataclass(frozen=True)
+class MembershipFact:
+    id: int
+    list_code: str
+    started_on: datetime.date
+    planned_end: datetime.date | None
+    state: str  # active or suspended (ended memberships are history, not input)
+    record_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A membership the facts call for."""
+
+    list_code: str
+    colour: str
+    started_on: datetime.date
+    planned_end: datetime.date | None
+    record_ids: frozenset[int]
+    state: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Ending:
+    membership_id: int
+    list_code: str
+    reason: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    open: tuple[Wanted, ...]
+    update: tuple[tuple[int, Wanted], ...]  # (membership id, new planned end / records / state)
+    keep: tuple[int, ...]
+    end: tuple[Ending, ...]
+    status: str
+    status_reason: str
+    rule_version: str = RULE_VERSION
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _record_period(
+    record: RecordFact, rule: ListRule, source: SourceRule
+) -> tuple[datetime.date, datetime.date | None]:
+    if source.use_record_end and record.end is not None:
+        return record.decided_on, record.end
+    if rule.duration_months:
+        return record.decided_on, add_months(record.decided_on, rule.duration_months) - datetime.timedelta(days=1)
+    return record.decided_on, record.end
+
+
+def _wanted(rule: ListRule, records: Iterable[RecordFact], as_of: datetime.date) -> Wanted | None:
+    feeding: list[tuple[RecordFact, datetime.date, datetime.date | None]] = []
+    for record in records:
+        if record.status != ACTIVE_RECORD:
+            continue
+        for source in rule.sources:
+            if source.matches(record):
+                start, end = _record_period(record, rule, source)
+                if start <= as_of and (end is None or as_of <= end):
+                    feeding.append((record, start, end))
+                break
+    if not feeding:
+        return None
+    ends = [end for _, _, end in feeding]
+    ids = frozenset(record.id for record, _, _ in feeding)
+    return Wanted(
+        list_code=rule.code,
+        colour=rule.colour,
+        started_on=min(start for _, start, _ in feeding),
+        planned_end=None if None in ends else max(ends),
+        record_ids=ids,
+        state=STATE_ACTIVE,
+        reason=f"记录 {', '.join(map(str, sorted(ids)))} 符合名单“{rule.code}”的列入条件（规则 {RULE_VERSION}）",
+    )
+
+
+def _ending_reason(
+    membership: MembershipFact, records: Mapping[int, RecordFact], as_of: datetime.date
+) -> tuple[str, str]:
+    sources = [records[i] for i in membership.record_ids if i in records]
+    if sources and all(r.status == REVOKED for r in sources):
+        return END_REVOKED, f"据以列入的记录 {', '.join(str(r.id) for r in sources)} 已被撤销"
+    if sources and all(r.status in (REPAIRED, REVOKED) for r in sources):
+        return END_REPAIRED, f"据以列入的记录 {', '.join(str(r.id) for r in sources)} 已完成信用修复"
+    if membership.planned_end is not None and as_of > membership.planned_end:
+        return END_EXPIRED, f"列入期限已于 {membership.planned_end.isoformat()} 届满"
+    return END_RULE, "据以列入的条件已不再满足"
+
+
+def evaluate(
+    *,
+    records: Iterable[RecordFact],
+    memberships: Iterable[MembershipFact],
+    rules: Iterable[ListRule],
+    as_of: datetime.date,
+) -> Decision:
+    """Decide a subject's memberships and status on ``as_of``."""
+    records = list(records)
+    by_id = {record.id: record for record in records}
+    rules = sorted(rules, key=lambda rule: rule.code)
+    wanted = {w.list_code: w for rule in rules if (w := _wanted(rule, records, as_of))}
+
+    black = sorted(code for code, w in wanted.items() if w.colour == BLACK)
+    severe = sorted(
+        r.id
+        for r in records
+        if r.status == ACTIVE_RECORD
+        and r.severity == SEVERE
+        and r.decided_on <= as_of
+        and (r.end is None or as_of <= r.end)
+    )
+    suspend_reason = ""
+    if black:
+        suspend_reason = f"主体在失信惩戒名单（{'、'.join(black)}）上，守信激励暂停"
+    elif severe:
+        suspend_reason = f"主体有严重失信记录 {', '.join(map(str, severe))}，守信激励暂停"
+    for code, w in list(wanted.items()):
+        if w.colour == RED and suspend_reason:
+            wanted[code] = replace(w, state=STATE_SUSPENDED, reason=f"{w.reason}；{suspend_reason}")
+
+    opens, updates, keeps, ends = [], [], [], []
+    current = {m.list_code: m for m in sorted(memberships, key=lambda m: m.id)}
+    for code, membership in sorted(current.items()):
+        w = wanted.get(code)
+        if w is None:
+            reason, note = _ending_reason(membership, by_id, as_of)
+            ends.append(Ending(membership.id, code, reason, note))
+        elif (w.planned_end, w.record_ids, w.state, w.started_on) != (
+            membership.planned_end,
+            membership.record_ids,
+            membership.state,
+            membership.started_on,
+        ):
+            updates.append((membership.id, w))
+        else:
+            keeps.append(membership.id)
+    for code, w in sorted(wanted.items()):
+        if code not in current:
+            opens.append(w)
+
+    colours = {w.colour for w in wanted.values() if w.state == STATE_ACTIVE}
+    if BLACK in colours:
+        status, why = STATUS_BLACK, f"列入失信惩戒名单：{'、'.join(black)}"
+    elif WATCH in colours:
+        watch = sorted(code for code, w in wanted.items() if w.colour == WATCH)
+        status, why = STATUS_WATCH, f"列入重点关注名单：{'、'.join(watch)}"
+    elif RED in colours:
+        red = sorted(code for code, w in wanted.items() if w.colour == RED and w.state == STATE_ACTIVE)
+        status, why = STATUS_RED, f"列入守信激励名单：{'、'.join(red)}"
+    else:
+        status, why = STATUS_NORMAL, suspend_reason or "无名单记录"
+    return Decision(
+        open=tuple(opens),
+        update=tuple(updates),
+        keep=tuple(keeps),
+        end=tuple(ends),
+        status=status,
+        status_reason=why,
+    )
