@@ -63,3 +63,21 @@ class TokenScope(models.TextChoices):
 
 
 DEFAULT_TOKEN_SCOPES = [scope.value for scope in TokenScope]
+
+
+class Sector(models.TextChoices):
+    """A department's field, used to say which departments implement a measure."""
+
+    DEVELOPMENT = "development", "发展改革"
+    MARKET_REGULATION = "market_regulation", "市场监管"
+    TAX = "tax", "税务"
+    FINANCE = "finance", "财政"
+    HOUSING = "housing", "住房城乡建设"
+    HUMAN_RESOURCES = "human_resources", "人力资源社会保障"
+    ENVIRONMENT = "environment", "生态环境"
+    COURT = "court", "法院"
+    EMERGENCY = "emergency", "应急管理"
+    NATURAL_RESOURCES = "natural_resources", "自然资源"
+    STATE_ASSETS = "state_assets", "国有资产监管"
+    FINANCIAL_REGULATION = "financial_regulation", "金融监管"
+    OTHER = "other", "其他"

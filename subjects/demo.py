@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from audit.services import Actor, audit_event_record
 
 from . import identifiers as ids
-from .choices import RegistrationStatus, StaffRoleName, SubjectKind
+from .choices import RegistrationStatus, Sector, StaffRoleName, SubjectKind
 from .models import CreditSubject, Department, Division
 from .privacy import citizen_id_digest
 from .services import SubjectClaim, department_create, staff_create, subject_resolve
@@ -124,6 +124,25 @@ class DemoDepartment:
     division: str
     parent: str = ""
 
+    @property
+    def sector(self) -> str:
+        suffix = self.code.rsplit("-", 1)[-1]
+        return SECTOR_BY_SUFFIX.get(suffix, Sector.OTHER)
+
+
+SECTOR_BY_SUFFIX = {
+    "fgw": Sector.DEVELOPMENT,
+    "scjg": Sector.MARKET_REGULATION,
+    "sw": Sector.TAX,
+    "sthj": Sector.ENVIRONMENT,
+    "zjt": Sector.HOUSING,
+    "rst": Sector.HUMAN_RESOURCES,
+    "czt": Sector.FINANCE,
+    "gyfy": Sector.COURT,
+    "zjfy": Sector.COURT,
+    "yjgl": Sector.EMERGENCY,
+}
+
 
 DEPARTMENTS = [
     DemoDepartment("jl-fgw", "吉林省发展和改革委员会", "province", "220000"),
@@ -180,6 +199,7 @@ def departments_seed(actor: Actor) -> int:
             level=dept.level,
             division_code=dept.division,
             parent_code=dept.parent,
+            sector=dept.sector,
             actor=actor,
         )
         created += 1

@@ -19,6 +19,7 @@ from .choices import (
     DivisionLevel,
     LegacyScheme,
     RegistrationStatus,
+    Sector,
     StaffRoleName,
     SubjectKind,
 )
@@ -184,6 +185,13 @@ class Department(models.Model):
     name = models.CharField("部门名称", max_length=100)
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[validate_uscc])
     level = models.CharField("层级", max_length=16, choices=DepartmentLevel.choices)
+    sector = models.CharField(
+        "行业领域",
+        max_length=32,
+        choices=Sector.choices,
+        default=Sector.OTHER,
+        help_text="用于确定由哪些部门实施联合奖惩措施",
+    )
     division = models.ForeignKey(Division, verbose_name="行政区划", on_delete=models.PROTECT, related_name="+")
     parent = models.ForeignKey(
         "self",

@@ -21,6 +21,7 @@ from .choices import (
     ConflictStatus,
     DepartmentLevel,
     LegacyScheme,
+    Sector,
     StaffRoleName,
     SubjectKind,
     TokenScope,
@@ -289,13 +290,24 @@ def subject_resolve(*, claim: SubjectClaim, actor: Actor, source: str = "") -> S
 
 @transaction.atomic
 def department_create(
-    *, code: str, name: str, uscc: str, level: str, division_code: str, parent_code: str = "", actor: Actor
+    *,
+    code: str,
+    name: str,
+    uscc: str,
+    level: str,
+    division_code: str,
+    parent_code: str = "",
+    actor: Actor,
+    sector: str = Sector.OTHER,
 ) -> Department:
     """Register a data-providing department (数据提供单位)."""
     if level not in DepartmentLevel.values:
         raise ValueError(f"层级“{level}”无效，应为：{'、'.join(DepartmentLevel.values)}")
     parent = Department.objects.get(code=parent_code) if parent_code else None
+    if sector not in Sector.values:
+        raise ValueError(f"行业领域“{sector}”无效，应为：{'、'.join(Sector.values)}")
     department = Department(
+        sector=sector,
         code=code,
         name=name,
         uscc=ids.normalize_uscc(uscc),
@@ -316,6 +328,7 @@ def department_create(
             "level": level,
             "division": division_code,
             "parent": parent_code,
+            "sector": sector,
         },
     )
     return department

@@ -110,6 +110,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE: dict = {
+    "memberships-expire-nightly": {
+        "task": "sanctions.tasks.memberships_expire_task",
+        "schedule": crontab(hour=0, minute=30),
+    },
     "quality-reports-nightly": {
         "task": "records.tasks.quality_reports_compute_task",
         "schedule": crontab(hour=2, minute=0),

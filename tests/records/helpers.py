@@ -54,3 +54,42 @@ def xzxk_item(n: int, **overrides) -> dict:
     }
     data.update(overrides)
     return {"record_type": "xzxk", "data": {k: v for k, v in data.items() if v is not None}}
+
+
+def yzsxmd_item(
+    n: int, *, list_code: str = "yzsx_scjg", decided_on: str = "2026-06-01", until: str | None = None, **overrides
+) -> dict:
+    data = {
+        "YZ_XDR_MC": f"长春测试{n}商贸有限公司",
+        "YZ_XDR_LB": "法人及非法人组织",
+        "YZ_XDR_SHXYM": company_uscc(n),
+        "YZ_MDDM": list_code,
+        "YZ_MDMC": "市场监督管理严重违法失信名单",
+        "YZ_RDWH": f"吉市监严〔2026〕{n}号",
+        "YZ_RDYY": "提交虚假材料取得登记",
+        "YZ_RDYJ": "《市场监督管理严重违法失信名单管理办法》第十条",
+        "YZ_RDRQ": decided_on,
+        "YZ_YXQZ": until,
+        "YZ_RDJG": "吉林省市场监督管理厅",
+        "YZ_RDJGDM": AUTHORITY_USCC,
+    }
+    data.update(overrides)
+    return {"record_type": "yzsxmd", "data": {k: v for k, v in data.items() if v is not None}}
+
+
+def hmd_item(
+    n: int, *, list_code: str = "hmd_nsa", decided_on: str = "2026-04-01", until: str | None = "2027-03-31", **overrides
+) -> dict:
+    data = {
+        "HM_XDR_MC": f"长春测试{n}商贸有限公司",
+        "HM_XDR_SHXYM": company_uscc(n),
+        "HM_MDDM": list_code,
+        "HM_MDMC": "纳税信用A级纳税人",
+        "HM_RDWH": f"吉税A〔2026〕{n}号",
+        "HM_RDYJ": "《纳税信用管理办法》",
+        "HM_RDRQ": decided_on,
+        "HM_YXQZ": until,
+        "HM_RDJG": "国家税务总局吉林省税务局",
+    }
+    data.update(overrides)
+    return {"record_type": "hmd", "data": {k: v for k, v in data.items() if v is not None}}

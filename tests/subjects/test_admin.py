@@ -32,6 +32,7 @@ def test_credit_admin_edits_a_department_and_the_change_is_audited(admin_client)
             "division": "220000",
             "parent": "",
             "is_active": "on",
+            "sector": "other",
         },
     )
     assert response.status_code == 302
@@ -53,6 +54,7 @@ def test_admin_refuses_an_invalid_department_uscc(admin_client):
             "division": "220000",
             "parent": "",
             "is_active": "on",
+            "sector": "other",
         },
     )
     assert response.status_code == 200

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import Actor
-from subjects.choices import DepartmentLevel
+from subjects.choices import DepartmentLevel, Sector
 from subjects.identifiers import IdentifierError
 from subjects.models import Department, Division
 from subjects.services import department_create
@@ -18,9 +18,12 @@ class Command(BaseCommand):
         parser.add_argument("--uscc", required=True, help="部门的统一社会信用代码")
         parser.add_argument("--level", required=True, choices=DepartmentLevel.values, help="层级")
         parser.add_argument("--parent", default="", help="上级部门编码")
+        parser.add_argument(
+            "--sector", default=Sector.OTHER, choices=Sector.values, help="行业领域（决定实施哪些奖惩措施）"
+        )
         parser.add_argument("--division", default="", help="行政区划代码（默认：本平台所在省的代码）")
 
-    def handle(self, *args, code, name, uscc, level, parent, division, **options):
+    def handle(self, *args, code, name, uscc, level, parent, division, sector, **options):
         division = division or settings.PLATFORM_DIVISION_CODE
         try:
             department = department_create(
@@ -30,6 +33,7 @@ class Command(BaseCommand):
                 level=level,
                 division_code=division,
                 parent_code=parent,
+                sector=sector,
                 actor=Actor.system("命令行 create_department"),
             )
         except IdentifierError as error:

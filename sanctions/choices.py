@@ -1,0 +1,67 @@
+from django.db import models
+
+
+class Colour(models.TextChoices):
+    RED = "red", "守信激励（红名单）"
+    BLACK = "black", "失信惩戒（黑名单）"
+    WATCH = "watch", "重点关注"
+
+
+class CreditStatusValue(models.TextChoices):
+    RED = "red", "守信"
+    NORMAL = "normal", "正常"
+    WATCH = "watch", "重点关注"
+    BLACK = "black", "失信"
+
+
+class MembershipState(models.TextChoices):
+    ACTIVE = "active", "在列"
+    SUSPENDED = "suspended", "暂停"
+    ENDED = "ended", "已移出"
+
+
+class EndReason(models.TextChoices):
+    EXPIRED = "expired", "期满移出"
+    REPAIRED = "repaired", "信用修复"
+    SOURCE_REVOKED = "source_revoked", "据以列入的记录被撤销"
+    RULE = "rule", "列入条件不再满足"
+    DECISION = "decision", "认定机关决定移出"
+
+
+class MembershipChangeKind(models.TextChoices):
+    OPENED = "opened", "列入"
+    UPDATED = "updated", "变更"
+    SUSPENDED = "suspended", "暂停"
+    RESUMED = "resumed", "恢复"
+    ENDED = "ended", "移出"
+
+
+class MeasureKind(models.TextChoices):
+    REWARD = "reward", "激励"
+    PUNISHMENT = "punishment", "惩戒"
+
+
+class MeasureClass(models.TextChoices):
+    """The three classes of the national list of punishment measures (全国失信惩戒措施基础清单)."""
+
+    RIGHTS = "rights", "减损权益或增加义务的措施"
+    MANAGEMENT = "management", "管理性措施"
+    MARKET = "market", "市场和行业自律措施"
+    INCENTIVE = "incentive", "守信激励措施"
+
+
+class Scenario(models.TextChoices):
+    LICENSING = "licensing", "行政许可"
+    PROCUREMENT = "procurement", "政府采购"
+    BIDDING = "bidding", "招标投标"
+    SUBSIDY = "subsidy", "财政资金/补贴"
+    HONOURS = "honours", "评先评优"
+    APPOINTMENT = "appointment", "任职资格"
+    LAND = "land", "国有土地出让"
+    FINANCING = "financing", "融资信贷"
+    SUPERVISION = "supervision", "日常监管"
+
+
+class FeedbackResult(models.TextChoices):
+    APPLIED = "applied", "已实施"
+    NOT_APPLIED = "not_applied", "未实施"

@@ -1,0 +1,41 @@
+"""Celery tasks of the sanctions app: thin, ids in, safe to run twice."""
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+
+from audit.services import Actor
+
+from .selectors import subjects_due_for_reevaluation
+from .services import EVALUATION_CHUNK, subjects_evaluate
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=5 * 60,
+    time_limit=6 * 60,
+)
+def subjects_evaluate_task(subject_ids: list[int]) -> int:
+    """Re-evaluate subjects whose records changed (enqueued after the change commits)."""
+    subjects_evaluate(subject_ids=subject_ids, actor=Actor.system("名单自动评估"))
+    return len(subject_ids)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=55 * 60,
+    time_limit=60 * 60,
+)
+def memberships_expire_task() -> int:
+    """Nightly: end memberships whose time is up and resume suspended red memberships whose cause ended."""
+    due = subjects_due_for_reevaluation(timezone.localdate())
+    actor = Actor.system("名单到期处理")
+    for start in range(0, len(due), EVALUATION_CHUNK):
+        subjects_evaluate(subject_ids=due[start : start + EVALUATION_CHUNK], actor=actor)
+    return len(due)

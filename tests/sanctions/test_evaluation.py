@@ -1,0 +1,125 @@
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from records.models import CreditRecord
+from sanctions.models import CreditStatus, Membership, MembershipChange
+from sanctions.services import status_of
+from sanctions.tasks import memberships_expire_task
+from subjects.models import CreditSubject
+from tests.records.helpers import company_uscc, hmd_item, xzcf_item, yzsxmd_item
+
+pytestmark = pytest.mark.django_db
+TZ = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def subject(n=1) -> CreditSubject:
+    return CreditSubject.objects.get(uscc=company_uscc(n))
+
+
+def status(n=1) -> str:
+    return status_of([subject(n).pk])[subject(n).pk]
+
+
+def memberships(n=1) -> dict[str, Membership]:
+    return {m.list_type.code: m for m in Membership.objects.filter(subject=subject(n)).select_related("list_type")}
+
+
+@time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=TZ), tick=False)
+def test_listing_decision_makes_the_subject_black_and_suspends_red(push):
+    push(hmd_item(1))
+    assert status() == "red"
+    push(yzsxmd_item(1, until="2027-05-31"))
+    assert status() == "black"
+    lists = memberships()
+    assert lists["yzsx_scjg"].state == "active"
+    assert lists["yzsx_scjg"].planned_end == datetime.date(2027, 5, 31)
+    assert lists["hmd_nsa"].state == "suspended"
+    assert "暂停" in lists["hmd_nsa"].reason
+    assert CreditStatus.objects.get(subject=subject()).reason.startswith("列入失信惩戒名单")
+
+
+@time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=TZ), tick=False)
+def test_listing_without_an_end_lasts_the_list_duration(push):
+    push(yzsxmd_item(1))
+    assert memberships()["yzsx_scjg"].planned_end == datetime.date(2029, 5, 31)  # 36 months from 2026-06-01
+
+
+@time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=TZ), tick=False)
+def test_red_for_a_clean_subject_and_watch_for_a_serious_penalty(push):
+    push(hmd_item(1))
+    assert status(1) == "red"
+    push(xzcf_item(2, CF_CFLB="暂扣许可证件"))
+    assert status(2) == "watch"
+    push(xzcf_item(3, CF_CFLB="罚款"))
+    assert status(3) == "normal"
+
+
+@time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=TZ), tick=False)
+def test_revoking_the_source_record_ends_the_membership_with_that_reason(push, django_capture_on_commit_callbacks):
+    [record_id] = push(yzsxmd_item(1, until="2027-05-31"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = push.client.post(
+            f"/api/v1/records/{record_id}/revoke/", {"reason": "行政复议撤销"}, content_type="application/json"
+        )
+    assert response.status_code == 200
+    membership = Membership.objects.get(subject=subject(), list_type__code="yzsx_scjg")
+    assert (membership.state, membership.end_reason, membership.ended_on) == (
+        "ended",
+        "source_revoked",
+        datetime.date(2026, 7, 1),
+    )
+    assert status() == "normal"
+    assert [c.kind for c in membership.changes.order_by("id")] == ["opened", "ended"]
+
+
+def test_time_travel_past_the_listing_end_and_nightly_task(push):
+    with time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=TZ), tick=False):
+        push(hmd_item(1, until="2028-03-31"), yzsxmd_item(1, until="2027-05-31"))
+        assert status() == "black"
+    with time_machine.travel(datetime.datetime(2027, 5, 31, 23, tzinfo=TZ), tick=False):
+        assert memberships_expire_task() == 1
+        assert status() == "black"  # the last day of the listing
+    with time_machine.travel(datetime.datetime(2027, 6, 1, 1, tzinfo=TZ), tick=False):
+        memberships_expire_task()
+        lists = memberships()
+        assert (lists["yzsx_scjg"].state, lists["yzsx_scjg"].end_reason) == ("ended", "expired")
+        assert lists["hmd_nsa"].state == "active"  # resumed
+        assert status() == "red"
+        changes = MembershipChange.objects.count()
+        memberships_expire_task()
+        assert MembershipChange.objects.count() == changes
+        assert status() == "red"
+
+
+@time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=TZ), tick=False)
+def test_recompute_on_consistent_data_changes_nothing(push):
+    push(hmd_item(1), yzsxmd_item(2), xzcf_item(3, CF_CFLB="吊销许可证件"))
+    before = (
+        Membership.objects.count(),
+        MembershipChange.objects.count(),
+        list(CreditStatus.objects.values_list("subject_id", "status", "since")),
+    )
+    call_command("recompute_status", "--all", "--no-progress")
+    after = (
+        Membership.objects.count(),
+        MembershipChange.objects.count(),
+        list(CreditStatus.objects.values_list("subject_id", "status", "since")),
+    )
+    assert before == after
+    assert before[0] == 3
+
+
+@time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=TZ), tick=False)
+def test_recompute_rebuilds_what_the_signal_did_not_reach(push):
+    import json
+
+    # Records stored without their on-commit evaluation (as for data loaded before the sanctions app).
+    push.client.post("/api/v1/records/", data=json.dumps([yzsxmd_item(1)]), content_type="application/json")
+    assert CreditRecord.objects.count() == 1
+    assert status() == "normal"
+    call_command("recompute_status", "--subject", company_uscc(1), stdout=io.StringIO())
+    assert status() == "black"
