@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from records.api.views import BatchViewSet, CatalogViewSet, RecordViewSet
+from sanctions.api.views import CheckViewSet, MembershipChangeViewSet
 from subjects.api.views import SubjectViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -11,5 +12,7 @@ router.register("subjects", SubjectViewSet, basename="subject")
 router.register("catalog", CatalogViewSet, basename="catalog")
 router.register("records", RecordViewSet, basename="record")
 router.register("batches", BatchViewSet, basename="batch")
+router.register("checks", CheckViewSet, basename="check")
+router.register("memberships/changes", MembershipChangeViewSet, basename="membership-change")
 
 urlpatterns = [path("", include(router.urls))]

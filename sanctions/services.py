@@ -8,11 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
-from subjects.models import CreditSubject
+from subjects import identifiers as ids
+from subjects.models import CreditSubject, Department
+from subjects.privacy import citizen_id_digest
 
 from . import rules, selectors
-from .choices import MembershipChangeKind, MembershipState
-from .models import CreditStatus, ListType, Membership, MembershipChange
+from .choices import FeedbackResult, MembershipChangeKind, MembershipState, Scenario
+from .models import Check, CreditStatus, Feedback, ListType, Measure, Membership, MembershipChange
 
 EVALUATION_CHUNK = 1000
 
@@ -182,3 +184,174 @@ def status_of(subject_ids: list[int]) -> dict[int, str]:
     """Stored statuses; subjects never evaluated are ``normal`` (they have nothing that could list them)."""
     stored = selectors.statuses(subject_ids)
     return {pk: stored[pk].status if pk in stored else rules.STATUS_NORMAL for pk in subject_ids}
+
+
+# Checks and feedback (核查与反馈) ---------------------------------------------------------------------------
+
+MAX_CHECK_SUBJECTS = 1000
+
+
+class SanctionsError(Exception):
+    """A rule refused the request; the message is for people, ``code`` for systems."""
+
+    def __init__(self, message: str, *, code: str = "invalid"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def _identify(codes: list[str]) -> tuple[dict[str, CreditSubject], dict[str, str]]:
+    """Subjects by the codes given (USCC or citizen ID), and a message for each code that is not valid."""
+    usccs, digests, errors = {}, {}, {}
+    for code in codes:
+        try:
+            usccs[code] = ids.normalize_uscc(code)
+            continue
+        except ids.IdentifierError as error:
+            uscc_error = str(error)
+        try:
+            digests[code] = citizen_id_digest(ids.normalize_citizen_id(code))
+        except ids.IdentifierError:
+            errors[code] = uscc_error
+    fields = ("id", "name", "uscc", "kind", "citizen_id_masked", "citizen_id_hash")
+    by_uscc = {s.uscc: s for s in CreditSubject.objects.filter(uscc__in=set(usccs.values())).only(*fields)}
+    by_hash = {
+        s.citizen_id_hash: s
+        for s in CreditSubject.objects.filter(citizen_id_hash__in=set(digests.values())).only(*fields)
+    }
+    found = {code: by_uscc[u] for code, u in usccs.items() if u in by_uscc}
+    found |= {code: by_hash[d] for code, d in digests.items() if d in by_hash}
+    return found, errors
+
+
+def applicable_measures(department: Department, scenario: str) -> list[Measure]:
+    """The measures this department implements in this scenario: by its sector, by name, or for everyone."""
+    named = set(Measure.departments.through.objects.filter(department=department).values_list("measure_id", flat=True))
+    measures = Measure.objects.filter(is_active=True).prefetch_related("list_types").order_by("kind", "code")
+    return [
+        m
+        for m in measures
+        if scenario in m.scenarios and (not m.sectors or department.sector in m.sectors or m.pk in named)
+    ]
+
+
+@transaction.atomic
+def check_perform(
+    *, department: Department, scenario: str, reference: str, codes: list[str], actor: Actor, token=None
+) -> Check:
+    """Answer what applies to each subject for this department in this scenario, and keep the answer.
+
+    Unknown or invalid codes are reported in their own result, never as an error of the whole check. The
+    answer is a snapshot: what was known at that moment, whatever changes later.
+    """
+    if scenario not in Scenario.values:
+        raise SanctionsError(
+            f"业务场景“{scenario}”无效（可选：{'、'.join(Scenario.values)}）。", code="invalid_scenario"
+        )
+    if not codes or len(codes) > MAX_CHECK_SUBJECTS:
+        raise SanctionsError(f"每次核查 1 至 {MAX_CHECK_SUBJECTS} 个主体。", code="invalid_subjects")
+    if not reference.strip():
+        raise SanctionsError("请填写业务编号（如招标项目编号、审批事项编号）。", code="reference_required")
+    found, errors = _identify(codes)
+    subject_ids = [s.pk for s in found.values()]
+    statuses = status_of(subject_ids)
+    memberships: dict[int, list[Membership]] = {}
+    for membership in (
+        Membership.objects.filter(subject_id__in=subject_ids, state=MembershipState.ACTIVE)
+        .select_related("list_type")
+        .order_by("started_on", "pk")
+    ):
+        memberships.setdefault(membership.subject_id, []).append(membership)
+    measures = applicable_measures(department, scenario)
+    measure_lists = {m.pk: {lt.pk for lt in m.list_types.all()} for m in measures}
+
+    results = []
+    for code in codes:
+        subject = found.get(code)
+        if subject is None:
+            results.append({"subject": code, "found": False, "error": errors.get(code, "未找到该主体。")})
+            continue
+        on_lists = memberships.get(subject.pk, [])
+        list_ids = {m.list_type_id for m in on_lists}
+        results.append(
+            {
+                "subject": subject.public_code,
+                "found": True,
+                "name": ids.mask_person_name(subject.name) if subject.is_natural_person else subject.name,
+                "status": statuses[subject.pk],
+                "memberships": [
+                    {
+                        "list": m.list_type.code,
+                        "list_name": m.list_type.name,
+                        "colour": m.list_type.colour,
+                        "since": m.started_on.isoformat(),
+                        "until": m.planned_end.isoformat() if m.planned_end else None,
+                    }
+                    for m in on_lists
+                ],
+                "measures": [
+                    {"code": m.code, "name": m.name, "kind": m.kind, "basis": m.legal_basis}
+                    for m in measures
+                    if measure_lists[m.pk] & list_ids
+                ],
+            }
+        )
+    check = Check.objects.create(
+        department=department,
+        scenario=scenario,
+        reference=reference.strip()[:100],
+        subject_count=len(codes),
+        results=results,
+        actor_label=actor.label,
+        token=token,
+    )
+    audit_event_record(
+        actor=actor,
+        action="check.perform",
+        obj=check,
+        reason=f"{Scenario(scenario).label} {check.reference}",
+        after={
+            "subjects": len(codes),
+            "found": len(found),
+            "with_measures": sum(1 for r in results if r.get("measures")),
+        },
+    )
+    return check
+
+
+@transaction.atomic
+def check_feedback(*, check: Check, department: Department, items: list[dict], actor: Actor) -> list[Feedback]:
+    """Record what the department did with each measure of its check (反馈). Correcting a feedback updates it."""
+    if check.department_id != department.pk:
+        raise SanctionsError("只能对本部门的核查进行反馈。", code="not_your_check")
+    answered = {
+        (result["subject"], measure["code"])
+        for result in check.results
+        if result.get("found")
+        for measure in result["measures"]
+    }
+    measures = {m.code: m for m in Measure.objects.filter(code__in={item["measure"] for item in items})}
+    problems = [
+        f"第{index + 1}项：{item['subject']} 的核查结果中没有措施“{item['measure']}”"
+        for index, item in enumerate(items)
+        if (item["subject"], item["measure"]) not in answered or item["measure"] not in measures
+    ]
+    if problems:
+        raise SanctionsError("；".join(problems), code="measure_not_in_check")
+    saved = []
+    for item in items:
+        result = FeedbackResult.APPLIED if item["applied"] else FeedbackResult.NOT_APPLIED
+        feedback, _ = Feedback.objects.update_or_create(
+            check_ref=check,
+            subject_code=item["subject"],
+            measure=measures[item["measure"]],
+            defaults={"result": result, "note": item.get("note", "")[:500], "actor_label": actor.label},
+        )
+        saved.append(feedback)
+    audit_event_record(
+        actor=actor,
+        action="check.feedback",
+        obj=check,
+        after={"items": [{**item, "applied": bool(item["applied"])} for item in items]},
+    )
+    return saved
