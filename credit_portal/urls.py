@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("subjects.urls")),
     path("workbench/", include("records.urls")),
+    path("workbench/", include("sanctions.urls")),
     path("api/v1/", include("credit_portal.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

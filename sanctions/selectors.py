@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from records.models import CreditRecord
 
 from . import rules
 from .choices import MembershipState
-from .models import CreditStatus, ListSource, ListType, Membership
+from .models import Check, CreditStatus, Feedback, ListSource, ListType, Membership
 
 
 def list_rules() -> tuple[rules.ListRule, ...]:
@@ -100,3 +102,49 @@ def subjects_due_for_reevaluation(today: datetime.date) -> list[int]:
     suspended = Membership.objects.filter(state=MembershipState.SUSPENDED)
     ids = set(past_end.values_list("subject_id", flat=True)) | set(suspended.values_list("subject_id", flat=True))
     return sorted(ids)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    width: float  # 0–100, share of the largest bar
+    note: str = ""
+
+
+def _bars(pairs: list[tuple[str, float, str]]) -> list[Bar]:
+    top = max((value for _, value, _ in pairs), default=0) or 1
+    return [Bar(label=label, value=value, width=round(100 * value / top, 1), note=note) for label, value, note in pairs]
+
+
+def check_dashboard(*, since: datetime.date) -> dict:
+    """For the credit centre: checks per department and per month, feedback rate, measures applied."""
+    checks = list(Check.objects.filter(created_at__date__gte=since).select_related("department").order_by("created_at"))
+    per_department: Counter = Counter()
+    per_month: Counter = Counter()
+    measure_items: Counter = Counter()
+    for check in checks:
+        per_department[check.department.name] += 1
+        per_month[timezone.localtime(check.created_at).strftime("%Y-%m")] += 1
+        measure_items[check.department.name] += sum(len(r.get("measures", [])) for r in check.results)
+    feedback = Feedback.objects.filter(check_ref__in=checks).select_related("measure", "check_ref__department")
+    answered: Counter = Counter()
+    applied: Counter = Counter()
+    for item in feedback:
+        answered[item.check_ref.department.name] += 1
+        if item.result == "applied":
+            applied[item.measure.name] += 1
+    rates = [
+        (name, round(100 * answered[name] / items, 1), f"{answered[name]}/{items}")
+        for name, items in sorted(measure_items.items())
+        if items
+    ]
+    return {
+        "total_checks": len(checks),
+        "total_items": sum(measure_items.values()),
+        "total_feedback": sum(answered.values()),
+        "by_department": _bars([(name, n, "") for name, n in per_department.most_common()]),
+        "by_month": _bars([(month, n, "") for month, n in sorted(per_month.items())]),
+        "feedback_rate": _bars(rates),
+        "applied": _bars([(name, n, "") for name, n in applied.most_common(10)]),
+    }

@@ -367,6 +367,17 @@ ROLE_ADMIN_PERMISSIONS: dict[str, list[str]] = {
             ingestbatch="view",
             qualityreport="view",
         ),
+        *_grants(
+            "sanctions",
+            listtype="view add change",
+            listsource="view add change delete",
+            measure="view add change",
+            membership="view",
+            membershipchange="view",
+            creditstatus="view",
+            check="view",
+            feedback="view",
+        ),
     ],
     StaffRoleName.AUDITOR: _grants("audit", auditevent="view"),
 }

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "sanctions"
+
+urlpatterns = [
+    path("checks/", views.check_page, name="checks"),
+    path("checks/<int:pk>/", views.check_detail, name="check-detail"),
+    path("checks/dashboard/", views.dashboard, name="dashboard"),
+]
