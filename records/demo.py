@@ -93,6 +93,54 @@ def _licence(subject: CreditSubject, department: Department, n: int, rng: random
     )
 
 
+def _lists_seed(chosen: list[int], rng: random.Random, today, actor: Actor) -> None:
+    """A few serious-dishonesty listings (market regulation) and A-grade taxpayers (tax), for the lists."""
+    subjects = CreditSubject.objects.in_bulk(chosen[3:23])
+    market = Department.objects.get(code="jl-scjg")
+    tax = Department.objects.get(code="jl-sw")
+    listings, honours = [], []
+    for n, subject in enumerate(subjects.values()):
+        decided = today - datetime.timedelta(days=rng.randrange(10, 300))
+        if n % 2:
+            listings.append(
+                RecordInput(
+                    record_type="yzsxmd",
+                    data={
+                        "YZ_XDR_MC": subject.name,
+                        "YZ_XDR_LB": "法人及非法人组织",
+                        "YZ_XDR_SHXYM": subject.uscc,
+                        "YZ_MDDM": "yzsx_scjg",
+                        "YZ_MDMC": "市场监督管理严重违法失信名单",
+                        "YZ_RDWH": f"吉市监严〔{decided.year}〕{n}号",
+                        "YZ_RDYY": "因提交虚假材料取得公司登记被撤销登记",
+                        "YZ_RDYJ": "《市场监督管理严重违法失信名单管理办法》第十条",
+                        "YZ_RDRQ": decided.isoformat(),
+                        "YZ_RDJG": market.name,
+                        "YZ_RDJGDM": market.uscc,
+                    },
+                )
+            )
+        else:
+            honours.append(
+                RecordInput(
+                    record_type="hmd",
+                    data={
+                        "HM_XDR_MC": subject.name,
+                        "HM_XDR_SHXYM": subject.uscc,
+                        "HM_MDDM": "hmd_nsa",
+                        "HM_MDMC": "纳税信用A级纳税人",
+                        "HM_RDWH": f"吉税A〔{decided.year}〕{n}号",
+                        "HM_RDYJ": "《纳税信用管理办法》",
+                        "HM_RDRQ": decided.isoformat(),
+                        "HM_YXQZ": (decided + datetime.timedelta(days=365)).isoformat(),
+                        "HM_RDJG": tax.name,
+                    },
+                )
+            )
+    records_ingest(department=market, items=listings, channel=Channel.API, actor=actor)
+    records_ingest(department=tax, items=honours, channel=Channel.API, actor=actor)
+
+
 def demo_records_seed(*, share: float = 0.05, seed: int = 2026) -> int:
     """Push records for about ``share`` of the organisations, through the same ingestion as the API."""
     department = Department.objects.get(code="jl-scjg")
@@ -125,6 +173,7 @@ def demo_records_seed(*, share: float = 0.05, seed: int = 2026) -> int:
     )
     passport.data.pop("CF_XDR_SHXYM")
     records_ingest(department=department, items=[passport], channel=Channel.API, actor=actor)
+    _lists_seed(chosen, rng, today, actor)
     start, end = default_period()
     quality_reports_compute(period_start=start, period_end=end, actor=actor)
     return created + len(clerk_items) + 1

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from records.demo import demo_records_seed
+from sanctions.demo import demo_checks_seed
 from subjects.demo import demo_seed
 
 
@@ -23,10 +24,11 @@ class Command(BaseCommand):
                 total=subjects, seed=seed, with_accounts=settings.DEMO_ACCOUNTS_ENABLED, progress=bar.update
             )
         records = demo_records_seed(share=records_share, seed=seed)
+        checks = demo_checks_seed(seed=seed)
         accounts = len(result["accounts"])
         self.stdout.write(
             f"新建部门 {result['departments']} 个，信用主体 {result['subjects']} 个，信用记录 {records} 条，"
-            f"演示账号 {accounts} 个。"
+            f"核查 {checks} 次，演示账号 {accounts} 个。"
         )
         for username, role, department, password in result["accounts"]:
             self.stdout.write(
