@@ -65,6 +65,7 @@ def subjects_evaluate(*, subject_ids: list[int], actor: Actor, as_of: datetime.d
     statuses = selectors.statuses(subject_ids)
 
     changes: list[MembershipChange] = []
+    opened: list[tuple[Membership, frozenset[int]]] = []  # inserted together after the loop
     new_statuses: list[CreditStatus] = []
     changed_statuses: list[CreditStatus] = []
     changed_subjects = 0
@@ -81,7 +82,7 @@ def subjects_evaluate(*, subject_ids: list[int], actor: Actor, as_of: datetime.d
         touched = bool(decision.open or decision.update or decision.end)
         facts_json = _facts_json(records, as_of) if touched else {}
         for wanted in decision.open:
-            membership = Membership.objects.create(
+            membership = Membership(
                 subject_id=subject_id,
                 list_type=list_types[wanted.list_code],
                 state=wanted.state,
@@ -91,7 +92,7 @@ def subjects_evaluate(*, subject_ids: list[int], actor: Actor, as_of: datetime.d
                 rule_version=decision.rule_version,
                 facts=facts_json,
             )
-            membership.records.set(wanted.record_ids)
+            opened.append((membership, wanted.record_ids))
             changes.append(
                 MembershipChange(
                     membership=membership,
@@ -159,12 +160,24 @@ def subjects_evaluate(*, subject_ids: list[int], actor: Actor, as_of: datetime.d
         changed_subjects += touched
         result[subject_id] = decision.status
 
+    # New memberships in one INSERT, their records in another (a full recompute opens thousands at once).
+    Membership.objects.bulk_create([membership for membership, _ in opened], batch_size=1000)
+    Membership.records.through.objects.bulk_create(
+        [
+            Membership.records.through(membership_id=membership.pk, creditrecord_id=record_id)
+            for membership, record_ids in opened
+            for record_id in sorted(record_ids)
+        ],
+        batch_size=1000,
+    )
+    for change in changes:
+        change.membership_id = change.membership.pk  # set after the bulk insert gave the new ones their ids
     MembershipChange.objects.bulk_create(changes, batch_size=1000)
     CreditStatus.objects.bulk_create(new_statuses, batch_size=1000)
     CreditStatus.objects.bulk_update(
         changed_statuses, ["status", "reason", "rule_version", "since", "evaluated_at"], batch_size=1000
     )
-    if changes or changed_statuses:
+    if changes or changed_statuses or new_statuses:
         audit_event_record(
             actor=actor,
             action="sanctions.evaluate",
