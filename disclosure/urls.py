@@ -8,4 +8,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("subjects/<str:code>/", views.subject_detail, name="subject-detail"),
+    path("persons/<str:token>/", views.person_detail, name="person-detail"),
+    path("shuanggongshi/<slug:type_code>/", views.shuanggongshi, name="shuanggongshi"),
+    path("lists/", views.list_index, name="lists"),
+    path("lists/<slug:code>/", views.list_detail, name="list-detail"),
+    path("articles/<slug:category>/", views.article_list, name="articles"),
+    path("article/<int:pk>/", views.article_detail, name="article-detail"),
 ]

@@ -1,18 +1,49 @@
-"""Public pages: home, search, the subject page, and friendly error pages. No login, read-only."""
+"""Public pages: home, search, subject pages, 双公示, red and black lists, news, open data, error pages.
+
+No login, read-only. Everything shown goes through ``disclosure.selectors`` (one definition of public).
+"""
+
+from __future__ import annotations
+
+import datetime
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.db.models import Q
+from django.db.models.fields.json import KT
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from records.models import RecordType
+from sanctions.choices import Colour
+from sanctions.models import ListType
+from sanctions.services import status_of
 from subjects import identifiers as ids
-from subjects.models import CreditSubject
+from subjects.models import CreditSubject, Department
 from subjects.selectors import SearchQueryError, division_path, subject_get_by_code, subject_search
+
+from .addresses import person_pk
+from .models import Article, ArticleCategory
+from .selectors import LIST_TABS, RECORD_TABS, TAB_KEYS, public_memberships, public_profile_get, public_records
+
+PAGE_SIZE = 20
 
 
 @require_GET
 def home(request):
-    return render(request, "disclosure/home.html")
+    today = datetime.date.today()
+    context = {
+        "counts": {
+            "subjects": CreditSubject.objects.exclude(kind="natural_person").count(),
+            "records": public_records(today).count(),
+            "red": public_memberships(Colour.RED).count(),
+            "black": public_memberships(Colour.BLACK).count(),
+        },
+        "latest_red": public_memberships(Colour.RED).order_by("-started_on", "-pk")[:5],
+        "latest_black": public_memberships(Colour.BLACK).order_by("-started_on", "-pk")[:5],
+        "news": Article.objects.filter(is_published=True).order_by("-published_at")[:6],
+    }
+    return render(request, "disclosure/home.html", context)
 
 
 @require_GET
@@ -27,12 +58,37 @@ def search(request):
         context["error"] = str(error)
         return render(request, "disclosure/search.html", context, status=400)
     page = Paginator(result.ranked_ids, settings.SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    subjects = result.subjects(page.object_list)
+    statuses = status_of([s.pk for s in subjects])
     context.update(
         result=result,
         page=page,
-        rows=[(subject, division_path(subject.division_code)) for subject in result.subjects(page.object_list)],
+        rows=[(subject, division_path(subject.division_code), statuses[subject.pk]) for subject in subjects],
     )
     return render(request, "disclosure/search.html", context)
+
+
+def _profile_response(request, subject: CreditSubject):
+    tab = request.GET.get("tab", "xzcf")
+    if tab not in TAB_KEYS:
+        tab = "xzcf"
+    profile = public_profile_get(subject, tab=tab)
+    tabs = [(key, label, profile.counts[key]) for key, label, _ in RECORD_TABS[:2]]
+    tabs += [(key, label, profile.counts[key]) for key, label, _ in LIST_TABS]
+    tabs += [(key, label, profile.counts[key]) for key, label, _ in RECORD_TABS[2:]]
+    tabs += [("other", "其他", profile.counts["other"])]
+    return render(
+        request,
+        "disclosure/subject_detail.html",
+        {
+            "profile": profile,
+            "subject": subject,
+            "display_name": ids.mask_person_name(subject.name) if subject.is_natural_person else subject.name,
+            "region": division_path(subject.division_code),
+            "tabs": tabs,
+            "today": datetime.date.today(),
+        },
+    )
 
 
 @require_GET
@@ -44,14 +100,102 @@ def subject_detail(request, code: str):
     except CreditSubject.DoesNotExist:
         return _not_found(request, "未找到该代码对应的信用主体。请核对统一社会信用代码。")
     if subject.is_natural_person:
-        # Natural persons never appear under their ID number; their pages get an opaque address later.
+        # Natural persons never appear under their ID number; their pages have an opaque address.
         return _not_found(request, "未找到该代码对应的信用主体。")
-    context = {
-        "subject": subject,
-        "region": division_path(subject.division_code),
-        "former_names": list(subject.former_names.all()),
-    }
-    return render(request, "disclosure/subject_detail.html", context)
+    return _profile_response(request, subject)
+
+
+@require_GET
+def person_detail(request, token: str):
+    pk = person_pk(token)
+    if pk is None:
+        return _not_found(request, "")
+    subject = get_object_or_404(CreditSubject, pk=pk, kind="natural_person")
+    return _profile_response(request, subject)
+
+
+def _date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def shuanggongshi_filter(params, type_code: str):
+    """The 双公示 list of one type with the public's filters; shared by the page and the CSV download."""
+    records = public_records().filter(record_type__code=type_code).select_related("subject", "department")
+    if department := params.get("department"):
+        records = records.filter(department__code=department)
+    if region := params.get("region", "").strip():
+        records = records.filter(subject__division_code__startswith=region.rstrip("0")[:6] or region)
+    if start := _date(params.get("from", "")):
+        records = records.filter(decided_on__gte=start)
+    if end := _date(params.get("to", "")):
+        records = records.filter(decided_on__lte=end)
+    if keyword := params.get("q", "").strip():
+        records = records.filter(Q(subject__name__contains=keyword) | Q(source_id__contains=keyword))
+    if kind := params.get("kind", "").strip():
+        records = records.annotate(penalty_kinds=KT("data__CF_CFLB")).filter(penalty_kinds__contains=kind)
+    return records.order_by("-decided_on", "-pk")
+
+
+@require_GET
+def shuanggongshi(request, type_code: str):
+    if type_code not in ("xzxk", "xzcf"):
+        return _not_found(request, "")
+    record_type = RecordType.objects.get(code=type_code)
+    page = Paginator(shuanggongshi_filter(request.GET, type_code), PAGE_SIZE).get_page(request.GET.get("page"))
+    penalty_kinds = record_type.fields.filter(code="CF_CFLB").values_list("enum_values", flat=True).first() or []
+    return render(
+        request,
+        "disclosure/shuanggongshi.html",
+        {
+            "record_type": record_type,
+            "page": page,
+            "params": request.GET,
+            "penalty_kinds": penalty_kinds,
+            "departments": Department.objects.filter(is_active=True).order_by("code"),
+        },
+    )
+
+
+def list_filter(params, list_type: ListType):
+    memberships = public_memberships().filter(list_type=list_type)
+    if keyword := params.get("q", "").strip():
+        memberships = memberships.filter(subject__name__contains=keyword)
+    if region := params.get("region", "").strip():
+        memberships = memberships.filter(subject__division_code__startswith=region.rstrip("0")[:6] or region)
+    if start := _date(params.get("from", "")):
+        memberships = memberships.filter(started_on__gte=start)
+    return memberships.order_by("-started_on", "-pk")
+
+
+@require_GET
+def list_index(request):
+    types = ListType.objects.filter(is_active=True).order_by("colour", "code")
+    return render(request, "disclosure/list_index.html", {"types": types})
+
+
+@require_GET
+def list_detail(request, code: str):
+    list_type = get_object_or_404(ListType, code=code, is_active=True)
+    page = Paginator(list_filter(request.GET, list_type), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "disclosure/list_detail.html", {"list_type": list_type, "page": page, "params": request.GET})
+
+
+@require_GET
+def article_list(request, category: str):
+    if category not in ArticleCategory.values:
+        return _not_found(request, "")
+    articles = Article.objects.filter(is_published=True, category=category).order_by("-published_at", "-pk")
+    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "disclosure/article_list.html", {"page": page, "category": ArticleCategory(category)})
+
+
+@require_GET
+def article_detail(request, pk: int):
+    article = get_object_or_404(Article, pk=pk, is_published=True)
+    return render(request, "disclosure/article_detail.html", {"article": article})
 
 
 def _not_found(request, message: str):

@@ -94,3 +94,11 @@ class BatchState(models.TextChoices):
 class CalendarDayKind(models.TextChoices):
     HOLIDAY = "holiday", "法定节假日（休息）"
     WORKDAY = "workday", "调休上班日"
+
+
+class ObjectionState(models.TextChoices):
+    """Whether a record is under objection (异议); set by the subject-rights services of the disclosure app."""
+
+    NONE = "none", "无"
+    PENDING = "pending", "异议处理中"
+    SUSPENDED = "suspended", "异议处理中（暂停公示）"

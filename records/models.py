@@ -21,6 +21,7 @@ from .choices import (
     DisclosureRule,
     FieldRequirement,
     FieldType,
+    ObjectionState,
     Polarity,
     RecordStatus,
     Severity,
@@ -246,6 +247,7 @@ class CreditRecord(models.Model):
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     review_note = models.CharField("审核意见", max_length=500, blank=True)
     revoked_reason = models.CharField("撤销原因", max_length=500, blank=True)
+    objection = models.CharField("异议状态", max_length=16, choices=ObjectionState.choices, default=ObjectionState.NONE)
     received_at = models.DateTimeField("接收时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

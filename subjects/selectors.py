@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import QuerySet, Value
 
 from . import identifiers as ids
-from .choices import LegacyScheme, StaffRoleName
+from .choices import LegacyScheme, StaffRoleName, SubjectKind
 from .models import CreditSubject, Department, Division, StaffRole, SubjectIdentifier
 from .search import NameBigrams
 
@@ -73,7 +73,8 @@ def subject_get_by_code(code: str) -> CreditSubject:
 
 
 def _name_matches(query: str) -> QuerySet[CreditSubject]:
-    subjects = CreditSubject.objects.filter(name__contains=query)
+    # Natural persons are never found by name: a name search would tell who has a record (seed 002 item 77).
+    subjects = CreditSubject.objects.filter(name__contains=query).exclude(kind=SubjectKind.NATURAL_PERSON)
     if connection.vendor == "postgresql" and len(query) == 2:
         # Two characters are below pg_trgm's reach: go through the bigram index (see subjects.search).
         subjects = subjects.alias(bigrams=NameBigrams("name")).filter(bigrams__contains=NameBigrams(Value(query)))
@@ -125,9 +126,7 @@ def subject_search(raw_query: str) -> SubjectSearch:
     if capped:
         rows = list(matches.order_by("pk")[:cap])
         known = {pk for pk, _ in rows}
-        rows += [
-            row for row in CreditSubject.objects.filter(name=query).values_list("pk", "name") if row[0] not in known
-        ]
+        rows += [row for row in matches.filter(name=query) if row[0] not in known]
     rows.sort(key=_rank_key(query))
     return SubjectSearch(query=query, ranked_ids=[pk for pk, _ in rows], by_code=False, capped=capped)
 

@@ -378,6 +378,7 @@ ROLE_ADMIN_PERMISSIONS: dict[str, list[str]] = {
             check="view",
             feedback="view",
         ),
+        *_grants("disclosure", article="view add change"),
     ],
     StaffRoleName.AUDITOR: _grants("audit", auditevent="view"),
 }

@@ -1,0 +1,66 @@
+"""What the public may see. Pure functions over plain data: no Django, no database.
+
+A record is public only if (DESIGN.md §4; seed 002 items 24–25, 77):
+- its type's disclosure level is public (not shared with government only, not restricted);
+- it is active — not pending review, unmatched, rejected, revoked or repaired;
+- the publication rules gave it a window (``publishable``) and the date is inside it: from the start to
+  the end inclusive (a window without an end lasts until something ends it, e.g. a list exit);
+- it is not a warning-only or simplified-procedure penalty (these are never published);
+- an objection does not hide it: a record under objection stays visible with the mark "异议处理中" unless
+  an admin has suspended its publication.
+
+The SQL filter in ``disclosure.selectors.public_records`` must say the same thing; a test holds the two
+together on a table of cases. Masking of natural persons is ``subjects.identifiers.mask_person_name`` and
+``mask_citizen_id`` (pure as well).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+PUBLIC = "public"
+ACTIVE = "active"
+OBJECTION_NONE, OBJECTION_PENDING, OBJECTION_SUSPENDED = "none", "pending", "suspended"
+WARNING_ONLY = "警告"
+SIMPLIFIED_PROCEDURE_YES = "是"
+
+
+@dataclass(frozen=True)
+class RecordView:
+    disclosure_level: str
+    status: str
+    publishable: bool
+    start: datetime.date | None
+    end: datetime.date | None
+    penalty_kinds: str = ""  # CF_CFLB, values separated by ";"
+    simplified_procedure: str = ""  # CF_SFJYCX
+    objection: str = OBJECTION_NONE
+
+
+@dataclass(frozen=True)
+class Visibility:
+    public: bool
+    reason: str
+    objection_mark: bool = False
+
+
+def record_visibility(record: RecordView, as_of: datetime.date) -> Visibility:
+    """Whether the public sees the record on ``as_of``, and why not when it does not."""
+    if record.disclosure_level != PUBLIC:
+        return Visibility(False, "该类信息不向社会公开")
+    if record.status != ACTIVE:
+        return Visibility(False, "记录不在有效状态（待审核、已撤销、已修复等）")
+    if not record.publishable or record.start is None:
+        return Visibility(False, "按公示规则不予公示")
+    if as_of < record.start:
+        return Visibility(False, "尚未开始公示")
+    if record.end is not None and as_of > record.end:
+        return Visibility(False, "公示期已届满")
+    if record.penalty_kinds == WARNING_ONLY:
+        return Visibility(False, "警告类行政处罚不予公示")
+    if record.simplified_procedure == SIMPLIFIED_PROCEDURE_YES:
+        return Visibility(False, "适用简易程序的行政处罚不予公示")
+    if record.objection == OBJECTION_SUSPENDED:
+        return Visibility(False, "异议处理中，暂停公示")
+    return Visibility(True, "公示中", objection_mark=record.objection == OBJECTION_PENDING)

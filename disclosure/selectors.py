@@ -1,0 +1,112 @@
+"""Everything the public site reads, through one definition of what is public (``public_records``).
+
+The same querysets feed the pages, the CSV downloads and the credit reports, so there is no second path
+to the data (issue 5). The SQL filter mirrors ``disclosure.rules.record_visibility``; a test checks them
+against each other.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from records.choices import DisclosureLevel, ObjectionState, RecordStatus
+from records.models import CreditRecord
+from sanctions.choices import Colour, MembershipState
+from sanctions.models import Membership
+from sanctions.services import status_of
+from subjects.models import CreditSubject
+
+from . import rules
+
+# Tabs of the subject page, as 信用中国 shows them: (key, label, record types or list colour).
+RECORD_TABS = [
+    ("xzxk", "行政许可", ("xzxk",)),
+    ("xzcf", "行政处罚", ("xzcf",)),
+    ("jyyc", "经营异常", ("jyyc",)),
+    ("xycn", "信用承诺", ("xycn",)),
+]
+LIST_TABS = [("red", "守信激励", Colour.RED), ("black", "失信惩戒", Colour.BLACK)]
+LISTED_ELSEWHERE = {"hmd", "yzsxmd", "sxbzxr"}  # shown through their list memberships
+TAB_KEYS = [key for key, *_ in RECORD_TABS] + [key for key, *_ in LIST_TABS] + ["other"]
+
+
+def public_record_q(as_of: datetime.date) -> Q:
+    """``rules.record_visibility`` in SQL. A missing JSON key must not hide a record, hence the has_key terms."""
+    return (
+        Q(
+            record_type__disclosure_level=DisclosureLevel.PUBLIC,
+            status=RecordStatus.ACTIVE,
+            publishable=True,
+            disclosure_start__lte=as_of,
+        )
+        & (Q(disclosure_end__isnull=True) | Q(disclosure_end__gte=as_of))
+        & (~Q(data__has_key="CF_CFLB") | ~Q(data__CF_CFLB=rules.WARNING_ONLY))
+        & (~Q(data__has_key="CF_SFJYCX") | ~Q(data__CF_SFJYCX=rules.SIMPLIFIED_PROCEDURE_YES))
+        & ~Q(objection=ObjectionState.SUSPENDED)
+    )
+
+
+def public_records(as_of: datetime.date | None = None) -> QuerySet[CreditRecord]:
+    return CreditRecord.objects.filter(public_record_q(as_of or timezone.localdate()))
+
+
+def public_memberships(colour: str | None = None) -> QuerySet[Membership]:
+    """Current list entries the public sees (suspended red entries are not shown as rewards)."""
+    memberships = Membership.objects.filter(state=MembershipState.ACTIVE).select_related("list_type", "subject")
+    return memberships.filter(list_type__colour=colour) if colour else memberships
+
+
+@dataclass
+class Profile:
+    subject: CreditSubject
+    status: str
+    registration_label: str
+    former_names: list[str]
+    counts: dict[str, int]
+    tab: str
+    records: list[CreditRecord] = field(default_factory=list)
+    memberships: list[Membership] = field(default_factory=list)
+
+
+def _tab_filter(tab: str) -> Q:
+    for key, _, types in RECORD_TABS:
+        if key == tab:
+            return Q(record_type__code__in=types)
+    known = {code for _, _, types in RECORD_TABS for code in types} | LISTED_ELSEWHERE
+    return ~Q(record_type__code__in=known)
+
+
+def public_profile_get(subject: CreditSubject, *, tab: str, as_of: datetime.date | None = None) -> Profile:
+    """The subject page: status, basic facts, counts per tab, and the items of the open tab (six queries)."""
+    as_of = as_of or timezone.localdate()
+    records = public_records(as_of).filter(subject=subject)
+    counted = dict(
+        records.values_list("record_type__code").annotate(n=Count("pk")).values_list("record_type__code", "n")
+    )
+    memberships = list(public_memberships().filter(subject=subject).order_by("-started_on", "-pk"))
+    counts = {key: sum(counted.get(code, 0) for code in types) for key, _, types in RECORD_TABS}
+    counts |= {key: sum(1 for m in memberships if m.list_type.colour == colour) for key, _, colour in LIST_TABS}
+    known = {code for _, _, types in RECORD_TABS for code in types} | LISTED_ELSEWHERE
+    counts["other"] = sum(n for code, n in counted.items() if code not in known)
+    profile = Profile(
+        subject=subject,
+        status=status_of([subject.pk])[subject.pk],
+        registration_label=subject.get_registration_status_display(),
+        former_names=[former.name for former in subject.former_names.all()],
+        counts=counts,
+        tab=tab,
+    )
+    list_colours = dict((key, colour) for key, _, colour in LIST_TABS)
+    if tab in list_colours:
+        profile.memberships = [m for m in memberships if m.list_type.colour == list_colours[tab]]
+    else:
+        profile.records = list(
+            records.filter(_tab_filter(tab))
+            .select_related("record_type", "department")
+            .order_by("-decided_on", "-pk")[:200]
+        )
+    return profile

@@ -1,0 +1,148 @@
+import datetime
+import json
+import re
+
+import pytest
+import time_machine
+from django.db import transaction
+
+from audit.services import Actor
+from disclosure.addresses import person_token
+from disclosure.models import Article
+from records.models import CreditRecord
+from subjects import identifiers as ids
+from subjects.models import CreditSubject
+from subjects.services import api_token_create
+from tests.factories import DepartmentFactory
+from tests.records.helpers import company_uscc, hmd_item, xzcf_item, xzxk_item, yzsxmd_item
+
+pytestmark = pytest.mark.django_db
+TZ = datetime.timezone(datetime.timedelta(hours=8))
+NOW = datetime.datetime(2026, 7, 1, 10, tzinfo=TZ)
+CITIZEN_ID = ids.make_citizen_id(division_code="220104", birth_date=datetime.date(1979, 2, 3), sequence=451)
+
+
+@pytest.fixture
+def published(client, django_capture_on_commit_callbacks):
+    """A few records pushed the way departments push them, with their lists evaluated."""
+    department = DepartmentFactory(code="jl-scjg", sector="market_regulation")
+    with transaction.atomic():
+        _, raw = api_token_create(department=department, name="系统", actor=Actor.system())
+    items = [
+        xzcf_item(1, CF_CFLB="罚款"),
+        xzcf_item(1, CF_WSH="长市监罚〔2026〕警1号", CF_CFLB="警告"),
+        xzcf_item(1, CF_WSH="长市监罚〔2026〕X号", CF_NR="<script>alert('x')</script>罚款五万元"),
+        xzxk_item(1),
+        yzsxmd_item(2, until="2027-05-31"),
+        hmd_item(3),
+        xzcf_item(
+            9,
+            CF_XDR_MC="欧阳娜娜",
+            CF_XDR_LB="自然人",
+            CF_XDR_SHXYM=None,
+            CF_XDR_ZJLX="身份证",
+            CF_XDR_ZJHM=CITIZEN_ID,
+            CF_WSH="长市监罚〔2026〕人9号",
+        ),
+    ]
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/v1/records/",
+            data=json.dumps(items),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {raw}",
+        )
+    assert {r["status"] for r in response.json()["results"]} == {"created"}
+    return client
+
+
+def get(client, url, **params):
+    with time_machine.travel(NOW, tick=False):
+        return client.get(url, params)
+
+
+def test_subject_page_shows_public_penalty_with_disclosure_end_and_counts(published):
+    page = get(published, f"/subjects/{company_uscc(1)}/", tab="xzcf").text
+    assert "长市监罚〔2026〕1号" in page
+    assert 'data-testid="disclosure-end">2027-05-31<' in page
+    assert "长市监罚〔2026〕警1号" not in page  # warnings are never published
+    assert re.search(r"行政处罚<span class=\"count\">2</span>", page)
+    assert re.search(r"行政许可<span class=\"count\">1</span>", page)
+    assert "提出异议" in page
+
+
+def test_record_values_are_escaped(published):
+    page = get(published, f"/subjects/{company_uscc(1)}/", tab="xzcf").text
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert" in page
+
+
+def test_black_subject_has_its_tag_and_list_tab(published):
+    page = get(published, f"/subjects/{company_uscc(2)}/", tab="black").text
+    assert "失信惩戒对象" in page
+    assert "市场监督管理严重违法失信名单" in page
+    assert "2027-05-31" in page
+
+
+def test_revoked_record_leaves_the_page(published, django_capture_on_commit_callbacks):
+    from records.services import record_revoke
+
+    record = CreditRecord.objects.get(source_id="长市监罚〔2026〕1号")
+    with django_capture_on_commit_callbacks(execute=True):
+        record_revoke(record=record, actor=Actor.system(), reason="复议撤销")
+    page = get(published, f"/subjects/{company_uscc(1)}/", tab="xzcf").text
+    assert "长市监罚〔2026〕1号" not in page
+
+
+def test_penalty_leaves_the_page_the_day_its_window_closes(published):
+    url = f"/subjects/{company_uscc(1)}/"
+    with time_machine.travel(datetime.datetime(2027, 5, 31, 12, tzinfo=TZ), tick=False):
+        assert "长市监罚〔2026〕1号" in published.get(url, {"tab": "xzcf"}).text
+    with time_machine.travel(datetime.datetime(2027, 6, 1, 12, tzinfo=TZ), tick=False):
+        assert "长市监罚〔2026〕1号" not in published.get(url, {"tab": "xzcf"}).text
+
+
+def test_natural_person_page_is_masked_and_opaque(published):
+    person = CreditSubject.objects.get(kind="natural_person")
+    page = get(published, f"/persons/{person_token(person)}/", tab="xzcf").text
+    assert "欧阳**" in page
+    assert "欧阳娜娜" not in page
+    assert CITIZEN_ID not in page
+    assert ids.mask_citizen_id(CITIZEN_ID) in page
+    assert get(published, f"/persons/forged-{person.pk}/").status_code == 404
+    xzcf_list = get(published, "/shuanggongshi/xzcf/").text
+    assert "欧阳**" in xzcf_list
+    assert "欧阳娜娜" not in xzcf_list
+    assert CITIZEN_ID not in xzcf_list
+
+
+def test_subject_page_query_count_is_pinned(published, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        assert get(published, f"/subjects/{company_uscc(1)}/", tab="xzcf").status_code == 200
+
+
+def test_shuanggongshi_filters(published):
+    assert "长市监罚〔2026〕1号" in get(published, "/shuanggongshi/xzcf/", kind="罚款").text
+    assert "长市监罚〔2026〕1号" not in get(published, "/shuanggongshi/xzcf/", kind="吊销许可证件").text
+    assert "长市监罚〔2026〕1号" in get(published, "/shuanggongshi/xzcf/", q="长春测试1").text
+    assert "长市监罚〔2026〕1号" not in get(published, "/shuanggongshi/xzcf/", to="2026-05-01").text
+    assert "长市监许〔2026〕1号" in get(published, "/shuanggongshi/xzxk/").text
+    assert get(published, "/shuanggongshi/jyyc/").status_code == 404
+
+
+def test_list_pages_and_home(published):
+    assert "长春测试2商贸有限公司" in get(published, "/lists/yzsx_scjg/").text
+    assert "长春测试3商贸有限公司" in get(published, "/lists/hmd_nsa/").text
+    home = get(published, "/").text
+    assert "长春测试2商贸有限公司" in home
+    assert "长春测试3商贸有限公司" in home
+
+
+def test_articles_are_published_from_the_admin_model(client):
+    Article.objects.create(category="news", title="我省召开社会信用体系建设推进会", body="第一段。\n\n第二段。")
+    Article.objects.create(category="news", title="草稿", body="x", is_published=False)
+    listing = client.get("/articles/news/").text
+    assert "我省召开社会信用体系建设推进会" in listing
+    assert "草稿" not in listing
+    article = Article.objects.get(is_published=True)
+    assert client.get(f"/article/{article.pk}/").text.count("<p>第") == 2
