@@ -28,3 +28,26 @@ class Article(models.Model):
     @property
     def paragraphs(self) -> list[str]:
         return [part.strip() for part in self.body.split("\n\n") if part.strip()]
+
+
+class CreditReport(models.Model):
+    """A 公共信用信息报告 as issued: number, verification code (stored as a keyed hash), the PDF and its
+    SHA-256, and the fingerprint of the public content it shows (to reuse a report of the same content)."""
+
+    number = models.CharField("报告编号", max_length=32, unique=True)
+    subject = models.ForeignKey("subjects.CreditSubject", on_delete=models.PROTECT, related_name="+")
+    code_hash = models.CharField("验证码摘要", max_length=64)
+    content_fingerprint = models.CharField("内容指纹", max_length=64)
+    pdf_sha256 = models.CharField("PDF 摘要（SHA-256）", max_length=64)
+    file = models.FileField("文件", upload_to="reports/%Y/%m/")
+    size = models.PositiveIntegerField("大小（字节）")
+    issued_at = models.DateTimeField("出具时间", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "信用报告"
+        verbose_name_plural = "信用报告"
+        ordering = ["-issued_at", "-id"]
+        indexes = [models.Index(fields=["subject", "content_fingerprint", "-issued_at"], name="report_reuse_idx")]
+
+    def __str__(self) -> str:
+        return self.number

@@ -110,3 +110,42 @@ def public_profile_get(subject: CreditSubject, *, tab: str, as_of: datetime.date
             .order_by("-decided_on", "-pk")[:200]
         )
     return profile
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    label: str
+    records: list[CreditRecord]
+    memberships: list[Membership]
+
+    @property
+    def count(self) -> int:
+        return len(self.records) + len(self.memberships)
+
+
+def public_sections(subject: CreditSubject, *, as_of: datetime.date | None = None) -> list[Section]:
+    """Every tab of the subject page with all its items: the body of a credit report (two queries)."""
+    as_of = as_of or timezone.localdate()
+    records = list(
+        public_records(as_of)
+        .filter(subject=subject)
+        .select_related("record_type", "department")
+        .order_by("-decided_on", "-pk")
+    )
+    memberships = list(public_memberships().filter(subject=subject).order_by("-started_on", "-pk"))
+    known = {code for _, _, types in RECORD_TABS for code in types} | LISTED_ELSEWHERE
+    sections = [
+        Section(key, label, [r for r in records if r.record_type.code in types], [])
+        for key, label, types in RECORD_TABS[:2]
+    ]
+    sections += [
+        Section(key, label, [], [m for m in memberships if m.list_type.colour == colour])
+        for key, label, colour in LIST_TABS
+    ]
+    sections += [
+        Section(key, label, [r for r in records if r.record_type.code in types], [])
+        for key, label, types in RECORD_TABS[2:]
+    ]
+    sections.append(Section("other", "其他", [r for r in records if r.record_type.code not in known], []))
+    return sections

@@ -8,12 +8,17 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.db.models.fields.json import KT
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from audit.services import Actor
 from records.models import RecordType
 from sanctions.choices import Colour
 from sanctions.models import ListType
@@ -22,16 +27,20 @@ from subjects import identifiers as ids
 from subjects.models import CreditSubject, Department
 from subjects.selectors import SearchQueryError, division_path, subject_get_by_code, subject_search
 
+from . import page_cache
 from .addresses import person_pk
-from .models import Article, ArticleCategory
+from .models import Article, ArticleCategory, CreditReport
+from .reports import report_issue
+from .reports import report_verify as report_verify_lookup
 from .selectors import LIST_TABS, RECORD_TABS, TAB_KEYS, public_memberships, public_profile_get, public_records
+from .throttle import client_address, throttled
 
 PAGE_SIZE = 20
 
 
 @require_GET
 def home(request):
-    today = datetime.date.today()
+    today = timezone.localdate()
     context = {
         "counts": {
             "subjects": CreditSubject.objects.exclude(kind="natural_person").count(),
@@ -47,6 +56,7 @@ def home(request):
 
 
 @require_GET
+@throttled("search")
 def search(request):
     query = request.GET.get("q", "").strip()
     context: dict = {"query": query}
@@ -72,6 +82,15 @@ def _profile_response(request, subject: CreditSubject):
     tab = request.GET.get("tab", "xzcf")
     if tab not in TAB_KEYS:
         tab = "xzcf"
+    key = page_cache.page_key(subject.pk, tab, timezone.localdate())
+    content = cache.get(key)
+    if content is None:
+        content = _profile_page(request, subject, tab).content
+        cache.set(key, content, timeout=page_cache.timeout())
+    return HttpResponse(content)
+
+
+def _profile_page(request, subject: CreditSubject, tab: str):
     profile = public_profile_get(subject, tab=tab)
     tabs = [(key, label, profile.counts[key]) for key, label, _ in RECORD_TABS[:2]]
     tabs += [(key, label, profile.counts[key]) for key, label, _ in LIST_TABS]
@@ -105,13 +124,83 @@ def subject_detail(request, code: str):
     return _profile_response(request, subject)
 
 
+def _person(token: str) -> CreditSubject | None:
+    pk = person_pk(token)
+    return CreditSubject.objects.filter(pk=pk, kind="natural_person").first() if pk else None
+
+
 @require_GET
 def person_detail(request, token: str):
-    pk = person_pk(token)
-    if pk is None:
+    subject = _person(token)
+    if subject is None:
         return _not_found(request, "")
-    subject = get_object_or_404(CreditSubject, pk=pk, kind="natural_person")
     return _profile_response(request, subject)
+
+
+def _report_response(request, subject: CreditSubject):
+    report, _ = report_issue(
+        subject=subject,
+        status=status_of([subject.pk])[subject.pk],
+        actor=Actor.public(client_ip=client_address(request)),
+        base_url=request.build_absolute_uri("/"),
+    )
+    return FileResponse(
+        report.file.open("rb"), as_attachment=True, filename=f"{report.number}.pdf", content_type="application/pdf"
+    )
+
+
+@require_GET
+@throttled("report")
+def subject_report(request, code: str):
+    try:
+        subject = subject_get_by_code(code)
+    except (ids.IdentifierError, CreditSubject.DoesNotExist):
+        return _not_found(request, "未找到该代码对应的信用主体。")
+    if subject.is_natural_person:
+        return _not_found(request, "")
+    return _report_response(request, subject)
+
+
+@require_GET
+@throttled("report")
+def person_report(request, token: str):
+    subject = _person(token)
+    return _report_response(request, subject) if subject else _not_found(request, "")
+
+
+DOWNLOAD_SIGNER = signing.TimestampSigner(salt="disclosure.report-download")
+
+
+@require_GET
+@throttled("verify")
+def report_verify(request):
+    number, code = request.GET.get("number", "").strip(), request.GET.get("code", "").strip()
+    context = {"number": number}
+    if number and code:
+        report = report_verify_lookup(number, code)
+        if report is None:
+            context["error"] = "报告编号或验证码不正确，请核对后重试。"
+        else:
+            context["report"] = report
+            context["display_name"] = (
+                ids.mask_person_name(report.subject.name) if report.subject.is_natural_person else report.subject.name
+            )
+            context["download_token"] = DOWNLOAD_SIGNER.sign(report.number)
+    elif code:
+        context["error"] = "请填写报告编号。"
+    return render(request, "disclosure/report_verify.html", context, status=400 if "error" in context else 200)
+
+
+@require_GET
+def report_download(request):
+    try:
+        number = DOWNLOAD_SIGNER.unsign(request.GET.get("t", ""), max_age=3600)
+    except signing.BadSignature:
+        return _not_found(request, "下载链接无效或已过期，请重新核验。")
+    report = get_object_or_404(CreditReport, number=number)
+    return FileResponse(
+        report.file.open("rb"), as_attachment=True, filename=f"{report.number}.pdf", content_type="application/pdf"
+    )
 
 
 def _date(value: str) -> datetime.date | None:

@@ -8,6 +8,6 @@ class SanctionsConfig(AppConfig):
     def ready(self) -> None:
         from records.signals import records_changed
 
-        from .signals import on_records_changed
+        from .receivers import on_records_changed
 
         records_changed.connect(on_records_changed, dispatch_uid="sanctions.on_records_changed")

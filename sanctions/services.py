@@ -15,6 +15,7 @@ from subjects.privacy import citizen_id_digest
 from . import rules, selectors
 from .choices import FeedbackResult, MembershipChangeKind, MembershipState, Scenario
 from .models import Check, CreditStatus, Feedback, ListType, Measure, Membership, MembershipChange
+from .signals import subjects_changed
 
 EVALUATION_CHUNK = 1000
 
@@ -68,7 +69,7 @@ def subjects_evaluate(*, subject_ids: list[int], actor: Actor, as_of: datetime.d
     opened: list[tuple[Membership, frozenset[int]]] = []  # inserted together after the loop
     new_statuses: list[CreditStatus] = []
     changed_statuses: list[CreditStatus] = []
-    changed_subjects = 0
+    changed_ids: list[int] = []
     result = {}
     for subject_id in subject_ids:
         records = facts.get(subject_id, [])
@@ -157,7 +158,8 @@ def subjects_evaluate(*, subject_ids: list[int], actor: Actor, as_of: datetime.d
             status.rule_version, status.evaluated_at = decision.rule_version, now
             changed_statuses.append(status)
             touched = True
-        changed_subjects += touched
+        if touched:
+            changed_ids.append(subject_id)
         result[subject_id] = decision.status
 
     # New memberships in one INSERT, their records in another (a full recompute opens thousands at once).
@@ -186,10 +188,12 @@ def subjects_evaluate(*, subject_ids: list[int], actor: Actor, as_of: datetime.d
             after={
                 "membership_changes": len(changes),
                 "status_changes": len(changed_statuses),
-                "subjects_changed": changed_subjects,
+                "subjects_changed": len(changed_ids),
                 "rule_version": rules.RULE_VERSION,
             },
         )
+    if changed_ids:
+        transaction.on_commit(lambda: subjects_changed.send(sender=Membership, subject_ids=changed_ids))
     return result
 
 

@@ -1,14 +1,9 @@
-"""Listening to the records app: a record created, changed, revoked or repaired re-evaluates its subject."""
+"""Signals the sanctions app sends to higher apps (they listen; sanctions never imports them).
 
-from records.models import CreditRecord
+``subjects_changed`` is sent after the transaction commits, with ``subject_ids`` whose memberships or
+status changed: the public site drops its cached pages of those subjects.
+"""
 
-from .tasks import subjects_evaluate_task
+from django.dispatch import Signal
 
-
-def on_records_changed(sender, *, record_ids: list[int], **kwargs) -> None:
-    """Sent after commit by the records app; enqueues one evaluation task per batch of subjects."""
-    subject_ids = sorted(
-        set(CreditRecord.objects.filter(pk__in=record_ids, subject__isnull=False).values_list("subject_id", flat=True))
-    )
-    for start in range(0, len(subject_ids), 1000):
-        subjects_evaluate_task.delay(subject_ids[start : start + 1000])
+subjects_changed = Signal()

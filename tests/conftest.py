@@ -30,3 +30,11 @@ def reference_data(db) -> None:
         regime_model=DisclosureRegime,
         period_model=RegimePeriod,
     )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters and cached pages must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "credit_portal.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -181,6 +182,16 @@ SPECTACULAR_SETTINGS = {
 SEARCH_MIN_LENGTH = 2
 SEARCH_RESULT_CAP = env.int("SEARCH_RESULT_CAP", default=1000)
 SEARCH_PAGE_SIZE = 20
+# Public rate limits per client address: (requests, window in seconds).
+PUBLIC_RATE_LIMITS = {
+    "search": (env.int("RATE_LIMIT_SEARCH", default=60), 60),
+    "report": (env.int("RATE_LIMIT_REPORT", default=10), 3600),
+    "verify": (env.int("RATE_LIMIT_VERIFY", default=20), 600),
+}
+# Subject pages are cached until their records or lists change (and at the latest until midnight).
+SUBJECT_PAGE_CACHE_SECONDS = env.int("SUBJECT_PAGE_CACHE_SECONDS", default=3600)
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,

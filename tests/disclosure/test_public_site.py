@@ -1,10 +1,8 @@
 import datetime
-import json
 import re
 
 import pytest
 import time_machine
-from django.db import transaction
 
 from audit.services import Actor
 from disclosure.addresses import person_token
@@ -12,48 +10,10 @@ from disclosure.models import Article
 from records.models import CreditRecord
 from subjects import identifiers as ids
 from subjects.models import CreditSubject
-from subjects.services import api_token_create
-from tests.factories import DepartmentFactory
-from tests.records.helpers import company_uscc, hmd_item, xzcf_item, xzxk_item, yzsxmd_item
+from tests.disclosure.conftest import CITIZEN_ID, NOW, TZ
+from tests.records.helpers import company_uscc
 
 pytestmark = pytest.mark.django_db
-TZ = datetime.timezone(datetime.timedelta(hours=8))
-NOW = datetime.datetime(2026, 7, 1, 10, tzinfo=TZ)
-CITIZEN_ID = ids.make_citizen_id(division_code="220104", birth_date=datetime.date(1979, 2, 3), sequence=451)
-
-
-@pytest.fixture
-def published(client, django_capture_on_commit_callbacks):
-    """A few records pushed the way departments push them, with their lists evaluated."""
-    department = DepartmentFactory(code="jl-scjg", sector="market_regulation")
-    with transaction.atomic():
-        _, raw = api_token_create(department=department, name="系统", actor=Actor.system())
-    items = [
-        xzcf_item(1, CF_CFLB="罚款"),
-        xzcf_item(1, CF_WSH="长市监罚〔2026〕警1号", CF_CFLB="警告"),
-        xzcf_item(1, CF_WSH="长市监罚〔2026〕X号", CF_NR="<script>alert('x')</script>罚款五万元"),
-        xzxk_item(1),
-        yzsxmd_item(2, until="2027-05-31"),
-        hmd_item(3),
-        xzcf_item(
-            9,
-            CF_XDR_MC="欧阳娜娜",
-            CF_XDR_LB="自然人",
-            CF_XDR_SHXYM=None,
-            CF_XDR_ZJLX="身份证",
-            CF_XDR_ZJHM=CITIZEN_ID,
-            CF_WSH="长市监罚〔2026〕人9号",
-        ),
-    ]
-    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            "/api/v1/records/",
-            data=json.dumps(items),
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {raw}",
-        )
-    assert {r["status"] for r in response.json()["results"]} == {"created"}
-    return client
 
 
 def get(client, url, **params):
@@ -146,3 +106,28 @@ def test_articles_are_published_from_the_admin_model(client):
     assert "草稿" not in listing
     article = Article.objects.get(is_published=True)
     assert client.get(f"/article/{article.pk}/").text.count("<p>第") == 2
+
+
+def test_public_pages_send_a_strict_content_security_policy(client):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_subject_page_is_cached_until_its_records_change(
+    published, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    url = f"/subjects/{company_uscc(1)}/"
+    first = get(published, url, tab="xzcf").text
+    with django_assert_max_num_queries(2):  # the subject lookup; the page itself comes from the cache
+        assert get(published, url, tab="xzcf").text == first
+    from records.services import record_revoke
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record_revoke(
+            record=CreditRecord.objects.get(source_id="长市监罚〔2026〕1号"), actor=Actor.system(), reason="撤销"
+        )
+    assert "长市监罚〔2026〕1号" not in get(published, url, tab="xzcf").text

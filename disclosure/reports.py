@@ -1,0 +1,129 @@
+"""Credit reports (信用报告): a PDF of everything public about a subject at a moment, verifiable by anyone.
+
+Each report has a number and an 8-character verification code; only a keyed hash of the code is kept.
+``/reports/verify/`` shows issue time, subject and the PDF's SHA-256 to whoever has both, and lets them
+download it again; a wrong code gets the same answer as an unknown number. A report of the same subject
+with the same public content issued in the last hour is handed out again instead of generating a new one
+(generation is the heaviest thing the public can ask for).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import hmac
+import io
+import json
+import secrets
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.services import Actor, audit_event_record
+from subjects import identifiers as ids
+from subjects.models import CreditSubject
+
+from .models import CreditReport
+from .selectors import Section, public_sections
+
+REUSE_WINDOW = datetime.timedelta(hours=1)
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def code_digest(code: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), code.strip().upper().encode(), hashlib.sha256).hexdigest()
+
+
+def _fingerprint(subject: CreditSubject, sections: list[Section], status: str) -> str:
+    content = {
+        "subject": [subject.pk, subject.name, subject.public_code, subject.registration_status],
+        "status": status,
+        "sections": [
+            [s.key, [[r.pk, r.version] for r in s.records], [[m.pk, str(m.planned_end)] for m in s.memberships]]
+            for s in sections
+        ],
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def _qr_svg(url: str) -> str:
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=1)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def _render_pdf(context: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("disclosure/report.html", context)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def report_issue(
+    *, subject: CreditSubject, status: str, actor: Actor, base_url: str
+) -> tuple[CreditReport, str | None]:
+    """Issue a report, or hand out the one issued for the same content within the hour.
+
+    Returns the report and, for a new one, its verification code (shown on the PDF, never stored in clear).
+    """
+    now = timezone.now()
+    sections = public_sections(subject)
+    fingerprint = _fingerprint(subject, sections, status)
+    recent = (
+        CreditReport.objects.filter(subject=subject, content_fingerprint=fingerprint, issued_at__gte=now - REUSE_WINDOW)
+        .order_by("-issued_at")
+        .first()
+    )
+    if recent is not None:
+        return recent, None
+    number = f"XY{timezone.localtime(now):%Y%m%d}{secrets.randbelow(10**10):010d}"
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    verify_url = base_url.rstrip("/") + reverse("disclosure:report-verify") + f"?number={number}"
+    pdf = _render_pdf(
+        {
+            "subject": subject,
+            "display_name": ids.mask_person_name(subject.name) if subject.is_natural_person else subject.name,
+            "status": status,
+            "sections": sections,
+            "number": number,
+            "code": code,
+            "issued_at": now,
+            "verify_url": verify_url,
+            "qr": _qr_svg(verify_url),
+            "platform": settings.PLATFORM_NAME,
+            "owner": settings.PLATFORM_OWNER,
+        }
+    )
+    with transaction.atomic():
+        report = CreditReport(
+            number=number,
+            subject=subject,
+            code_hash=code_digest(code),
+            content_fingerprint=fingerprint,
+            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            size=len(pdf),
+            issued_at=now,
+        )
+        report.file.save(f"{number}.pdf", ContentFile(pdf), save=False)
+        report.save()
+        audit_event_record(
+            actor=actor, action="report.issue", obj=report, after={"subject": subject.pk, "sha256": report.pdf_sha256}
+        )
+    return report, code
+
+
+def report_verify(number: str, code: str) -> CreditReport | None:
+    """The report with this number and code, or None — the same None for an unknown number and a wrong code."""
+    report = CreditReport.objects.select_related("subject").filter(number=number.strip().upper()).first()
+    expected = report.code_hash if report else code_digest("never-a-valid-code")
+    matches = hmac.compare_digest(expected, code_digest(code))
+    return report if report is not None and matches else None
