@@ -16,6 +16,9 @@ urlpatterns = [
     path("shuanggongshi/<slug:type_code>/", views.shuanggongshi, name="shuanggongshi"),
     path("lists/", views.list_index, name="lists"),
     path("lists/<slug:code>/", views.list_detail, name="list-detail"),
+    path("opendata/", views.opendata, name="opendata"),
+    path("opendata/lists/<slug:code>.csv", views.opendata_list, name="opendata-list"),
+    path("opendata/shuanggongshi/<slug:type_code>.csv", views.opendata_shuanggongshi, name="opendata-sgs"),
     path("articles/<slug:category>/", views.article_list, name="articles"),
     path("article/<int:pk>/", views.article_detail, name="article-detail"),
 ]

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.db.models.fields.json import KT
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -27,6 +27,7 @@ from subjects import identifiers as ids
 from subjects.models import CreditSubject, Department
 from subjects.selectors import SearchQueryError, division_path, subject_get_by_code, subject_search
 
+from . import opendata as opendata_rows
 from . import page_cache
 from .addresses import person_pk
 from .models import Article, ArticleCategory, CreditReport
@@ -285,6 +286,41 @@ def article_list(request, category: str):
 def article_detail(request, pk: int):
     article = get_object_or_404(Article, pk=pk, is_published=True)
     return render(request, "disclosure/article_detail.html", {"article": article})
+
+
+@require_GET
+def opendata(request):
+    types = ListType.objects.filter(is_active=True).order_by("colour", "code")
+    today = timezone.localdate()
+    return render(
+        request, "disclosure/opendata.html", {"types": types, "default_from": today.replace(day=1), "default_to": today}
+    )
+
+
+def _csv_response(rows, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+@require_GET
+@throttled("opendata")
+def opendata_list(request, code: str):
+    list_type = get_object_or_404(ListType, code=code, is_active=True)
+    memberships = public_memberships().filter(list_type=list_type).order_by("-started_on", "-pk")
+    return _csv_response(opendata_rows.membership_rows(memberships), f"{code}-{timezone.localdate()}.csv")
+
+
+@require_GET
+@throttled("opendata")
+def opendata_shuanggongshi(request, type_code: str):
+    if type_code not in ("xzxk", "xzcf"):
+        return _not_found(request, "")
+    start, end = _date(request.GET.get("from", "")), _date(request.GET.get("to", ""))
+    if start is None or end is None or end < start or end - start > opendata_rows.MAX_RANGE:
+        return render(request, "errors/400.html", {"message": "请选择不超过一年的起止日期（YYYY-MM-DD）。"}, status=400)
+    records = shuanggongshi_filter({"from": start.isoformat(), "to": end.isoformat()}, type_code)
+    return _csv_response(opendata_rows.record_rows(records, type_code), f"{type_code}-{start}-{end}.csv")
 
 
 def _not_found(request, message: str):

@@ -131,3 +131,30 @@ def test_subject_page_is_cached_until_its_records_change(
             record=CreditRecord.objects.get(source_id="长市监罚〔2026〕1号"), actor=Actor.system(), reason="撤销"
         )
     assert "长市监罚〔2026〕1号" not in get(published, url, tab="xzcf").text
+
+
+def csv_text(response) -> str:
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_open_data_csv_follows_the_publication_rules(published):
+    penalties = csv_text(
+        get(published, "/opendata/shuanggongshi/xzcf.csv", **{"from": "2026-01-01", "to": "2026-12-31"})
+    )
+    assert "长市监罚〔2026〕1号" in penalties
+    assert "警1号" not in penalties
+    assert "欧阳**" in penalties
+    assert "欧阳娜娜" not in penalties
+    assert CITIZEN_ID not in penalties
+    assert ids.mask_citizen_id(CITIZEN_ID) in penalties
+    black = csv_text(get(published, "/opendata/lists/yzsx_scjg.csv"))
+    assert company_uscc(2) in black
+    assert company_uscc(1) not in black
+
+
+def test_open_data_refuses_a_range_over_a_year(published):
+    response = get(published, "/opendata/shuanggongshi/xzcf.csv", **{"from": "2024-01-01", "to": "2026-01-02"})
+    assert response.status_code == 400
+    assert "不超过一年" in response.text
