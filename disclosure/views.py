@@ -29,7 +29,7 @@ from subjects.selectors import SearchQueryError, division_path, subject_get_by_c
 
 from . import opendata as opendata_rows
 from . import page_cache
-from .addresses import person_pk
+from .addresses import person_pk, subject_url
 from .models import Article, ArticleCategory, CreditReport
 from .reports import report_issue
 from .reports import report_verify as report_verify_lookup
@@ -106,7 +106,8 @@ def _profile_page(request, subject: CreditSubject, tab: str):
             "display_name": ids.mask_person_name(subject.name) if subject.is_natural_person else subject.name,
             "region": division_path(subject.division_code),
             "tabs": tabs,
-            "today": datetime.date.today(),
+            "today": timezone.localdate(),
+            "report_url": subject_url(subject) + "report/",
         },
     )
 

@@ -84,3 +84,61 @@ def test_clerk_enters_a_penalty_and_a_reviewer_approves_it(live_server, page, de
     page.get_by_label("通过").check()
     page.get_by_role("button", name="提交审核结果").click()
     assert page.get_by_test_id("record-status").inner_text() == "有效"
+
+
+def test_public_reads_a_penalty_downloads_the_report_and_verifies_it(live_server, page, demo_company, tmp_path):
+    import datetime
+    import re
+    import shutil
+    import subprocess
+
+    from audit.services import Actor
+    from records.services import RecordInput, records_ingest
+    from subjects.models import Department
+    from tests.records.helpers import xzcf_item
+
+    decided = datetime.date.today() - datetime.timedelta(days=3)
+    item = xzcf_item(
+        1,
+        CF_XDR_MC=demo_company.name,
+        CF_XDR_SHXYM=demo_company.uscc,
+        CF_WSH="长市监罚〔2026〕77号",
+        decided_on=decided,
+    )
+    [result] = records_ingest(
+        department=Department.objects.get(code="jl-scjg"),
+        items=[RecordInput(**item)],
+        channel="api",
+        actor=Actor.system(),
+    )
+    assert result.status == "created"
+
+    page.goto(live_server.url + "/")
+    page.get_by_role("searchbox").fill("宏达")
+    page.get_by_role("button", name="查询").click()
+    page.get_by_role("link", name=demo_company.name).click()
+    assert "长市监罚〔2026〕77号" in page.content()
+    end = page.get_by_test_id("disclosure-end").first.inner_text()
+    assert end == (decided.replace(year=decided.year + 1) - datetime.timedelta(days=1)).isoformat()
+
+    with page.expect_download(timeout=60_000) as download_info:
+        page.get_by_test_id("report-link").click()
+    path = tmp_path / "report.pdf"
+    download_info.value.save_as(path)
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert demo_company.name in text
+    assert "长市监罚〔2026〕77号" in text
+    number = re.search(r"XY\d{18}", text).group(0)
+    code = re.search(r"验证码\s*([A-Z2-9]{8})", text).group(1)
+
+    page.goto(live_server.url + "/reports/verify/")
+    page.get_by_label("报告编号").fill(number)
+    page.get_by_label("验证码").fill("ZZZZZZZZ")
+    page.get_by_role("button", name="核验").click()
+    assert "报告编号或验证码不正确" in page.get_by_role("alert").inner_text()
+    page.get_by_label("报告编号").fill(number)
+    page.get_by_label("验证码").fill(code)
+    page.get_by_role("button", name="核验").click()
+    assert "报告真实有效" in page.get_by_test_id("verified").inner_text()

@@ -29,6 +29,7 @@ def test_subject_page_shows_public_penalty_with_disclosure_end_and_counts(publis
     assert re.search(r"行政处罚<span class=\"count\">2</span>", page)
     assert re.search(r"行政许可<span class=\"count\">1</span>", page)
     assert "提出异议" in page
+    assert f'href="/subjects/{company_uscc(1)}/report/"' in page
 
 
 def test_record_values_are_escaped(published):
