@@ -6,6 +6,7 @@ No login, read-only. Everything shown goes through ``disclosure.selectors`` (one
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
@@ -39,16 +40,50 @@ from .throttle import client_address, throttled
 PAGE_SIZE = 20
 
 
+@dataclass
+class SlicePage:
+    """A page without a total count: counting millions of public records on every page view would cost more
+    than showing them, so the page knows only whether there is a next one (it reads one row more)."""
+
+    object_list: list
+    number: int
+    has_next: bool
+
+    @classmethod
+    def of(cls, queryset, page: str | None, size: int) -> SlicePage:
+        number = max(int(page), 1) if (page or "").isdigit() else 1
+        rows = list(queryset[(number - 1) * size : number * size + 1])
+        return cls(object_list=rows[:size], number=number, has_next=len(rows) > size)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+
 @require_GET
 def home(request):
     today = timezone.localdate()
-    context = {
-        "counts": {
+    # Counting millions of rows on every visit would make the busiest page the slowest: the counts are
+    # recomputed at most every ten minutes.
+    counts = cache.get_or_set(
+        f"home-counts:{today}",
+        lambda: {
             "subjects": CreditSubject.objects.exclude(kind="natural_person").count(),
             "records": public_records(today).count(),
             "red": public_memberships(Colour.RED).count(),
             "black": public_memberships(Colour.BLACK).count(),
         },
+        timeout=600,
+    )
+    context = {
+        "counts": counts,
         "latest_red": public_memberships(Colour.RED).order_by("-started_on", "-pk")[:5],
         "latest_black": public_memberships(Colour.BLACK).order_by("-started_on", "-pk")[:5],
         "news": Article.objects.filter(is_published=True).order_by("-published_at")[:6],
@@ -235,7 +270,7 @@ def shuanggongshi(request, type_code: str):
     if type_code not in ("xzxk", "xzcf"):
         return _not_found(request, "")
     record_type = RecordType.objects.get(code=type_code)
-    page = Paginator(shuanggongshi_filter(request.GET, type_code), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = SlicePage.of(shuanggongshi_filter(request.GET, type_code), request.GET.get("page"), PAGE_SIZE)
     penalty_kinds = record_type.fields.filter(code="CF_CFLB").values_list("enum_values", flat=True).first() or []
     return render(
         request,

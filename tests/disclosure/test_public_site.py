@@ -159,3 +159,19 @@ def test_open_data_refuses_a_range_over_a_year(published):
     response = get(published, "/opendata/shuanggongshi/xzcf.csv", **{"from": "2024-01-01", "to": "2026-01-02"})
     assert response.status_code == 400
     assert "不超过一年" in response.text
+
+
+def test_shuanggongshi_pages_without_counting(client, django_capture_on_commit_callbacks):
+    from records.services import RecordInput, records_ingest
+
+    department = DepartmentFactory(code="jl-scjg")
+    items = [RecordInput(**xzxk_item(n)) for n in range(23)]
+    with time_machine.travel(NOW, tick=False):
+        records_ingest(department=department, items=items, channel="api", actor=Actor.system())
+    first = get(client, "/shuanggongshi/xzxk/").text
+    second = get(client, "/shuanggongshi/xzxk/", page="2").text
+    assert first.count("长市监许〔2026〕") == 20
+    assert second.count("长市监许〔2026〕") == 3
+    assert "下一页" in first
+    assert "下一页" not in second
+    assert "上一页" in second
