@@ -11,7 +11,8 @@ from records.models import CreditRecord
 from subjects import identifiers as ids
 from subjects.models import CreditSubject
 from tests.disclosure.conftest import CITIZEN_ID, NOW, TZ
-from tests.records.helpers import company_uscc
+from tests.factories import DepartmentFactory
+from tests.records.helpers import company_uscc, xzxk_item
 
 pytestmark = pytest.mark.django_db
 
