@@ -41,7 +41,6 @@ from .services import (
 from .spreadsheets import error_report_workbook, template_workbook
 from .tasks import quality_reports_compute_task
 
-DEPARTMENT_STAFF = (Role.CLERK, Role.REVIEWER, Role.DEPT_ADMIN)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

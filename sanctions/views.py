@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from subjects.access import request_actor, staff_required
+from subjects.choices import DEPARTMENT_ROLES
 from subjects.choices import StaffRoleName as Role
 
 from .choices import FeedbackResult
@@ -16,8 +17,6 @@ from .models import Check
 from .selectors import check_dashboard
 from .services import SanctionsError, check_feedback, check_perform
 
-DEPARTMENT_STAFF = (Role.CLERK, Role.REVIEWER, Role.DEPT_ADMIN)
-
 
 def _checks_for(request):
     checks = Check.objects.select_related("department").order_by("-id")
@@ -25,7 +24,7 @@ def _checks_for(request):
     return checks if department is None else checks.filter(department=department)
 
 
-@staff_required(*DEPARTMENT_STAFF)
+@staff_required(*DEPARTMENT_ROLES)
 def check_page(request):
     form = CheckForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
