@@ -200,5 +200,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     # Eager tasks in development would log every run; warnings and errors still show.
-    "loggers": {"celery": {"level": "WARNING"}},
+    "loggers": {name: {"level": "WARNING"} for name in ("celery", "weasyprint", "fontTools")},
 }
