@@ -51,3 +51,120 @@ class CreditReport(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class ApplicationKind(models.TextChoices):
+    OBJECTION = "objection", "异议申诉"
+    REPAIR = "repair", "信用修复"
+
+
+class ApplicationState(models.TextChoices):
+    SUBMITTED = "submitted", "已提交"
+    REFUSED = "refused", "不予受理"
+    WITH_DEPARTMENT = "with_department", "部门核查中"
+    DECIDED = "decided", "已处理"
+    CLOSED = "closed", "已办结"
+
+
+class ObjectionGround(models.TextChoices):
+    WRONG = "wrong", "信息错误"
+    MISSING = "missing", "信息遗漏"
+    DUPLICATE = "duplicate", "重复公示"
+    NOT_PUBLIC = "not_public", "不应公示"
+    OVERDUE = "overdue", "超期公示"
+    INCONSISTENT = "inconsistent", "与认定机关不一致"
+
+
+class Outcome(models.TextChoices):
+    MAINTAIN = "maintain", "维持"
+    CORRECT = "correct", "更正"
+    REVOKE = "revoke", "撤销"
+    APPROVE = "approve", "同意修复"
+    REJECT = "reject", "不予修复"
+
+
+OUTCOMES_BY_KIND = {
+    ApplicationKind.OBJECTION: (Outcome.MAINTAIN, Outcome.CORRECT, Outcome.REVOKE),
+    ApplicationKind.REPAIR: (Outcome.APPROVE, Outcome.REJECT),
+}
+
+
+class Application(models.Model):
+    """A subject's objection (异议) or credit repair (信用修复) application, handled in working-day deadlines.
+
+    The state changes only through ``disclosure.services``; every transition is an ``ApplicationEvent``.
+    The query code is kept as a keyed hash, like a password.
+    """
+
+    kind = models.CharField("类型", max_length=16, choices=ApplicationKind.choices)
+    state = models.CharField(
+        "状态", max_length=16, choices=ApplicationState.choices, default=ApplicationState.SUBMITTED
+    )
+    receipt_number = models.CharField("受理编号", max_length=24, unique=True)
+    query_code_hash = models.CharField("查询码摘要", max_length=64)
+    submission_key = models.CharField("提交标识", max_length=64, unique=True, help_text="同一表单重复提交只受理一次")
+    subject = models.ForeignKey("subjects.CreditSubject", on_delete=models.PROTECT, related_name="+")
+    record = models.ForeignKey("records.CreditRecord", on_delete=models.PROTECT, related_name="applications")
+    department = models.ForeignKey("subjects.Department", on_delete=models.PROTECT, related_name="applications")
+    ground = models.CharField("异议理由", max_length=16, choices=ObjectionGround.choices, blank=True)
+    explanation = models.TextField("说明")
+    applicant_name = models.CharField("申请人", max_length=100)
+    applicant_phone = models.CharField("联系电话", max_length=32)
+    applicant_email = models.EmailField("电子邮箱", blank=True)
+    commitment_signed = models.BooleanField("已签署承诺书", default=False)
+    obligations_fulfilled = models.BooleanField("已履行法定义务", default=False)
+    outcome = models.CharField("处理结果", max_length=16, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField("处理说明", blank=True)
+    submitted_on = models.DateField("提交日期")
+    accept_due = models.DateField("受理时限")
+    department_due = models.DateField("部门办理时限", null=True, blank=True)
+    answer_due = models.DateField("答复时限")
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "异议与修复申请"
+        verbose_name_plural = "异议与修复申请"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["state", "accept_due"], name="application_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.receipt_number}"
+
+
+class ApplicationEvent(models.Model):
+    """One transition of an application: who, when, from which state to which, and why."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
+    from_state = models.CharField("原状态", max_length=16, blank=True)
+    to_state = models.CharField("新状态", max_length=16)
+    actor_label = models.CharField("操作者", max_length=150)
+    reason = models.TextField("说明", blank=True)
+    occurred_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        ordering = ["application", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.from_state}→{self.to_state}"
+
+
+class Evidence(models.Model):
+    """A supporting file, stored outside the web root and served only to the staff handling the case."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField("文件", upload_to="evidence/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=255)
+    content_type = models.CharField("类型", max_length=64)
+    size = models.PositiveIntegerField("大小")
+    sha256 = models.CharField("摘要", max_length=64)
+
+    class Meta:
+        verbose_name = "证明材料"
+        verbose_name_plural = "证明材料"
+        ordering = ["application", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

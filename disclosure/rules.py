@@ -64,3 +64,36 @@ def record_visibility(record: RecordView, as_of: datetime.date) -> Visibility:
     if record.objection == OBJECTION_SUSPENDED:
         return Visibility(False, "异议处理中，暂停公示")
     return Visibility(True, "公示中", objection_mark=record.objection == OBJECTION_PENDING)
+
+
+@dataclass(frozen=True)
+class RepairFacts:
+    polarity: str
+    status: str
+    repair_eligible_on: datetime.date | None
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    eligible: bool
+    reason: str
+    from_date: datetime.date | None = None
+
+
+def repair_eligibility(facts: RepairFacts, as_of: datetime.date) -> Eligibility:
+    """Whether a record may be repaired on ``as_of``: a published negative record whose minimum publication
+    period under its regime and severity has passed (NDRC Order 36 of 2025: 3 months for general, 1 year for
+    severe penalties). The obligations and the signed commitment are the application's to show."""
+    if facts.polarity != "negative":
+        return Eligibility(False, "只有失信信息可以申请信用修复。")
+    if facts.status != ACTIVE:
+        return Eligibility(False, "该记录不在公示状态，无需修复。")
+    if facts.repair_eligible_on is None:
+        return Eligibility(False, "该类信息不适用信用修复，须由认定机关依规移出。")
+    if as_of < facts.repair_eligible_on:
+        return Eligibility(
+            False,
+            f"最短公示期未满，{facts.repair_eligible_on.isoformat()} 起可申请信用修复。",
+            facts.repair_eligible_on,
+        )
+    return Eligibility(True, "已满足最短公示期，可以申请信用修复。", facts.repair_eligible_on)

@@ -24,7 +24,7 @@ from subjects.models import ApiToken, CreditSubject, Department
 from subjects.services import subjects_resolve_many
 
 from . import bulk, rules
-from .choices import Channel, DisclosureRule, IngestOutcome, Polarity, RecordStatus, Severity
+from .choices import Channel, DisclosureRule, IngestOutcome, ObjectionState, Polarity, RecordStatus, Severity
 from .models import CreditRecord, IngestStat, RecordVersion
 from .selectors import CatalogEntry, catalog_entries, disclosure_regimes
 from .signals import records_changed
@@ -442,3 +442,58 @@ def records_check(items: Sequence[RecordInput]) -> list[ItemResult]:
         checked = _check_item(index, item, catalog, today)
         results.append(checked if isinstance(checked, ItemResult) else ItemResult(index, IngestOutcome.UNCHANGED))
     return results
+
+
+# Changes asked for by the subject-rights procedures (objection, repair) ------------------------------------
+
+
+@transaction.atomic
+def record_objection_set(*, record: CreditRecord, state: str, actor: Actor, reason: str) -> CreditRecord:
+    """Mark or clear "异议处理中" on a record (seed 003 item 66). The mark is visible; ``suspended`` hides it."""
+    return _record_change(
+        record,
+        actor=actor,
+        change="objection",
+        reason=reason,
+        fields={"objection": state},
+        allowed_from={RecordStatus.ACTIVE},
+    )
+
+
+@transaction.atomic
+def record_correct(*, record: CreditRecord, data: dict, actor: Actor, reason: str) -> CreditRecord:
+    """The source department corrects a record after an objection: a new version with the corrected data,
+    validated like any other, and the objection mark cleared."""
+    entry = catalog_entries(active_only=False)[record.record_type.code]
+    checked = validate_record(entry.spec, {**record.data, **data}, today=timezone.localdate())
+    if isinstance(checked, Invalid):
+        problems = "；".join(f"{code}：{'，'.join(messages)}" for code, messages in checked.errors.items())
+        raise RecordError(f"更正后的数据有误：{problems}", code="invalid_correction")
+    if checked.source_id != record.source_id:
+        raise RecordError("更正不能改变记录编号（文书号）。", code="source_id_changed")
+    return _record_change(
+        record,
+        actor=actor,
+        change="correct",
+        reason=reason,
+        fields={
+            "data": checked.data,
+            "data_hash": _data_hash(checked.data, "", record.subject_id),
+            "objection": ObjectionState.NONE,
+        },
+        allowed_from={RecordStatus.ACTIVE},
+    )
+
+
+@transaction.atomic
+def record_repair(*, record: CreditRecord, actor: Actor, reason: str) -> CreditRecord:
+    """Credit repair approved ("谁认定、谁修复"): the record stops being published and shared and lifts the
+    punishments that rest on it. It stays in the database with its history."""
+    return _record_change(
+        record,
+        actor=actor,
+        change="repair",
+        reason=reason,
+        fields={"status": RecordStatus.REPAIRED},
+        allowed_from={RecordStatus.ACTIVE},
+    )

@@ -191,6 +191,14 @@ PUBLIC_RATE_LIMITS = {
 }
 # Subject pages are cached until their records or lists change (and at the latest until midnight).
 SUBJECT_PAGE_CACHE_SECONDS = env.int("SUBJECT_PAGE_CACHE_SECONDS", default=3600)
+# Deadlines of objections and repairs, in Chinese working days (DESIGN.md §4; all configurable).
+APPLICATION_DEADLINES = {
+    "accept": env.int("DEADLINE_ACCEPT_DAYS", default=2),
+    "objection_department": env.int("DEADLINE_OBJECTION_DEPARTMENT_DAYS", default=10),
+    "repair_department": env.int("DEADLINE_REPAIR_DEPARTMENT_DAYS", default=3),
+    "answer": env.int("DEADLINE_ANSWER_DAYS", default=10),
+}
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

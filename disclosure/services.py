@@ -1,0 +1,294 @@
+"""The subject's rights: objections (异议) and credit repair (信用修复), handled in working-day deadlines.
+
+Seeds: 003 item 66 and 000 四(十) (objections and complaints), 004 四(二) and 002 items 27/34/53 (repair),
+NDRC Order 36 of 2025 ("谁认定、谁修复": the source department decides; repair stops publication, stops
+sharing and lifts the punishments). Every transition is a service that locks the application, checks the
+state machine, writes an ``ApplicationEvent`` and an audit event, and applies its effects through the
+owning app's services (records: the objection mark, correction, revocation, repair; the sanctions app
+re-evaluates lists through the records' change signal).
+
+    submitted ──accept──▶ with_department ──answer──▶ decided ──close──▶ closed
+        └──refuse──▶ refused
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from audit.services import Actor, audit_event_record
+from records.choices import ObjectionState
+from records.models import CreditRecord
+from records.selectors import calendar_overrides
+from records.services import record_correct, record_objection_set, record_repair, record_revoke
+from records.workdays import add_workdays
+from subjects.models import Department
+
+from . import rules
+from .models import (
+    OUTCOMES_BY_KIND,
+    Application,
+    ApplicationEvent,
+    ApplicationKind,
+    ApplicationState,
+    Evidence,
+    Outcome,
+)
+
+ALLOWED_FILES = {  # what the content starts with, not what the name says
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+}
+MAX_FILES = 5
+STEP_LABELS = {"accept": "受理", "refuse": "不予受理", "answer": "办理", "close": "办结"}
+TRANSITIONS = {
+    "accept": ({ApplicationState.SUBMITTED}, ApplicationState.WITH_DEPARTMENT),
+    "refuse": ({ApplicationState.SUBMITTED}, ApplicationState.REFUSED),
+    "answer": ({ApplicationState.WITH_DEPARTMENT}, ApplicationState.DECIDED),
+    "close": ({ApplicationState.DECIDED}, ApplicationState.CLOSED),
+}
+
+
+class ApplicationError(Exception):
+    def __init__(self, message: str, *, code: str = "invalid", field: str = ""):
+        super().__init__(message)
+        self.message, self.code, self.field = message, code, field
+
+
+def code_digest(code: str) -> str:
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"application:{code.strip().upper()}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def evidence_check(uploads) -> list[tuple[str, str, bytes]]:
+    """(name, content type, content) of each upload, or ``ApplicationError`` naming the file and the problem."""
+    if len(uploads) > MAX_FILES:
+        raise ApplicationError(f"最多上传{MAX_FILES}个文件。", code="too_many_files", field="files")
+    checked = []
+    for upload in uploads:
+        if upload.size > settings.EVIDENCE_MAX_BYTES:
+            raise ApplicationError(
+                f"文件“{upload.name}”超过 {settings.EVIDENCE_MAX_BYTES // 1_048_576} MB。",
+                code="file_too_large",
+                field="files",
+            )
+        content = upload.read()
+        kind = next((t for t, magics in ALLOWED_FILES.items() if content.startswith(magics)), None)
+        suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        expected = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
+        if kind is None or expected.get(suffix) != kind:
+            raise ApplicationError(
+                f"文件“{upload.name}”不是有效的 PDF、JPG 或 PNG 文件（按文件内容判断）。",
+                code="file_type",
+                field="files",
+            )
+        checked.append((upload.name[-255:], kind, content))
+    return checked
+
+
+def repair_facts(record: CreditRecord) -> rules.RepairFacts:
+    return rules.RepairFacts(
+        polarity=record.record_type.polarity, status=record.status, repair_eligible_on=record.repair_eligible_on
+    )
+
+
+def _receipt_number(kind: str) -> str:
+    prefix = "YY" if kind == ApplicationKind.OBJECTION else "XF"
+    return f"{prefix}{timezone.localtime():%Y%m%d}{secrets.randbelow(10**8):08d}"
+
+
+def application_submit(
+    *,
+    kind: str,
+    record: CreditRecord,
+    explanation: str,
+    applicant_name: str,
+    applicant_phone: str,
+    submission_key: str,
+    actor: Actor,
+    ground: str = "",
+    applicant_email: str = "",
+    commitment_signed: bool = False,
+    obligations_fulfilled: bool = False,
+    uploads=(),
+) -> tuple[Application, str | None]:
+    """Accept an application from the public. Returns it with its query code (None when the same form was
+    already submitted: the first answer stands). Nothing is written when anything is wrong."""
+    existing = Application.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        return existing, None
+    if record.subject_id is None or record.status not in ("active",):
+        raise ApplicationError("该记录不在公示状态，不能提出申请。", code="record_not_public")
+    if kind == ApplicationKind.OBJECTION and not ground:
+        raise ApplicationError("请选择异议理由。", code="ground_required", field="ground")
+    if kind == ApplicationKind.REPAIR:
+        eligibility = rules.repair_eligibility(repair_facts(record), timezone.localdate())
+        if not eligibility.eligible:
+            raise ApplicationError(eligibility.reason, code="not_eligible")
+        if not (commitment_signed and obligations_fulfilled):
+            raise ApplicationError(
+                "申请信用修复须已履行法定义务并签署信用修复承诺书。",
+                code="commitment_required",
+                field="commitment_signed",
+            )
+    files = evidence_check(list(uploads))
+    today = timezone.localdate()
+    overrides = calendar_overrides()
+    deadlines = settings.APPLICATION_DEADLINES
+    code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(8))
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                kind=kind,
+                receipt_number=_receipt_number(kind),
+                query_code_hash=code_digest(code),
+                submission_key=submission_key,
+                subject_id=record.subject_id,
+                record=record,
+                department_id=record.department_id,
+                ground=ground,
+                explanation=explanation,
+                applicant_name=applicant_name,
+                applicant_phone=applicant_phone,
+                applicant_email=applicant_email,
+                commitment_signed=commitment_signed,
+                obligations_fulfilled=obligations_fulfilled,
+                submitted_on=today,
+                accept_due=add_workdays(today, deadlines["accept"], overrides),
+                answer_due=add_workdays(today, deadlines["answer"], overrides),
+            )
+            for name, content_type, content in files:
+                evidence = Evidence(
+                    application=application,
+                    original_name=name,
+                    content_type=content_type,
+                    size=len(content),
+                    sha256=hashlib.sha256(content).hexdigest(),
+                )
+                evidence.file.save(
+                    f"{application.receipt_number}-{evidence.sha256[:12]}", ContentFile(content), save=False
+                )
+                evidence.save()
+            ApplicationEvent.objects.create(
+                application=application, to_state=application.state, actor_label="申请人", reason="提交申请"
+            )
+            audit_event_record(
+                actor=actor,
+                action=f"application.submit.{kind}",
+                obj=application,
+                after={"record": record.pk, "files": len(files)},
+            )
+    except IntegrityError:  # the same form submitted twice at the same moment
+        return Application.objects.get(submission_key=submission_key), None
+    return application, code
+
+
+def application_lookup(receipt_number: str, code: str) -> Application | None:
+    """The application with this receipt and code, or None — the same None for an unknown receipt."""
+    application = Application.objects.filter(receipt_number=receipt_number.strip().upper()).first()
+    expected = application.query_code_hash if application else code_digest("never")
+    matches = hmac.compare_digest(expected, code_digest(code))
+    return application if application is not None and matches else None
+
+
+def _transition(application: Application, step: str, *, actor: Actor, reason: str, **fields) -> Application:
+    allowed_from, to_state = TRANSITIONS[step]
+    locked = Application.objects.select_for_update().select_related("record__record_type").get(pk=application.pk)
+    if locked.state not in allowed_from:
+        raise ApplicationError(
+            f"申请当前状态为“{locked.get_state_display()}”，不能{STEP_LABELS[step]}。", code="invalid_transition"
+        )
+    before = locked.state
+    locked.state = to_state
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save()
+    ApplicationEvent.objects.create(
+        application=locked, from_state=before, to_state=to_state, actor_label=actor.label, reason=reason
+    )
+    audit_event_record(
+        actor=actor,
+        action=f"application.{step}",
+        obj=locked,
+        reason=reason,
+        before={"state": before},
+        after={"state": to_state, **{k: str(v) for k, v in fields.items()}},
+    )
+    return locked
+
+
+@transaction.atomic
+def application_accept(*, application: Application, actor: Actor) -> Application:
+    """The credit centre accepts and routes the case to the source department; an objection marks the
+    record "异议处理中" at once."""
+    days = settings.APPLICATION_DEADLINES[
+        "objection_department" if application.kind == ApplicationKind.OBJECTION else "repair_department"
+    ]
+    accepted = _transition(
+        application,
+        "accept",
+        actor=actor,
+        reason="受理并转数据提供单位核查",
+        department_due=add_workdays(timezone.localdate(), days, calendar_overrides()),
+    )
+    if accepted.kind == ApplicationKind.OBJECTION and accepted.record.objection == ObjectionState.NONE:
+        record_objection_set(
+            record=accepted.record,
+            state=ObjectionState.PENDING,
+            actor=actor,
+            reason=f"异议申请 {accepted.receipt_number} 已受理",
+        )
+    return accepted
+
+
+@transaction.atomic
+def application_refuse(*, application: Application, actor: Actor, reason: str) -> Application:
+    if not reason.strip():
+        raise ApplicationError("不予受理须说明理由。", code="reason_required", field="reason")
+    return _transition(application, "refuse", actor=actor, reason=reason, outcome_note=reason)
+
+
+@transaction.atomic
+def application_answer(
+    *,
+    application: Application,
+    department: Department,
+    outcome: str,
+    note: str,
+    actor: Actor,
+    corrected_data: dict | None = None,
+) -> Application:
+    """The source department decides ("谁认定、谁修复") and the decision takes effect on the record."""
+    if application.department_id != department.pk:
+        raise ApplicationError("只能办理转本部门的申请。", code="not_your_case")
+    if outcome not in OUTCOMES_BY_KIND[application.kind]:
+        raise ApplicationError("处理结果与申请类型不符。", code="invalid_outcome", field="outcome")
+    if not note.strip():
+        raise ApplicationError("请填写处理说明。", code="reason_required", field="note")
+    decided = _transition(application, "answer", actor=actor, reason=note, outcome=outcome, outcome_note=note)
+    record = decided.record
+    reason = f"{decided.get_kind_display()} {decided.receipt_number}：{note}"
+    if outcome == Outcome.MAINTAIN:
+        record_objection_set(record=record, state=ObjectionState.NONE, actor=actor, reason=reason)
+    elif outcome == Outcome.CORRECT:
+        if not corrected_data:
+            raise ApplicationError("更正须填写更正后的数据项。", code="correction_required", field="corrected_data")
+        record_correct(record=record, data=corrected_data, actor=actor, reason=reason)
+    elif outcome == Outcome.REVOKE:
+        record_revoke(record=record, actor=actor, reason=reason)
+    elif outcome == Outcome.APPROVE:
+        record_repair(record=record, actor=actor, reason=reason)
+    return decided
+
+
+@transaction.atomic
+def application_close(*, application: Application, actor: Actor) -> Application:
+    return _transition(application, "close", actor=actor, reason="办结并告知申请人")

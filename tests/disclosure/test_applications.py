@@ -1,0 +1,213 @@
+import datetime
+import json
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from audit.services import Actor
+from disclosure.models import Application, ApplicationEvent, Evidence
+from disclosure.selectors import public_records
+from disclosure.services import (
+    ApplicationError,
+    application_accept,
+    application_answer,
+    application_close,
+    application_lookup,
+    application_refuse,
+    application_submit,
+)
+from records.models import CreditRecord, RecordVersion
+from sanctions.services import status_of
+from tests.disclosure.conftest import TZ
+from tests.factories import DepartmentFactory
+from tests.records.helpers import xzcf_item
+
+pytestmark = pytest.mark.django_db
+CENTRE = Actor.system("信用中心")
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+
+
+def at(*args):
+    return time_machine.travel(datetime.datetime(*args, 10, tzinfo=TZ), tick=False)
+
+
+@pytest.fixture
+def penalty(client, django_capture_on_commit_callbacks):
+    """A general penalty decided 2026-06-01 (repair possible from 2026-09-01) and a severe one."""
+    from django.db import transaction
+
+    from subjects.services import api_token_create
+
+    department = DepartmentFactory(code="jl-scjg", sector="market_regulation")
+    with transaction.atomic():
+        _, raw = api_token_create(department=department, name="系统", actor=Actor.system())
+    items = [xzcf_item(1, CF_CFLB="罚款"), xzcf_item(2, CF_CFLB="吊销许可证件")]
+    with at(2026, 6, 2), django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/api/v1/records/",
+            data=json.dumps(items),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {raw}",
+        )
+    return CreditRecord.objects.get(source_id="长市监罚〔2026〕1号")
+
+
+def submit(record, *, kind="objection", key="form-1", **extra):
+    defaults = {
+        "explanation": "处罚金额有误",
+        "applicant_name": "王经理",
+        "applicant_phone": "13800000000",
+        "ground": "wrong" if kind == "objection" else "",
+        "actor": Actor.public(client_ip="10.0.0.1"),
+    }
+    return application_submit(kind=kind, record=record, submission_key=key, **{**defaults, **extra})
+
+
+def test_objection_accepted_then_corrected_keeps_the_old_version(penalty, django_capture_on_commit_callbacks):
+    with at(2026, 7, 1):
+        application, code = submit(penalty)
+        assert len(code) == 8
+        application = application_accept(application=application, actor=CENTRE)
+        penalty.refresh_from_db()
+        assert penalty.objection == "pending"
+        assert public_records().filter(pk=penalty.pk).exists()  # visible, with the mark
+        with django_capture_on_commit_callbacks(execute=True):
+            application = application_answer(
+                application=application,
+                department=penalty.department,
+                outcome="correct",
+                note="罚款金额更正为3万元",
+                actor=Actor.system("部门"),
+                corrected_data={"CF_NR": "罚款人民币叁万元", "CF_NR_FK": "3"},
+            )
+        application = application_close(application=application, actor=CENTRE)
+    penalty.refresh_from_db()
+    assert (penalty.data["CF_NR_FK"], penalty.objection, application.state) == ("3", "none", "closed")
+    versions = list(RecordVersion.objects.filter(record=penalty).order_by("version").values_list("change", "data"))
+    assert [change for change, _ in versions] == ["create", "objection", "correct"]
+    assert versions[0][1]["CF_NR_FK"] == "5"
+    assert [e.to_state for e in application.events.order_by("id")] == [
+        "submitted",
+        "with_department",
+        "decided",
+        "closed",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "status", "objection"),
+    [("maintain", "active", "none"), ("revoke", "revoked", "pending")],
+    ids=["maintain", "revoke"],
+)
+def test_objection_outcomes(penalty, outcome, status, objection):
+    with at(2026, 7, 1):
+        application = application_accept(application=submit(penalty)[0], actor=CENTRE)
+        application_answer(
+            application=application,
+            department=penalty.department,
+            outcome=outcome,
+            note="核实",
+            actor=Actor.system("部门"),
+        )
+    penalty.refresh_from_db()
+    assert (penalty.status, penalty.objection) == (status, objection)
+
+
+def test_illegal_transitions_and_other_departments_are_refused(penalty):
+    with at(2026, 7, 1):
+        application, _ = submit(penalty)
+        with pytest.raises(ApplicationError, match="不能办理"):
+            application_answer(
+                application=application, department=penalty.department, outcome="maintain", note="x", actor=CENTRE
+            )
+        application = application_accept(application=application, actor=CENTRE)
+        with pytest.raises(ApplicationError, match="不能受理"):
+            application_accept(application=application, actor=CENTRE)
+        with pytest.raises(ApplicationError, match="转本部门"):
+            application_answer(
+                application=application, department=DepartmentFactory(), outcome="maintain", note="x", actor=CENTRE
+            )
+        with pytest.raises(ApplicationError, match="处理结果与申请类型不符"):
+            application_answer(
+                application=application, department=penalty.department, outcome="approve", note="x", actor=CENTRE
+            )
+
+
+def test_refusal_needs_a_reason(penalty):
+    with at(2026, 7, 1):
+        application, _ = submit(penalty)
+        with pytest.raises(ApplicationError, match="理由"):
+            application_refuse(application=application, actor=CENTRE, reason=" ")
+        assert application_refuse(application=application, actor=CENTRE, reason="非本人申请").state == "refused"
+
+
+def test_deadlines_skip_the_national_day_holiday(penalty):
+    with at(2026, 9, 30):
+        application, _ = submit(penalty)
+    assert application.accept_due == datetime.date(2026, 10, 9)  # 10-08 and 10-09 are the two working days
+    assert application.answer_due == datetime.date(2026, 10, 20)  # 10-10, a Saturday, is a make-up workday
+    with at(2026, 10, 9):
+        application = application_accept(application=application, actor=CENTRE)
+    assert application.department_due == datetime.date(2026, 10, 22)
+
+
+def test_severe_penalty_younger_than_a_year_cannot_be_repaired(penalty):
+    severe = CreditRecord.objects.get(source_id="长市监罚〔2026〕2号")
+    assert severe.severity == "severe"
+    with at(2027, 5, 31), pytest.raises(ApplicationError, match="2027-06-01 起可申请"):
+        submit(severe, kind="repair", commitment_signed=True, obligations_fulfilled=True)
+    assert not Application.objects.exists()
+
+
+def test_repair_approved_removes_the_record_from_the_public_and_recomputes_status(
+    penalty, django_capture_on_commit_callbacks
+):
+    severe = CreditRecord.objects.get(source_id="长市监罚〔2026〕2号")
+    assert status_of([severe.subject_id])[severe.subject_id] == "watch"
+    with at(2027, 6, 2):
+        with pytest.raises(ApplicationError, match="承诺书"):
+            submit(severe, kind="repair", key="r0")
+        application, _ = submit(severe, kind="repair", key="r1", commitment_signed=True, obligations_fulfilled=True)
+        application = application_accept(application=application, actor=CENTRE)
+        with django_capture_on_commit_callbacks(execute=True):
+            application_answer(
+                application=application,
+                department=severe.department,
+                outcome="approve",
+                note="已缴清罚款并整改到位",
+                actor=Actor.system("部门"),
+            )
+        assert not public_records().filter(pk=severe.pk).exists()
+    severe.refresh_from_db()
+    assert severe.status == "repaired"
+    assert RecordVersion.objects.filter(record=severe, change="repair").exists()
+    assert status_of([severe.subject_id])[severe.subject_id] == "normal"
+
+
+def test_lookup_needs_receipt_and_code(penalty):
+    with at(2026, 7, 1):
+        application, code = submit(penalty)
+    assert application_lookup(application.receipt_number, code.lower()) == application
+    assert application_lookup(application.receipt_number, "WRONGCOD") is None
+    assert application_lookup("YY2026070100000000", code) is None
+
+
+def test_exe_renamed_pdf_is_refused_and_nothing_is_written(penalty):
+    fake = SimpleUploadedFile("证明.pdf", b"MZ\x90\x00\x03" + b"\x00" * 100)
+    with at(2026, 7, 1), pytest.raises(ApplicationError, match="不是有效的 PDF"):
+        submit(penalty, uploads=[fake])
+    assert not Application.objects.exists()
+    good = SimpleUploadedFile("证明.pdf", PDF)
+    with at(2026, 7, 1):
+        application, _ = submit(penalty, uploads=[good])
+    assert Evidence.objects.get(application=application).content_type == "application/pdf"
+
+
+def test_the_same_form_twice_makes_one_application(penalty):
+    with at(2026, 7, 1):
+        first, _ = submit(penalty, key="same")
+        second, again = submit(penalty, key="same")
+    assert (first.pk, again) == (second.pk, None)
+    assert Application.objects.count() == 1
+    assert ApplicationEvent.objects.count() == 1
