@@ -136,8 +136,8 @@ class ApplicationEvent(models.Model):
     """One transition of an application: who, when, from which state to which, and why."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
-    from_state = models.CharField("原状态", max_length=16, blank=True)
-    to_state = models.CharField("新状态", max_length=16)
+    from_state = models.CharField("原状态", max_length=16, choices=ApplicationState.choices, blank=True)
+    to_state = models.CharField("新状态", max_length=16, choices=ApplicationState.choices)
     actor_label = models.CharField("操作者", max_length=150)
     reason = models.TextField("说明", blank=True)
     occurred_at = models.DateTimeField("时间", auto_now_add=True)

@@ -87,7 +87,9 @@ def public_profile_get(subject: CreditSubject, *, tab: str, as_of: datetime.date
     counted = dict(
         records.values_list("record_type__code").annotate(n=Count("pk")).values_list("record_type__code", "n")
     )
-    memberships = list(public_memberships().filter(subject=subject).order_by("-started_on", "-pk"))
+    memberships = list(
+        public_memberships().filter(subject=subject).prefetch_related("records").order_by("-started_on", "-pk")
+    )
     counts = {key: sum(counted.get(code, 0) for code in types) for key, _, types in RECORD_TABS}
     counts |= {key: sum(1 for m in memberships if m.list_type.colour == colour) for key, _, colour in LIST_TABS}
     known = {code for _, _, types in RECORD_TABS for code in types} | LISTED_ELSEWHERE

@@ -1,0 +1,193 @@
+"""Pages of the subject's rights: the public objection and repair forms, the status page, and the
+workbench queues where the credit centre accepts cases and the source department decides them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from audit.services import Actor
+from subjects.access import request_actor, staff_required
+from subjects.choices import DEPARTMENT_ROLES
+from subjects.choices import StaffRoleName as Role
+
+from . import rules
+from .addresses import subject_url
+from .forms import AnswerForm, ObjectionForm, RepairForm, StatusForm
+from .models import OUTCOMES_BY_KIND, Application, ApplicationKind, ApplicationState, Evidence
+from .selectors import public_records
+from .services import (
+    ApplicationError,
+    application_accept,
+    application_answer,
+    application_close,
+    application_lookup,
+    application_refuse,
+    application_submit,
+    repair_facts,
+)
+from .throttle import client_address, throttled
+
+
+def _public_record(pk: int):
+    return get_object_or_404(public_records().select_related("record_type", "subject", "department"), pk=pk)
+
+
+def _apply(request, record, kind: str, form_class):
+    form = form_class(request.POST or None, request.FILES or None)
+    eligibility = None
+    if kind == ApplicationKind.REPAIR:
+        eligibility = rules.repair_eligibility(repair_facts(record), timezone.localdate())
+    if request.method == "POST" and form.is_valid() and (eligibility is None or eligibility.eligible):
+        data = form.cleaned_data
+        try:
+            application, code = application_submit(
+                kind=kind,
+                record=record,
+                explanation=data["explanation"],
+                applicant_name=data["applicant_name"],
+                applicant_phone=data["applicant_phone"],
+                applicant_email=data.get("applicant_email", ""),
+                submission_key=data["submission_key"],
+                ground=data.get("ground", ""),
+                commitment_signed=data.get("commitment_signed", False),
+                obligations_fulfilled=data.get("obligations_fulfilled", False),
+                uploads=data["files"],
+                actor=request_actor(request) if request.user.is_authenticated else _public_actor(request),
+            )
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return render(request, "disclosure/application_receipt.html", {"application": application, "code": code})
+    return render(
+        request,
+        "disclosure/application_form.html",
+        {
+            "form": form,
+            "record": record,
+            "kind": ApplicationKind(kind),
+            "eligibility": eligibility,
+            "subject_url": subject_url(record.subject),
+        },
+    )
+
+
+def _public_actor(request):
+    return Actor.public(client_ip=client_address(request))
+
+
+@throttled("apply")
+def objection_apply(request, pk: int):
+    return _apply(request, _public_record(pk), ApplicationKind.OBJECTION, ObjectionForm)
+
+
+@throttled("apply")
+def repair_apply(request, pk: int):
+    return _apply(request, _public_record(pk), ApplicationKind.REPAIR, RepairForm)
+
+
+@throttled("verify")
+def application_status(request):
+    form = StatusForm(request.GET or None)
+    application = None
+    if form.is_valid():
+        application = application_lookup(form.cleaned_data["receipt_number"], form.cleaned_data["code"])
+        if application is None:
+            form.add_error(None, "受理编号或查询码不正确，请核对后重试。")
+    status = 400 if form.is_bound and application is None else 200
+    return render(
+        request, "disclosure/application_status.html", {"form": form, "application": application}, status=status
+    )
+
+
+# Workbench ------------------------------------------------------------------------------------------------
+
+
+def _cases_for(request):
+    cases = Application.objects.select_related("record__record_type", "subject", "department").order_by(
+        "accept_due", "id"
+    )
+    if request.staff.department is not None:
+        cases = cases.filter(department=request.staff.department).exclude(state=ApplicationState.SUBMITTED)
+    return cases
+
+
+@staff_required(Role.CREDIT_ADMIN, *DEPARTMENT_ROLES)
+def case_list(request):
+    state = request.GET.get("state", "")
+    cases = _cases_for(request)
+    if state in ApplicationState.values:
+        cases = cases.filter(state=state)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "disclosure/case_list.html",
+        {
+            "page": page,
+            "state": state,
+            "states": ApplicationState.choices,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@staff_required(Role.CREDIT_ADMIN, *DEPARTMENT_ROLES)
+def case_detail(request, pk: int):
+    application = get_object_or_404(_cases_for(request), pk=pk)
+    staff = request.staff
+    answer_form = AnswerForm(outcomes=OUTCOMES_BY_KIND[application.kind])
+    if request.method == "POST":
+        action = request.POST.get("action")
+        actor = request_actor(request)
+        try:
+            if action == "accept" and staff.is_credit_admin:
+                application_accept(application=application, actor=actor)
+            elif action == "refuse" and staff.is_credit_admin:
+                application_refuse(application=application, actor=actor, reason=request.POST.get("reason", ""))
+            elif action == "close" and staff.is_credit_admin:
+                application_close(application=application, actor=actor)
+            elif action == "answer" and staff.department is not None and staff.has(Role.REVIEWER, Role.DEPT_ADMIN):
+                answer_form = AnswerForm(request.POST, outcomes=OUTCOMES_BY_KIND[application.kind])
+                if not answer_form.is_valid():
+                    raise ApplicationError("请选择处理结果并填写说明。")
+                application_answer(
+                    application=application,
+                    department=staff.department,
+                    outcome=answer_form.cleaned_data["outcome"],
+                    note=answer_form.cleaned_data["note"],
+                    corrected_data=answer_form.corrected_data(),
+                    actor=actor,
+                )
+            else:
+                messages.error(request, "您无权执行此操作。")
+                return redirect("disclosure:case-detail", pk=pk)
+            messages.success(request, "已处理。")
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        return redirect("disclosure:case-detail", pk=pk)
+    return render(
+        request,
+        "disclosure/case_detail.html",
+        {
+            "application": application,
+            "events": application.events.all(),
+            "evidence": application.evidence.all(),
+            "answer_form": answer_form,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@staff_required(Role.CREDIT_ADMIN, *DEPARTMENT_ROLES)
+def evidence_download(request, pk: int, evidence_pk: int):
+    application = get_object_or_404(_cases_for(request), pk=pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, application=application)
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )

@@ -1,0 +1,102 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from audit.services import Actor
+from disclosure.models import Application
+from records.models import CreditRecord
+from subjects.services import staff_create
+from tests.disclosure.test_applications import PDF, at, penalty  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "Pass-12345-x"
+
+
+def objection_form(**extra):
+    return {
+        "submission_key": "k-1",
+        "ground": "wrong",
+        "explanation": "罚款金额应为3万元",
+        "applicant_name": "王经理",
+        "applicant_phone": "13800000000",
+        "pledge": "on",
+        **extra,
+    }
+
+
+def test_public_objection_form_gives_a_receipt_and_code_and_status(client, penalty):  # noqa: F811
+    with at(2026, 7, 1):
+        response = client.post(
+            f"/records/{penalty.pk}/objection/", {**objection_form(), "files": SimpleUploadedFile("证明.pdf", PDF)}
+        )
+    assert response.status_code == 200
+    application = Application.objects.get()
+    assert application.receipt_number in response.text
+    code = response.context["code"]
+    assert code in response.text
+    with at(2026, 7, 1):
+        status = client.get("/applications/status/", {"receipt_number": application.receipt_number, "code": code})
+        wrong = client.get("/applications/status/", {"receipt_number": application.receipt_number, "code": "XXXXXXXX"})
+    assert "已提交" in status.text
+    assert wrong.status_code == 400
+    assert "受理编号或查询码不正确" in wrong.text
+    assert "application-state" not in wrong.text
+
+
+def test_a_renamed_executable_keeps_the_rest_of_the_form(client, penalty):  # noqa: F811
+    with at(2026, 7, 1):
+        response = client.post(
+            f"/records/{penalty.pk}/objection/",
+            {**objection_form(), "files": SimpleUploadedFile("证明.pdf", b"MZ\x90\x00")},
+        )
+    assert response.status_code == 200
+    assert "不是有效的 PDF" in response.text
+    assert "罚款金额应为3万元" in response.text
+    assert not Application.objects.exists()
+
+
+def test_repair_page_says_when_it_becomes_possible(client, penalty):  # noqa: F811
+    severe = CreditRecord.objects.get(source_id="长市监罚〔2026〕2号")
+    with at(2027, 1, 5):
+        page = client.get(f"/records/{severe.pk}/repair/")
+    assert "2027-06-01 起可申请信用修复" in page.text
+    assert "提交申请" not in page.text
+
+
+def test_centre_accepts_and_department_corrects_in_the_workbench(client, penalty):  # noqa: F811
+    with transaction.atomic():
+        staff_create(username="centre", password=PASSWORD, role="credit_admin", actor=Actor.system())
+        staff_create(
+            username="rev", password=PASSWORD, role="reviewer", department_code="jl-scjg", actor=Actor.system()
+        )
+    with at(2026, 7, 1):
+        client.post(f"/records/{penalty.pk}/objection/", objection_form())
+        application = Application.objects.get()
+        client.login(username="centre", password=PASSWORD)
+        client.post(f"/workbench/applications/{application.pk}/", {"action": "accept"})
+        client.logout()
+        client.login(username="rev", password=PASSWORD)
+        assert application.receipt_number in client.get("/workbench/applications/").text
+        client.post(
+            f"/workbench/applications/{application.pk}/",
+            {"action": "answer", "outcome": "correct", "note": "核实后更正", "corrected": "CF_NR_FK=3"},
+        )
+    application.refresh_from_db()
+    penalty.refresh_from_db()
+    assert (application.state, application.outcome) == ("decided", "correct")
+    assert penalty.data["CF_NR_FK"] == "3"
+
+
+def test_department_sees_only_its_routed_cases(client, penalty):  # noqa: F811
+    from tests.factories import DepartmentFactory
+
+    other = DepartmentFactory()
+    with transaction.atomic():
+        staff_create(
+            username="otherrev", password=PASSWORD, role="reviewer", department_code=other.code, actor=Actor.system()
+        )
+    with at(2026, 7, 1):
+        client.post(f"/records/{penalty.pk}/objection/", objection_form())
+    application = Application.objects.get()
+    client.login(username="otherrev", password=PASSWORD)
+    assert client.get(f"/workbench/applications/{application.pk}/").status_code == 404
