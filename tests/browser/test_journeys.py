@@ -142,3 +142,71 @@ def test_public_reads_a_penalty_downloads_the_report_and_verifies_it(live_server
     page.get_by_label("验证码").fill(code)
     page.get_by_role("button", name="核验").click()
     assert "报告真实有效" in page.get_by_test_id("verified").inner_text()
+
+
+def test_objection_is_accepted_and_corrected_and_the_public_sees_the_correction(live_server, page, demo_company):
+    import datetime
+
+    from audit.services import Actor
+    from records.models import CreditRecord
+    from records.services import RecordInput, records_ingest
+    from subjects.models import Department
+    from tests.records.helpers import xzcf_item
+
+    item = xzcf_item(
+        1,
+        CF_XDR_MC=demo_company.name,
+        CF_XDR_SHXYM=demo_company.uscc,
+        CF_WSH="长市监罚〔2026〕99号",
+        CF_NR="罚款人民币伍万元",
+        decided_on=datetime.date.today() - datetime.timedelta(days=5),
+    )
+    records_ingest(
+        department=Department.objects.get(code="jl-scjg"),
+        items=[RecordInput(**item)],
+        channel="api",
+        actor=Actor.system(),
+    )
+    record = CreditRecord.objects.get(source_id="长市监罚〔2026〕99号")
+
+    # The subject objects from the public page.
+    page.goto(f"{live_server.url}/subjects/{demo_company.uscc}/?tab=xzcf")
+    page.get_by_role("link", name="提出异议").first.click()
+    page.get_by_label("异议理由").select_option("wrong")
+    page.get_by_label("情况说明").fill("罚款金额有误，应为叁万元")
+    page.get_by_label("申请人（单位或个人）").fill("王经理")
+    page.get_by_label("联系电话").fill("13800000000")
+    page.get_by_label("本人承诺所提交材料真实有效，如有虚假愿承担相应法律责任（异议申诉承诺）").check()
+    page.get_by_role("button", name="提交申请").click()
+    receipt = page.get_by_test_id("receipt").inner_text()
+
+    def login(username, password):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(password)
+        page.get_by_role("button", name="登录").click()
+
+    # The credit centre accepts and routes it; the source department corrects the record.
+    login("admin", "Demo-Admin-2026")
+    page.goto(f"{live_server.url}/workbench/applications/")
+    page.get_by_role("link", name=receipt).click()
+    page.get_by_role("button", name="受理并转部门核查").click()
+    assert page.get_by_test_id("case-state").inner_text() == "部门核查中"
+    page.get_by_role("button", name="退出登录").click()
+    login("reviewer", "Demo-Reviewer-2026")
+    page.goto(f"{live_server.url}/workbench/applications/")
+    page.get_by_role("link", name=receipt).click()
+    page.get_by_label("处理结果").select_option("correct")
+    page.get_by_label("处理说明").fill("经核实，罚款金额更正为叁万元")
+    page.get_by_label("更正后的数据项（仅“更正”时填写）").fill("CF_NR=罚款人民币叁万元\nCF_NR_FK=3")
+    page.get_by_role("button", name="提交处理结果").click()
+    assert page.get_by_test_id("case-state").inner_text() == "已处理"
+
+    # The public sees the corrected record; the history keeps the old version.
+    page.get_by_role("button", name="退出登录").click()
+    page.goto(f"{live_server.url}/subjects/{demo_company.uscc}/?tab=xzcf")
+    assert "罚款人民币叁万元" in page.content()
+    assert "罚款人民币伍万元" not in page.content()
+    versions = list(record.versions.order_by("version").values_list("change", "data__CF_NR"))
+    assert versions[0] == ("create", "罚款人民币伍万元")
+    assert versions[-1] == ("correct", "罚款人民币叁万元")
