@@ -40,6 +40,7 @@ from .models import (
     Evidence,
     Outcome,
 )
+from .tasks import application_notify_task
 
 ALLOWED_FILES = {  # what the content starts with, not what the name says
     "application/pdf": (b"%PDF-",),
@@ -180,6 +181,7 @@ def application_submit(
             ApplicationEvent.objects.create(
                 application=application, to_state=application.state, actor_label="申请人", reason="提交申请"
             )
+            transaction.on_commit(lambda: application_notify_task.delay(application.pk))
             audit_event_record(
                 actor=actor,
                 action=f"application.submit.{kind}",
@@ -214,6 +216,7 @@ def _transition(application: Application, step: str, *, actor: Actor, reason: st
     ApplicationEvent.objects.create(
         application=locked, from_state=before, to_state=to_state, actor_label=actor.label, reason=reason
     )
+    transaction.on_commit(lambda: application_notify_task.delay(locked.pk))
     audit_event_record(
         actor=actor,
         action=f"application.{step}",

@@ -115,6 +115,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "sanctions.tasks.memberships_expire_task",
         "schedule": crontab(hour=0, minute=30),
     },
+    "applications-overdue-daily": {
+        "task": "disclosure.tasks.applications_overdue_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "quality-reports-nightly": {
         "task": "records.tasks.quality_reports_compute_task",
         "schedule": crontab(hour=2, minute=0),
@@ -130,6 +134,15 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "subjects:workbench"
 LOGOUT_REDIRECT_URL = "disclosure:home"
+
+# Mail to applicants and handlers: printed to the console unless an SMTP server is configured.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@credit.example.gov.cn")
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"

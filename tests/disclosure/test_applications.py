@@ -211,3 +211,43 @@ def test_the_same_form_twice_makes_one_application(penalty):
     assert (first.pk, again) == (second.pk, None)
     assert Application.objects.count() == 1
     assert ApplicationEvent.objects.count() == 1
+
+
+def test_applicant_and_department_are_told_by_mail(penalty, mailoutbox, django_capture_on_commit_callbacks):
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from subjects.services import staff_create
+
+    with transaction.atomic():
+        reviewer = staff_create(
+            username="rev", password="Pass-12345-x", role="reviewer", department_code="jl-scjg", actor=Actor.system()
+        )
+    get_user_model().objects.filter(pk=reviewer.pk).update(email="rev@scjg.example.gov.cn")
+    with at(2026, 7, 1), django_capture_on_commit_callbacks(execute=True):
+        application, _ = submit(penalty, applicant_email="wang@example.com")
+    with at(2026, 7, 1), django_capture_on_commit_callbacks(execute=True):
+        application_accept(application=application, actor=CENTRE)
+    assert [m.to for m in mailoutbox] == [["wang@example.com"], ["wang@example.com"], ["rev@scjg.example.gov.cn"]]
+    assert application.receipt_number in mailoutbox[0].body
+    assert "已受理" in mailoutbox[1].subject
+
+
+def test_overdue_cases_are_escalated_to_the_centre(penalty, mailoutbox):
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from disclosure.tasks import applications_overdue_task
+    from subjects.services import staff_create
+
+    with transaction.atomic():
+        admin = staff_create(username="centre", password="Pass-12345-x", role="credit_admin", actor=Actor.system())
+    get_user_model().objects.filter(pk=admin.pk).update(email="centre@credit.example.gov.cn")
+    with at(2026, 9, 30):
+        submit(penalty)
+    with at(2026, 10, 9):
+        assert applications_overdue_task() == 0  # the last day of the acceptance deadline
+    with at(2026, 10, 12):
+        assert applications_overdue_task() == 1
+    assert mailoutbox[-1].to == ["centre@credit.example.gov.cn"]
+    assert "超期" in mailoutbox[-1].subject
