@@ -18,7 +18,7 @@ from . import rules
 from .addresses import subject_url
 from .forms import AnswerForm, ObjectionForm, RepairForm, StatusForm
 from .models import OUTCOMES_BY_KIND, Application, ApplicationKind, ApplicationState, Evidence
-from .selectors import public_records
+from .selectors import applications_dashboard, public_records
 from .services import (
     ApplicationError,
     application_accept,
@@ -191,3 +191,8 @@ def evidence_download(request, pk: int, evidence_pk: int):
         filename=evidence.original_name,
         content_type=evidence.content_type,
     )
+
+
+@staff_required(Role.CREDIT_ADMIN)
+def case_dashboard(request):
+    return render(request, "disclosure/case_dashboard.html", applications_dashboard(today=timezone.localdate()))

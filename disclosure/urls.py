@@ -20,6 +20,7 @@ urlpatterns = [
     path("records/<int:pk>/repair/", rights_views.repair_apply, name="repair-apply"),
     path("applications/status/", rights_views.application_status, name="application-status"),
     path("workbench/applications/", rights_views.case_list, name="cases"),
+    path("workbench/applications/dashboard/", rights_views.case_dashboard, name="case-dashboard"),
     path("workbench/applications/<int:pk>/", rights_views.case_detail, name="case-detail"),
     path(
         "workbench/applications/<int:pk>/evidence/<int:evidence_pk>/",

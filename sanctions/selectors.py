@@ -112,7 +112,7 @@ class Bar:
     note: str = ""
 
 
-def _bars(pairs: list[tuple[str, float, str]]) -> list[Bar]:
+def bars(pairs: list[tuple[str, float, str]]) -> list[Bar]:
     top = max((value for _, value, _ in pairs), default=0) or 1
     return [Bar(label=label, value=value, width=round(100 * value / top, 1), note=note) for label, value, note in pairs]
 
@@ -143,8 +143,8 @@ def check_dashboard(*, since: datetime.date) -> dict:
         "total_checks": len(checks),
         "total_items": sum(measure_items.values()),
         "total_feedback": sum(answered.values()),
-        "by_department": _bars([(name, n, "") for name, n in per_department.most_common()]),
-        "by_month": _bars([(month, n, "") for month, n in sorted(per_month.items())]),
-        "feedback_rate": _bars(rates),
-        "applied": _bars([(name, n, "") for name, n in applied.most_common(10)]),
+        "by_department": bars([(name, n, "") for name, n in per_department.most_common()]),
+        "by_month": bars([(month, n, "") for month, n in sorted(per_month.items())]),
+        "feedback_rate": bars(rates),
+        "applied": bars([(name, n, "") for name, n in applied.most_common(10)]),
     }

@@ -100,3 +100,26 @@ def test_department_sees_only_its_routed_cases(client, penalty):  # noqa: F811
     application = Application.objects.get()
     client.login(username="otherrev", password=PASSWORD)
     assert client.get(f"/workbench/applications/{application.pk}/").status_code == 404
+
+
+def test_centre_dashboard_counts_overdue_and_handling_time(client, penalty):  # noqa: F811
+    from disclosure.services import application_accept, application_answer
+
+    with transaction.atomic():
+        staff_create(username="centre", password=PASSWORD, role="credit_admin", actor=Actor.system())
+    with at(2026, 9, 30):
+        client.post(f"/records/{penalty.pk}/objection/", objection_form())
+        client.post(f"/records/{penalty.pk}/objection/", objection_form(submission_key="k-2"))
+    first, _ = Application.objects.order_by("pk")
+    with at(2026, 10, 8):
+        first = application_accept(application=first, actor=Actor.system())
+        application_answer(
+            application=first, department=penalty.department, outcome="maintain", note="维持", actor=Actor.system()
+        )
+    client.login(username="centre", password=PASSWORD)
+    with at(2026, 10, 12):
+        page = client.get("/workbench/applications/dashboard/")
+    assert page.status_code == 200
+    assert 'data-testid="overdue">1<' in page.text  # the second was never accepted (due 10-09)
+    assert "1 个工作日" in page.text  # 09-30 → 10-08 is one working day
+    assert "<svg" in page.text
