@@ -2,6 +2,8 @@ import uuid
 
 from django import forms
 
+from subjects.models import Department
+
 from .models import ObjectionGround
 
 
@@ -70,3 +72,35 @@ class AnswerForm(forms.Form):
                 code, value = line.split("=", 1)
                 data[code.strip()] = value.strip()
         return data
+
+
+class TipoffForm(ApplicationForm):
+    code = forms.CharField(label="被举报主体的统一社会信用代码", max_length=20)
+    department = forms.ModelChoiceField(label="主管部门", queryset=None, empty_label="请选择")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(is_active=True).order_by("code")
+        self.fields["explanation"].label = "举报内容（时间、地点、失信行为及线索）"
+        self.fields["applicant_name"].label = "举报人姓名（仅办理人员可见，不对被举报人和社会公开）"
+
+
+class CommitmentForm(forms.Form):
+    uscc = forms.CharField(label="统一社会信用代码", max_length=20)
+    name = forms.CharField(label="主体名称", max_length=200)
+    kind = forms.ChoiceField(label="承诺类型", choices=[])
+    matter = forms.CharField(label="承诺事项", max_length=200, help_text="如：食品经营许可（告知承诺）")
+    department = forms.ModelChoiceField(label="受理部门", queryset=None, empty_label="请选择")
+    valid_until = forms.DateField(label="有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    signer = forms.CharField(label="签署人（法定代表人或授权代表）", max_length=50)
+    sign = forms.BooleanField(label="本单位已阅读并同意上述承诺内容，自愿作出信用承诺并同意向社会公开")
+
+    def __init__(self, *args, templates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "请选择"), *[(k, k) for k in templates]]
+        self.fields["department"].queryset = Department.objects.filter(is_active=True).order_by("code")
+
+
+class FulfilmentForm(forms.Form):
+    kept = forms.ChoiceField(label="履约情况", choices=[("yes", "已履约"), ("no", "违诺")], widget=forms.RadioSelect)
+    note = forms.CharField(label="说明", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

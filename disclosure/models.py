@@ -56,6 +56,7 @@ class CreditReport(models.Model):
 class ApplicationKind(models.TextChoices):
     OBJECTION = "objection", "异议申诉"
     REPAIR = "repair", "信用修复"
+    TIPOFF = "tipoff", "失信举报"
 
 
 class ApplicationState(models.TextChoices):
@@ -81,16 +82,21 @@ class Outcome(models.TextChoices):
     REVOKE = "revoke", "撤销"
     APPROVE = "approve", "同意修复"
     REJECT = "reject", "不予修复"
+    SUBSTANTIATED = "substantiated", "举报属实，已依法处理"
+    UNFOUNDED = "unfounded", "举报不属实"
 
 
 OUTCOMES_BY_KIND = {
     ApplicationKind.OBJECTION: (Outcome.MAINTAIN, Outcome.CORRECT, Outcome.REVOKE),
     ApplicationKind.REPAIR: (Outcome.APPROVE, Outcome.REJECT),
+    ApplicationKind.TIPOFF: (Outcome.SUBSTANTIATED, Outcome.UNFOUNDED),
 }
 
 
 class Application(models.Model):
-    """A subject's objection (异议) or credit repair (信用修复) application, handled in working-day deadlines.
+    """An objection (异议), credit repair (信用修复) or whistle-blowing report (失信举报), handled in working-day
+    deadlines. A whistle-blower's identity is seen by the handling staff only, never by the subject or the
+    public (seed 000 四(八), seed 003 item 59).
 
     The state changes only through ``disclosure.services``; every transition is an ``ApplicationEvent``.
     The query code is kept as a keyed hash, like a password.
@@ -104,7 +110,14 @@ class Application(models.Model):
     query_code_hash = models.CharField("查询码摘要", max_length=64)
     submission_key = models.CharField("提交标识", max_length=64, unique=True, help_text="同一表单重复提交只受理一次")
     subject = models.ForeignKey("subjects.CreditSubject", on_delete=models.PROTECT, related_name="+")
-    record = models.ForeignKey("records.CreditRecord", on_delete=models.PROTECT, related_name="applications")
+    record = models.ForeignKey(
+        "records.CreditRecord",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        help_text="异议、修复所针对的记录；举报没有",
+    )
     department = models.ForeignKey("subjects.Department", on_delete=models.PROTECT, related_name="applications")
     ground = models.CharField("异议理由", max_length=16, choices=ObjectionGround.choices, blank=True)
     explanation = models.TextField("说明")

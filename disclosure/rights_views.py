@@ -8,18 +8,25 @@ from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from audit.services import Actor
+from records.models import CreditRecord
+from records.services import RecordError
 from subjects.access import request_actor, staff_required
 from subjects.choices import DEPARTMENT_ROLES
 from subjects.choices import StaffRoleName as Role
+from subjects.identifiers import IdentifierError
+from subjects.models import CreditSubject
+from subjects.selectors import subject_get_by_code
 
 from . import rules
 from .addresses import subject_url
-from .forms import AnswerForm, ObjectionForm, RepairForm, StatusForm
+from .forms import AnswerForm, CommitmentForm, FulfilmentForm, ObjectionForm, RepairForm, StatusForm, TipoffForm
 from .models import OUTCOMES_BY_KIND, Application, ApplicationKind, ApplicationState, Evidence
 from .selectors import applications_dashboard, public_records
 from .services import (
+    COMMITMENT_TEMPLATES,
     ApplicationError,
     application_accept,
     application_answer,
@@ -27,6 +34,8 @@ from .services import (
     application_lookup,
     application_refuse,
     application_submit,
+    commitment_fulfilment,
+    commitment_sign,
     repair_facts,
 )
 from .throttle import client_address, throttled
@@ -196,3 +205,78 @@ def evidence_download(request, pk: int, evidence_pk: int):
 @staff_required(Role.CREDIT_ADMIN)
 def case_dashboard(request):
     return render(request, "disclosure/case_dashboard.html", applications_dashboard(today=timezone.localdate()))
+
+
+@throttled("apply")
+def tipoff_apply(request):
+    form = TipoffForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            subject = subject_get_by_code(data["code"])
+        except (IdentifierError, CreditSubject.DoesNotExist):
+            form.add_error("code", "未找到该统一社会信用代码对应的主体，请核对。")
+        else:
+            try:
+                application, code = application_submit(
+                    kind=ApplicationKind.TIPOFF,
+                    subject=subject,
+                    department=data["department"],
+                    explanation=data["explanation"],
+                    applicant_name=data["applicant_name"],
+                    applicant_phone=data["applicant_phone"],
+                    applicant_email=data.get("applicant_email", ""),
+                    submission_key=data["submission_key"],
+                    uploads=data["files"],
+                    actor=_public_actor(request),
+                )
+            except ApplicationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                return render(
+                    request, "disclosure/application_receipt.html", {"application": application, "code": code}
+                )
+    return render(request, "disclosure/tipoff_form.html", {"form": form})
+
+
+@throttled("apply")
+def commitment_apply(request):
+    form = CommitmentForm(request.POST or None, templates=COMMITMENT_TEMPLATES)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = commitment_sign(
+                department=data["department"],
+                uscc=data["uscc"],
+                name=data["name"],
+                kind=data["kind"],
+                matter=data["matter"],
+                valid_until=data["valid_until"],
+                actor=Actor.public(client_ip=client_address(request)),
+            )
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return render(request, "disclosure/commitment_done.html", {"record": record})
+    return render(request, "disclosure/commitment_form.html", {"form": form, "templates": COMMITMENT_TEMPLATES})
+
+
+@require_POST
+@staff_required(Role.REVIEWER, Role.DEPT_ADMIN)
+def commitment_fulfilment_view(request, pk: int):
+    record = get_object_or_404(CreditRecord, pk=pk, department=request.staff.department, record_type__code="xycn")
+    form = FulfilmentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择履约情况并填写说明。")
+    else:
+        try:
+            commitment_fulfilment(
+                record=record,
+                kept=form.cleaned_data["kept"] == "yes",
+                note=form.cleaned_data["note"],
+                actor=request_actor(request),
+            )
+            messages.success(request, "已登记履约情况。")
+        except (ApplicationError, RecordError) as error:
+            messages.error(request, error.message)
+    return redirect("records:record-detail", pk=pk)

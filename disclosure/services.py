@@ -23,12 +23,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
-from records.choices import ObjectionState
+from records.choices import Channel, ObjectionState
 from records.models import CreditRecord
 from records.selectors import calendar_overrides
-from records.services import record_correct, record_objection_set, record_repair, record_revoke
+from records.services import (
+    RecordInput,
+    record_correct,
+    record_objection_set,
+    record_repair,
+    record_revoke,
+    records_ingest,
+)
 from records.workdays import add_workdays
-from subjects.models import Department
+from subjects.models import CreditSubject, Department
 
 from . import rules
 from .models import (
@@ -109,12 +116,14 @@ def _receipt_number(kind: str) -> str:
 def application_submit(
     *,
     kind: str,
-    record: CreditRecord,
     explanation: str,
     applicant_name: str,
     applicant_phone: str,
     submission_key: str,
     actor: Actor,
+    record: CreditRecord | None = None,
+    subject: CreditSubject | None = None,
+    department: Department | None = None,
     ground: str = "",
     applicant_email: str = "",
     commitment_signed: bool = False,
@@ -122,12 +131,23 @@ def application_submit(
     uploads=(),
 ) -> tuple[Application, str | None]:
     """Accept an application from the public. Returns it with its query code (None when the same form was
-    already submitted: the first answer stands). Nothing is written when anything is wrong."""
+    already submitted: the first answer stands). Nothing is written when anything is wrong.
+
+    Objections and repairs name a public record (and go to its department); a whistle-blowing report names a
+    subject and the department competent for it.
+    """
     existing = Application.objects.filter(submission_key=submission_key).first()
     if existing is not None:
         return existing, None
-    if record.subject_id is None or record.status not in ("active",):
-        raise ApplicationError("该记录不在公示状态，不能提出申请。", code="record_not_public")
+    if kind == ApplicationKind.TIPOFF:
+        if subject is None or department is None:
+            raise ApplicationError("请填写被举报主体和主管部门。", code="subject_required")
+        if subject.is_natural_person:
+            raise ApplicationError("举报平台受理对法人和非法人组织的举报。", code="subject_kind")
+    else:
+        if record is None or record.subject_id is None or record.status != "active":
+            raise ApplicationError("该记录不在公示状态，不能提出申请。", code="record_not_public")
+        subject, department = record.subject, record.department
     if kind == ApplicationKind.OBJECTION and not ground:
         raise ApplicationError("请选择异议理由。", code="ground_required", field="ground")
     if kind == ApplicationKind.REPAIR:
@@ -152,9 +172,9 @@ def application_submit(
                 receipt_number=_receipt_number(kind),
                 query_code_hash=code_digest(code),
                 submission_key=submission_key,
-                subject_id=record.subject_id,
+                subject=subject,
                 record=record,
-                department_id=record.department_id,
+                department=department,
                 ground=ground,
                 explanation=explanation,
                 applicant_name=applicant_name,
@@ -186,7 +206,7 @@ def application_submit(
                 actor=actor,
                 action=f"application.submit.{kind}",
                 obj=application,
-                after={"record": record.pk, "files": len(files)},
+                after={"record": record.pk if record else None, "subject": subject.pk, "files": len(files)},
             )
     except IntegrityError:  # the same form submitted twice at the same moment
         return Application.objects.get(submission_key=submission_key), None
@@ -232,9 +252,9 @@ def _transition(application: Application, step: str, *, actor: Actor, reason: st
 def application_accept(*, application: Application, actor: Actor) -> Application:
     """The credit centre accepts and routes the case to the source department; an objection marks the
     record "异议处理中" at once."""
-    days = settings.APPLICATION_DEADLINES[
-        "objection_department" if application.kind == ApplicationKind.OBJECTION else "repair_department"
-    ]
+    # A repair is decided within 3 working days; an objection or a report is verified within 10.
+    deadline = "repair_department" if application.kind == ApplicationKind.REPAIR else "objection_department"
+    days = settings.APPLICATION_DEADLINES[deadline]
     accepted = _transition(
         application,
         "accept",
@@ -295,3 +315,80 @@ def application_answer(
 @transaction.atomic
 def application_close(*, application: Application, actor: Actor) -> Application:
     return _transition(application, "close", actor=actor, reason="办结并告知申请人")
+
+
+# Credit commitments (信用承诺) -----------------------------------------------------------------------------
+
+COMMITMENT_TEMPLATES = {
+    "审批替代型": "本单位申请{matter}，已知晓告知的全部审批条件和要求，承诺所填写信息和提交材料真实、准确、完整，"
+    "符合上述条件和要求，并在约定期限内提交所缺材料。如有虚假或未履行承诺，愿承担撤销审批决定等相应责任。",
+    "容缺受理型": "本单位申请{matter}，对暂缺的非主要材料承诺在约定期限内补齐，逾期未补齐的，愿按规定承担相应责任。",
+    "行业自律型": "本单位承诺在{matter}中遵守法律法规和行业规范，诚信经营，自觉接受政府、行业组织和社会公众的监督。",
+    "主动型": "本单位主动承诺：{matter}。如违反承诺，愿接受相应的约束和惩戒，并记入信用记录。",
+}
+
+
+def commitment_sign(*, department: Department, uscc: str, name: str, kind: str, matter: str, valid_until, actor: Actor):
+    """A subject signs a commitment from a template; it becomes an ``xycn`` record of the receiving
+    department, waiting for that department to confirm it (seed 002 item 49: commitments made public)."""
+    if kind not in COMMITMENT_TEMPLATES:
+        raise ApplicationError("请选择承诺类型。", code="kind_required", field="kind")
+    number = f"CN{timezone.localtime():%Y%m%d}{secrets.randbelow(10**8):08d}"
+    data = {
+        "CN_XDR_MC": name,
+        "CN_XDR_LB": "法人及非法人组织",
+        "CN_XDR_SHXYM": uscc,
+        "CN_CNBH": number,
+        "CN_CNLX": kind,
+        "CN_CNSX": matter,
+        "CN_CNNR": COMMITMENT_TEMPLATES[kind].format(matter=matter),
+        "CN_CNRQ": timezone.localdate().isoformat(),
+        "CN_SLJG": department.name,
+        "CN_LYQK": "履约中",
+    }
+    if valid_until:
+        data["CN_YXQZ"] = valid_until.isoformat()
+    [result] = records_ingest(
+        department=department,
+        items=[RecordInput(record_type="xycn", data=data)],
+        channel=Channel.FORM,
+        actor=actor,
+        review=True,
+    )
+    if result.errors:
+        code, messages = next(iter(result.errors.items()))
+        field = {"CN_XDR_SHXYM": "uscc", "CN_XDR_MC": "name", "CN_CNSX": "matter"}.get(code, "")
+        raise ApplicationError("；".join(messages), code="invalid_commitment", field=field)
+    return CreditRecord.objects.get(pk=result.record_id)
+
+
+@transaction.atomic
+def commitment_fulfilment(*, record: CreditRecord, kept: bool, note: str, actor: Actor) -> CreditRecord:
+    """The receiving department records whether the commitment was kept. A broken one (违诺) becomes a
+    negative record of its own (``wncn``), which the lists and the public site then treat like any other."""
+    if record.record_type.code != "xycn":
+        raise ApplicationError("只有信用承诺记录可以登记履约情况。", code="not_a_commitment")
+    if not note.strip():
+        raise ApplicationError("请填写履约情况说明。", code="reason_required", field="note")
+    updated = record_correct(
+        record=record, data={"CN_LYQK": "已履约" if kept else "违诺"}, actor=actor, reason=note, change="fulfilment"
+    )
+    if not kept:
+        data = record.data
+        breach = {
+            "WN_XDR_MC": data["CN_XDR_MC"],
+            "WN_XDR_SHXYM": data["CN_XDR_SHXYM"],
+            "WN_CNBH": data["CN_CNBH"],
+            "WN_WNQK": note,
+            "WN_RDRQ": timezone.localdate().isoformat(),
+            "WN_RDJG": record.department.name,
+        }
+        [result] = records_ingest(
+            department=record.department,
+            items=[RecordInput(record_type="wncn", data=breach)],
+            channel=Channel.FORM,
+            actor=actor,
+        )
+        if result.errors:
+            raise ApplicationError(f"违诺记录生成失败：{result.errors}", code="breach_record")
+    return updated

@@ -19,6 +19,13 @@ urlpatterns = [
     path("records/<int:pk>/objection/", rights_views.objection_apply, name="objection-apply"),
     path("records/<int:pk>/repair/", rights_views.repair_apply, name="repair-apply"),
     path("applications/status/", rights_views.application_status, name="application-status"),
+    path("tipoffs/new/", rights_views.tipoff_apply, name="tipoff-apply"),
+    path("commitments/new/", rights_views.commitment_apply, name="commitment-apply"),
+    path(
+        "workbench/commitments/<int:pk>/fulfilment/",
+        rights_views.commitment_fulfilment_view,
+        name="commitment-fulfilment",
+    ),
     path("workbench/applications/", rights_views.case_list, name="cases"),
     path("workbench/applications/dashboard/", rights_views.case_dashboard, name="case-dashboard"),
     path("workbench/applications/<int:pk>/", rights_views.case_detail, name="case-detail"),

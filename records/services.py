@@ -461,9 +461,11 @@ def record_objection_set(*, record: CreditRecord, state: str, actor: Actor, reas
 
 
 @transaction.atomic
-def record_correct(*, record: CreditRecord, data: dict, actor: Actor, reason: str) -> CreditRecord:
-    """The source department corrects a record after an objection: a new version with the corrected data,
-    validated like any other, and the objection mark cleared."""
+def record_correct(
+    *, record: CreditRecord, data: dict, actor: Actor, reason: str, change: str = "correct"
+) -> CreditRecord:
+    """The source department changes a record's data outside a push (an objection's correction, a
+    commitment's fulfilment): a new version with the data validated like any other, objection mark cleared."""
     entry = catalog_entries(active_only=False)[record.record_type.code]
     checked = validate_record(entry.spec, {**record.data, **data}, today=timezone.localdate())
     if isinstance(checked, Invalid):
@@ -474,7 +476,7 @@ def record_correct(*, record: CreditRecord, data: dict, actor: Actor, reason: st
     return _record_change(
         record,
         actor=actor,
-        change="correct",
+        change=change,
         reason=reason,
         fields={
             "data": checked.data,

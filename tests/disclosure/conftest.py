@@ -6,6 +6,7 @@ import time_machine
 from django.db import transaction
 
 from audit.services import Actor
+from records.models import CreditRecord
 from subjects import identifiers as ids
 from subjects.services import api_token_create
 from tests.factories import DepartmentFactory
@@ -48,3 +49,27 @@ def published(client, django_capture_on_commit_callbacks):
         )
     assert {r["status"] for r in response.json()["results"]} == {"created"}
     return client
+
+
+@pytest.fixture
+def penalty(client, django_capture_on_commit_callbacks):
+    """A general penalty decided 2026-06-01 (repair possible from 2026-09-01) and a severe one."""
+    from django.db import transaction
+
+    from subjects.services import api_token_create
+
+    department = DepartmentFactory(code="jl-scjg", sector="market_regulation")
+    with transaction.atomic():
+        _, raw = api_token_create(department=department, name="系统", actor=Actor.system())
+    items = [xzcf_item(1, CF_CFLB="罚款"), xzcf_item(2, CF_CFLB="吊销许可证件")]
+    with (
+        time_machine.travel(datetime.datetime(2026, 6, 2, 10, tzinfo=TZ), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        client.post(
+            "/api/v1/records/",
+            data=json.dumps(items),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {raw}",
+        )
+    return CreditRecord.objects.get(source_id="长市监罚〔2026〕1号")

@@ -1,5 +1,4 @@
 import datetime
-import json
 
 import pytest
 import time_machine
@@ -21,7 +20,6 @@ from records.models import CreditRecord, RecordVersion
 from sanctions.services import status_of
 from tests.disclosure.conftest import TZ
 from tests.factories import DepartmentFactory
-from tests.records.helpers import xzcf_item
 
 pytestmark = pytest.mark.django_db
 CENTRE = Actor.system("信用中心")
@@ -30,27 +28,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 
 def at(*args):
     return time_machine.travel(datetime.datetime(*args, 10, tzinfo=TZ), tick=False)
-
-
-@pytest.fixture
-def penalty(client, django_capture_on_commit_callbacks):
-    """A general penalty decided 2026-06-01 (repair possible from 2026-09-01) and a severe one."""
-    from django.db import transaction
-
-    from subjects.services import api_token_create
-
-    department = DepartmentFactory(code="jl-scjg", sector="market_regulation")
-    with transaction.atomic():
-        _, raw = api_token_create(department=department, name="系统", actor=Actor.system())
-    items = [xzcf_item(1, CF_CFLB="罚款"), xzcf_item(2, CF_CFLB="吊销许可证件")]
-    with at(2026, 6, 2), django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            "/api/v1/records/",
-            data=json.dumps(items),
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {raw}",
-        )
-    return CreditRecord.objects.get(source_id="长市监罚〔2026〕1号")
 
 
 def submit(record, *, kind="objection", key="form-1", **extra):

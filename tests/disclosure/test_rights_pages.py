@@ -6,7 +6,7 @@ from audit.services import Actor
 from disclosure.models import Application
 from records.models import CreditRecord
 from subjects.services import staff_create
-from tests.disclosure.test_applications import PDF, at, penalty  # noqa: F401  (fixture)
+from tests.disclosure.test_applications import PDF, at
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Pass-12345-x"
@@ -24,7 +24,7 @@ def objection_form(**extra):
     }
 
 
-def test_public_objection_form_gives_a_receipt_and_code_and_status(client, penalty):  # noqa: F811
+def test_public_objection_form_gives_a_receipt_and_code_and_status(client, penalty):
     with at(2026, 7, 1):
         response = client.post(
             f"/records/{penalty.pk}/objection/", {**objection_form(), "files": SimpleUploadedFile("证明.pdf", PDF)}
@@ -43,7 +43,7 @@ def test_public_objection_form_gives_a_receipt_and_code_and_status(client, penal
     assert "application-state" not in wrong.text
 
 
-def test_a_renamed_executable_keeps_the_rest_of_the_form(client, penalty):  # noqa: F811
+def test_a_renamed_executable_keeps_the_rest_of_the_form(client, penalty):
     with at(2026, 7, 1):
         response = client.post(
             f"/records/{penalty.pk}/objection/",
@@ -55,7 +55,7 @@ def test_a_renamed_executable_keeps_the_rest_of_the_form(client, penalty):  # no
     assert not Application.objects.exists()
 
 
-def test_repair_page_says_when_it_becomes_possible(client, penalty):  # noqa: F811
+def test_repair_page_says_when_it_becomes_possible(client, penalty):
     severe = CreditRecord.objects.get(source_id="长市监罚〔2026〕2号")
     with at(2027, 1, 5):
         page = client.get(f"/records/{severe.pk}/repair/")
@@ -63,7 +63,7 @@ def test_repair_page_says_when_it_becomes_possible(client, penalty):  # noqa: F8
     assert "提交申请" not in page.text
 
 
-def test_centre_accepts_and_department_corrects_in_the_workbench(client, penalty):  # noqa: F811
+def test_centre_accepts_and_department_corrects_in_the_workbench(client, penalty):
     with transaction.atomic():
         staff_create(username="centre", password=PASSWORD, role="credit_admin", actor=Actor.system())
         staff_create(
@@ -87,7 +87,7 @@ def test_centre_accepts_and_department_corrects_in_the_workbench(client, penalty
     assert penalty.data["CF_NR_FK"] == "3"
 
 
-def test_department_sees_only_its_routed_cases(client, penalty):  # noqa: F811
+def test_department_sees_only_its_routed_cases(client, penalty):
     from tests.factories import DepartmentFactory
 
     other = DepartmentFactory()
@@ -102,7 +102,7 @@ def test_department_sees_only_its_routed_cases(client, penalty):  # noqa: F811
     assert client.get(f"/workbench/applications/{application.pk}/").status_code == 404
 
 
-def test_centre_dashboard_counts_overdue_and_handling_time(client, penalty):  # noqa: F811
+def test_centre_dashboard_counts_overdue_and_handling_time(client, penalty):
     from disclosure.services import application_accept, application_answer
 
     with transaction.atomic():
@@ -123,3 +123,69 @@ def test_centre_dashboard_counts_overdue_and_handling_time(client, penalty):  # 
     assert 'data-testid="overdue">1<' in page.text  # the second was never accepted (due 10-09)
     assert "1 个工作日" in page.text  # 09-30 → 10-08 is one working day
     assert "<svg" in page.text
+
+
+def test_tipoff_goes_to_the_chosen_department_and_hides_the_reporter(client, penalty):
+    from tests.records.helpers import company_uscc
+
+    with at(2026, 7, 1):
+        response = client.post(
+            "/tipoffs/new/",
+            {
+                "submission_key": "t-1",
+                "code": company_uscc(1),
+                "department": penalty.department.pk,
+                "explanation": "该企业长期拖欠货款并转移资产",
+                "applicant_name": "李举报",
+                "applicant_phone": "13900000000",
+            },
+        )
+    application = Application.objects.get(kind="tipoff")
+    assert (application.department, application.record) == (penalty.department, None)
+    code = response.context["code"]
+    with at(2026, 7, 1):
+        status = client.get("/applications/status/", {"receipt_number": application.receipt_number, "code": code})
+        subject_page = client.get(f"/subjects/{company_uscc(1)}/")
+    assert "失信举报" in status.text
+    assert "李举报" not in status.text
+    assert "李举报" not in subject_page.text
+
+
+def test_commitment_is_confirmed_then_public_and_a_breach_becomes_a_record(
+    client,
+    penalty,
+    django_capture_on_commit_callbacks,
+):
+    from tests.records.helpers import company_uscc
+
+    with transaction.atomic():
+        staff_create(
+            username="rev", password=PASSWORD, role="reviewer", department_code="jl-scjg", actor=Actor.system()
+        )
+    with at(2026, 7, 1):
+        response = client.post(
+            "/commitments/new/",
+            {
+                "uscc": company_uscc(1),
+                "name": "长春测试1商贸有限公司",
+                "kind": "审批替代型",
+                "matter": "食品经营许可",
+                "department": penalty.department.pk,
+                "signer": "张总",
+                "sign": "on",
+            },
+        )
+        assert response.status_code == 200, response.text
+        commitment = CreditRecord.objects.get(record_type__code="xycn")
+        assert commitment.status == "pending_review"
+        client.login(username="rev", password=PASSWORD)
+        client.post(f"/workbench/records/{commitment.pk}/review/", {"decision": "approve", "note": ""})
+        assert "食品经营许可" in client.get(f"/subjects/{company_uscc(1)}/", {"tab": "xycn"}).text
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(f"/workbench/commitments/{commitment.pk}/fulfilment/", {"kept": "no", "note": "逾期未补齐材料"})
+        commitment.refresh_from_db()
+        assert commitment.data["CN_LYQK"] == "违诺"
+        breach = CreditRecord.objects.get(record_type__code="wncn")
+        assert (breach.data["WN_CNBH"], breach.severity, breach.status) == (commitment.source_id, "general", "active")
+        other = client.get(f"/subjects/{company_uscc(1)}/", {"tab": "other"}).text
+    assert "违背信用承诺" in other
