@@ -35,6 +35,9 @@ from records.services import (
     records_ingest,
 )
 from records.workdays import add_workdays
+from sanctions.choices import MembershipState
+from sanctions.models import Membership
+from sanctions.rules import add_months
 from subjects.models import CreditSubject, Department
 
 from . import rules
@@ -103,9 +106,21 @@ def evidence_check(uploads) -> list[tuple[str, str, bytes]]:
 
 
 def repair_facts(record: CreditRecord) -> rules.RepairFacts:
-    return rules.RepairFacts(
-        polarity=record.record_type.polarity, status=record.status, repair_eligible_on=record.repair_eligible_on
-    )
+    """The facts the eligibility rule needs. A penalty carries its earliest repair date (from the disclosure
+    regime); a record that keeps its subject on a black list takes it from the list: the listing date plus the
+    list's shortest listing period, when the list may be left by repair (e.g. 1 year for market regulation's
+    serious-violation list)."""
+    eligible_on = record.repair_eligible_on
+    if eligible_on is None:
+        dates = [
+            add_months(membership.started_on, membership.list_type.earliest_exit_months)
+            for membership in Membership.objects.filter(records=record, state=MembershipState.ACTIVE).select_related(
+                "list_type"
+            )
+            if membership.list_type.repairable and membership.list_type.earliest_exit_months is not None
+        ]
+        eligible_on = max(dates) if dates else None
+    return rules.RepairFacts(polarity=record.record_type.polarity, status=record.status, repair_eligible_on=eligible_on)
 
 
 def _receipt_number(kind: str) -> str:

@@ -1,4 +1,5 @@
 import datetime
+import json
 
 import pytest
 import time_machine
@@ -228,3 +229,43 @@ def test_overdue_cases_are_escalated_to_the_centre(penalty, mailoutbox):
         assert applications_overdue_task() == 1
     assert mailoutbox[-1].to == ["centre@credit.example.gov.cn"]
     assert "超期" in mailoutbox[-1].subject
+
+
+def test_black_list_exit_by_repair_after_the_shortest_listing_period(client, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from sanctions.models import Membership
+    from subjects.services import api_token_create
+    from tests.factories import DepartmentFactory
+    from tests.records.helpers import yzsxmd_item
+
+    department = DepartmentFactory(code="jl-scjg", sector="market_regulation")
+    with transaction.atomic():
+        _, raw = api_token_create(department=department, name="系统", actor=Actor.system())
+    with at(2026, 6, 2), django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/api/v1/records/",
+            data=json.dumps([yzsxmd_item(5, until="2029-05-31")]),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {raw}",
+        )
+    listing = CreditRecord.objects.get(record_type__code="yzsxmd")
+    assert status_of([listing.subject_id])[listing.subject_id] == "black"
+    with at(2027, 5, 31), pytest.raises(ApplicationError, match="2027-06-01 起可申请"):
+        submit(listing, kind="repair", commitment_signed=True, obligations_fulfilled=True)
+    with at(2027, 6, 1):
+        application, _ = submit(
+            listing, kind="repair", key="r-list", commitment_signed=True, obligations_fulfilled=True
+        )
+        application = application_accept(application=application, actor=CENTRE)
+        with django_capture_on_commit_callbacks(execute=True):
+            application_answer(
+                application=application,
+                department=department,
+                outcome="approve",
+                note="已纠正失信行为",
+                actor=Actor.system("部门"),
+            )
+    membership = Membership.objects.get(subject_id=listing.subject_id)
+    assert (membership.state, membership.end_reason) == ("ended", "repaired")
+    assert status_of([listing.subject_id])[listing.subject_id] == "normal"
