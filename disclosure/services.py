@@ -238,7 +238,9 @@ def application_lookup(receipt_number: str, code: str) -> Application | None:
 
 def _transition(application: Application, step: str, *, actor: Actor, reason: str, **fields) -> Application:
     allowed_from, to_state = TRANSITIONS[step]
-    locked = Application.objects.select_for_update().select_related("record__record_type").get(pk=application.pk)
+    locked = (
+        Application.objects.select_for_update(of=("self",)).select_related("record__record_type").get(pk=application.pk)
+    )
     if locked.state not in allowed_from:
         raise ApplicationError(
             f"申请当前状态为“{locked.get_state_display()}”，不能{STEP_LABELS[step]}。", code="invalid_transition"
