@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
@@ -105,3 +106,15 @@ def audit_events_record_many(*, actor: Actor, events: list[dict]) -> None:
             )
         )
     AuditEvent.objects.bulk_create(rows, batch_size=1000)
+
+
+def client_ip(request) -> str | None:
+    """The client's address. Behind ``TRUSTED_PROXY_COUNT`` proxies (the TLS front end in production) it is
+    the address that many hops back in ``X-Forwarded-For``; otherwise ``REMOTE_ADDR``. Used for rate limits
+    and the audit trail, so it must not be taken from a header a client can set freely."""
+    hops = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if hops:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR") or None

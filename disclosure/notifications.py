@@ -20,9 +20,10 @@ SUBJECTS = {
 
 
 def _staff_emails(*, role: str, department_id: int | None = None) -> list[str]:
-    users = get_user_model().objects.filter(staff_roles__role=role, is_active=True).exclude(email="")
+    condition = {"staff_roles__role": role}
     if department_id is not None:
-        users = users.filter(staff_roles__department_id=department_id)
+        condition["staff_roles__department_id"] = department_id  # in the same filter: the same role row
+    users = get_user_model().objects.filter(is_active=True, **condition).exclude(email="")
     return sorted(set(users.values_list("email", flat=True)))
 
 

@@ -40,6 +40,15 @@ XZXK_COLUMNS = [
 ]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    """Text as a spreadsheet will show it: a leading formula character is neutralised with an apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -68,20 +77,19 @@ def record_rows(records, type_code: str) -> Iterator[str]:
                 row.append(record.disclosure_end.isoformat() if record.disclosure_end else "")
             else:
                 row.append(record.data.get(key, ""))
-        yield writer.writerow(row)
+        yield writer.writerow([_cell(value) for value in row])
 
 
 def membership_rows(memberships) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(["名称", "统一社会信用代码/证件号码", "名单", "认定机关", "列入日期", "有效期至"])
     for m in memberships.iterator(chunk_size=2000):
-        yield writer.writerow(
-            [
-                _name(m.subject),
-                m.subject.public_code,
-                m.list_type.name,
-                m.list_type.authority,
-                m.started_on.isoformat(),
-                m.planned_end.isoformat() if m.planned_end else "",
-            ]
-        )
+        row = [
+            _name(m.subject),
+            m.subject.public_code,
+            m.list_type.name,
+            m.list_type.authority,
+            m.started_on.isoformat(),
+            m.planned_end.isoformat() if m.planned_end else "",
+        ]
+        yield writer.writerow([_cell(value) for value in row])

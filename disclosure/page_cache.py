@@ -12,8 +12,6 @@ import datetime
 from django.conf import settings
 from django.core.cache import cache
 
-from records.models import CreditRecord
-
 
 def _version_key(subject_id: int) -> str:
     return f"subject-version:{subject_id}"
@@ -32,8 +30,8 @@ def subjects_touch(subject_ids) -> None:
             cache.set(_version_key(subject_id), 1, timeout=None)
 
 
-def on_records_changed(sender, *, record_ids: list[int], **kwargs) -> None:
-    subjects_touch(set(CreditRecord.objects.filter(pk__in=record_ids).values_list("subject_id", flat=True)) - {None})
+def on_records_changed(sender, *, record_ids: list[int], subject_ids: list[int], **kwargs) -> None:
+    subjects_touch(subject_ids)
 
 
 def on_subjects_changed(sender, *, subject_ids: list[int], **kwargs) -> None:

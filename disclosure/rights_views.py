@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from audit.services import Actor
+from audit.services import Actor, audit_event_record
 from records.models import CreditRecord
 from records.services import RecordError
 from subjects.access import request_actor, staff_required
@@ -115,6 +116,12 @@ def application_status(request):
 # Workbench ------------------------------------------------------------------------------------------------
 
 
+@transaction.atomic
+def _audit_read(request, application: Application, action: str, detail: str = "") -> None:
+    """Cases carry applicants' and whistle-blowers' identities: every read by staff is in the audit trail."""
+    audit_event_record(actor=request_actor(request), action=action, obj=application, reason=detail)
+
+
 def _cases_for(request):
     cases = Application.objects.select_related("record__record_type", "subject", "department").order_by(
         "accept_due", "id"
@@ -174,9 +181,10 @@ def case_detail(request, pk: int):
                 messages.error(request, "您无权执行此操作。")
                 return redirect("disclosure:case-detail", pk=pk)
             messages.success(request, "已处理。")
-        except ApplicationError as error:
+        except (ApplicationError, RecordError) as error:
             messages.error(request, error.message)
         return redirect("disclosure:case-detail", pk=pk)
+    _audit_read(request, application, "application.view")
     return render(
         request,
         "disclosure/case_detail.html",
@@ -194,6 +202,7 @@ def case_detail(request, pk: int):
 def evidence_download(request, pk: int, evidence_pk: int):
     application = get_object_or_404(_cases_for(request), pk=pk)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, application=application)
+    _audit_read(request, application, "application.evidence_download", detail=evidence.original_name)
     return FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,

@@ -38,7 +38,9 @@ from records.workdays import add_workdays
 from sanctions.choices import MembershipState
 from sanctions.models import Membership
 from sanctions.rules import add_months
+from subjects.identifiers import IdentifierError
 from subjects.models import CreditSubject, Department
+from subjects.selectors import subject_get_by_code
 
 from . import rules
 from .models import (
@@ -91,6 +93,7 @@ def evidence_check(uploads) -> list[tuple[str, str, bytes]]:
                 code="file_too_large",
                 field="files",
             )
+        upload.seek(0)
         content = upload.read()
         kind = next((t for t, magics in ALLOWED_FILES.items() if content.startswith(magics)), None)
         suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
@@ -144,6 +147,7 @@ def application_submit(
     commitment_signed: bool = False,
     obligations_fulfilled: bool = False,
     uploads=(),
+    _attempt: int = 1,
 ) -> tuple[Application, str | None]:
     """Accept an application from the public. Returns it with its query code (None when the same form was
     already submitted: the first answer stands). Nothing is written when anything is wrong.
@@ -223,8 +227,30 @@ def application_submit(
                 obj=application,
                 after={"record": record.pk if record else None, "subject": subject.pk, "files": len(files)},
             )
-    except IntegrityError:  # the same form submitted twice at the same moment
-        return Application.objects.get(submission_key=submission_key), None
+    except IntegrityError:
+        # The same form submitted twice at the same moment — or, very rarely, a receipt number drawn twice.
+        twin = Application.objects.filter(submission_key=submission_key).first()
+        if twin is not None:
+            return twin, None
+        if _attempt >= 3:
+            raise
+        return application_submit(
+            kind=kind,
+            explanation=explanation,
+            applicant_name=applicant_name,
+            applicant_phone=applicant_phone,
+            submission_key=submission_key,
+            actor=actor,
+            record=record,
+            subject=subject,
+            department=department,
+            ground=ground,
+            applicant_email=applicant_email,
+            commitment_signed=commitment_signed,
+            obligations_fulfilled=obligations_fulfilled,
+            uploads=uploads,
+            _attempt=_attempt + 1,
+        )
     return application, code
 
 
@@ -350,11 +376,20 @@ def commitment_sign(*, department: Department, uscc: str, name: str, kind: str, 
     department, waiting for that department to confirm it (seed 002 item 49: commitments made public)."""
     if kind not in COMMITMENT_TEMPLATES:
         raise ApplicationError("请选择承诺类型。", code="kind_required", field="kind")
+    # The form is public: it may only speak for a registered subject, under its registered name.
+    try:
+        subject = subject_get_by_code(uscc)
+    except (IdentifierError, CreditSubject.DoesNotExist):
+        raise ApplicationError(
+            "未找到该统一社会信用代码对应的登记主体。", code="unknown_subject", field="uscc"
+        ) from None
+    if subject.is_natural_person or name.strip() != subject.name:
+        raise ApplicationError("主体名称与登记名称不一致，请按登记名称填写。", code="name_mismatch", field="name")
     number = f"CN{timezone.localtime():%Y%m%d}{secrets.randbelow(10**8):08d}"
     data = {
-        "CN_XDR_MC": name,
+        "CN_XDR_MC": subject.name,
         "CN_XDR_LB": "法人及非法人组织",
-        "CN_XDR_SHXYM": uscc,
+        "CN_XDR_SHXYM": subject.uscc,
         "CN_CNBH": number,
         "CN_CNLX": kind,
         "CN_CNSX": matter,

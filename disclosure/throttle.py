@@ -14,9 +14,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
+from audit.services import client_ip
+
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    return client_ip(request) or "unknown"
 
 
 def allowed(request, scope: str) -> tuple[bool, int]:

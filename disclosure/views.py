@@ -25,6 +25,7 @@ from sanctions.choices import Colour
 from sanctions.models import ListType
 from sanctions.services import status_of
 from subjects import identifiers as ids
+from subjects.choices import SubjectKind
 from subjects.models import CreditSubject, Department
 from subjects.selectors import SearchQueryError, division_path, subject_get_by_code, subject_search
 
@@ -118,6 +119,9 @@ def _profile_response(request, subject: CreditSubject):
     tab = request.GET.get("tab", "xzcf")
     if tab not in TAB_KEYS:
         tab = "xzcf"
+    if request.user.is_authenticated:
+        # Staff pages carry their own header and CSRF token: never cached, never served from the cache.
+        return _profile_page(request, subject, tab)
     key = page_cache.page_key(subject.pk, tab, timezone.localdate())
     content = cache.get(key)
     if content is None:
@@ -240,6 +244,15 @@ def report_download(request):
     )
 
 
+def division_prefix(code: str) -> str:
+    """The prefix of a GB/T 2260 code that covers its area: 220000 → 22, 220100 → 2201, 220104 → 220104."""
+    if len(code) == 6 and code.endswith("0000"):
+        return code[:2]
+    if len(code) == 6 and code.endswith("00"):
+        return code[:4]
+    return code
+
+
 def _date(value: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(value)
@@ -253,13 +266,15 @@ def shuanggongshi_filter(params, type_code: str):
     if department := params.get("department"):
         records = records.filter(department__code=department)
     if region := params.get("region", "").strip():
-        records = records.filter(subject__division_code__startswith=region.rstrip("0")[:6] or region)
+        records = records.filter(subject__division_code__startswith=division_prefix(region))
     if start := _date(params.get("from", "")):
         records = records.filter(decided_on__gte=start)
     if end := _date(params.get("to", "")):
         records = records.filter(decided_on__lte=end)
     if keyword := params.get("q", "").strip():
-        records = records.filter(Q(subject__name__contains=keyword) | Q(source_id__contains=keyword))
+        # Natural persons are never found by name (their rows show masked names only).
+        by_name = Q(subject__name__contains=keyword) & ~Q(subject__kind=SubjectKind.NATURAL_PERSON)
+        records = records.filter(by_name | Q(source_id__contains=keyword))
     if kind := params.get("kind", "").strip():
         records = records.annotate(penalty_kinds=KT("data__CF_CFLB")).filter(penalty_kinds__contains=kind)
     return records.order_by("-decided_on", "-pk")
@@ -288,9 +303,11 @@ def shuanggongshi(request, type_code: str):
 def list_filter(params, list_type: ListType):
     memberships = public_memberships().filter(list_type=list_type)
     if keyword := params.get("q", "").strip():
-        memberships = memberships.filter(subject__name__contains=keyword)
+        memberships = memberships.filter(subject__name__contains=keyword).exclude(
+            subject__kind=SubjectKind.NATURAL_PERSON
+        )
     if region := params.get("region", "").strip():
-        memberships = memberships.filter(subject__division_code__startswith=region.rstrip("0")[:6] or region)
+        memberships = memberships.filter(subject__division_code__startswith=division_prefix(region))
     if start := _date(params.get("from", "")):
         memberships = memberships.filter(started_on__gte=start)
     return memberships.order_by("-started_on", "-pk")

@@ -175,10 +175,14 @@ def batch_run(batch_id: int, *, actor: Actor | None = None) -> IngestBatch:
 
     run = ingest if importing else records_check
     try:
-        rows = islice(read_rows(content, batch.file_format, spec), batch.processed_rows, None)
+        offset = batch.processed_rows
+        rows = islice(read_rows(content, batch.file_format, spec), offset, None)
         while chunk := list(islice(rows, CHUNK_SIZE)):
             with transaction.atomic():
                 locked = IngestBatch.objects.select_for_update().get(pk=batch.pk)
+                if locked.processed_rows != offset:
+                    return locked  # another worker (a redelivered task) is processing this batch
+                offset += len(chunk)
                 todo = [row for row in chunk if row.number not in invalid_rows]
                 results = _results_for(todo, run)
                 _store_errors(locked, todo, results, spec)

@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 from django.utils import timezone
@@ -182,7 +182,9 @@ def records_ingest(
     with transaction.atomic():
         Department.objects.select_for_update().get(pk=department.pk)
         source = f"{department.name}报送"
-        resolutions = subjects_resolve_many(claims=[a.clean.subject for a in accepted], actor=actor, source=source)
+        # Entries waiting for review may create a subject for a new code but never rename a registered one.
+        claims = [replace(a.clean.subject, rename=not review) for a in accepted]
+        resolutions = subjects_resolve_many(claims=claims, actor=actor, source=source)
         existing = {
             (record.record_type_id, record.source_id): record
             for record in CreditRecord.objects.filter(
@@ -194,7 +196,8 @@ def records_ingest(
         new_records: dict[tuple, CreditRecord] = {}
         changed: dict[int, CreditRecord] = {}
         versions: list[dict] = []  # one per change, captured at that moment: an item seen twice makes two
-        windows: dict[tuple, rules.Window] = {}  # most items of one push share a handful of decision dates
+        windows: dict[tuple, rules.Window] = {}
+        previous_subjects: set[int] = set()  # most items of one push share a handful of decision dates
         for item, resolution in zip(accepted, resolutions, strict=True):
             subject: CreditSubject | None = resolution.subject
             key = (item.entry.record_type.pk, item.clean.source_id)
@@ -255,9 +258,13 @@ def records_ingest(
                 new_records[key] = record
                 change, outcome = "create", IngestOutcome.CREATED
             else:
+                if record.subject_id is not None:
+                    previous_subjects.add(record.subject_id)  # a record moved away must re-list its old subject
                 for name, value in values.items():
                     setattr(record, name, value)
                 record.version += 1
+                if review and user is not None:
+                    record.submitted_by = user  # whoever changed the entry last may not approve it
                 if record.pk:
                     changed[record.pk] = record
                 change = "update"
@@ -313,7 +320,12 @@ def records_ingest(
         _record_stats(department, catalog, items, results, today)
         touched = sorted({change["record"].pk for change in versions})
         if touched:
-            transaction.on_commit(lambda: records_changed.send(sender=CreditRecord, record_ids=touched))
+            subject_ids = sorted(
+                previous_subjects | {c["record"].subject_id for c in versions if c["record"].subject_id is not None}
+            )
+            transaction.on_commit(
+                lambda: records_changed.send(sender=CreditRecord, record_ids=touched, subject_ids=subject_ids)
+            )
     return results
 
 
@@ -325,6 +337,7 @@ def _record_change(
 ) -> CreditRecord:
     """Lock the record, check its status allows the change, apply ``fields``, version and audit it."""
     locked = CreditRecord.objects.select_for_update().select_related("record_type").get(pk=record.pk)
+    previous_subject = locked.subject_id
     if locked.status not in allowed_from:
         raise RecordError(f"记录当前状态为“{locked.get_status_display()}”，不能执行此操作。", code="invalid_status")
     before = {"status": locked.status, "version": locked.version}
@@ -351,7 +364,10 @@ def _record_change(
         after={"status": locked.status, "version": locked.version},
     )
     record_ids = [locked.pk]
-    transaction.on_commit(lambda: records_changed.send(sender=CreditRecord, record_ids=record_ids))
+    subject_ids = sorted({pk for pk in (previous_subject, locked.subject_id) if pk is not None})
+    transaction.on_commit(
+        lambda: records_changed.send(sender=CreditRecord, record_ids=record_ids, subject_ids=subject_ids)
+    )
     return locked
 
 
@@ -465,14 +481,36 @@ def record_correct(
     *, record: CreditRecord, data: dict, actor: Actor, reason: str, change: str = "correct"
 ) -> CreditRecord:
     """The source department changes a record's data outside a push (an objection's correction, a
-    commitment's fulfilment): a new version with the data validated like any other, objection mark cleared."""
+    commitment's fulfilment): a new version, validated like any other, with the severity (unless the
+    department had set its own) and the disclosure window recomputed from the corrected facts, and the
+    objection mark cleared. Who the record is about cannot be corrected this way: that is a revocation and
+    a new record."""
     entry = catalog_entries(active_only=False)[record.record_type.code]
-    checked = validate_record(entry.spec, {**record.data, **data}, today=timezone.localdate())
+    spec = entry.spec
+    subject_fields = {
+        spec.subject_name_field,
+        spec.subject_kind_field,
+        spec.uscc_field,
+        spec.citizen_id_type_field,
+        spec.citizen_id_field,
+        spec.registration_number_field,
+        spec.organization_code_field,
+    } - {""}
+    if subject_fields & set(data):
+        raise RecordError("主体信息不能通过更正修改；如主体有误，请撤销后重新报送。", code="subject_change")
+    checked = validate_record(spec, {**record.data, **data}, today=timezone.localdate(), stored=True)
     if isinstance(checked, Invalid):
         problems = "；".join(f"{code}：{'，'.join(messages)}" for code, messages in checked.errors.items())
         raise RecordError(f"更正后的数据有误：{problems}", code="invalid_correction")
     if checked.source_id != record.source_id:
         raise RecordError("更正不能改变记录编号（文书号）。", code="source_id_changed")
+    severity = record.severity
+    if entry.record_type.polarity == Polarity.NEGATIVE:
+        default = entry.record_type.default_severity
+        derived_before = rules.derive_severity(record.data, entry.severity_rules, default=default) or Severity.GENERAL
+        if record.severity == derived_before:  # not the department's own grading: follow the rules
+            severity = rules.derive_severity(checked.data, entry.severity_rules, default=default) or Severity.GENERAL
+    window = _window(entry, checked, severity, disclosure_regimes())
     return _record_change(
         record,
         actor=actor,
@@ -482,6 +520,13 @@ def record_correct(
             "data": checked.data,
             "data_hash": _data_hash(checked.data, "", record.subject_id),
             "objection": ObjectionState.NONE,
+            "severity": severity,
+            "decided_on": checked.decided_on,
+            "publishable": window.publishable,
+            "disclosure_start": window.start,
+            "disclosure_end": window.end,
+            "repair_eligible_on": window.repair_eligible_on,
+            "regime": window.regime,
         },
         allowed_from={RecordStatus.ACTIVE},
     )

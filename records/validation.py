@@ -165,8 +165,17 @@ def _is_required(spec: FieldSpec, kind: str) -> bool:
     return False
 
 
-def validate_record(spec: TypeSpec, raw: Mapping, *, today: datetime.date) -> CleanRecord | Invalid:
-    """Check ``raw`` (field code → value) against ``spec``; returns the clean record or every problem found."""
+MASKED_CITIZEN_ID = re.compile(r"^\d{6}\*{8}[\dX]{4}$")
+
+
+def validate_record(
+    spec: TypeSpec, raw: Mapping, *, today: datetime.date, stored: bool = False
+) -> CleanRecord | Invalid:
+    """Check ``raw`` (field code → value) against ``spec``; returns the clean record or every problem found.
+
+    ``stored``: the data comes from a stored record (a correction), whose citizen ID is already masked and
+    is kept as it is.
+    """
     problems = Invalid()
     if not isinstance(raw, Mapping):
         problems.add("data", "data 应为以字段代码为键的对象。")
@@ -199,7 +208,9 @@ def validate_record(spec: TypeSpec, raw: Mapping, *, today: datetime.date) -> Cl
         data[code] = value
 
     # The document number is a citizen ID only when the document type says so (or no type field exists).
-    if spec.citizen_id_field and data.get(spec.citizen_id_field):
+    if stored and spec.citizen_id_field and MASKED_CITIZEN_ID.match(data.get(spec.citizen_id_field, "")):
+        pass  # already masked when it was received; the subject is already resolved
+    elif spec.citizen_id_field and data.get(spec.citizen_id_field):
         document = data.get(spec.citizen_id_type_field, CITIZEN_ID_DOCUMENT) if spec.citizen_id_type_field else ""
         if document == CITIZEN_ID_DOCUMENT or not spec.citizen_id_type_field:
             try:

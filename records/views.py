@@ -40,6 +40,7 @@ from .services import (
 )
 from .spreadsheets import error_report_workbook, template_workbook
 from .tasks import quality_reports_compute_task
+from .validation import TypeSpec
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -246,7 +247,10 @@ def upload_progress(request, pk: int):
 @staff_required()
 def upload_errors(request, pk: int):
     batch = _batch_for(request, pk)
-    spec = catalog_entries(active_only=False)[batch.record_type.code].spec
+    if batch.record_type is None:  # JSON Lines: each line names its own type; report the errors alone
+        spec = TypeSpec(code="", fields=(), subject_name_field="")
+    else:
+        spec = catalog_entries(active_only=False)[batch.record_type.code].spec
     rows = [(e.row_number, e.data, e.errors) for e in batch.row_errors.order_by("row_number")]
     return _xlsx_response(error_report_workbook(spec, rows), f"errors-{batch.pk}.xlsx")
 

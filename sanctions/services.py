@@ -241,6 +241,18 @@ def _identify(codes: list[str]) -> tuple[dict[str, CreditSubject], dict[str, str
     return found, errors
 
 
+def _shown_code(code: str) -> str:
+    """How an unmatched code is kept in the answer: a citizen ID only masked (it is never stored in clear)."""
+    compact = code.strip().upper()
+    try:
+        return ids.mask_citizen_id(ids.normalize_citizen_id(compact))
+    except ids.IdentifierError:
+        pass
+    if len(compact) in (15, 18) and compact[:17].isdigit():
+        return compact[:6] + "*" * (len(compact) - 10) + compact[-4:]
+    return compact[:40]
+
+
 def applicable_measures(department: Department, scenario: str) -> list[Measure]:
     """The measures this department implements in this scenario: by its sector, by name, or for everyone."""
     named = set(Measure.departments.through.objects.filter(department=department).values_list("measure_id", flat=True))
@@ -286,7 +298,7 @@ def check_perform(
     for code in codes:
         subject = found.get(code)
         if subject is None:
-            results.append({"subject": code, "found": False, "error": errors.get(code, "未找到该主体。")})
+            results.append({"subject": _shown_code(code), "found": False, "error": errors.get(code, "未找到该主体。")})
             continue
         on_lists = memberships.get(subject.pk, [])
         list_ids = {m.list_type_id for m in on_lists}

@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from audit.services import Actor
+from audit.services import Actor, client_ip
 
 from .selectors import staff_context
 
@@ -29,4 +29,4 @@ def staff_required(*roles: str):
 
 
 def request_actor(request) -> Actor:
-    return Actor.for_user(request.user, client_ip=request.META.get("REMOTE_ADDR") or None)
+    return Actor.for_user(request.user, client_ip=client_ip(request))

@@ -2,8 +2,8 @@
 
 from django.contrib import admin, messages
 
-from audit.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, client_ip
-from audit.services import Actor
+from audit.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
+from audit.services import Actor, client_ip
 
 from .models import (
     CreditSubject,
@@ -30,7 +30,10 @@ class SubjectIdentifierInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(CreditSubject)
-class CreditSubjectAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class CreditSubjectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Subjects change through records (``subject_resolve``: names kept as 曾用名, pages refreshed), never by
+    hand in the admin."""
+
     list_display = ["name", "uscc", "citizen_id_masked", "kind", "division_code", "registration_status"]
     list_filter = ["kind", "registration_status"]
     search_fields = ["=uscc", "name"]
@@ -38,10 +41,6 @@ class CreditSubjectAdmin(AuditedAdminMixin, admin.ModelAdmin):
     readonly_fields = ["kind", "uscc", "citizen_id_masked", "division_code", "created_at", "updated_at"]
     exclude = ["citizen_id_hash"]
     inlines = [SubjectNameHistoryInline, SubjectIdentifierInline]
-
-    def has_add_permission(self, request):
-        # Subjects come from records (subject_resolve), never from a blank form.
-        return False
 
 
 @admin.register(Division)

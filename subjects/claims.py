@@ -14,3 +14,5 @@ class SubjectClaim:
     citizen_id: str = ""
     registration_number: str = ""
     organization_code: str = ""
+    # False for entries not yet reviewed: a name typed into a form must not rename a registered subject.
+    rename: bool = True

@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import QuerySet, Value
 
 from . import identifiers as ids
-from .choices import LegacyScheme, StaffRoleName, SubjectKind
+from .choices import DEPARTMENT_ROLES, LegacyScheme, StaffRoleName, SubjectKind
 from .models import CreditSubject, Department, Division, StaffRole, SubjectIdentifier
 from .search import NameBigrams
 
@@ -187,7 +187,8 @@ def staff_context(user) -> StaffContext:
     names = frozenset(role.role for role in roles)
     departments = {role.department_id: role.department for role in roles if role.department_id}
     if StaffRoleName.CREDIT_ADMIN in names:
-        return StaffContext(roles=names, department=None)
-    if len(departments) != 1:
+        # The centre acts for the province; department roles held beside it are not used.
+        return StaffContext(roles=names - set(DEPARTMENT_ROLES), department=None)
+    if len(departments) != 1 or not next(iter(departments.values())).is_active:
         return StaffContext(roles=frozenset(), department=None)
     return StaffContext(roles=names, department=next(iter(departments.values())))

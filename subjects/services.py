@@ -42,9 +42,10 @@ class SubjectResolution:
 
 
 def _subject_snapshot(subject: CreditSubject) -> dict:
+    """A subject as the audit trail keeps it: a natural person only by masked name and ID."""
     return {
         "kind": subject.kind,
-        "name": subject.name,
+        "name": ids.mask_person_name(subject.name) if subject.is_natural_person else subject.name,
         "uscc": subject.uscc,
         "division_code": subject.division_code,
         "registration_status": subject.registration_status,
@@ -65,6 +66,7 @@ def _normalized_claim(claim: SubjectClaim) -> SubjectClaim:
         organization_code=(
             ids.normalize_organization_code(claim.organization_code) if claim.organization_code.strip() else ""
         ),
+        rename=claim.rename,
     )
 
 
@@ -96,6 +98,7 @@ def _conflict_open(
     claim_data = asdict(claim)
     if claim_data["citizen_id"]:
         claim_data["citizen_id"] = ids.mask_citizen_id(claim_data["citizen_id"])
+        claim_data["name"] = ids.mask_person_name(claim_data["name"])
     conflict = SubjectConflict.objects.create(
         kind=kind, claim=claim_data, detail=detail, source=source, subject=subject, other_subject=other
     )
@@ -169,7 +172,7 @@ def _resolve_person(claim: SubjectClaim, *, actor: Actor, source: str) -> Subjec
     digest = citizen_id_digest(claim.citizen_id)
     subject = CreditSubject.objects.filter(citizen_id_hash=digest).first()
     if subject is not None:
-        renamed = _subject_rename(subject, new_name=claim.name, actor=actor, source=source)
+        renamed = _subject_rename(subject, new_name=claim.name if claim.rename else "", actor=actor, source=source)
         return SubjectResolution(subject=subject, renamed=renamed)
     subject, created = _subject_create(
         actor=actor,
@@ -204,7 +207,7 @@ def _resolve_by_uscc(
         )
         return SubjectResolution(subject=None, conflict=conflict)
     if subject is not None:
-        renamed = _subject_rename(subject, new_name=claim.name, actor=actor, source=source)
+        renamed = _subject_rename(subject, new_name=claim.name if claim.rename else "", actor=actor, source=source)
         return SubjectResolution(subject=subject, renamed=renamed)
     subject, created = _subject_create(
         actor=actor,
@@ -234,7 +237,7 @@ def _resolve_by_legacy(
         return SubjectResolution(subject=None, conflict=conflict)
     if legacy_subjects:
         subject = legacy_subjects[0]
-        renamed = _subject_rename(subject, new_name=claim.name, actor=actor, source=source)
+        renamed = _subject_rename(subject, new_name=claim.name if claim.rename else "", actor=actor, source=source)
         return SubjectResolution(subject=subject, renamed=renamed)
     organisation_kinds = (SubjectKind.LEGAL_ENTITY, SubjectKind.INDIVIDUAL_BUSINESS)
     subject, created = _subject_create(
@@ -535,7 +538,7 @@ def subjects_resolve_many(*, claims: list[SubjectClaim], actor: Actor, source: s
     results: list[SubjectResolution | None] = [None] * len(claims)
     for i in simple:
         subject = existing[claims[i].uscc]
-        if subject.name == claims[i].name or not claims[i].name:
+        if subject.name == claims[i].name or not claims[i].name or not claims[i].rename:
             results[i] = SubjectResolution(subject=subject, created=claims[i].uscc in new)
     for i, claim in enumerate(claims):
         if results[i] is None:

@@ -213,6 +213,8 @@ APPLICATION_DEADLINES = {
     "answer": env.int("DEADLINE_ANSWER_DAYS", default=10),
 }
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Proxies in front of the site whose X-Forwarded-For entries are trusted (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from audit.choices import ActorType
-from audit.services import Actor
+from audit.services import Actor, client_ip
 
 from ..choices import TokenScope
 from ..models import ApiToken, Department
@@ -83,20 +83,16 @@ class Caller:
         return self.department is None
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def caller_for(request) -> Caller | None:
     """The caller of an API request, or None when the user holds no role that may use the API."""
     token = request.auth if isinstance(request.auth, ApiToken) else None
     if token is not None:
-        actor = Actor(type=ActorType.TOKEN, id=str(token.pk), label=str(request.user), client_ip=_client_ip(request))
+        actor = Actor(type=ActorType.TOKEN, id=str(token.pk), label=str(request.user), client_ip=client_ip(request))
         return Caller(actor=actor, department=token.department, scopes=frozenset(token.scopes), token=token)
     user = request.user
     context = staff_context(user)
     if not context.roles:
         return None
-    actor = Actor.for_user(user, client_ip=_client_ip(request))
+    actor = Actor.for_user(user, client_ip=client_ip(request))
     read_scopes = frozenset({TokenScope.RECORDS_READ, TokenScope.SUBJECTS_READ, TokenScope.CHECKS})
     return Caller(actor=actor, department=context.department, scopes=read_scopes, user=user)

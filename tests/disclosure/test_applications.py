@@ -269,3 +269,33 @@ def test_black_list_exit_by_repair_after_the_shortest_listing_period(client, dja
     membership = Membership.objects.get(subject_id=listing.subject_id)
     assert (membership.state, membership.end_reason) == ("ended", "repaired")
     assert status_of([listing.subject_id])[listing.subject_id] == "normal"
+
+
+def test_a_natural_persons_record_can_be_corrected(penalty, django_capture_on_commit_callbacks):
+    from records.services import RecordError, RecordInput, record_correct, records_ingest
+    from subjects import identifiers as ids
+    from tests.records.helpers import xzcf_item
+
+    citizen_id = ids.make_citizen_id(division_code="220104", birth_date=datetime.date(1988, 8, 8), sequence=3)
+    item = xzcf_item(
+        30,
+        CF_XDR_MC="张三",
+        CF_XDR_LB="自然人",
+        CF_XDR_SHXYM=None,
+        CF_XDR_ZJLX="身份证",
+        CF_XDR_ZJHM=citizen_id,
+        CF_WSH="长市监罚〔2026〕人30号",
+        CF_CFLB="罚款",
+    )
+    with at(2026, 7, 1):
+        [result] = records_ingest(
+            department=penalty.department, items=[RecordInput(**item)], channel="api", actor=Actor.system()
+        )
+        record = CreditRecord.objects.get(pk=result.record_id)
+        corrected = record_correct(
+            record=record, data={"CF_CFLB": "吊销许可证件"}, actor=Actor.system(), reason="更正处罚类别"
+        )
+    assert corrected.data["CF_XDR_ZJHM"] == ids.mask_citizen_id(citizen_id)
+    assert (corrected.severity, corrected.disclosure_end) == ("severe", datetime.date(2029, 5, 31))
+    with pytest.raises(RecordError, match="主体信息不能通过更正修改"):
+        record_correct(record=corrected, data={"CF_XDR_MC": "李四"}, actor=Actor.system(), reason="x")

@@ -176,3 +176,33 @@ def test_shuanggongshi_pages_without_counting(client, django_capture_on_commit_c
     assert "下一页" in first
     assert "下一页" not in second
     assert "上一页" in second
+
+
+def test_staff_pages_are_not_cached_for_the_public(published, django_user_model):
+    staff = django_user_model.objects.create_user("someone", password="Pass-12345-x")
+    published.force_login(staff)
+    as_staff = get(published, f"/subjects/{company_uscc(1)}/").text
+    assert "退出登录" in as_staff
+    published.logout()
+    anonymous = get(published, f"/subjects/{company_uscc(1)}/").text
+    assert "退出登录" not in anonymous
+    assert "csrfmiddlewaretoken" not in anonymous
+
+
+def test_natural_persons_are_not_found_by_name_in_lists(published):
+    assert "欧阳**" not in get(published, "/shuanggongshi/xzcf/", q="欧阳娜娜").text
+    assert "欧阳**" in get(published, "/shuanggongshi/xzcf/", q="长市监罚〔2026〕人9号").text
+
+
+def test_region_filter_covers_exactly_the_area(published):
+    from disclosure.views import division_prefix
+
+    assert [division_prefix(c) for c in ("220000", "220100", "320830")] == ["22", "2201", "320830"]
+    assert "长市监罚〔2026〕1号" in get(published, "/shuanggongshi/xzcf/", region="220100").text
+    assert "长市监罚〔2026〕1号" not in get(published, "/shuanggongshi/xzcf/", region="220200").text
+
+
+def test_open_data_neutralises_spreadsheet_formulas():
+    from disclosure.opendata import _cell
+
+    assert [_cell("=HYPERLINK(1)"), _cell("-1"), _cell("罚款"), _cell(None)] == ["'=HYPERLINK(1)", "'-1", "罚款", ""]

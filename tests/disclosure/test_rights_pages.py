@@ -189,3 +189,30 @@ def test_commitment_is_confirmed_then_public_and_a_breach_becomes_a_record(
         assert (breach.data["WN_CNBH"], breach.severity, breach.status) == (commitment.source_id, "general", "active")
         other = client.get(f"/subjects/{company_uscc(1)}/", {"tab": "other"}).text
     assert "违背信用承诺" in other
+
+
+def test_public_commitment_cannot_rename_or_create_subjects(client, penalty):
+    from subjects.models import CreditSubject
+    from tests.factories import uscc_for
+    from tests.records.helpers import company_uscc
+
+    form = {"kind": "主动型", "matter": "诚信经营", "department": penalty.department.pk, "signer": "某人", "sign": "on"}
+    with at(2026, 7, 1):
+        renamed = client.post("/commitments/new/", {**form, "uscc": company_uscc(1), "name": "冒名有限公司"})
+        invented = client.post("/commitments/new/", {**form, "uscc": uscc_for(777), "name": "虚构有限公司"})
+    assert "名称与登记名称不一致" in renamed.text
+    assert "未找到" in invented.text
+    assert CreditSubject.objects.get(uscc=company_uscc(1)).name == "长春测试1商贸有限公司"
+    assert not CreditSubject.objects.filter(uscc=uscc_for(777)).exists()
+    assert not CreditSubject.objects.filter(former_names__name="长春测试1商贸有限公司").exists()
+
+
+def test_a_clerk_entry_waiting_for_review_does_not_rename_the_subject(penalty):
+    from records.services import RecordInput, records_ingest
+    from tests.records.helpers import company_uscc, xzcf_item
+
+    item = xzcf_item(1, CF_WSH="长市监罚〔2026〕新1号", CF_XDR_MC="改名后有限公司")
+    records_ingest(
+        department=penalty.department, items=[RecordInput(**item)], channel="form", actor=Actor.system(), review=True
+    )
+    assert penalty.subject.__class__.objects.get(uscc=company_uscc(1)).name == "长春测试1商贸有限公司"

@@ -108,3 +108,13 @@ def test_change_feed_lists_openings_in_order(black_subject, push):
     feed = client_for("finance", "jl-czt").get("/api/v1/memberships/changes/").json()
     assert [(c["list"], c["kind"]) for c in feed["results"]] == [("yzsx_scjg", "opened"), ("hmd_nsa", "opened")]
     assert feed["results"][0]["subject"] == black_subject
+
+
+def test_unknown_citizen_ids_are_kept_masked_in_the_answer():
+    from subjects import identifiers as ids
+
+    citizen_id = ids.make_citizen_id(division_code="220104", birth_date=datetime.date(1990, 1, 1), sequence=7)
+    finance = client_for("finance", "jl-czt")
+    [result] = check(finance, "procurement", [citizen_id]).json()["results"]
+    assert result == {"subject": ids.mask_citizen_id(citizen_id), "found": False, "error": "未找到该主体。"}
+    assert citizen_id not in json.dumps(Check.objects.get().results)

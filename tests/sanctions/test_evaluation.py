@@ -123,3 +123,12 @@ def test_recompute_rebuilds_what_the_signal_did_not_reach(push):
     assert status() == "normal"
     call_command("recompute_status", "--subject", company_uscc(1), stdout=io.StringIO())
     assert status() == "black"
+
+
+@time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=TZ), tick=False)
+def test_a_record_moved_to_another_subject_delists_the_old_one(push):
+    push(yzsxmd_item(1))
+    assert status(1) == "black"
+    push(yzsxmd_item(1, YZ_XDR_SHXYM=company_uscc(4), YZ_XDR_MC="长春测试4商贸有限公司"))  # the code was wrong
+    assert status(4) == "black"
+    assert status(1) == "normal"

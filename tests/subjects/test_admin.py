@@ -82,3 +82,35 @@ def test_credit_admin_maintains_the_catalog_and_the_holiday_table(admin_client):
     assert AuditEvent.objects.filter(action="calendarday.create").exists()
     assert admin_client.get("/admin/records/creditrecord/").status_code == 200
     assert admin_client.get("/admin/records/creditrecord/add/").status_code == 403
+
+
+def test_credit_admin_edits_a_measure_with_its_lists_and_the_change_is_audited(admin_client):
+    from sanctions.models import ListType, Measure
+
+    measure = Measure.objects.get(code="zfcg_xz")
+    page = admin_client.get(f"/admin/sanctions/measure/{measure.pk}/change/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    data["list_types"] = [ListType.objects.get(code="yzsx_scjg").pk]
+    data["departments"] = []
+    data["sectors"] = '["finance"]'
+    data["scenarios"] = '["procurement"]'
+    data["is_active"] = "on"
+    response = admin_client.post(f"/admin/sanctions/measure/{measure.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert list(measure.list_types.values_list("code", flat=True)) == ["yzsx_scjg"]
+    event = AuditEvent.objects.get(action="measure.change")
+    assert len(event.before["list_types"]) > 1
+    assert len(event.after["list_types"]) == 1
+
+
+def test_client_address_behind_a_trusted_proxy(rf, settings):
+    from audit.services import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.2", REMOTE_ADDR="10.0.0.1")
+    assert client_ip(request) == "10.0.0.1"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "10.0.0.2"
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_ip(request) == "203.0.113.9"
