@@ -220,7 +220,7 @@ def application_submit(
             ApplicationEvent.objects.create(
                 application=application, to_state=application.state, actor_label="申请人", reason="提交申请"
             )
-            transaction.on_commit(lambda: application_notify_task.delay(application.pk))
+            transaction.on_commit(lambda: application_notify_task.delay(application.pk), robust=True)
             audit_event_record(
                 actor=actor,
                 action=f"application.submit.{kind}",
@@ -279,7 +279,7 @@ def _transition(application: Application, step: str, *, actor: Actor, reason: st
     ApplicationEvent.objects.create(
         application=locked, from_state=before, to_state=to_state, actor_label=actor.label, reason=reason
     )
-    transaction.on_commit(lambda: application_notify_task.delay(locked.pk))
+    transaction.on_commit(lambda: application_notify_task.delay(locked.pk), robust=True)
     audit_event_record(
         actor=actor,
         action=f"application.{step}",

@@ -187,7 +187,9 @@ def records_ingest(
         resolutions = subjects_resolve_many(claims=claims, actor=actor, source=source)
         existing = {
             (record.record_type_id, record.source_id): record
-            for record in CreditRecord.objects.filter(
+            for record in CreditRecord.objects.order_by()
+            .defer("data")
+            .filter(
                 department=department,
                 record_type__in={a.entry.record_type.pk for a in accepted},
                 source_id__in={a.clean.source_id for a in accepted},
@@ -196,8 +198,8 @@ def records_ingest(
         new_records: dict[tuple, CreditRecord] = {}
         changed: dict[int, CreditRecord] = {}
         versions: list[dict] = []  # one per change, captured at that moment: an item seen twice makes two
-        windows: dict[tuple, rules.Window] = {}
-        previous_subjects: set[int] = set()  # most items of one push share a handful of decision dates
+        windows: dict[tuple, rules.Window] = {}  # most items of one push share a handful of decision dates
+        previous_subjects: set[int] = set()
         for item, resolution in zip(accepted, resolutions, strict=True):
             subject: CreditSubject | None = resolution.subject
             key = (item.entry.record_type.pk, item.clean.source_id)
@@ -323,8 +325,10 @@ def records_ingest(
             subject_ids = sorted(
                 previous_subjects | {c["record"].subject_id for c in versions if c["record"].subject_id is not None}
             )
+            # robust: the records are committed; a failing listener is logged, never the push's answer.
             transaction.on_commit(
-                lambda: records_changed.send(sender=CreditRecord, record_ids=touched, subject_ids=subject_ids)
+                lambda: records_changed.send(sender=CreditRecord, record_ids=touched, subject_ids=subject_ids),
+                robust=True,
             )
     return results
 
@@ -366,7 +370,8 @@ def _record_change(
     record_ids = [locked.pk]
     subject_ids = sorted({pk for pk in (previous_subject, locked.subject_id) if pk is not None})
     transaction.on_commit(
-        lambda: records_changed.send(sender=CreditRecord, record_ids=record_ids, subject_ids=subject_ids)
+        lambda: records_changed.send(sender=CreditRecord, record_ids=record_ids, subject_ids=subject_ids),
+        robust=True,
     )
     return locked
 

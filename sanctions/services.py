@@ -58,7 +58,11 @@ def subjects_evaluate(*, subject_ids: list[int], actor: Actor, as_of: datetime.d
     as_of = as_of or timezone.localdate()
     now = timezone.now()
     subject_ids = sorted(set(subject_ids))
-    list(CreditSubject.objects.select_for_update().filter(pk__in=subject_ids).order_by("pk").values_list("pk"))
+    # no_key: inserting a record that points at a subject takes FOR KEY SHARE on it; a plain FOR UPDATE here
+    # would deadlock with a concurrent push (seen in the ingestion benchmark).
+    list(
+        CreditSubject.objects.select_for_update(no_key=True).filter(pk__in=subject_ids).order_by("pk").values_list("pk")
+    )
     rule_set = selectors.list_rules()
     list_types = {lt.code: lt for lt in ListType.objects.all()}
     facts = selectors.record_facts(subject_ids, rule_set)
@@ -193,7 +197,7 @@ def subjects_evaluate(*, subject_ids: list[int], actor: Actor, as_of: datetime.d
             },
         )
     if changed_ids:
-        transaction.on_commit(lambda: subjects_changed.send(sender=Membership, subject_ids=changed_ids))
+        transaction.on_commit(lambda: subjects_changed.send(sender=Membership, subject_ids=changed_ids), robust=True)
     return result
 
 
