@@ -93,6 +93,7 @@ class CommitmentForm(forms.Form):
     department = forms.ModelChoiceField(label="受理部门", queryset=None, empty_label="请选择")
     valid_until = forms.DateField(label="有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     signer = forms.CharField(label="签署人（法定代表人或授权代表）", max_length=50)
+    phone = forms.CharField(label="联系电话", max_length=32)
     sign = forms.BooleanField(label="本单位已阅读并同意上述承诺内容，自愿作出信用承诺并同意向社会公开")
 
     def __init__(self, *args, templates=(), **kwargs):

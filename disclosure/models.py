@@ -57,6 +57,7 @@ class ApplicationKind(models.TextChoices):
     OBJECTION = "objection", "异议申诉"
     REPAIR = "repair", "信用修复"
     TIPOFF = "tipoff", "失信举报"
+    COMMITMENT = "commitment", "信用承诺"
 
 
 class ApplicationState(models.TextChoices):
@@ -82,6 +83,8 @@ class Outcome(models.TextChoices):
     REVOKE = "revoke", "撤销"
     APPROVE = "approve", "同意修复"
     REJECT = "reject", "不予修复"
+    CONFIRM = "confirm", "确认承诺并公示"
+    DECLINE = "decline", "不予确认"
     SUBSTANTIATED = "substantiated", "举报属实，已依法处理"
     UNFOUNDED = "unfounded", "举报不属实"
 
@@ -90,6 +93,7 @@ OUTCOMES_BY_KIND = {
     ApplicationKind.OBJECTION: (Outcome.MAINTAIN, Outcome.CORRECT, Outcome.REVOKE),
     ApplicationKind.REPAIR: (Outcome.APPROVE, Outcome.REJECT),
     ApplicationKind.TIPOFF: (Outcome.SUBSTANTIATED, Outcome.UNFOUNDED),
+    ApplicationKind.COMMITMENT: (Outcome.CONFIRM, Outcome.DECLINE),
 }
 
 

@@ -176,6 +176,7 @@ def case_detail(request, pk: int):
                     note=answer_form.cleaned_data["note"],
                     corrected_data=answer_form.corrected_data(),
                     actor=actor,
+                    reviewer=request.user,
                 )
             else:
                 messages.error(request, "您无权执行此操作。")
@@ -254,19 +255,21 @@ def commitment_apply(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            record = commitment_sign(
+            application, code = commitment_sign(
                 department=data["department"],
                 uscc=data["uscc"],
                 name=data["name"],
                 kind=data["kind"],
                 matter=data["matter"],
                 valid_until=data["valid_until"],
+                signer=data["signer"],
+                phone=data["phone"],
                 actor=Actor.public(client_ip=client_address(request)),
             )
         except ApplicationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            return render(request, "disclosure/commitment_done.html", {"record": record})
+            return render(request, "disclosure/application_receipt.html", {"application": application, "code": code})
     return render(request, "disclosure/commitment_form.html", {"form": form, "templates": COMMITMENT_TEMPLATES})
 
 

@@ -28,8 +28,10 @@ from records.models import CreditRecord
 from records.selectors import calendar_overrides
 from records.services import (
     RecordInput,
+    record_approve,
     record_correct,
     record_objection_set,
+    record_reject,
     record_repair,
     record_revoke,
     records_ingest,
@@ -60,12 +62,13 @@ ALLOWED_FILES = {  # what the content starts with, not what the name says
     "image/jpeg": (b"\xff\xd8\xff",),
 }
 MAX_FILES = 5
-STEP_LABELS = {"accept": "受理", "refuse": "不予受理", "answer": "办理", "close": "办结"}
+STEP_LABELS = {"accept": "受理", "refuse": "不予受理", "answer": "办理", "close": "办结", "route": "转部门"}
 TRANSITIONS = {
     "accept": ({ApplicationState.SUBMITTED}, ApplicationState.WITH_DEPARTMENT),
     "refuse": ({ApplicationState.SUBMITTED}, ApplicationState.REFUSED),
     "answer": ({ApplicationState.WITH_DEPARTMENT}, ApplicationState.DECIDED),
     "close": ({ApplicationState.DECIDED}, ApplicationState.CLOSED),
+    "route": ({ApplicationState.SUBMITTED}, ApplicationState.WITH_DEPARTMENT),  # commitments skip the centre
 }
 
 
@@ -163,6 +166,8 @@ def application_submit(
             raise ApplicationError("请填写被举报主体和主管部门。", code="subject_required")
         if subject.is_natural_person:
             raise ApplicationError("举报平台受理对法人和非法人组织的举报。", code="subject_kind")
+    elif kind == ApplicationKind.COMMITMENT:
+        subject, department = record.subject, record.department  # the commitment record, pending review
     else:
         if record is None or record.subject_id is None or record.status != "active":
             raise ApplicationError("该记录不在公示状态，不能提出申请。", code="record_not_public")
@@ -331,8 +336,10 @@ def application_answer(
     note: str,
     actor: Actor,
     corrected_data: dict | None = None,
+    reviewer=None,
 ) -> Application:
-    """The source department decides ("谁认定、谁修复") and the decision takes effect on the record."""
+    """The source department decides ("谁认定、谁修复") and the decision takes effect on the record.
+    ``reviewer`` is the staff user deciding (a commitment's confirmation is its record's review)."""
     if application.department_id != department.pk:
         raise ApplicationError("只能办理转本部门的申请。", code="not_your_case")
     if outcome not in OUTCOMES_BY_KIND[application.kind]:
@@ -352,6 +359,10 @@ def application_answer(
         record_revoke(record=record, actor=actor, reason=reason)
     elif outcome == Outcome.APPROVE:
         record_repair(record=record, actor=actor, reason=reason)
+    elif outcome == Outcome.CONFIRM:
+        record_approve(record=record, reviewer=reviewer, actor=actor, note=note)
+    elif outcome == Outcome.DECLINE:
+        record_reject(record=record, reviewer=reviewer, actor=actor, note=note)
     return decided
 
 
@@ -371,9 +382,21 @@ COMMITMENT_TEMPLATES = {
 }
 
 
-def commitment_sign(*, department: Department, uscc: str, name: str, kind: str, matter: str, valid_until, actor: Actor):
+def commitment_sign(
+    *,
+    department: Department,
+    uscc: str,
+    name: str,
+    kind: str,
+    matter: str,
+    valid_until,
+    signer: str,
+    phone: str,
+    actor: Actor,
+) -> tuple[Application, str | None]:
     """A subject signs a commitment from a template; it becomes an ``xycn`` record of the receiving
-    department, waiting for that department to confirm it (seed 002 item 49: commitments made public)."""
+    department, public once that department confirms it in its case queue (seed 002 item 49). The subject
+    gets a receipt number and a query code, like any application."""
     if kind not in COMMITMENT_TEMPLATES:
         raise ApplicationError("请选择承诺类型。", code="kind_required", field="kind")
     # The form is public: it may only speak for a registered subject, under its registered name.
@@ -400,18 +423,34 @@ def commitment_sign(*, department: Department, uscc: str, name: str, kind: str, 
     }
     if valid_until:
         data["CN_YXQZ"] = valid_until.isoformat()
-    [result] = records_ingest(
-        department=department,
-        items=[RecordInput(record_type="xycn", data=data)],
-        channel=Channel.FORM,
-        actor=actor,
-        review=True,
-    )
-    if result.errors:
-        code, messages = next(iter(result.errors.items()))
-        field = {"CN_XDR_SHXYM": "uscc", "CN_XDR_MC": "name", "CN_CNSX": "matter"}.get(code, "")
-        raise ApplicationError("；".join(messages), code="invalid_commitment", field=field)
-    return CreditRecord.objects.get(pk=result.record_id)
+    with transaction.atomic():
+        [result] = records_ingest(
+            department=department,
+            items=[RecordInput(record_type="xycn", data=data)],
+            channel=Channel.FORM,
+            actor=actor,
+            review=True,
+        )
+        if result.errors:
+            code, messages = next(iter(result.errors.items()))
+            field = {"CN_XDR_SHXYM": "uscc", "CN_XDR_MC": "name", "CN_CNSX": "matter"}.get(code, "")
+            raise ApplicationError("；".join(messages), code="invalid_commitment", field=field)
+        record = CreditRecord.objects.get(pk=result.record_id)
+        application, query_code = application_submit(
+            kind=ApplicationKind.COMMITMENT,
+            record=record,
+            explanation=data["CN_CNNR"],
+            applicant_name=signer,
+            applicant_phone=phone,
+            submission_key=f"commitment:{record.pk}",
+            actor=actor,
+            commitment_signed=True,
+        )
+        due = add_workdays(
+            timezone.localdate(), settings.APPLICATION_DEADLINES["repair_department"], calendar_overrides()
+        )
+        application = _transition(application, "route", actor=actor, reason="转受理部门确认", department_due=due)
+    return application, query_code
 
 
 @transaction.atomic

@@ -152,9 +152,7 @@ def test_tipoff_goes_to_the_chosen_department_and_hides_the_reporter(client, pen
 
 
 def test_commitment_is_confirmed_then_public_and_a_breach_becomes_a_record(
-    client,
-    penalty,
-    django_capture_on_commit_callbacks,
+    client, penalty, django_capture_on_commit_callbacks
 ):
     from tests.records.helpers import company_uscc
 
@@ -172,21 +170,38 @@ def test_commitment_is_confirmed_then_public_and_a_breach_becomes_a_record(
                 "matter": "食品经营许可",
                 "department": penalty.department.pk,
                 "signer": "张总",
+                "phone": "13700000000",
                 "sign": "on",
             },
         )
         assert response.status_code == 200, response.text
-        commitment = CreditRecord.objects.get(record_type__code="xycn")
+        application = Application.objects.get(kind="commitment")
+        code = response.context["code"]
+        assert application.receipt_number in response.text
+        assert application.state == "with_department"
+        commitment = application.record
         assert commitment.status == "pending_review"
+        assert "食品经营许可" not in client.get(f"/subjects/{company_uscc(1)}/", {"tab": "xycn"}).text
         client.login(username="rev", password=PASSWORD)
-        client.post(f"/workbench/records/{commitment.pk}/review/", {"decision": "approve", "note": ""})
+        with django_capture_on_commit_callbacks(execute=True):  # the page cache is dropped after commit
+            client.post(
+                f"/workbench/applications/{application.pk}/",
+                {"action": "answer", "outcome": "confirm", "note": "材料齐全，予以确认"},
+            )
+        commitment.refresh_from_db()
+        assert commitment.status == "active"
+        status = client.get("/applications/status/", {"receipt_number": application.receipt_number, "code": code})
+        assert "已处理" in status.text
+        client.logout()
         assert "食品经营许可" in client.get(f"/subjects/{company_uscc(1)}/", {"tab": "xycn"}).text
+        client.login(username="rev", password=PASSWORD)
         with django_capture_on_commit_callbacks(execute=True):
             client.post(f"/workbench/commitments/{commitment.pk}/fulfilment/", {"kept": "no", "note": "逾期未补齐材料"})
         commitment.refresh_from_db()
         assert commitment.data["CN_LYQK"] == "违诺"
         breach = CreditRecord.objects.get(record_type__code="wncn")
         assert (breach.data["WN_CNBH"], breach.severity, breach.status) == (commitment.source_id, "general", "active")
+        client.logout()
         other = client.get(f"/subjects/{company_uscc(1)}/", {"tab": "other"}).text
     assert "违背信用承诺" in other
 
@@ -196,7 +211,14 @@ def test_public_commitment_cannot_rename_or_create_subjects(client, penalty):
     from tests.factories import uscc_for
     from tests.records.helpers import company_uscc
 
-    form = {"kind": "主动型", "matter": "诚信经营", "department": penalty.department.pk, "signer": "某人", "sign": "on"}
+    form = {
+        "kind": "主动型",
+        "matter": "诚信经营",
+        "department": penalty.department.pk,
+        "signer": "某人",
+        "phone": "13700000000",
+        "sign": "on",
+    }
     with at(2026, 7, 1):
         renamed = client.post("/commitments/new/", {**form, "uscc": company_uscc(1), "name": "冒名有限公司"})
         invented = client.post("/commitments/new/", {**form, "uscc": uscc_for(777), "name": "虚构有限公司"})
