@@ -483,6 +483,7 @@ def report_checks(runs: int, seed: int) -> dict:
         perform(codes)
         raw_check(department, codes, write=False)
     project, raw, raw_write = [], [], []
+    project_first, project_last = [], []  # check_perform first on a fresh draw of codes, or after the raw paths
     same = 0
     with_measures = []
     watch = Stopwatch()
@@ -493,6 +494,7 @@ def report_checks(runs: int, seed: int) -> dict:
                 if path == "project":
                     elapsed, check = timed(lambda codes=codes: perform(codes))
                     project.append(elapsed)
+                    (project_first if index % 2 == 0 else project_last).append(elapsed)
                 elif path == "raw":
                     elapsed, raw_results = timed(lambda codes=codes: raw_check(department, codes, write=False))
                     raw.append(elapsed)
@@ -516,6 +518,11 @@ def report_checks(runs: int, seed: int) -> dict:
         f"ratio check_perform / raw reads: median {ratio(p.median, r.median)}, p95 {ratio(p.p95, r.p95)}; "
         f"/ raw reads + INSERT: median {ratio(p.median, w.median)}, p95 {ratio(p.p95, w.p95)}"
     )
+    if project_first and project_last:
+        print(
+            f"check_perform first on its draw (cold rows): {Timings(tuple(project_first)).summary()}\n"
+            f"check_perform after the raw paths (warm):   {Timings(tuple(project_last)).summary()}"
+        )
     print(
         f"subjects with measures per check: median {sorted(with_measures)[len(with_measures) // 2]}; "
         f"same found/status/measures as the raw path: {same} of {runs} runs"
