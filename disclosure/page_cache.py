@@ -1,13 +1,15 @@
 """Caching of subject pages, dropped when the subject's records or lists change.
 
-Each subject has a version number in the cache; the page key includes it, the tab and today's date (a
-disclosure window can close overnight without any change). A change bumps the version, so the old pages
-are simply never read again and expire on their own.
+Each subject has a version token in the cache; the page key includes it, the tab and today's date (a
+disclosure window can close overnight without any change). A change sets a new token, so the old pages
+are simply never read again and expire on their own. The token is new for every call (not a counter), so
+a push or a recompute of a thousand subjects sets all of theirs in one round trip, without reading them.
 """
 
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,11 +25,8 @@ def page_key(subject_id: int, tab: str, today: datetime.date) -> str:
 
 
 def subjects_touch(subject_ids) -> None:
-    for subject_id in subject_ids:
-        try:
-            cache.incr(_version_key(subject_id))
-        except ValueError:
-            cache.set(_version_key(subject_id), 1, timeout=None)
+    token = uuid.uuid4().hex[:12]
+    cache.set_many({_version_key(subject_id): token for subject_id in subject_ids}, timeout=None)
 
 
 def on_records_changed(sender, *, record_ids: list[int], subject_ids: list[int], **kwargs) -> None:

@@ -1,26 +1,70 @@
 """Bulk INSERT for the ingestion hot path.
 
-Django's ``bulk_create`` prepares every value of every row through the field machinery, which on these
-2 cores costs as much as the INSERT itself for 1,000 records. On PostgreSQL this module sends the rows
-with psycopg2's ``execute_values`` instead, reading the instances' attributes directly (JSON columns
-wrapped, ``auto_now``/``auto_now_add`` filled) and setting the new primary keys from ``RETURNING id``.
-Elsewhere (SQLite) it is plain ``bulk_create``. Only for models whose columns need no conversion beyond
-what psycopg2 does natively: text, numbers, booleans, dates, times, JSON.
+Django's ``bulk_create`` prepares every value of every row through the field machinery, and an
+``INSERT … VALUES`` of 1,000 rows costs the server several times what ``COPY`` costs for the same rows. On
+PostgreSQL this module therefore takes the new primary keys from the table's identity sequence first
+(``nextval``, one statement), then sends the rows with ``COPY … FROM STDIN`` in text format, reading the
+instances' attributes directly (``auto_now``/``auto_now_add`` filled). Elsewhere (SQLite) it is plain
+``bulk_create``. Only for models whose columns need no conversion beyond the text format below: text,
+integers, decimals, booleans, dates, datetimes, JSON.
+
+The ids come from the same sequence the column's default uses, so rows inserted here and by the ORM never
+collide; a rolled-back transaction leaves a gap in the ids, as any INSERT does.
 """
 
 from __future__ import annotations
 
+import datetime
+import io
 import json
+from decimal import Decimal
+from functools import cache
 
 from django.db import connection, models
 from django.utils import timezone
-from psycopg2.extras import Json, execute_values
-
-PAGE_SIZE = 1000
 
 
 def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+def _escape(text: str) -> str:
+    # COPY's text format: tab-separated columns, \N for NULL, and these characters escaped inside a value.
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def copy_text(value, *, is_json: bool = False) -> str:
+    """One value in COPY's text format."""
+    if is_json:
+        return _dumps(value).replace("\\", "\\\\")  # JSON text has no raw tab, newline or carriage return
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return _escape(value)
+    if isinstance(value, (int, Decimal, datetime.date)):  # datetime is a date; both print ISO 8601
+        return value.isoformat() if isinstance(value, datetime.date) else str(value)
+    raise TypeError(f"bulk.insert cannot write {type(value).__name__} values")
+
+
+@cache
+def _sequence(table: str, column: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+        return cursor.fetchone()[0]
+
+
+def allocate_ids(model: type[models.Model], count: int) -> list[int]:
+    """``count`` new primary keys from the table's own sequence."""
+    pk = model._meta.pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(%s) FROM generate_series(1, %s)", [_sequence(model._meta.db_table, pk.column), count]
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def insert(model: type[models.Model], objs: list[models.Model]) -> None:
@@ -28,27 +72,27 @@ def insert(model: type[models.Model], objs: list[models.Model]) -> None:
     if not objs:
         return
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs, batch_size=PAGE_SIZE)
+        model.objects.bulk_create(objs, batch_size=1000)
         return
     now = timezone.now()
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    fields = model._meta.concrete_fields
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             for obj in objs:
                 setattr(obj, field.attname, now)
-    json_columns = {field.attname for field in fields if isinstance(field, models.JSONField)}
-    attnames = [field.attname for field in fields]
-    rows = [
-        tuple(
-            Json(getattr(obj, name), dumps=_dumps) if name in json_columns else getattr(obj, name) for name in attnames
-        )
-        for obj in objs
-    ]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES %s RETURNING id"
-    with connection.cursor() as cursor:
-        ids = execute_values(cursor.cursor, sql, rows, page_size=PAGE_SIZE, fetch=True)
-    for obj, (pk,) in zip(objs, ids, strict=True):
+    for obj, pk in zip(objs, allocate_ids(model, len(objs)), strict=True):
         obj.pk = pk
+    columns = [(field.attname, isinstance(field, models.JSONField)) for field in fields]
+    buffer = io.StringIO()
+    buffer.writelines(
+        "\t".join([copy_text(getattr(obj, name), is_json=is_json) for name, is_json in columns]) + "\n" for obj in objs
+    )
+    buffer.seek(0)
+    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) FROM STDIN", buffer
+        )
+    for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias

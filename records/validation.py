@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
 from subjects import identifiers as ids
 from subjects.claims import SubjectClaim
@@ -61,7 +62,7 @@ class TypeSpec:
     decided_on_field: str = ""
     end_date_field: str = ""
 
-    @property
+    @cached_property
     def field_map(self) -> dict[str, FieldSpec]:
         return {spec.code: spec for spec in self.fields}
 
@@ -98,6 +99,11 @@ def _as_text(value) -> str:
 
 
 def parse_date(text: str) -> datetime.date | None:
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":  # the common case, without strptime's cost
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            return None
     for fmt in DATE_FORMATS:
         try:
             return datetime.datetime.strptime(text, fmt).date()
@@ -184,7 +190,7 @@ def validate_record(
     for code in raw:
         if code not in fields:
             problems.add(str(code), f"字段“{code}”不属于“{spec.code}”类型的数据项。")
-    texts = {code: _as_text(raw.get(code)) for code in fields}
+    texts = {code: _as_text(raw[code]) if code in raw else "" for code in fields}
 
     kind = ""
     if spec.subject_kind_field and texts.get(spec.subject_kind_field):

@@ -142,7 +142,7 @@ class CreditStatus(models.Model):
     class Meta:
         verbose_name = "信用状态"
         verbose_name_plural = "信用状态"
-        ordering = ["subject"]
+        ordering = ["subject_id"]  # not "subject": that would join the subjects table to order
 
     def __str__(self) -> str:
         return f"{self.subject} {self.get_status_display()}"

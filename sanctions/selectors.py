@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
-from records.models import CreditRecord
+from records.models import CreditRecord, RecordType
 
 from . import rules
 from .choices import MembershipState
@@ -41,54 +43,121 @@ def list_rules() -> tuple[rules.ListRule, ...]:
     )
 
 
-def record_facts(subject_ids: list[int], rule_set: tuple[rules.ListRule, ...]) -> dict[int, list[rules.RecordFact]]:
-    """The records that can matter to the rules, per subject, in one query: the source types' records and
-    every severe record (which suspends red lists)."""
-    source_types = {source.record_type for rule in rule_set for source in rule.sources}
-    condition_fields = {source.field_code for rule in rule_set for source in rule.sources if source.field_code}
-    rows = CreditRecord.objects.filter(subject_id__in=subject_ids).filter(
-        record_type__code__in=source_types
-    ) | CreditRecord.objects.filter(subject_id__in=subject_ids, severity=rules.SEVERE)
+def _source_record_types(rule_set: tuple[rules.ListRule, ...]) -> dict[str, int]:
+    codes = {source.record_type for rule in rule_set for source in rule.sources}
+    return dict(RecordType.objects.filter(code__in=codes).values_list("code", "pk"))
+
+
+def relevant_records_q(rule_set: tuple[rules.ListRule, ...]) -> Q:
+    """The records that can matter to the rules: of a source type within the source's severities (a penalty
+    feeds the watch list only when 较重 or 严重), and every severe record (which suspends red lists).
+
+    Field conditions (``YZ_MDDM`` = the list's code) are left to the engine; they only narrow a type down."""
+    type_ids = _source_record_types(rule_set)
+    severities: dict[str, set[str] | None] = {}  # None: any severity
+    for rule in rule_set:
+        for source in rule.sources:
+            if not source.severities:
+                severities[source.record_type] = None
+            elif severities.get(source.record_type, set()) is not None:
+                severities.setdefault(source.record_type, set()).update(source.severities)
+    condition = Q(severity=rules.SEVERE)
+    for code, allowed in sorted(severities.items()):
+        if code not in type_ids:
+            continue
+        if allowed is None:
+            condition |= Q(record_type_id=type_ids[code])
+        else:
+            condition |= Q(record_type_id=type_ids[code], severity__in=sorted(allowed))
+    return condition
+
+
+def record_facts(
+    subject_ids: list[int], rule_set: tuple[rules.ListRule, ...], *, also: Iterable[int] = ()
+) -> dict[int, list[rules.RecordFact]]:
+    """The records that can matter to the rules, per subject, in one query, with only the fields the rules'
+    conditions read (never the whole ``data``). ``also``: ids of records to include whatever they are now
+    (those current memberships rest on, so an ending can say why: revoked, repaired...)."""
+    condition_fields = sorted({source.field_code for rule in rule_set for source in rule.sources if source.field_code})
+    type_codes = dict(RecordType.objects.values_list("pk", "code"))
+    picks = {f"field_{index}": KT(f"data__{code}") for index, code in enumerate(condition_fields)}
+    rows = (
+        CreditRecord.objects.filter(
+            (relevant_records_q(rule_set) & Q(subject_id__in=subject_ids)) | Q(pk__in=sorted(set(also)))
+        )
+        .annotate(**picks)
+        .order_by("pk")
+        .values_list("pk", "subject_id", "record_type_id", "status", "severity", "decided_on", "disclosure_end", *picks)
+    )
     facts: dict[int, list[rules.RecordFact]] = defaultdict(list)
-    for pk, subject_id, type_code, status, severity, decided_on, end, data in rows.values_list(
-        "pk", "subject_id", "record_type__code", "status", "severity", "decided_on", "disclosure_end", "data"
-    ).order_by("pk"):
+    for pk, subject_id, type_id, status, severity, decided_on, end, *values in rows:
         facts[subject_id].append(
             rules.RecordFact(
                 id=pk,
-                record_type=type_code,
+                record_type=type_codes[type_id],
                 status=status,
                 severity=severity,
                 decided_on=decided_on,
                 end=end,
-                fields={code: data[code] for code in condition_fields if code in data},
+                fields={code: value for code, value in zip(condition_fields, values, strict=True) if value is not None},
             )
         )
     return facts
 
 
-def current_memberships(subject_ids: list[int]) -> dict[int, list[Membership]]:
-    memberships: dict[int, list[Membership]] = defaultdict(list)
-    for membership in (
+def subjects_to_evaluate() -> list[int]:
+    """Every subject whose evaluation could give anything but "normal with no lists", for a full recompute:
+    those with a record that can matter to the rules, a membership not ended, or a stored status.
+
+    Any other subject evaluates to "normal" with nothing to open or end, which is what it already is (no
+    status row means normal), so skipping it changes nothing."""
+    rule_set = list_rules()
+    with_records = (
+        CreditRecord.objects.filter(relevant_records_q(rule_set), subject__isnull=False)
+        .order_by()
+        .values_list("subject_id", flat=True)
+        .distinct()
+    )
+    listed = Membership.objects.exclude(state=MembershipState.ENDED).order_by().values_list("subject_id", flat=True)
+    with_status = CreditStatus.objects.order_by().values_list("subject_id", flat=True)
+    return sorted(set(with_records) | set(listed) | set(with_status))
+
+
+@dataclass(frozen=True)
+class CurrentMembership:
+    """A membership that has not ended, with the ids of the records it rests on."""
+
+    membership: Membership
+    record_ids: frozenset[int]
+
+    def fact(self) -> rules.MembershipFact:
+        return rules.MembershipFact(
+            id=self.membership.pk,
+            list_code=self.membership.list_type.code,
+            started_on=self.membership.started_on,
+            planned_end=self.membership.planned_end,
+            state=self.membership.state,
+            record_ids=self.record_ids,
+        )
+
+
+def current_memberships(subject_ids: list[int]) -> dict[int, list[CurrentMembership]]:
+    """Memberships not ended, per subject (without the stored facts, which evaluation replaces, not reads)."""
+    memberships = list(
         Membership.objects.filter(subject_id__in=subject_ids)
         .exclude(state=MembershipState.ENDED)
         .select_related("list_type")
-        .prefetch_related("records")
+        .defer("facts")
         .order_by("pk")
-    ):
-        memberships[membership.subject_id].append(membership)
-    return memberships
-
-
-def membership_fact(membership: Membership) -> rules.MembershipFact:
-    return rules.MembershipFact(
-        id=membership.pk,
-        list_code=membership.list_type.code,
-        started_on=membership.started_on,
-        planned_end=membership.planned_end,
-        state=membership.state,
-        record_ids=frozenset(record.pk for record in membership.records.all()),
     )
+    record_ids: dict[int, set[int]] = defaultdict(set)
+    links = Membership.records.through.objects.filter(membership_id__in=[m.pk for m in memberships])
+    for membership_id, record_id in links.values_list("membership_id", "creditrecord_id"):
+        record_ids[membership_id].add(record_id)
+    current: dict[int, list[CurrentMembership]] = defaultdict(list)
+    for membership in memberships:
+        current[membership.subject_id].append(CurrentMembership(membership, frozenset(record_ids[membership.pk])))
+    return current
 
 
 def statuses(subject_ids: list[int]) -> dict[int, CreditStatus]:

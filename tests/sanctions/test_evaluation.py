@@ -132,3 +132,61 @@ def test_a_record_moved_to_another_subject_delists_the_old_one(push):
     push(yzsxmd_item(1, YZ_XDR_SHXYM=company_uscc(4), YZ_XDR_MC="长春测试4商贸有限公司"))  # the code was wrong
     assert status(4) == "black"
     assert status(1) == "normal"
+
+
+def _store_without_evaluation(push, *items) -> None:
+    """Records stored without their on-commit evaluation (as for data loaded before the sanctions app)."""
+    import json
+
+    response = push.client.post("/api/v1/records/", data=json.dumps(list(items)), content_type="application/json")
+    assert {r["status"] for r in response.json()["results"]} == {"created"}
+
+
+@time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=TZ), tick=False)
+def test_full_recompute_evaluates_only_subjects_that_could_be_listed(push):
+    from sanctions.selectors import subjects_to_evaluate
+    from tests.records.helpers import xzxk_item
+
+    _store_without_evaluation(
+        push,
+        hmd_item(1),
+        yzsxmd_item(2),
+        xzcf_item(3, CF_CFLB="暂扣许可证件"),  # serious: watch
+        xzcf_item(4, CF_CFLB="罚款"),  # general: cannot list anyone
+        xzxk_item(5),
+    )
+    assert subjects_to_evaluate() == sorted(subject(n).pk for n in (1, 2, 3))
+    call_command("recompute_status", "--all", "--no-progress", stdout=io.StringIO())
+    assert [status(n) for n in (1, 2, 3, 4, 5)] == ["red", "black", "watch", "normal", "normal"]
+    assert not CreditStatus.objects.filter(subject__in=[subject(4), subject(5)]).exists()
+
+
+@time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=TZ), tick=False)
+def test_a_membership_whose_record_no_longer_qualifies_still_ends_and_is_recomputed(push):
+    from sanctions.selectors import subjects_to_evaluate
+
+    push(xzcf_item(3, CF_CFLB="暂扣许可证件"))
+    assert status(3) == "watch"
+    # The department corrects the penalty kind: the record becomes a general one, which no list reads.
+    push(xzcf_item(3, CF_CFLB="罚款"))
+    watch = Membership.objects.get(subject=subject(3))
+    assert (watch.state, watch.end_reason) == ("ended", "rule")
+    assert status(3) == "normal"
+    assert subjects_to_evaluate() == [subject(3).pk]  # its status row stays, and must stay consistent
+    changes = MembershipChange.objects.count()
+    call_command("recompute_status", "--all", "--no-progress", stdout=io.StringIO())
+    assert MembershipChange.objects.count() == changes
+
+
+@time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=TZ), tick=False)
+def test_revoking_a_record_that_no_longer_qualifies_ends_its_membership_as_revoked(push):
+    from audit.services import Actor
+    from sanctions.services import subjects_evaluate
+
+    [record_id] = push(xzcf_item(3, CF_CFLB="暂扣许可证件"))
+    # Severity changed and record revoked behind the engine's back (as by a correction then a revocation
+    # whose evaluations have not run yet): the membership rests on a record no list reads any more.
+    CreditRecord.objects.filter(pk=record_id).update(severity="general", status="revoked")
+    subjects_evaluate(subject_ids=[subject(3).pk], actor=Actor.system())
+    watch = Membership.objects.get(subject=subject(3))
+    assert (watch.state, watch.end_reason) == ("ended", "source_revoked")

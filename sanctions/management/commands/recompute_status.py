@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from audit.services import Actor
-from sanctions.services import EVALUATION_CHUNK, subjects_evaluate
+from sanctions.selectors import subjects_to_evaluate
+from sanctions.services import EVALUATION_CHUNK, results_analyze, subjects_evaluate
 from subjects.identifiers import IdentifierError
 from subjects.models import CreditSubject
 from subjects.selectors import subject_get_by_code
@@ -29,14 +30,12 @@ class Command(BaseCommand):
             statuses = subjects_evaluate(subject_ids=[target.pk], actor=actor)
             self.stdout.write(f"{target.name}：{statuses[target.pk]}")
             return
-        # Subjects with records or memberships; everyone else is "normal" by definition.
-        ids = sorted(
-            set(CreditSubject.objects.filter(records__isnull=False).values_list("pk", flat=True))
-            | set(CreditSubject.objects.filter(memberships__isnull=False).values_list("pk", flat=True))
-        )
+        # Everyone else evaluates to "normal" with no lists, which is what they are (see the selector).
+        ids = subjects_to_evaluate()
         with tqdm(total=len(ids), unit="主体", disable=no_progress or not sys.stderr.isatty(), file=sys.stderr) as bar:
             for start in range(0, len(ids), EVALUATION_CHUNK):
                 chunk = ids[start : start + EVALUATION_CHUNK]
                 subjects_evaluate(subject_ids=chunk, actor=actor)
                 bar.update(len(chunk))
+        results_analyze()
         self.stdout.write(f"已重新计算 {len(ids)} 个主体。")
