@@ -1,4 +1,4 @@
-"""Bulk INSERT for the ingestion hot path.
+"""Bulk INSERT for the hot paths: records and versions at ingestion, memberships and statuses at evaluation.
 
 Django's ``bulk_create`` prepares every value of every row through the field machinery, and an
 ``INSERT … VALUES`` of 1,000 rows costs the server several times what ``COPY`` costs for the same rows. On

@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
+from records import bulk
 from subjects import identifiers as ids
 from subjects.models import CreditSubject, Department
 from subjects.privacy import citizen_id_digest
@@ -168,20 +169,20 @@ def subjects_evaluate(*, subject_ids: list[int], actor: Actor, as_of: datetime.d
             changed_ids.append(subject_id)
         result[subject_id] = decision.status
 
-    # New memberships in one INSERT, their records in another (a full recompute opens thousands at once).
-    Membership.objects.bulk_create([membership for membership, _ in opened], batch_size=1000)
-    Membership.records.through.objects.bulk_create(
+    # New rows in one COPY per table (a full recompute opens thousands at once).
+    bulk.insert(Membership, [membership for membership, _ in opened])
+    bulk.insert(
+        Membership.records.through,
         [
             Membership.records.through(membership_id=membership.pk, creditrecord_id=record_id)
             for membership, record_ids in opened
             for record_id in sorted(record_ids)
         ],
-        batch_size=1000,
     )
     for change in changes:
         change.membership_id = change.membership.pk  # set after the bulk insert gave the new ones their ids
-    MembershipChange.objects.bulk_create(changes, batch_size=1000)
-    CreditStatus.objects.bulk_create(new_statuses, batch_size=1000)
+    bulk.insert(MembershipChange, changes)
+    bulk.insert(CreditStatus, new_statuses)
     CreditStatus.objects.bulk_update(
         changed_statuses, ["status", "reason", "rule_version", "since", "evaluated_at"], batch_size=1000
     )
