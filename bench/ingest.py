@@ -297,8 +297,9 @@ def free_port() -> int:
 class Server:
     """gunicorn serving the project on 127.0.0.1:<free port>, as a subprocess of this script."""
 
-    def __init__(self, *, workers: int, worker_class: str, threads: int, log_path: Path):
+    def __init__(self, *, workers: int, worker_class: str, threads: int, log_path: Path, redis: bool = False):
         self.workers, self.worker_class, self.threads = workers, worker_class, threads
+        self.redis = redis  # keep REDIS_URL: tasks go to Redis for a Celery worker, as in production
         self.port = free_port()
         self.log_path = log_path
         self.process: subprocess.Popen | None = None
@@ -314,7 +315,10 @@ class Server:
 
     def environment(self) -> dict[str, str]:
         env = dict(os.environ)
-        env.pop("REDIS_URL", None)
+        for name in ("CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER"):  # this script's own, see main()
+            env.pop(name, None)
+        if not self.redis:
+            env.pop("REDIS_URL", None)
         env.update(
             DJANGO_SETTINGS_MODULE=SETTINGS,
             DJANGO_DEBUG="false",
@@ -359,6 +363,59 @@ class Server:
         self.process = None
 
 
+class Worker:
+    """A Celery worker (one process) evaluating what the pushes enqueue, as a subprocess of this script."""
+
+    QUEUE = "celery"
+
+    def __init__(self, *, log_path: Path, environment: dict[str, str]):
+        import redis
+
+        self.log_path, self.environment = log_path, environment
+        self.redis = redis.Redis.from_url(os.environ["REDIS_URL"])
+        self.process: subprocess.Popen | None = None
+
+    def pending(self) -> int:
+        """Tasks waiting in the queue or taken by the worker and not yet acknowledged (acks_late)."""
+        return self.redis.llen(self.QUEUE) + self.redis.hlen("unacked")
+
+    def start(self) -> None:
+        """Start the worker; the warm-up's ``drain`` waits until it consumes."""
+        self.redis.delete(self.QUEUE, "unacked", "unacked_index")
+        self.log = self.log_path.open("w")
+        command = [sys.executable, "-m", "celery", "-A", "credit_portal", "worker", "--concurrency", "1"]
+        command += ["--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+        self.process = subprocess.Popen(
+            command, cwd=REPO_ROOT, env=self.environment, stdout=self.log, stderr=subprocess.STDOUT
+        )
+        say(f"Celery worker started (1 process): {' '.join(command[2:])}")
+
+    def drain(self, timeout: float = 600) -> float:
+        """Seconds until nothing is pending."""
+        start = time.perf_counter()
+        while self.pending():
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the Celery worker exited with {self.process.returncode}; see {self.log_path}")
+            if time.perf_counter() - start > timeout:
+                raise RuntimeError(f"{self.pending()} tasks still pending after {timeout:.0f} s")
+            time.sleep(0.05)
+        return time.perf_counter() - start
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+        failures = self.log_path.read_text(errors="replace").count(" raised unexpected")
+        say(f"Celery worker stopped (exit {self.process.returncode}); failed tasks logged: {failures}; {self.log_path}")
+        self.process = None
+
+
 # --- pushing through the API ---------------------------------------------------------------------------
 
 
@@ -372,10 +429,15 @@ class PushRun:
     http_errors: Counter
     connections: int
     first_ids: list[int]
+    drain_seconds: float | None = None  # with a Celery worker: until the evaluations enqueued were done
 
     @property
     def rate(self) -> float:
         return self.records / self.seconds
+
+    @property
+    def evaluated_rate(self) -> float | None:
+        return None if self.drain_seconds is None else self.records / (self.seconds + self.drain_seconds)
 
 
 def push(port: int, token: str, bodies: Sequence[bytes], clients: int) -> tuple[float, list, list[float], int]:
@@ -444,16 +506,29 @@ def check_answers(answers: Sequence, expected: int) -> tuple[Counter, Counter, l
 def run_api(args, pool: SubjectPool, token_raw: str, stamp: str, log_path: Path) -> tuple[list[PushRun], bool]:
     heading(f"API end to end: {args.records:,} records, requests of {args.batch}, clients {args.clients}")
     say(f"load average at start: {load_average()}")
-    server = Server(workers=args.workers, worker_class=args.worker_class, threads=args.threads, log_path=log_path)
+    server = Server(
+        workers=args.workers,
+        worker_class=args.worker_class,
+        threads=args.threads,
+        log_path=log_path,
+        redis=args.celery_worker,
+    )
+    worker = None
+    if args.celery_worker:
+        worker = Worker(log_path=log_path.with_suffix(".celery.log"), environment=server.environment())
     runs: list[PushRun] = []
     ok = True
     try:
         server.start()
+        if worker:
+            worker.start()
         subjects = pool.slice(0)
         warm_items = build_items(subjects[: 4 * args.workers * 100], f"{stamp}-warm")
         warm = [json.dumps(batch, ensure_ascii=False).encode() for batch in batches(warm_items, 100)]
         seconds, answers, _, _ = push(server.port, token_raw, warm, args.workers)
         statuses, errors, _, samples = check_answers(answers, len(warm_items))
+        if worker:
+            worker.drain()
         say(f"warm-up: {len(warm)} requests of 100 items in {seconds:.1f} s: {dict(statuses)} {dict(errors)}")
         for sample in samples:
             say(f"  e.g. {sample}")
@@ -468,6 +543,9 @@ def run_api(args, pool: SubjectPool, token_raw: str, stamp: str, log_path: Path)
             after = load_average()
             statuses, errors, ids, samples = check_answers(answers, args.records)
             run = PushRun(clients, args.records, seconds, latencies, statuses, errors, connects, ids)
+            if worker:
+                pending = worker.pending()
+                run.drain_seconds = worker.drain()
             runs.append(run)
             passed = statuses.get("created", 0) == args.records and not errors
             ok &= passed
@@ -477,12 +555,19 @@ def run_api(args, pool: SubjectPool, token_raw: str, stamp: str, log_path: Path)
                 f"({len(bodies)} requests, {megabytes:.0f} MB of JSON, {connects} TCP connection(s))"
             )
             say(f"  request latency: {ms_summary(latencies)}")
+            if worker:
+                say(
+                    f"  evaluations: {pending} tasks pending when the last answer came, done {run.drain_seconds:.1f} s "
+                    f"later: {run.evaluated_rate:,.0f} records/s pushed and evaluated"
+                )
             say(f"  {'PASS' if passed else 'FAIL'}: outcomes {dict(statuses)}, HTTP errors {dict(errors) or 'none'}")
             for sample in samples:
                 say(f"  e.g. {sample}")
             say(f"  load average before {before}; after {after}")
     finally:
         server.stop()
+        if worker:
+            worker.stop()
     return runs, ok
 
 
@@ -517,7 +602,7 @@ RECORDS_CODE = ("records/services.py", "records/bulk.py")
 STAGES = (
     ("validation (_check_item)", "records/services.py", "_check_item", RECORDS_CODE),
     ("subject resolution (subjects_resolve_many)", "subjects/services.py", "subjects_resolve_many", RECORDS_CODE),
-    ("existing-record lookup (QuerySet.__iter__)", "django/db/models/query.py", "__iter__", RECORDS_CODE),
+    ("existing-record lookup (records_by_source_id)", "records/selectors.py", "records_by_source_id", RECORDS_CODE),
     ("data hash", "records/services.py", "_data_hash", RECORDS_CODE),
     ("disclosure window", "records/services.py", "_window", RECORDS_CODE),
     ("inserts: records + versions (bulk.insert)", "records/bulk.py", "insert", RECORDS_CODE),
@@ -608,7 +693,7 @@ def statement_times(department, token, items: Sequence[dict]) -> None:
         finally:
             timer.statements.append(
                 (
-                    f"bulk.insert({model.__name__}, {len(objs)} rows): execute_values, Python included",
+                    f"bulk.insert({model.__name__}, {len(objs)} rows): ids, COPY, Python included",
                     time.perf_counter() - start,
                 )
             )
@@ -1017,15 +1102,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="CELERY_TASK_ALWAYS_EAGER=false: tasks enqueued after a push go to the in-memory broker and are not run",
     )
     parser.add_argument(
+        "--celery-worker",
+        action="store_true",
+        help="needs REDIS_URL: gunicorn enqueues the evaluations in Redis and a Celery worker (1 process) runs them, "
+        "as in production; each pass also reports the time until they are done",
+    )
+    parser.add_argument(
         "--no-analyze", action="store_true", help="do not ANALYZE the record tables first (autovacuum is off here)"
     )
     parser.add_argument("--seed", type=int, default=None, help="seed of the run tag (default: clock)")
     args = parser.parse_args(argv)
     if "DATABASE_URL" not in os.environ:
         sys.exit("set DATABASE_URL, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/credit_bench")
-    if args.defer_tasks:
-        # No REDIS_URL, so the broker is memory://, private to each process: nothing runs the tasks.
+    if args.celery_worker and not os.environ.get("REDIS_URL"):
+        sys.exit("--celery-worker needs REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/3")
+    if args.defer_tasks or args.celery_worker:
+        # This process's own calls (in process, below) enqueue into the in-memory broker, private to the
+        # process: nothing runs those tasks. With --celery-worker, gunicorn and the worker use Redis.
         os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
+        os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
     setup_django()
     from django.conf import settings
     from django.db import connection
@@ -1100,9 +1195,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         outcome = "all created" if run.statuses.get("created") == run.records and not run.http_errors else "FAIL"
         share_met = "met" if share >= COPY_TARGET_SHARE else "not met"
         rate_met = "met" if run.rate >= RATE_TARGET else "not met"
+        evaluated = f"; pushed and evaluated {run.evaluated_rate:,.0f} records/s" if run.evaluated_rate else ""
         print(
             f"  {number + 1:>4}  {run.clients:>7}  {run.rate:>10,.0f}  {share:>8.2%}  {share_met:>13}  "
-            f"{rate_met:>10}  {outcome}"
+            f"{rate_met:>10}  {outcome}{evaluated}"
         )
     for clients in sorted({run.clients for run in runs}):
         rates = [run.rate for run in runs if run.clients == clients]

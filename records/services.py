@@ -26,7 +26,7 @@ from subjects.services import subjects_resolve_many
 from . import bulk, rules
 from .choices import Channel, DisclosureRule, IngestOutcome, ObjectionState, Polarity, RecordStatus, Severity
 from .models import CreditRecord, IngestStat, RecordVersion
-from .selectors import CatalogEntry, catalog_entries, disclosure_regimes
+from .selectors import CatalogEntry, catalog_entries, disclosure_regimes, records_by_source_id
 from .signals import records_changed
 from .validation import CleanRecord, Invalid, validate_record
 
@@ -185,16 +185,7 @@ def records_ingest(
         # Entries waiting for review may create a subject for a new code but never rename a registered one.
         claims = [replace(a.clean.subject, rename=not review) for a in accepted]
         resolutions = subjects_resolve_many(claims=claims, actor=actor, source=source)
-        existing = {
-            (record.record_type_id, record.source_id): record
-            for record in CreditRecord.objects.order_by()
-            .defer("data")
-            .filter(
-                department=department,
-                record_type__in={a.entry.record_type.pk for a in accepted},
-                source_id__in={a.clean.source_id for a in accepted},
-            )
-        }
+        existing = records_by_source_id(department, {(a.entry.record_type.pk, a.clean.source_id) for a in accepted})
         new_records: dict[tuple, CreditRecord] = {}
         changed: dict[int, CreditRecord] = {}
         versions: list[dict] = []  # one per change, captured at that moment: an item seen twice makes two
