@@ -16,7 +16,10 @@ What it measures, in order, in one run:
    before the clock starts and responses parsed after it stops, so the clients take as little CPU as
    possible from the server on these shared cores. It checks that every item came back ``created``
    and reports records/s (N / wall time) and the request latencies. gunicorn is stopped at the end,
-   also on error;
+   also on error. With ``--celery-worker`` (needs ``REDIS_URL``) gunicorn enqueues the subjects'
+   evaluations in Redis and one Celery worker process runs them, as in production; each pass then also
+   reports how long after the last answer the last evaluation was done, and records/s pushed and
+   evaluated (N / (wall time + that));
 3. in-process, no HTTP: ``records_ingest`` called directly with ``--inprocess`` items in calls of
    ``--batch`` (what the view calls, without JSON, DRF, WSGI and the network; the objects of the script
    itself are frozen out of the garbage collector first), a few calls with the garbage collector on and off,
@@ -47,7 +50,8 @@ the passes then run in that order, and the summary also gives each count's passe
 Run it (PostgreSQL only; the database is seeded with ``seed_demo --subjects 1000000`` and migrated)::
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/credit_bench .venv/bin/python bench/ingest.py \\
-        [--records 100000] [--clients 1 2 4] [--workers 2] [--batch 1000] [--inprocess 20000] [--defer-tasks]
+        [--records 100000] [--clients 1 2 4] [--workers 2] [--batch 1000] [--inprocess 20000] [--defer-tasks] \\
+        [--celery-worker]
 
 A default run takes 6–10 minutes on the bench machine.
 

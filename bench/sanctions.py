@@ -8,11 +8,13 @@ What it measures, in order, in one run:
 2. **full recompute from scratch**: the four tables of results are emptied (``TRUNCATE
    sanctions_membership_records, sanctions_membershipchange, sanctions_membership, sanctions_creditstatus``;
    only on a database whose name contains ``bench`` unless ``--any-database``), then the same work as
-   ``manage.py recompute_status --all``: the ids of the subjects with records or memberships (the
-   command's own query), then ``subjects_evaluate`` over chunks of ``EVALUATION_CHUNK`` (1,000) ids, each
-   chunk one transaction. Reported: the time of the id query and of the loop, subjects evaluated per second
-   (evaluated / loop time), the register's throughput (all subjects / total time: subjects without records
-   need no work), the chunk latencies, and where a chunk's time goes (the selectors ``record_facts``,
+   ``manage.py recompute_status --all``: the ids of the subjects that could be listed
+   (``selectors.subjects_to_evaluate``, the command's own query: a record that can feed a list, a
+   membership not ended, or a stored status), then ``subjects_evaluate`` over chunks of
+   ``EVALUATION_CHUNK`` (1,000) ids, each chunk one transaction. Reported: the time of the id query and of
+   the loop, subjects evaluated per second (evaluated / loop time), the register's throughput (all
+   subjects / total time: the others evaluate to "normal" with nothing to open or end, which they
+   already are), the chunk latencies, and where a chunk's time goes (the selectors ``record_facts``,
    ``current_memberships``, ``statuses``, ``list_rules``, the pure engine ``rules.evaluate`` summed, the
    cache touches of the ``subjects_changed`` receiver, and the rest: locking, inserts, audit, commit). Then
    the memberships per list and state, the statuses, the change rows and audit events it wrote;

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
@@ -105,22 +105,42 @@ def record_facts(
     return facts
 
 
-def subjects_to_evaluate() -> list[int]:
-    """Every subject whose evaluation could give anything but "normal with no lists", for a full recompute:
-    those with a record that can matter to the rules, a membership not ended, or a stored status.
-
-    Any other subject evaluates to "normal" with nothing to open or end, which is what it already is (no
-    status row means normal), so skipping it changes nothing."""
-    rule_set = list_rules()
-    with_records = (
-        CreditRecord.objects.filter(relevant_records_q(rule_set), subject__isnull=False)
+def _could_be_listed(records: QuerySet[CreditRecord], subject_ids: list[int] | None) -> list[int]:
+    """Subjects with one of ``records`` that can matter to the rules, a membership not ended, or a stored
+    status (all of them, or those among ``subject_ids``)."""
+    memberships = Membership.objects.exclude(state=MembershipState.ENDED)
+    stored = CreditStatus.objects.all()
+    if subject_ids is not None:
+        memberships, stored = memberships.filter(subject_id__in=subject_ids), stored.filter(subject_id__in=subject_ids)
+    ids = set(
+        records.filter(relevant_records_q(list_rules()), subject__isnull=False)
         .order_by()
         .values_list("subject_id", flat=True)
         .distinct()
     )
-    listed = Membership.objects.exclude(state=MembershipState.ENDED).order_by().values_list("subject_id", flat=True)
-    with_status = CreditStatus.objects.order_by().values_list("subject_id", flat=True)
-    return sorted(set(with_records) | set(listed) | set(with_status))
+    ids |= set(memberships.order_by().values_list("subject_id", flat=True))
+    ids |= set(stored.order_by().values_list("subject_id", flat=True))
+    return sorted(ids)
+
+
+def subjects_to_evaluate() -> list[int]:
+    """Every subject whose evaluation could give anything but "normal" with no lists, for a full recompute:
+    those with a record that can matter to the rules, a membership not ended, or a stored status.
+
+    Any other subject evaluates to "normal" with nothing to open or end, which is what it already is (no
+    status row means normal), so skipping it changes nothing."""
+    return _could_be_listed(CreditRecord.objects.all(), None)
+
+
+def subjects_affected(record_ids: list[int], subject_ids: list[int]) -> list[int]:
+    """Of the subjects whose records changed, those whose lists or status the change can alter: the subjects
+    of changed records that can matter to the rules, and those already listed or with a stored status.
+
+    A change to a record that no list reads (a licence, a general penalty) cannot alter a subject that has
+    neither: its evaluation would find nothing to open, end or store. Skipping it keeps the evaluations after
+    a department's push of 1,000 licences to the few subjects they can concern (the passing of time is the
+    nightly task's)."""
+    return _could_be_listed(CreditRecord.objects.filter(pk__in=record_ids), subject_ids)
 
 
 @dataclass(frozen=True)

@@ -190,3 +190,22 @@ def test_revoking_a_record_that_no_longer_qualifies_ends_its_membership_as_revok
     subjects_evaluate(subject_ids=[subject(3).pk], actor=Actor.system())
     watch = Membership.objects.get(subject=subject(3))
     assert (watch.state, watch.end_reason) == ("ended", "source_revoked")
+
+
+@time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=TZ), tick=False)
+def test_only_changes_that_can_alter_lists_are_evaluated(push):
+    from sanctions.selectors import subjects_affected
+    from tests.records.helpers import xzxk_item
+
+    listed_ids = push(xzcf_item(3, CF_CFLB="暂扣许可证件"))  # subject 3: on the watch list
+    licence, general, serious = [
+        CreditRecord.objects.get(pk=record_id)
+        for record_id in push(xzxk_item(1), xzcf_item(2, CF_CFLB="罚款"), xzcf_item(4, CF_CFLB="暂扣许可证件"))
+    ]
+    # A licence and a general penalty of clean subjects cannot list them: nothing to evaluate.
+    assert subjects_affected([licence.pk, general.pk], [subject(1).pk, subject(2).pk]) == []
+    # A serious penalty can; and any change about a subject already listed is evaluated.
+    assert subjects_affected([serious.pk], [subject(4).pk]) == [subject(4).pk]
+    more = push(xzcf_item(30, CF_XDR_SHXYM=company_uscc(3), CF_XDR_MC="长春测试3商贸有限公司"))
+    assert subjects_affected(more, [subject(3).pk]) == [subject(3).pk]
+    assert listed_ids and status(3) == "watch" and status(1) == status(2) == "normal"
