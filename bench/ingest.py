@@ -112,7 +112,7 @@ def setup_django() -> None:
 
     if connection.vendor != "postgresql":
         sys.exit(
-            f"bench/ingest.py needs PostgreSQL (raw COPY is the reference, and bulk inserts use execute_values); "
+            f"bench/ingest.py needs PostgreSQL (raw COPY is the reference, and the project's bulk inserts use COPY); "
             f"the configured database is {connection.vendor}. Set DATABASE_URL, e.g. "
             f"DATABASE_URL=postgres://postgres@127.0.0.1:5432/credit_bench"
         )
@@ -602,14 +602,14 @@ def ingest_call(department, token, items: Sequence[dict]) -> list:
 
 # (label, file of the function, function, files of the callers counted: None = every caller). The time of a
 # stage is the cumulative time of the calls from those callers.
-RECORDS_CODE = ("records/services.py", "records/bulk.py")
+RECORDS_CODE = ("records/services.py", "credit_portal/bulk.py")
 STAGES = (
     ("validation (_check_item)", "records/services.py", "_check_item", RECORDS_CODE),
     ("subject resolution (subjects_resolve_many)", "subjects/services.py", "subjects_resolve_many", RECORDS_CODE),
     ("existing-record lookup (records_by_source_id)", "records/selectors.py", "records_by_source_id", RECORDS_CODE),
     ("data hash", "records/services.py", "_data_hash", RECORDS_CODE),
     ("disclosure window", "records/services.py", "_window", RECORDS_CODE),
-    ("inserts: records + versions (bulk.insert)", "records/bulk.py", "insert", RECORDS_CODE),
+    ("inserts: records + versions (bulk.insert)", "credit_portal/bulk.py", "insert", RECORDS_CODE),
     ("bulk_update of changed records", "django/db/models/query.py", "bulk_update", RECORDS_CODE),
     ("audit event", "audit/services.py", "audit_event_record", RECORDS_CODE),
     ("ingest statistics (_record_stats)", "records/services.py", "_record_stats", RECORDS_CODE),
@@ -673,7 +673,7 @@ def statement_times(department, token, items: Sequence[dict]) -> None:
     from django.db import connection
     from django.dispatch import Signal
 
-    from records import bulk
+    from credit_portal import bulk
     from records.signals import records_changed
 
     timer = StatementTimer()
@@ -690,7 +690,7 @@ def statement_times(department, token, items: Sequence[dict]) -> None:
     original_insert = bulk.insert
 
     def timed_insert(model, objs):
-        # bulk.insert sends its INSERTs on the psycopg2 cursor, past Django's execute wrappers: time the call.
+        # bulk.insert sends its COPY on the psycopg2 cursor, past Django's execute wrappers: time the call.
         start = time.perf_counter()
         try:
             return original_insert(model, objs)

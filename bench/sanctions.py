@@ -11,10 +11,11 @@ What it measures, in order, in one run:
    ``manage.py recompute_status --all``: the ids of the subjects that could be listed
    (``selectors.subjects_to_evaluate``, the command's own query: a record that can feed a list, a
    membership not ended, or a stored status), then ``subjects_evaluate`` over chunks of
-   ``EVALUATION_CHUNK`` (1,000) ids, each chunk one transaction. Reported: the time of the id query and of
+   ``EVALUATION_CHUNK`` (1,000) ids, each chunk one transaction, in ``--jobs`` processes
+   (``subjects_recompute``, as ``recompute_status --all --jobs N``). Reported: the time of the id query and of
    the loop, subjects evaluated per second (evaluated / loop time), the register's throughput (all
    subjects / total time: the others evaluate to "normal" with nothing to open or end, which they
-   already are), the chunk latencies, and where a chunk's time goes (the selectors ``record_facts``,
+   already are), the chunk latencies, and with one process where a chunk's time goes (``record_facts``,
    ``current_memberships``, ``statuses``, ``list_rules``, the pure engine ``rules.evaluate`` summed, the
    cache touches of the ``subjects_changed`` receiver, and the rest: locking, inserts, audit, commit). Then
    the memberships per list and state, the statuses, the change rows and audit events it wrote;
@@ -42,7 +43,8 @@ What it measures, in order, in one run:
 Run it (PostgreSQL only; a scratch database: it empties the membership tables)::
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/credit_bench REDIS_URL=redis://127.0.0.1:6379/3 \\
-        .venv/bin/python bench/sanctions.py [--records 3000000] [--check-runs 50] [--seed 1] [--skip-data]
+        .venv/bin/python bench/sanctions.py [--records 3000000] [--check-runs 50] [--seed 1] [--skip-data] \\
+        [--jobs 1]
 
 With ``REDIS_URL`` the ``subjects_changed`` receiver bumps page-cache versions in Redis, as in production;
 without it, in local memory. Exit status 1 when the second recompute changed anything or a check failed.
@@ -181,49 +183,52 @@ def print_results() -> None:
 # --- recompute ------------------------------------------------------------------------------------------------
 
 
-def recompute(label: str) -> dict:
-    """The loop of ``recompute_status --all``, timed, with where the time goes."""
+def recompute(label: str, jobs: int) -> dict:
+    """``recompute_status --all`` (``subjects_recompute`` over ``subjects_to_evaluate``), timed; with one
+    process, also where the time goes (the wrapped functions run in the child processes otherwise)."""
     from audit.services import Actor
     from sanctions.selectors import subjects_to_evaluate
-    from sanctions.services import EVALUATION_CHUNK, subjects_evaluate
+    from sanctions.services import EVALUATION_CHUNK, subjects_recompute
 
     actor = Actor.system(f"基准测试 {label}")
-    print(f"{load_average()} (start)")
+    print(f"{load_average()} (start); {jobs} process(es)")
     id_ms, ids = timed(subjects_to_evaluate)
     chunks: list[float] = []
-    statuses: Counter = Counter()
+    done = 0
+
+    def on_chunk(count: int, seconds: float, statuses: Counter) -> None:
+        nonlocal done
+        chunks.append(seconds * 1000)
+        done += count
+        if len(chunks) % 50 == 0:
+            rate = done / (time.perf_counter() - loop_start)
+            print(f"  {done:>8,} subjects, {rate:,.0f}/s, {load_average()}", flush=True)
+
     watch = Stopwatch()
-    with watch.wrap(recompute_targets()):
+    with watch.wrap(recompute_targets() if jobs == 1 else {}):
         loop_start = time.perf_counter()
-        for start in range(0, len(ids), EVALUATION_CHUNK):
-            chunk = ids[start : start + EVALUATION_CHUNK]
-            elapsed, result = timed(lambda chunk=chunk: subjects_evaluate(subject_ids=chunk, actor=actor))
-            chunks.append(elapsed)
-            statuses.update(result.values())
-            if len(chunks) % 50 == 0:
-                done = start + len(chunk)
-                rate = done / (time.perf_counter() - loop_start)
-                print(f"  {done:>8,} subjects, {rate:,.0f}/s, {load_average()}", flush=True)
+        statuses = subjects_recompute(ids, actor=actor, jobs=jobs, on_chunk=on_chunk)
         loop_s = time.perf_counter() - loop_start
     total_s = id_ms / 1000 + loop_s
     subjects = _scalar("SELECT count(*) FROM subjects_creditsubject")
     print(f"{load_average()} (end)")
     print(f"id query (subjects_to_evaluate): {id_ms / 1000:.2f} s for {len(ids):,} subjects that could be listed")
-    print(f"loop: {loop_s:.1f} s, {len(chunks)} chunks; chunk {Timings(tuple(chunks)).summary()}")
+    print(f"loop: {loop_s:.1f} s, {len(chunks)} chunks in {jobs} process(es); chunk {Timings(tuple(chunks)).summary()}")
     print(
         f"evaluated subjects/s: {len(ids) / loop_s:,.0f} (loop), {len(ids) / total_s:,.0f} (with the id query); "
         f"register {subjects:,} subjects / {total_s:.1f} s = {subjects / total_s:,.0f} subjects/s"
     )
     print("statuses returned: " + ", ".join(f"{k} {v:,}" for k, v in sorted(statuses.items())))
-    print("where the loop's time goes (summed over chunks):")
-    accounted = 0.0
-    for name, seconds in watch.totals.most_common():
-        accounted += seconds
-        print(f"  {name:<34} {seconds:7.1f} s  {100 * seconds / loop_s:5.1f}%  ({watch.calls[name]:,} calls)")
-    print(
-        f"  {'rest (lock, inserts, audit, commit)':<34} {loop_s - accounted:7.1f} s  "
-        f"{100 * (loop_s - accounted) / loop_s:5.1f}%"
-    )
+    if jobs == 1:
+        print("where the loop's time goes (summed over chunks):")
+        accounted = 0.0
+        for name, seconds in watch.totals.most_common():
+            accounted += seconds
+            print(f"  {name:<34} {seconds:7.1f} s  {100 * seconds / loop_s:5.1f}%  ({watch.calls[name]:,} calls)")
+        print(
+            f"  {'rest (lock, inserts, audit, commit)':<34} {loop_s - accounted:7.1f} s  "
+            f"{100 * (loop_s - accounted) / loop_s:5.1f}%"
+        )
     return {
         "ids": len(ids),
         "id_s": id_ms / 1000,
@@ -246,16 +251,10 @@ def raw_reads(chunk_ids: list[list[int]], *, whole_data: bool) -> float:
     """
     from django.db import connection
 
-    from sanctions import selectors
+    from sanctions import rules, selectors
 
     rule_set = selectors.list_rules()
-    severities: dict[str, set[str] | None] = {}
-    for rule in rule_set:
-        for source in rule.sources:
-            if not source.severities:
-                severities[source.record_type] = None
-            elif severities.get(source.record_type, set()) is not None:
-                severities.setdefault(source.record_type, set()).update(source.severities)
+    severities = rules.source_severities(rule_set)
     any_severity = sorted(code for code, allowed in severities.items() if allowed is None)
     clauses = ["r.severity = 'severe'", "t.code = ANY(%s)"]
     params: list = [any_severity]
@@ -333,13 +332,11 @@ def explain_selectors(ids: list[int]) -> None:
 
 
 def analyze_results() -> float:
-    """ANALYZE the result tables (autovacuum is off on the bench server; emptied tables have no statistics)."""
-    from django.db import connection
+    """``results_analyze`` (what ``recompute_status --all`` runs at its end), timed."""
+    from sanctions.services import results_analyze
 
     start = time.perf_counter()
-    with connection.cursor() as cursor:
-        for table in RESULT_TABLES:
-            cursor.execute(f"ANALYZE {table}")
+    results_analyze()
     return time.perf_counter() - start
 
 
@@ -574,6 +571,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--wait-quiet", action="store_true", help="wait while bench/ingest.py runs")
     parser.add_argument("--any-database", action="store_true", help="allow a database whose name lacks 'bench'")
     parser.add_argument("--skip-recompute", action="store_true", help="only the checks (memberships must exist)")
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="processes of the recompute, as recompute_status --jobs (default 1)"
+    )
     args = parser.parse_args(argv)
     setup_django("bench/sanctions.py")
     from django.conf import settings
@@ -595,7 +595,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         heading("Full recompute from scratch")
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {', '.join(RESULT_TABLES)}")
-        first = recompute("full")
+        first = recompute("full", args.jobs)
         print_results()
         counts_after_first = result_counts()
         print("written: " + ", ".join(f"{k} {v:,}" for k, v in counts_after_first.items() if k != "max updated_at"))
@@ -607,7 +607,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         explain_selectors(middle)
 
         heading("Recompute again on consistent data (nothing may change; result tables analysed)")
-        second = recompute("again")
+        second = recompute("again", args.jobs)
         counts_after_second = result_counts()
         unchanged = counts_after_first == counts_after_second
         failed |= not unchanged

@@ -20,10 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
+from credit_portal import bulk
 from subjects.models import ApiToken, CreditSubject, Department
 from subjects.services import subjects_resolve_many
 
-from . import bulk, rules
+from . import rules
 from .choices import Channel, DisclosureRule, IngestOutcome, ObjectionState, Polarity, RecordStatus, Severity
 from .models import CreditRecord, IngestStat, RecordVersion
 from .selectors import CatalogEntry, catalog_entries, disclosure_regimes, records_by_source_id

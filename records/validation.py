@@ -103,7 +103,7 @@ def parse_date(text: str) -> datetime.date | None:
         try:
             return datetime.date.fromisoformat(text)
         except ValueError:
-            return None
+            pass  # strptime below also takes what fromisoformat does not, such as full-width digits
     for fmt in DATE_FORMATS:
         try:
             return datetime.datetime.strptime(text, fmt).date()

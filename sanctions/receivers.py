@@ -1,13 +1,11 @@
 """What the sanctions app does when the records app reports a change."""
 
-from .selectors import subjects_affected
 from .tasks import subjects_evaluate_task
 
 
 def on_records_changed(sender, *, record_ids: list[int], subject_ids: list[int], **kwargs) -> None:
-    """A record created, changed, revoked or repaired re-evaluates its subjects (now and before) when the
+    """A record created, changed, revoked or repaired re-evaluates its subjects (now and before) as far as the
     change can alter their lists: one task per 1,000 subjects, enqueued here, which already runs after the
-    records' transaction has committed."""
-    affected = subjects_affected(record_ids, subject_ids)
-    for start in range(0, len(affected), 1000):
-        subjects_evaluate_task.delay(affected[start : start + 1000])
+    records' transaction has committed. The task decides which subjects the change can alter, under lock."""
+    for start in range(0, len(subject_ids), 1000):
+        subjects_evaluate_task.delay(subject_ids[start : start + 1000], record_ids)

@@ -114,6 +114,19 @@ class Decision:
     rule_version: str = RULE_VERSION
 
 
+def source_severities(rules: Iterable[ListRule]) -> dict[str, frozenset[str] | None]:
+    """Per record type feeding any list, the severities that can feed one (None: any severity). With every
+    severe record (which suspends red lists), these are the records that can matter to ``evaluate``."""
+    severities: dict[str, frozenset[str] | None] = {}
+    for rule in rules:
+        for source in rule.sources:
+            if not source.severities:
+                severities[source.record_type] = None
+            elif severities.get(source.record_type, frozenset()) is not None:
+                severities[source.record_type] = severities.get(source.record_type, frozenset()) | source.severities
+    return severities
+
+
 def add_months(day: datetime.date, months: int) -> datetime.date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1

@@ -43,26 +43,16 @@ def list_rules() -> tuple[rules.ListRule, ...]:
     )
 
 
-def _source_record_types(rule_set: tuple[rules.ListRule, ...]) -> dict[str, int]:
-    codes = {source.record_type for rule in rule_set for source in rule.sources}
-    return dict(RecordType.objects.filter(code__in=codes).values_list("code", "pk"))
-
-
-def relevant_records_q(rule_set: tuple[rules.ListRule, ...]) -> Q:
+def relevant_records_q(rule_set: tuple[rules.ListRule, ...], type_ids: dict[str, int] | None = None) -> Q:
     """The records that can matter to the rules: of a source type within the source's severities (a penalty
     feeds the watch list only when 较重 or 严重), and every severe record (which suspends red lists).
 
-    Field conditions (``YZ_MDDM`` = the list's code) are left to the engine; they only narrow a type down."""
-    type_ids = _source_record_types(rule_set)
-    severities: dict[str, set[str] | None] = {}  # None: any severity
-    for rule in rule_set:
-        for source in rule.sources:
-            if not source.severities:
-                severities[source.record_type] = None
-            elif severities.get(source.record_type, set()) is not None:
-                severities.setdefault(source.record_type, set()).update(source.severities)
+    Field conditions (``YZ_MDDM`` = the list's code) are left to the engine; they only narrow a type down.
+    ``type_ids``: record type ids by code, when the caller has them already."""
+    if type_ids is None:
+        type_ids = dict(RecordType.objects.values_list("code", "pk"))
     condition = Q(severity=rules.SEVERE)
-    for code, allowed in sorted(severities.items()):
+    for code, allowed in sorted(rules.source_severities(rule_set).items()):
         if code not in type_ids:
             continue
         if allowed is None:
@@ -79,11 +69,12 @@ def record_facts(
     conditions read (never the whole ``data``). ``also``: ids of records to include whatever they are now
     (those current memberships rest on, so an ending can say why: revoked, repaired...)."""
     condition_fields = sorted({source.field_code for rule in rule_set for source in rule.sources if source.field_code})
-    type_codes = dict(RecordType.objects.values_list("pk", "code"))
+    type_ids = dict(RecordType.objects.values_list("code", "pk"))
+    type_codes = {pk: code for code, pk in type_ids.items()}
     picks = {f"field_{index}": KT(f"data__{code}") for index, code in enumerate(condition_fields)}
     rows = (
         CreditRecord.objects.filter(
-            (relevant_records_q(rule_set) & Q(subject_id__in=subject_ids)) | Q(pk__in=sorted(set(also)))
+            (relevant_records_q(rule_set, type_ids) & Q(subject_id__in=subject_ids)) | Q(pk__in=sorted(set(also)))
         )
         .annotate(**picks)
         .order_by("pk")

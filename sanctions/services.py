@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import multiprocessing
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
-from records import bulk
+from credit_portal import bulk
 from subjects import identifiers as ids
 from subjects.models import CreditSubject, Department
 from subjects.privacy import citizen_id_digest
@@ -48,13 +53,25 @@ def _change_kind(old_state: str, new_state: str) -> str:
 
 
 @transaction.atomic
-def subjects_evaluate(*, subject_ids: list[int], actor: Actor, as_of: datetime.date | None = None) -> dict[int, str]:
+def subjects_evaluate(
+    *,
+    subject_ids: list[int],
+    actor: Actor,
+    as_of: datetime.date | None = None,
+    changed_records: list[int] | None = None,
+) -> dict[int, str]:
     """Re-evaluate subjects: open, update, suspend, resume and end their memberships, and set their status.
 
     Safe to run twice: on unchanged facts the engine keeps everything and nothing is written. The subject
     rows are locked in primary-key order first, so two evaluations of overlapping subjects (a record
     pushed while the nightly task runs) wait for each other instead of opening the same membership twice.
-    Returns the status of each subject.
+
+    ``changed_records``: the records whose change asks for this evaluation. Then only the subjects the
+    change can alter are evaluated (``selectors.subjects_affected``), decided once the subjects are locked:
+    an evaluation of the same subjects that was still running when the change committed has committed
+    by then, and the memberships it opened count.
+
+    Returns the status of each subject evaluated.
     """
     as_of = as_of or timezone.localdate()
     now = timezone.now()
@@ -64,6 +81,10 @@ def subjects_evaluate(*, subject_ids: list[int], actor: Actor, as_of: datetime.d
     list(
         CreditSubject.objects.select_for_update(no_key=True).filter(pk__in=subject_ids).order_by("pk").values_list("pk")
     )
+    if changed_records is not None:
+        subject_ids = selectors.subjects_affected(changed_records, subject_ids)
+        if not subject_ids:
+            return {}
     rule_set = selectors.list_rules()
     list_types = {lt.code: lt for lt in ListType.objects.all()}
     current = selectors.current_memberships(subject_ids)
@@ -204,11 +225,51 @@ def subjects_evaluate(*, subject_ids: list[int], actor: Actor, as_of: datetime.d
     return result
 
 
+def _evaluate_chunk(subject_ids: list[int], actor: Actor) -> tuple[int, float, Counter]:
+    start = time.perf_counter()
+    statuses = subjects_evaluate(subject_ids=subject_ids, actor=actor)
+    return len(subject_ids), time.perf_counter() - start, Counter(statuses.values())
+
+
+def subjects_recompute(
+    subject_ids: list[int],
+    *,
+    actor: Actor,
+    jobs: int = 1,
+    on_chunk: Callable[[int, float, Counter], None] | None = None,
+) -> Counter:
+    """Evaluate many subjects in chunks of ``EVALUATION_CHUNK``, each chunk its own transaction, in ``jobs``
+    processes (PostgreSQL only for more than one). Chunks hold disjoint subjects, so they never wait for each
+    other. ``on_chunk(subjects, seconds, statuses)`` is called as each chunk is done. Returns the statuses.
+
+    A chunk is half database work and half Python, so a second process on a two-core server keeps both
+    busy (``bench/sanctions.py``: see docs/benchmarks.md)."""
+    chunks = [subject_ids[start : start + EVALUATION_CHUNK] for start in range(0, len(subject_ids), EVALUATION_CHUNK)]
+    total: Counter = Counter()
+    if jobs > 1 and connection.vendor == "postgresql":
+        connections.close_all()  # each process opens its own; a connection must never cross a fork
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            done = pool.map(_evaluate_chunk, chunks, [actor] * len(chunks))
+            for count, seconds, statuses in done:
+                total.update(statuses)
+                if on_chunk:
+                    on_chunk(count, seconds, statuses)
+        return total
+    for chunk in chunks:
+        count, seconds, statuses = _evaluate_chunk(chunk, actor)
+        total.update(statuses)
+        if on_chunk:
+            on_chunk(count, seconds, statuses)
+    return total
+
+
 def results_analyze() -> None:
     """Refresh the planner's statistics of the tables a full recompute fills (PostgreSQL).
 
-    Until autovacuum next passes, a freshly filled table has none, and the per-chunk reads of memberships are
-    then planned as if the table were empty (seen in the sanctions benchmark: 40 % of a recompute)."""
+    Until autovacuum next passes, a freshly filled table has none, and the reads of memberships by later
+    evaluations are planned as if the table were empty (seen in the sanctions benchmark: 40 % of the time of
+    a recompute that ran before the tables were analysed)."""
     if connection.vendor != "postgresql":
         return
     tables = [Membership._meta.db_table, Membership.records.through._meta.db_table]

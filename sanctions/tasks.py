@@ -7,7 +7,7 @@ from django.utils import timezone
 from audit.services import Actor
 
 from .selectors import subjects_due_for_reevaluation
-from .services import EVALUATION_CHUNK, subjects_evaluate
+from .services import subjects_evaluate, subjects_recompute
 
 
 @shared_task(
@@ -18,10 +18,11 @@ from .services import EVALUATION_CHUNK, subjects_evaluate
     soft_time_limit=5 * 60,
     time_limit=6 * 60,
 )
-def subjects_evaluate_task(subject_ids: list[int]) -> int:
-    """Re-evaluate subjects whose records changed (enqueued after the change commits)."""
-    subjects_evaluate(subject_ids=subject_ids, actor=Actor.system("名单自动评估"))
-    return len(subject_ids)
+def subjects_evaluate_task(subject_ids: list[int], record_ids: list[int] | None = None) -> int:
+    """Re-evaluate subjects whose records changed (enqueued after the change commits): those of them the
+    change can alter, when the changed records are given. Returns how many were evaluated."""
+    actor = Actor.system("名单自动评估")
+    return len(subjects_evaluate(subject_ids=subject_ids, actor=actor, changed_records=record_ids))
 
 
 @shared_task(
@@ -35,7 +36,5 @@ def subjects_evaluate_task(subject_ids: list[int]) -> int:
 def memberships_expire_task() -> int:
     """Nightly: end memberships whose time is up and resume suspended red memberships whose cause ended."""
     due = subjects_due_for_reevaluation(timezone.localdate())
-    actor = Actor.system("名单到期处理")
-    for start in range(0, len(due), EVALUATION_CHUNK):
-        subjects_evaluate(subject_ids=due[start : start + EVALUATION_CHUNK], actor=actor)
+    subjects_recompute(due, actor=Actor.system("名单到期处理"))
     return len(due)

@@ -4,6 +4,8 @@ from django.db import connection
 from audit.services import Actor
 from records.catalog import catalog_load
 from records.models import DisclosureRegime, RecordField, RecordType, RegimePeriod, SeverityRule
+from sanctions.catalog import sanctions_catalog_load
+from sanctions.models import ListSource, ListType, Measure
 from subjects.divisions import divisions_load
 from subjects.models import Division
 
@@ -20,8 +22,8 @@ def actor() -> Actor:
 
 @pytest.fixture
 def reference_data(db) -> None:
-    """The divisions and the catalog that migrations load. Transactional tests flush them away with
-    everything else, so those tests load them again (both loaders only insert what is missing)."""
+    """The divisions and the catalogs that migrations load. Transactional tests flush them away with
+    everything else, so those tests load them again (the loaders only insert what is missing)."""
     divisions_load(Division)
     catalog_load(
         record_type_model=RecordType,
@@ -29,6 +31,9 @@ def reference_data(db) -> None:
         severity_rule_model=SeverityRule,
         regime_model=DisclosureRegime,
         period_model=RegimePeriod,
+    )
+    sanctions_catalog_load(
+        list_type_model=ListType, source_model=ListSource, measure_model=Measure, record_type_model=RecordType
     )
 
 

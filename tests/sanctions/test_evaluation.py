@@ -193,19 +193,62 @@ def test_revoking_a_record_that_no_longer_qualifies_ends_its_membership_as_revok
 
 
 @time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=TZ), tick=False)
-def test_only_changes_that_can_alter_lists_are_evaluated(push):
+def test_only_subjects_a_change_can_alter_are_evaluated(push):
+    from audit.services import Actor
     from sanctions.selectors import subjects_affected
+    from sanctions.services import subjects_evaluate
     from tests.records.helpers import xzxk_item
 
-    listed_ids = push(xzcf_item(3, CF_CFLB="暂扣许可证件"))  # subject 3: on the watch list
-    licence, general, serious = [
-        CreditRecord.objects.get(pk=record_id)
-        for record_id in push(xzxk_item(1), xzcf_item(2, CF_CFLB="罚款"), xzcf_item(4, CF_CFLB="暂扣许可证件"))
-    ]
-    # A licence and a general penalty of clean subjects cannot list them: nothing to evaluate.
-    assert subjects_affected([licence.pk, general.pk], [subject(1).pk, subject(2).pk]) == []
-    # A serious penalty can; and any change about a subject already listed is evaluated.
+    push(xzcf_item(3, CF_CFLB="暂扣许可证件"))  # subject 3: on the watch list
+    _store_without_evaluation(
+        push,
+        xzxk_item(1),
+        xzcf_item(2, CF_CFLB="罚款"),
+        xzcf_item(4, CF_CFLB="暂扣许可证件"),
+        xzcf_item(31, CF_XDR_SHXYM=company_uscc(3), CF_XDR_MC="长春测试3商贸有限公司"),
+    )
+    licence, general, serious, more = CreditRecord.objects.filter(status="active").order_by("pk")[1:]
+    clean = [subject(1).pk, subject(2).pk]
+    # A licence and a general penalty of clean subjects cannot list them: they are not evaluated.
+    assert subjects_affected([licence.pk, general.pk], clean) == []
+    assert subjects_evaluate(subject_ids=clean, actor=Actor.system(), changed_records=[licence.pk, general.pk]) == {}
+    # A serious penalty can (subject 4 has no list or status yet); any change of a listed subject is evaluated.
     assert subjects_affected([serious.pk], [subject(4).pk]) == [subject(4).pk]
-    more = push(xzcf_item(30, CF_XDR_SHXYM=company_uscc(3), CF_XDR_MC="长春测试3商贸有限公司"))
-    assert subjects_affected(more, [subject(3).pk]) == [subject(3).pk]
-    assert listed_ids and status(3) == "watch" and status(1) == status(2) == "normal"
+    assert subjects_affected([more.pk], [subject(3).pk]) == [subject(3).pk]
+    evaluated = subjects_evaluate(
+        subject_ids=[*clean, subject(3).pk, subject(4).pk],
+        actor=Actor.system(),
+        changed_records=[licence.pk, general.pk, serious.pk, more.pk],
+    )
+    assert evaluated == {subject(3).pk: "watch", subject(4).pk: "watch"}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_full_recompute_in_two_processes_gives_the_same_lists(reference_data, client, monkeypatch):
+    """Chunks evaluated in parallel processes (``--jobs 2``) give what one process gives."""
+    from types import SimpleNamespace
+
+    from django.db import transaction
+
+    from audit.services import Actor
+    from sanctions import services
+    from subjects.services import api_token_create
+    from tests.factories import DepartmentFactory
+
+    department = DepartmentFactory(code="jl-scjg", sector="market_regulation")
+    with transaction.atomic():
+        _, raw = api_token_create(department=department, name="系统", actor=Actor.system())
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+    monkeypatch.setattr(services, "EVALUATION_CHUNK", 1)  # three chunks over two processes
+    with time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=TZ), tick=False):
+        _store_without_evaluation(
+            SimpleNamespace(client=client),
+            hmd_item(1),
+            yzsxmd_item(2),
+            xzcf_item(3, CF_CFLB="暂扣许可证件"),
+            xzcf_item(4),
+        )
+        call_command("recompute_status", "--all", "--jobs", "2", "--no-progress", stdout=io.StringIO())
+        assert [status(n) for n in (1, 2, 3, 4)] == ["red", "black", "watch", "normal"]
+        assert Membership.objects.count() == MembershipChange.objects.count() == 3

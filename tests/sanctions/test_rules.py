@@ -167,3 +167,27 @@ def test_rules_module_imports_no_django():
     } | {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
     assert "django" not in imported
     assert imported <= {"__future__", "calendar", "datetime", "collections", "dataclasses"}
+
+
+@pytest.mark.parametrize(
+    ("rule_set", "expected"),
+    [
+        pytest.param((COURT,), {"sxbzxr": None}, id="any-severity"),
+        pytest.param((WATCH_PENALTY,), {"xzcf": frozenset({"serious", "severe"})}, id="severities"),
+        pytest.param(
+            (
+                WATCH_PENALTY,
+                r.ListRule(code="x", colour=r.WATCH, sources=(r.SourceRule("xzcf", severities=frozenset({"minor"})),)),
+            ),
+            {"xzcf": frozenset({"minor", "serious", "severe"})},
+            id="severities-merge",
+        ),
+        pytest.param(
+            (WATCH_PENALTY, r.ListRule(code="x", colour=r.WATCH, sources=(r.SourceRule("xzcf"),))),
+            {"xzcf": None},
+            id="any-severity-wins",
+        ),
+    ],
+)
+def test_source_severities_say_which_records_can_matter(rule_set, expected):
+    assert r.source_severities(rule_set) == expected

@@ -1,4 +1,4 @@
-"""Bulk INSERT for the hot paths: records and versions at ingestion, memberships and statuses at evaluation.
+"""Bulk INSERT for the hot paths of the apps (records and versions at ingestion, list results at evaluation).
 
 Django's ``bulk_create`` prepares every value of every row through the field machinery, and an
 ``INSERT … VALUES`` of 1,000 rows costs the server several times what ``COPY`` costs for the same rows. On
@@ -35,18 +35,24 @@ def _escape(text: str) -> str:
 
 def copy_text(value, *, is_json: bool = False) -> str:
     """One value in COPY's text format."""
+    if value is None:
+        return "\\N"  # SQL NULL, as Django stores None in a JSON column too
     if is_json:
         return _dumps(value).replace("\\", "\\\\")  # JSON text has no raw tab, newline or carriage return
-    if value is None:
-        return "\\N"
     if value is True:
         return "t"
     if value is False:
         return "f"
     if isinstance(value, str):
         return _escape(value)
-    if isinstance(value, (int, Decimal, datetime.date)):  # datetime is a date; both print ISO 8601
-        return value.isoformat() if isinstance(value, datetime.date) else str(value)
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:  # the server would read it in the session's time zone, not the site's
+            raise TypeError("bulk.insert cannot write a naive datetime")
+        return value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, (int, Decimal)):
+        return str(value)
     raise TypeError(f"bulk.insert cannot write {type(value).__name__} values")
 
 
