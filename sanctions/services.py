@@ -8,6 +8,8 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
+from itertools import repeat
 
 from django.db import connection, connections, transaction
 from django.utils import timezone
@@ -246,21 +248,18 @@ def subjects_recompute(
     busy (``bench/sanctions.py``: see docs/benchmarks.md)."""
     chunks = [subject_ids[start : start + EVALUATION_CHUNK] for start in range(0, len(subject_ids), EVALUATION_CHUNK)]
     total: Counter = Counter()
-    if jobs > 1 and connection.vendor == "postgresql":
-        connections.close_all()  # each process opens its own; a connection must never cross a fork
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            done = pool.map(_evaluate_chunk, chunks, [actor] * len(chunks))
-            for count, seconds, statuses in done:
-                total.update(statuses)
-                if on_chunk:
-                    on_chunk(count, seconds, statuses)
-        return total
-    for chunk in chunks:
-        count, seconds, statuses = _evaluate_chunk(chunk, actor)
-        total.update(statuses)
-        if on_chunk:
-            on_chunk(count, seconds, statuses)
+    with ExitStack() as stack:
+        if jobs > 1 and connection.vendor == "postgresql":
+            connections.close_all()  # each process opens its own; a connection must never cross a fork
+            context = multiprocessing.get_context("fork")
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs, mp_context=context))
+            done = pool.map(_evaluate_chunk, chunks, repeat(actor))
+        else:
+            done = map(_evaluate_chunk, chunks, repeat(actor))
+        for count, seconds, statuses in done:
+            total.update(statuses)
+            if on_chunk:
+                on_chunk(count, seconds, statuses)
     return total
 
 
