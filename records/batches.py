@@ -197,10 +197,23 @@ def batch_run(batch_id: int, *, actor: Actor | None = None) -> IngestBatch:
     except FileFormatError as error:
         IngestBatch.objects.filter(pk=batch.pk).update(state=BatchState.FAILED, message=str(error))
         batch.refresh_from_db()
+        _file_discard(batch)
         return batch
     finished = IngestBatch.objects.get(pk=batch.pk)
     finished.state = BatchState.DONE if importing else BatchState.VALIDATED
     if not importing:
         finished.counts = {}
     finished.save(update_fields=["state", "counts", "updated_at"])
+    if importing:
+        _file_discard(finished)
     return finished
+
+
+def _file_discard(batch: IngestBatch) -> None:
+    """Delete the uploaded file once the batch is done or failed: it holds citizen ID numbers in clear, and
+    everything it gave is kept elsewhere — the records and their versions (IDs masked), the rejected rows
+    (masked) and the audit trail. An upload that is validated but not imported keeps its file for the
+    import."""
+    if batch.file:
+        batch.file.delete(save=False)
+        batch.save(update_fields=["file", "updated_at"])

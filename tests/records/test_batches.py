@@ -57,6 +57,56 @@ def test_api_batch_of_a_gbk_csv_with_chinese_headers_imports(department, django_
     assert "CF_JDRQ" in error.errors
 
 
+def test_the_file_is_deleted_once_imported_and_kept_while_waiting_for_import(
+    department, django_capture_on_commit_callbacks
+):
+    """Uploaded files hold citizen IDs in clear; once imported, what they gave is kept masked elsewhere."""
+    from django.core.files.storage import default_storage
+
+    items = [xzcf_item(n) for n in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = batch_create(
+            department=department,
+            upload=upload("u.csv", csv_bytes(items, encoding="utf-8")),
+            record_type_code="xzcf",
+            channel=Channel.UPLOAD,
+            actor=ACTOR,
+        )
+    batch.refresh_from_db()
+    stored = batch.file.name
+    assert batch.state == BatchState.VALIDATED
+    assert default_storage.exists(stored)  # needed for the import
+    with django_capture_on_commit_callbacks(execute=True):
+        batch_import(batch=batch, actor=ACTOR)
+    batch.refresh_from_db()
+    assert batch.state == BatchState.DONE
+    assert not batch.file
+    assert not default_storage.exists(stored)
+    assert batch_run(batch.pk).state == BatchState.DONE  # a redelivered task finds nothing left to do
+    assert CreditRecord.objects.count() == 3
+
+
+def test_a_batch_that_fails_on_its_file_deletes_it_too(department):
+    from django.core.files.storage import default_storage
+
+    batch = batch_create(  # its task is enqueued after commit, which this test does not run
+        department=department,
+        upload=upload("u.csv", csv_bytes([xzcf_item(1)], encoding="utf-8")),
+        record_type_code="xzcf",
+        channel=Channel.BATCH,
+        actor=ACTOR,
+    )
+    stored = batch.file.name
+    with default_storage.open(stored, "wb") as handle:  # the stored file no longer reads (a bad disk, say)
+        handle.write("不是表头,也不是\n".encode())
+    batch = batch_run(batch.pk)
+    assert batch.state == BatchState.FAILED
+    assert "表头无法识别" in batch.message
+    assert not batch.file
+    assert not default_storage.exists(stored)
+    assert not CreditRecord.objects.exists()
+
+
 def test_wrong_header_is_refused_at_once_and_imports_nothing(department):
     content = "名称,代码,日期\n某公司,123,2026-01-01\n".encode("gb18030")
     with pytest.raises(RecordError, match="表头无法识别"):
