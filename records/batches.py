@@ -9,11 +9,13 @@ written), then imported on the clerk's request, into review.
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from itertools import islice
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
 from subjects import identifiers as ids
@@ -207,6 +209,27 @@ def batch_run(batch_id: int, *, actor: Actor | None = None) -> IngestBatch:
     if importing:
         _file_discard(finished)
     return finished
+
+
+def batches_expire(*, actor: Actor) -> int:
+    """Close the uploads validated but not imported within ``BATCH_IMPORT_DAYS`` and delete their files
+    (citizen IDs in clear). The clerk can upload the file again. Returns how many were closed."""
+    cutoff = timezone.now() - datetime.timedelta(days=settings.BATCH_IMPORT_DAYS)
+    expired = 0
+    for batch_id in IngestBatch.objects.filter(state=BatchState.VALIDATED, updated_at__lt=cutoff).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            batch = IngestBatch.objects.select_for_update().get(pk=batch_id)
+            if batch.state != BatchState.VALIDATED:
+                continue  # imported meanwhile
+            batch.state = BatchState.FAILED
+            batch.message = f"校验完成后{settings.BATCH_IMPORT_DAYS}天内未导入，文件已删除；如需导入请重新上传。"
+            batch.save(update_fields=["state", "message", "updated_at"])
+            audit_event_record(actor=actor, action="batch.expire", obj=batch, reason=batch.message)
+            transaction.on_commit(lambda batch=batch: _file_discard(batch))
+        expired += 1
+    return expired
 
 
 def _file_discard(batch: IngestBatch) -> None:

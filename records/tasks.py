@@ -7,7 +7,7 @@ from django.db import InterfaceError, OperationalError
 
 from audit.services import Actor
 
-from .batches import batch_run
+from .batches import batch_run, batches_expire
 from .quality import default_period, quality_reports_compute
 
 
@@ -38,3 +38,9 @@ def quality_reports_compute_task(period_start: str | None = None, period_end: st
     if period_start and period_end:
         start, end = datetime.date.fromisoformat(period_start), datetime.date.fromisoformat(period_end)
     return len(quality_reports_compute(period_start=start, period_end=end, actor=Actor.system("数据质量统计")))
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)
+def batches_expire_task() -> int:
+    """Nightly: close uploads validated but never imported, and delete their files."""
+    return batches_expire(actor=Actor.system("批量导入到期处理"))

@@ -48,3 +48,14 @@ def test_api_docs_are_served_without_outside_resources(client):
     schema = client.get("/api/schema/")
     assert schema.status_code == 200
     assert b"/api/v1/records/" in schema.content
+
+
+def test_every_scheduled_task_is_a_registered_task():
+    """A misspelt task name in the beat schedule would never run, and nothing else would say so."""
+    from django.conf import settings
+
+    from credit_portal.celery import app
+
+    app.loader.import_default_modules()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, name

@@ -129,6 +129,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "records.tasks.quality_reports_compute_task",
         "schedule": crontab(hour=2, minute=0),
     },
+    "batches-expire-nightly": {
+        "task": "records.tasks.batches_expire_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -158,6 +162,8 @@ USE_TZ = True
 # Uploaded files (department spreadsheets) live outside the web root and are never served by URL.
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
 BATCH_MAX_BYTES = env.int("BATCH_MAX_BYTES", default=100 * 1024 * 1024)
+# A validated upload not imported within this many days is closed and its file (citizen IDs in clear) deleted.
+BATCH_IMPORT_DAYS = env.int("BATCH_IMPORT_DAYS", default=30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=20 * 1024 * 1024)
 
 STATIC_URL = "static/"

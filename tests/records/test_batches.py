@@ -241,3 +241,50 @@ def test_batch_api_refuses_bad_files_with_a_message(api):
     response = api.post("/api/v1/batches/", {"file": upload("a.txt", b"x"), "record_type": "xzcf"})
     assert response.status_code == 400
     assert "不支持的文件类型" in response.json()["detail"]
+
+
+def test_an_upload_never_imported_is_closed_after_30_days_and_its_file_deleted(
+    department, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    import time_machine
+    from django.core.files.storage import default_storage
+
+    from records.tasks import batches_expire_task
+
+    def validated_upload(name):
+        with django_capture_on_commit_callbacks(execute=True):
+            batch = batch_create(
+                department=department,
+                upload=upload(name, csv_bytes([xzcf_item(1)], encoding="utf-8")),
+                record_type_code="xzcf",
+                channel=Channel.UPLOAD,
+                actor=ACTOR,
+            )
+        batch.refresh_from_db()
+        assert batch.state == BatchState.VALIDATED
+        return batch
+
+    start = datetime.datetime(2026, 6, 1, 9, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        old = validated_upload("old.csv")
+    with time_machine.travel(start + datetime.timedelta(days=2), tick=False):
+        recent = validated_upload("recent.csv")
+    with time_machine.travel(start + datetime.timedelta(days=30, hours=1), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert batches_expire_task() == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            assert batches_expire_task() == 0  # twice changes nothing more
+    old_file = old.file.name
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.state == BatchState.FAILED
+    assert "30天内未导入" in old.message
+    assert not old.file
+    assert not default_storage.exists(old_file)
+    assert recent.state == BatchState.VALIDATED
+    assert default_storage.exists(recent.file.name)
+    with pytest.raises(RecordError):
+        batch_import(batch=old, actor=ACTOR)
+    assert not CreditRecord.objects.exists()
