@@ -268,7 +268,10 @@ class CreditRecord(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["subject", "status"], name="record_subject_status_idx"),
+            # A subject's records by status; with type and severity in the key, the evaluation's read of
+            # the records that can feed a list (sanctions.selectors.record_facts) is decided in the index
+            # and visits only those rows: 7 ms instead of 22–27 ms for 1,000 subjects (bench/sanctions.py).
+            models.Index(fields=["subject", "status", "record_type", "severity"], name="record_subject_facts_idx"),
             models.Index(fields=["record_type", "decided_on"], name="record_type_decided_idx"),
             models.Index(fields=["received_at"], name="record_received_at_idx"),
         ]
