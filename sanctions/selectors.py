@@ -96,7 +96,9 @@ def record_facts(
     return facts
 
 
-def _could_be_listed(records: QuerySet[CreditRecord], subject_ids: list[int] | None) -> list[int]:
+def _could_be_listed(
+    records: QuerySet[CreditRecord], subject_ids: list[int] | None, rule_set: tuple[rules.ListRule, ...]
+) -> list[int]:
     """Subjects with one of ``records`` that can matter to the rules, a membership not ended, or a stored
     status (all of them, or those among ``subject_ids``)."""
     memberships = Membership.objects.exclude(state=MembershipState.ENDED)
@@ -104,7 +106,7 @@ def _could_be_listed(records: QuerySet[CreditRecord], subject_ids: list[int] | N
     if subject_ids is not None:
         memberships, stored = memberships.filter(subject_id__in=subject_ids), stored.filter(subject_id__in=subject_ids)
     ids = set(
-        records.filter(relevant_records_q(list_rules()), subject__isnull=False)
+        records.filter(relevant_records_q(rule_set), subject__isnull=False)
         .order_by()
         .values_list("subject_id", flat=True)
         .distinct()
@@ -120,18 +122,21 @@ def subjects_to_evaluate() -> list[int]:
 
     Any other subject evaluates to "normal" with nothing to open or end, which is what it already is (no
     status row means normal), so skipping it changes nothing."""
-    return _could_be_listed(CreditRecord.objects.all(), None)
+    return _could_be_listed(CreditRecord.objects.all(), None, list_rules())
 
 
-def subjects_affected(record_ids: list[int], subject_ids: list[int]) -> list[int]:
+def subjects_affected(
+    record_ids: list[int], subject_ids: list[int], rule_set: tuple[rules.ListRule, ...] | None = None
+) -> list[int]:
     """Of the subjects whose records changed, those whose lists or status the change can alter: the subjects
     of changed records that can matter to the rules, and those already listed or with a stored status.
 
     A change to a record that no list reads (a licence, a general penalty) cannot alter a subject that has
     neither: its evaluation would find nothing to open, end or store. Skipping it keeps the evaluations after
     a department's push of 1,000 licences to the few subjects they can concern (the passing of time is the
-    nightly task's)."""
-    return _could_be_listed(CreditRecord.objects.filter(pk__in=record_ids), subject_ids)
+    nightly task's). ``rule_set``: the list rules, when the caller has them already."""
+    records = CreditRecord.objects.filter(pk__in=record_ids)
+    return _could_be_listed(records, subject_ids, rule_set if rule_set is not None else list_rules())
 
 
 @dataclass(frozen=True)

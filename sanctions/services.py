@@ -83,11 +83,11 @@ def subjects_evaluate(
     list(
         CreditSubject.objects.select_for_update(no_key=True).filter(pk__in=subject_ids).order_by("pk").values_list("pk")
     )
+    rule_set = selectors.list_rules()
     if changed_records is not None:
-        subject_ids = selectors.subjects_affected(changed_records, subject_ids)
+        subject_ids = selectors.subjects_affected(changed_records, subject_ids, rule_set)
         if not subject_ids:
             return {}
-    rule_set = selectors.list_rules()
     list_types = {lt.code: lt for lt in ListType.objects.all()}
     current = selectors.current_memberships(subject_ids)
     sources = [record_id for listed in current.values() for c in listed for record_id in c.record_ids]
