@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.db import transaction
 from django_otp import user_has_device
 from django_otp.oath import TOTP
@@ -31,6 +32,16 @@ class AccountError(Exception):
     def __init__(self, message: str, *, code: str = "invalid"):
         super().__init__(message)
         self.message, self.code = message, code
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule with its message in Chinese (Django's own zh-hans catalogue lacks the plural form)."""
+
+    def get_error_message(self) -> str:
+        return f"密码太短，至少需要 {self.min_length} 个字符。"
+
+    def get_help_text(self) -> str:
+        return f"密码至少需要 {self.min_length} 个字符。"
 
 
 def demo_account(user) -> bool:

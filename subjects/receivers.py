@@ -50,8 +50,9 @@ def login_recorded(sender, request, user, **kwargs) -> None:
     """A successful password login. The session gets the idle lifetime of staff sessions."""
     if request is not None and hasattr(request, "session"):
         request.session[LAST_SEEN_SESSION_KEY] = int(timezone.now().timestamp())
-        # The server-side expiry backs the idle rule up; the middleware, which says why, acts first.
-        request.session.set_expiry(settings.STAFF_SESSION_IDLE_MINUTES * 60 + LAST_SEEN_RESOLUTION)
+        # The middleware enforces the idle rule (and says why); the session row and cookie go at twice the idle
+        # time at the latest, so that the middleware, not a silently missing session, is what the user meets.
+        request.session.set_expiry(2 * settings.STAFF_SESSION_IDLE_MINUTES * 60 + LAST_SEEN_RESOLUTION)
     _record(actor=Actor.for_user(user, client_ip=_address(request)), action="auth.login", user=user)
 
 
