@@ -127,3 +127,17 @@ def two_factor_verify(*, user, token: str, actor: Actor) -> TOTPDevice | None:
             actor=actor, action="auth.two_factor_verify" if verified else "auth.two_factor_failed", obj=user
         )
     return device if verified else None
+
+
+@transaction.atomic
+def two_factor_reset(*, user, reason: str, actor: Actor) -> int:
+    """Remove a user's devices (a lost phone), so that they enrol again at their next login. Returns how many
+    were removed; the reason is required and kept in the audit trail."""
+    if not reason.strip():
+        raise AccountError("请说明重置原因。", code="reason_required")
+    devices = list(TOTPDevice.objects.filter(user=user).values_list("pk", flat=True))
+    TOTPDevice.objects.filter(pk__in=devices).delete()
+    audit_event_record(
+        actor=actor, action="auth.two_factor_reset", obj=user, reason=reason, before={"devices": devices}
+    )
+    return len(devices)

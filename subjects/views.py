@@ -76,6 +76,7 @@ def two_factor_setup_view(request):
     Someone who has a device but has not given its code in this session may not enrol another one: with only
     the password, that would replace the second factor."""
     user = request.user
+    request.staff = staff_context(user)  # the workbench navigation
     if user_has_device(user) and not user.is_verified():
         return redirect(f"{reverse('subjects:two-factor-verify')}?{urlencode({'next': _next_url(request)})}")
     key = request.session.get(SETUP_KEY_SESSION_KEY)

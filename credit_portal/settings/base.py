@@ -173,6 +173,7 @@ TWO_FACTOR_REQUIRED_ROLES = ["credit_admin", "auditor", "dept_admin"]
 # Never in production (production.py forces it off).
 TWO_FACTOR_DEMO_EXEMPT = env.bool("TWO_FACTOR_DEMO_EXEMPT", default=DEMO_ACCOUNTS_ENABLED)
 OTP_TOTP_ISSUER = PLATFORM_NAME
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret
 # Staff sessions end after this many minutes without a request.
 STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
 

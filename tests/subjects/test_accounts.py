@@ -340,3 +340,20 @@ def test_create_staff_stores_the_email(department):
             "--department=jl-scjg",
             "--email=not-an-address",
         )
+
+
+def test_two_factor_reset_removes_the_device_and_is_audited(accounts, client):
+    from django.contrib.auth import get_user_model
+
+    client.login(username="centre", password=PASSWORD)  # the shortcut enrols a device for the admin role
+    user = get_user_model().objects.get(username="centre")
+    assert TOTPDevice.objects.filter(user=user).exists()
+    with pytest.raises(CommandError, match="原因"):
+        call_command("two_factor_reset", "--username=centre", "--reason= ")
+    call_command("two_factor_reset", "--username=centre", "--reason=手机丢失")
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert AuditEvent.objects.get(action="auth.two_factor_reset").reason == "手机丢失"
+    assert AuditEvent.objects.filter(action="auth.two_factor_remove", object_id=str(user.pk)).exists()
+    fresh = Client()
+    password_login(fresh, "centre")
+    assert fresh.get("/workbench/")["Location"].startswith("/accounts/two-factor/setup/")
