@@ -8,7 +8,7 @@ from django.core.mail import send_mail
 
 from subjects.choices import StaffRoleName
 
-from .models import Application, ApplicationState
+from .models import Application, ApplicationKind, ApplicationState
 
 SUBJECTS = {
     ApplicationState.SUBMITTED: "已收到您的{kind}申请",
@@ -19,8 +19,10 @@ SUBJECTS = {
 }
 
 
-def _staff_emails(*, role: str, department_id: int | None = None) -> list[str]:
-    condition = {"staff_roles__role": role}
+def _staff_emails(*, roles: tuple[str, ...], department_id: int | None = None) -> list[str]:
+    """The addresses of the active staff holding one of ``roles`` (in ``department_id`` when given), as set by
+    ``create_staff --email`` or in the admin. Staff without an address are skipped."""
+    condition = {"staff_roles__role__in": roles}
     if department_id is not None:
         condition["staff_roles__department_id"] = department_id  # in the same filter: the same role row
     users = get_user_model().objects.filter(is_active=True, **condition).exclude(email="")
@@ -43,8 +45,21 @@ def application_notify(application: Application) -> int:
     )
     if application.applicant_email:
         sent += send_mail(SUBJECTS[application.state].format(kind=kind), body, None, [application.applicant_email])
+    if application.state == ApplicationState.SUBMITTED and application.kind != ApplicationKind.COMMITMENT:
+        # The credit centre accepts or refuses within its deadline: tell it a case is waiting.
+        admins = _staff_emails(roles=(StaffRoleName.CREDIT_ADMIN,))
+        if admins:
+            sent += send_mail(
+                f"新的{kind}申请 {application.receipt_number} 待受理",
+                f"受理时限：{application.accept_due:%Y-%m-%d}\n{body}",
+                None,
+                admins,
+            )
     if application.state == ApplicationState.WITH_DEPARTMENT:
-        handlers = _staff_emails(role=StaffRoleName.REVIEWER, department_id=application.department_id)
+        # The people who decide for the department (reviewers and department admins), not the clerks.
+        handlers = _staff_emails(
+            roles=(StaffRoleName.REVIEWER, StaffRoleName.DEPT_ADMIN), department_id=application.department_id
+        )
         if handlers:
             sent += send_mail(
                 f"请办理{kind}申请 {application.receipt_number}",
@@ -57,7 +72,7 @@ def application_notify(application: Application) -> int:
 
 def overdue_escalate(overdue: list[Application]) -> int:
     """One message to the credit-centre admins listing every overdue case."""
-    admins = _staff_emails(role=StaffRoleName.CREDIT_ADMIN)
+    admins = _staff_emails(roles=(StaffRoleName.CREDIT_ADMIN,))
     if not overdue or not admins:
         return 0
     lines = [f"{a.receipt_number} {a.get_kind_display()} {a.department.name} {a.get_state_display()}" for a in overdue]

@@ -165,18 +165,18 @@ def case_detail(request, pk: int):
                 application_refuse(application=application, actor=actor, reason=request.POST.get("reason", ""))
             elif action == "close" and staff.is_credit_admin:
                 application_close(application=application, actor=actor)
-            elif action == "answer" and staff.department is not None and staff.has(Role.REVIEWER, Role.DEPT_ADMIN):
+            elif action == "answer" and staff.department is not None:
+                # Whether this user may decide is the service's call (reviewer or department admin only).
                 answer_form = AnswerForm(request.POST, outcomes=OUTCOMES_BY_KIND[application.kind])
                 if not answer_form.is_valid():
                     raise ApplicationError("请选择处理结果并填写说明。")
                 application_answer(
                     application=application,
-                    department=staff.department,
+                    decided_by=request.user,
                     outcome=answer_form.cleaned_data["outcome"],
                     note=answer_form.cleaned_data["note"],
                     corrected_data=answer_form.corrected_data(),
                     actor=actor,
-                    reviewer=request.user,
                 )
             else:
                 messages.error(request, "您无权执行此操作。")
@@ -194,6 +194,7 @@ def case_detail(request, pk: int):
             "events": application.events.all(),
             "evidence": application.evidence.all(),
             "answer_form": answer_form,
+            "can_decide": staff.department is not None and staff.has(Role.REVIEWER, Role.DEPT_ADMIN),
             "today": timezone.localdate(),
         },
     )
@@ -286,6 +287,7 @@ def commitment_fulfilment_view(request, pk: int):
                 record=record,
                 kept=form.cleaned_data["kept"] == "yes",
                 note=form.cleaned_data["note"],
+                decided_by=request.user,
                 actor=request_actor(request),
             )
             messages.success(request, "已登记履约情况。")

@@ -40,9 +40,10 @@ from records.workdays import add_workdays
 from sanctions.choices import MembershipState
 from sanctions.models import Membership
 from sanctions.rules import add_months
+from subjects.choices import StaffRoleName
 from subjects.identifiers import IdentifierError
 from subjects.models import CreditSubject, Department
-from subjects.selectors import subject_get_by_code
+from subjects.selectors import staff_context, subject_get_by_code
 
 from . import rules
 from .models import (
@@ -327,19 +328,30 @@ def application_refuse(*, application: Application, actor: Actor, reason: str) -
     return _transition(application, "refuse", actor=actor, reason=reason, outcome_note=reason)
 
 
+def _decider_department(user) -> Department:
+    """The department ``user`` decides for. Separation of duties (seed 004 九(一): 数据管理员和审核员制度; "谁认定、
+    谁修复"): the department's reviewer or department admin decides objections, repairs, reports and commitments;
+    the clerk who enters data does not."""
+    staff = staff_context(user) if user is not None else None
+    if staff is None or staff.department is None or not staff.has(StaffRoleName.REVIEWER, StaffRoleName.DEPT_ADMIN):
+        raise ApplicationError("只有本部门的审核员或部门管理员可以作出处理决定。", code="not_a_decider")
+    return staff.department
+
+
 @transaction.atomic
 def application_answer(
     *,
     application: Application,
-    department: Department,
+    decided_by,
     outcome: str,
     note: str,
     actor: Actor,
     corrected_data: dict | None = None,
-    reviewer=None,
 ) -> Application:
     """The source department decides ("谁认定、谁修复") and the decision takes effect on the record.
-    ``reviewer`` is the staff user deciding (a commitment's confirmation is its record's review)."""
+    ``decided_by`` is the staff user deciding: a reviewer or department admin of the case's department (a
+    commitment's confirmation is also its record's review)."""
+    department = _decider_department(decided_by)
     if application.department_id != department.pk:
         raise ApplicationError("只能办理转本部门的申请。", code="not_your_case")
     if outcome not in OUTCOMES_BY_KIND[application.kind]:
@@ -360,9 +372,9 @@ def application_answer(
     elif outcome == Outcome.APPROVE:
         record_repair(record=record, actor=actor, reason=reason)
     elif outcome == Outcome.CONFIRM:
-        record_approve(record=record, reviewer=reviewer, actor=actor, note=note)
+        record_approve(record=record, reviewer=decided_by, actor=actor, note=note)
     elif outcome == Outcome.DECLINE:
-        record_reject(record=record, reviewer=reviewer, actor=actor, note=note)
+        record_reject(record=record, reviewer=decided_by, actor=actor, note=note)
     return decided
 
 
@@ -454,9 +466,12 @@ def commitment_sign(
 
 
 @transaction.atomic
-def commitment_fulfilment(*, record: CreditRecord, kept: bool, note: str, actor: Actor) -> CreditRecord:
+def commitment_fulfilment(*, record: CreditRecord, kept: bool, note: str, decided_by, actor: Actor) -> CreditRecord:
     """The receiving department records whether the commitment was kept. A broken one (违诺) becomes a
-    negative record of its own (``wncn``), which the lists and the public site then treat like any other."""
+    negative record of its own (``wncn``), which the lists and the public site then treat like any other.
+    Like any decision, it belongs to the department's reviewer or department admin (``decided_by``)."""
+    if record.department_id != _decider_department(decided_by).pk:
+        raise ApplicationError("只能登记本部门信用承诺的履约情况。", code="not_your_record")
     if record.record_type.code != "xycn":
         raise ApplicationError("只有信用承诺记录可以登记履约情况。", code="not_a_commitment")
     if not note.strip():

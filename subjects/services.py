@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -401,9 +402,20 @@ def _role_group(role: str) -> Group:
 
 @transaction.atomic
 def staff_create(
-    *, username: str, password: str, role: str, department_code: str = "", full_name: str = "", actor: Actor
+    *,
+    username: str,
+    password: str,
+    role: str,
+    department_code: str = "",
+    full_name: str = "",
+    email: str = "",
+    actor: Actor,
 ):
-    """Create a staff account with one role. Department roles need a department; global roles must not have one."""
+    """Create a staff account with one role. Department roles need a department; global roles must not have one.
+
+    The password must pass the password validators (``AUTH_PASSWORD_VALIDATORS``: length, common passwords,
+    similarity to the user name); ``email`` is where case notifications and escalations reach the person.
+    """
     role = StaffRoleName(role)
     if role in DEPARTMENT_ROLES and not department_code:
         raise ValueError(f"角色“{role.label}”必须指定部门（--department）。")
@@ -411,7 +423,8 @@ def staff_create(
         raise ValueError(f"角色“{role.label}”不属于任何部门，请勿指定 --department。")
     department = Department.objects.get(code=department_code) if department_code else None
     User = get_user_model()
-    user = User(username=username, first_name=full_name, is_staff=role not in DEPARTMENT_ROLES)
+    user = User(username=username, first_name=full_name, email=email.strip(), is_staff=role not in DEPARTMENT_ROLES)
+    validate_password(password, user=user)
     user.set_password(password)
     user.full_clean()
     user.save()
@@ -424,7 +437,7 @@ def staff_create(
         actor=actor,
         action="staff.create",
         obj=user,
-        after={"username": username, "role": role.value, "department": department_code},
+        after={"username": username, "role": role.value, "department": department_code, "email": user.email},
     )
     return user
 

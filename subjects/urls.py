@@ -6,4 +6,6 @@ app_name = "subjects"
 
 urlpatterns = [
     path("workbench/", views.workbench, name="workbench"),
+    path("accounts/two-factor/", views.two_factor_verify_view, name="two-factor-verify"),
+    path("accounts/two-factor/setup/", views.two_factor_setup_view, name="two-factor-setup"),
 ]

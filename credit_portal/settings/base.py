@@ -5,6 +5,7 @@ project folder, eager Celery, local-memory cache. Set ``DATABASE_URL`` and ``RED
 PostgreSQL and Redis. ``production.py`` removes the defaults that must never reach production.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -41,6 +42,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "audit",
     "subjects",
     "records",
@@ -57,8 +61,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "subjects.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during the request into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "credit_portal.urls"
@@ -137,13 +145,37 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "subjects.accounts.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "subjects:workbench"
 LOGOUT_REDIRECT_URL = "disclosure:home"
+
+# Login throttling (django-axes): an account, and separately a client address, is locked for
+# LOGIN_LOCKOUT_MINUTES after LOGIN_FAILURE_LIMIT failures within that time (等保 2.0: 登录失败处理).
+# The address is the project's own (audit.services.client_ip, which honours TRUSTED_PROXY_COUNT).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
+AXES_LOCKOUT_CALLABLE = "subjects.views.login_locked_out"
+AXES_RESET_ON_SUCCESS = False
+
+# Two-factor authentication (TOTP): required for these roles and for superusers, available to every account.
+TWO_FACTOR_REQUIRED_ROLES = ["credit_admin", "auditor", "dept_admin"]
+# The demo accounts of ``seed_demo`` may log in with a password alone so a newcomer can look around at once.
+# Never in production (production.py forces it off).
+TWO_FACTOR_DEMO_EXEMPT = env.bool("TWO_FACTOR_DEMO_EXEMPT", default=DEMO_ACCOUNTS_ENABLED)
+OTP_TOTP_ISSUER = PLATFORM_NAME
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret
+# Staff sessions end after this many minutes without a request.
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
 
 # Mail to applicants and handlers: printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

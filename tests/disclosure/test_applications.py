@@ -31,6 +31,18 @@ def at(*args):
     return time_machine.travel(datetime.datetime(*args, 10, tzinfo=TZ), tick=False)
 
 
+def staff(department, role="reviewer", username="rev"):
+    """A staff account of ``department`` (the deciding reviewer unless said otherwise)."""
+    from django.db import transaction
+
+    from subjects.services import staff_create
+
+    with transaction.atomic():
+        return staff_create(
+            username=username, password="Pass-12345-x", role=role, department_code=department.code, actor=CENTRE
+        )
+
+
 def submit(record, *, kind="objection", key="form-1", **extra):
     defaults = {
         "explanation": "处罚金额有误",
@@ -53,7 +65,7 @@ def test_objection_accepted_then_corrected_keeps_the_old_version(penalty, django
         with django_capture_on_commit_callbacks(execute=True):
             application = application_answer(
                 application=application,
-                department=penalty.department,
+                decided_by=staff(penalty.department),
                 outcome="correct",
                 note="罚款金额更正为3万元",
                 actor=Actor.system("部门"),
@@ -83,7 +95,7 @@ def test_objection_outcomes(penalty, outcome, status, objection):
         application = application_accept(application=submit(penalty)[0], actor=CENTRE)
         application_answer(
             application=application,
-            department=penalty.department,
+            decided_by=staff(penalty.department),
             outcome=outcome,
             note="核实",
             actor=Actor.system("部门"),
@@ -93,23 +105,24 @@ def test_objection_outcomes(penalty, outcome, status, objection):
 
 
 def test_illegal_transitions_and_other_departments_are_refused(penalty):
+    reviewer = staff(penalty.department)
     with at(2026, 7, 1):
         application, _ = submit(penalty)
         with pytest.raises(ApplicationError, match="不能办理"):
-            application_answer(
-                application=application, department=penalty.department, outcome="maintain", note="x", actor=CENTRE
-            )
+            application_answer(application=application, decided_by=reviewer, outcome="maintain", note="x", actor=CENTRE)
         application = application_accept(application=application, actor=CENTRE)
         with pytest.raises(ApplicationError, match="不能受理"):
             application_accept(application=application, actor=CENTRE)
         with pytest.raises(ApplicationError, match="转本部门"):
             application_answer(
-                application=application, department=DepartmentFactory(), outcome="maintain", note="x", actor=CENTRE
+                application=application,
+                decided_by=staff(DepartmentFactory(), username="other"),
+                outcome="maintain",
+                note="x",
+                actor=CENTRE,
             )
         with pytest.raises(ApplicationError, match="处理结果与申请类型不符"):
-            application_answer(
-                application=application, department=penalty.department, outcome="approve", note="x", actor=CENTRE
-            )
+            application_answer(application=application, decided_by=reviewer, outcome="approve", note="x", actor=CENTRE)
 
 
 def test_refusal_needs_a_reason(penalty):
@@ -151,7 +164,7 @@ def test_repair_approved_removes_the_record_from_the_public_and_recomputes_statu
         with django_capture_on_commit_callbacks(execute=True):
             application_answer(
                 application=application,
-                department=severe.department,
+                decided_by=staff(severe.department),
                 outcome="approve",
                 note="已缴清罚款并整改到位",
                 actor=Actor.system("部门"),
@@ -191,24 +204,65 @@ def test_the_same_form_twice_makes_one_application(penalty):
     assert ApplicationEvent.objects.count() == 1
 
 
-def test_applicant_and_department_are_told_by_mail(penalty, mailoutbox, django_capture_on_commit_callbacks):
-    from django.contrib.auth import get_user_model
+def test_applicant_centre_and_deciders_are_told_by_mail(penalty, mailoutbox, django_capture_on_commit_callbacks):
     from django.db import transaction
 
     from subjects.services import staff_create
 
     with transaction.atomic():
-        reviewer = staff_create(
-            username="rev", password="Pass-12345-x", role="reviewer", department_code="jl-scjg", actor=Actor.system()
-        )
-    get_user_model().objects.filter(pk=reviewer.pk).update(email="rev@scjg.example.gov.cn")
+        for username, role, code in [
+            ("rev", "reviewer", "jl-scjg"),
+            ("deptadmin1", "dept_admin", "jl-scjg"),
+            ("clerk1", "clerk", "jl-scjg"),
+            ("centre", "credit_admin", ""),
+        ]:
+            staff_create(
+                username=username,
+                password="Pass-12345-x",
+                role=role,
+                department_code=code,
+                email=f"{username}@credit.example.gov.cn",
+                actor=CENTRE,
+            )
     with at(2026, 7, 1), django_capture_on_commit_callbacks(execute=True):
         application, _ = submit(penalty, applicant_email="wang@example.com")
     with at(2026, 7, 1), django_capture_on_commit_callbacks(execute=True):
         application_accept(application=application, actor=CENTRE)
-    assert [m.to for m in mailoutbox] == [["wang@example.com"], ["wang@example.com"], ["rev@scjg.example.gov.cn"]]
+    assert [m.to for m in mailoutbox] == [
+        ["wang@example.com"],
+        ["centre@credit.example.gov.cn"],  # a case waits for the centre's acceptance
+        ["wang@example.com"],
+        ["deptadmin1@credit.example.gov.cn", "rev@credit.example.gov.cn"],  # who decide; not the clerk
+    ]
     assert application.receipt_number in mailoutbox[0].body
-    assert "已受理" in mailoutbox[1].subject
+    assert "待受理" in mailoutbox[1].subject
+    assert "已受理" in mailoutbox[2].subject
+
+
+@pytest.mark.parametrize("kind", ["objection", "repair"])
+def test_a_clerk_cannot_decide_for_the_department(penalty, kind):
+    """Separation of duties: the clerk enters data; the reviewer or the department admin decides."""
+    severe = CreditRecord.objects.get(source_id="长市监罚〔2026〕2号")
+    objection = kind == "objection"
+    record, outcome, when = (penalty, "revoke", (2026, 7, 1)) if objection else (severe, "approve", (2027, 6, 2))
+    clerk = staff(penalty.department, role="clerk", username="clerk1")
+    with at(*when):
+        application, _ = submit(record, kind=kind, commitment_signed=True, obligations_fulfilled=True)
+        application = application_accept(application=application, actor=CENTRE)
+        with pytest.raises(ApplicationError, match="审核员或部门管理员") as refused:
+            application_answer(application=application, decided_by=clerk, outcome=outcome, note="x", actor=CENTRE)
+        assert refused.value.code == "not_a_decider"
+        application.refresh_from_db()
+        record.refresh_from_db()
+        assert (application.state, record.status) == ("with_department", "active")
+        decided = application_answer(
+            application=application,
+            decided_by=staff(penalty.department, role="dept_admin", username="deptadmin1"),
+            outcome=outcome,
+            note="核实",
+            actor=CENTRE,
+        )
+    assert decided.state == "decided"
 
 
 def test_overdue_cases_are_escalated_to_the_centre(penalty, mailoutbox):
@@ -261,7 +315,7 @@ def test_black_list_exit_by_repair_after_the_shortest_listing_period(client, dja
         with django_capture_on_commit_callbacks(execute=True):
             application_answer(
                 application=application,
-                department=department,
+                decided_by=staff(department),
                 outcome="approve",
                 note="已纠正失信行为",
                 actor=Actor.system("部门"),

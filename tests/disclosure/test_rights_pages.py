@@ -107,6 +107,9 @@ def test_centre_dashboard_counts_overdue_and_handling_time(client, penalty):
 
     with transaction.atomic():
         staff_create(username="centre", password=PASSWORD, role="credit_admin", actor=Actor.system())
+        reviewer = staff_create(
+            username="rev", password=PASSWORD, role="reviewer", department_code="jl-scjg", actor=Actor.system()
+        )
     with at(2026, 9, 30):
         client.post(f"/records/{penalty.pk}/objection/", objection_form())
         client.post(f"/records/{penalty.pk}/objection/", objection_form(submission_key="k-2"))
@@ -114,7 +117,7 @@ def test_centre_dashboard_counts_overdue_and_handling_time(client, penalty):
     with at(2026, 10, 8):
         first = application_accept(application=first, actor=Actor.system())
         application_answer(
-            application=first, department=penalty.department, outcome="maintain", note="维持", actor=Actor.system()
+            application=first, decided_by=reviewer, outcome="maintain", note="维持", actor=Actor.system()
         )
     client.login(username="centre", password=PASSWORD)
     with at(2026, 10, 12):
@@ -238,3 +241,70 @@ def test_a_clerk_entry_waiting_for_review_does_not_rename_the_subject(penalty):
         department=penalty.department, items=[RecordInput(**item)], channel="form", actor=Actor.system(), review=True
     )
     assert penalty.subject.__class__.objects.get(uscc=company_uscc(1)).name == "长春测试1商贸有限公司"
+
+
+def test_a_clerk_sees_no_decision_form_and_cannot_post_one(client, penalty):
+    from disclosure.services import application_accept
+
+    with transaction.atomic():
+        staff_create(
+            username="clerk1", password=PASSWORD, role="clerk", department_code="jl-scjg", actor=Actor.system()
+        )
+    with at(2026, 7, 1):
+        client.post(f"/records/{penalty.pk}/objection/", objection_form())
+        application = application_accept(application=Application.objects.get(), actor=Actor.system())
+        client.login(username="clerk1", password=PASSWORD)
+        page = client.get(f"/workbench/applications/{application.pk}/")
+        assert page.status_code == 200
+        assert 'name="outcome"' not in page.text
+        assert "处理决定由本部门审核员或部门管理员作出" in page.text
+        response = client.post(
+            f"/workbench/applications/{application.pk}/",
+            {"action": "answer", "outcome": "revoke", "note": "填报员自行撤销"},
+            follow=True,
+        )
+    assert "只有本部门的审核员或部门管理员可以作出处理决定" in response.text
+    application.refresh_from_db()
+    penalty.refresh_from_db()
+    assert (application.state, penalty.status) == ("with_department", "active")
+
+
+def test_a_tipoff_case_opens_in_the_workbench_and_is_decided(client, penalty):
+    """A whistle-blowing report names a subject, not a record: its case page has no record link."""
+    from disclosure.services import application_accept
+    from tests.records.helpers import company_uscc
+
+    with transaction.atomic():
+        staff_create(username="centre", password=PASSWORD, role="credit_admin", actor=Actor.system())
+        staff_create(
+            username="rev", password=PASSWORD, role="reviewer", department_code="jl-scjg", actor=Actor.system()
+        )
+    with at(2026, 7, 1):
+        client.post(
+            "/tipoffs/new/",
+            {
+                "submission_key": "t-1",
+                "code": company_uscc(1),
+                "department": penalty.department.pk,
+                "explanation": "该企业长期拖欠货款并转移资产",
+                "applicant_name": "李举报",
+                "applicant_phone": "13900000000",
+            },
+        )
+        application = Application.objects.get(kind="tipoff")
+        client.login(username="centre", password=PASSWORD)
+        page = client.get(f"/workbench/applications/{application.pk}/")
+        assert page.status_code == 200
+        assert "长春测试1商贸有限公司" in page.text
+        assert "李举报" in page.text
+        assert client.get("/workbench/applications/").status_code == 200
+        application_accept(application=application, actor=Actor.system())
+        client.logout()
+        client.login(username="rev", password=PASSWORD)
+        assert client.get(f"/workbench/applications/{application.pk}/").status_code == 200
+        client.post(
+            f"/workbench/applications/{application.pk}/",
+            {"action": "answer", "outcome": "unfounded", "note": "经核查，举报不属实"},
+        )
+    application.refresh_from_db()
+    assert (application.state, application.outcome) == ("decided", "unfounded")

@@ -10,7 +10,7 @@ from subjects.services import staff_create
 class Command(BaseCommand):
     help = (
         "创建工作人员账号：部门角色（clerk/reviewer/dept_admin）需 --department，"
-        "全局角色（credit_admin/auditor）不需要。"
+        "全局角色（credit_admin/auditor）不需要。密码须符合密码策略；--email 用于接收办理通知。"
     )
 
     def add_arguments(self, parser):
@@ -19,8 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--department", default="", help="部门编码")
         parser.add_argument("--password", required=True)
         parser.add_argument("--name", default="", help="姓名")
+        parser.add_argument("--email", default="", help="电子邮箱：申请办理通知和超期提醒发到这里")
 
-    def handle(self, *args, username, role, department, password, name, **options):
+    def handle(self, *args, username, role, department, password, name, email, **options):
         try:
             user = staff_create(
                 username=username,
@@ -28,6 +29,7 @@ class Command(BaseCommand):
                 role=role,
                 department_code=department,
                 full_name=name,
+                email=email,
                 actor=Actor.system("命令行 create_staff"),
             )
         except Department.DoesNotExist as error:
