@@ -27,6 +27,7 @@ from subjects.services import (
 )
 from tests.factories import DepartmentFactory, api_token_issue
 from tests.records.helpers import xzcf_item
+from tests.records.test_batches import csv_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -338,8 +339,9 @@ def test_a_department_admin_cannot_revoke_another_departments_token(department, 
 
 
 @pytest.fixture
-def writes(department, django_capture_on_commit_callbacks):
+def writes(department, django_capture_on_commit_callbacks, settings, tmp_path):
     """One request for each write endpoint of the API, made by a given client."""
+    settings.MEDIA_ROOT = str(tmp_path)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     _, raw = api_token_issue(department)
@@ -353,7 +355,8 @@ def writes(department, django_capture_on_commit_callbacks):
         content_type="application/json",
     )
     check_id = check.json()["id"]
-    csv = "CF_WSH\n长市监罚〔2026〕99号\n".encode()
+    csv = csv_bytes([xzcf_item(3)], encoding="utf-8", header="code")
+    subject = xzcf_item(1)["data"]["CF_XDR_SHXYM"]
 
     def requests(client):
         return {
@@ -366,7 +369,7 @@ def writes(department, django_capture_on_commit_callbacks):
             ),
             "checks create": client.post(
                 "/api/v1/checks/",
-                data=json.dumps({"scenario": "procurement", "reference": "JLCG-2", "subjects": []}),
+                data=json.dumps({"scenario": "procurement", "reference": "JLCG-2", "subjects": [subject]}),
                 content_type="application/json",
             ),
             "checks feedback": client.post(
@@ -395,12 +398,12 @@ def test_a_logged_in_staff_session_never_writes_through_the_api(staff, writes, u
 
 def test_the_right_token_is_accepted_by_every_write_endpoint(writes):
     statuses = {name: response.status_code for name, response in writes(bearer(writes.raw)).items()}
-    # The empty check and feedback bodies are refused as bad input (400), past the permission check.
+    # The empty feedback is refused as bad input (400), past the permission check.
     assert statuses == {
         "records push": 200,
         "records revoke": 200,
-        "batches create": 400,
-        "checks create": 400,
+        "batches create": 202,
+        "checks create": 201,
         "checks feedback": 400,
     }
 
