@@ -1,7 +1,11 @@
 """Forms of the department workbench. They collect values; the services validate them, so a clerk reads
 the same Chinese messages (keyed by the same field codes) as a department system does."""
 
+import datetime
+
 from django import forms
+from django.conf import settings
+from django.utils import timezone
 
 from subjects.choices import TokenScope
 from subjects.models import Department
@@ -106,11 +110,18 @@ class TokenForm(forms.Form):
         label="到期日期",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "请填写到期日期。"},
-        help_text="必填，最长一年。",
     )
 
     def __init__(self, *args, for_credit_centre: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        max_days = settings.API_TOKEN_MAX_DAYS
+        expires_on = self.fields["expires_on"]
+        expires_on.help_text = f"必填，须晚于今天，最长{max_days}天。"
+        expires_on.widget.attrs.update(
+            min=(today + datetime.timedelta(days=1)).isoformat(),
+            max=(today + datetime.timedelta(days=max_days)).isoformat(),
+        )
         if for_credit_centre:
             self.fields["department"].queryset = Department.objects.filter(is_active=True).order_by("code")
             self.fields["department"].required = True
