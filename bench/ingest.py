@@ -193,9 +193,24 @@ def bench_department():
 
 def bench_token(department):
     """A new token for this run (the raw value is shown only once); earlier runs' tokens were revoked."""
+    import datetime
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from subjects.choices import TokenScope
     from subjects.services import api_token_create
 
-    token, raw = api_token_create(department=department, name=TOKEN_NAME, actor=bench_actor())
+    # The operator runs the benchmark, so the token is issued as the credit centre issues it (active at once).
+    with transaction.atomic():
+        token, raw = api_token_create(
+            department=department,
+            name=TOKEN_NAME,
+            scopes=[TokenScope.RECORDS_WRITE, TokenScope.RECORDS_READ],
+            expires_on=timezone.localdate() + datetime.timedelta(days=1),
+            actor=bench_actor(),
+            by_credit_centre=True,
+        )
     say(f"API token {token.prefix}… issued for this run (id {token.pk})")
     return token, raw
 

@@ -1,7 +1,14 @@
 """Forms of the department workbench. They collect values; the services validate them, so a clerk reads
 the same Chinese messages (keyed by the same field codes) as a department system does."""
 
+import datetime
+
 from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from subjects.choices import TokenScope
+from subjects.models import Department
 
 from .choices import FieldRequirement, FieldType, Polarity, RecordStatus, Severity
 from .models import RecordType
@@ -86,8 +93,45 @@ class MatchForm(forms.Form):
 
 
 class TokenForm(forms.Form):
+    """A token request: explicit scopes (shown by their Chinese labels) and a required expiry. The bounds of
+    the expiry and the approval rule are the service's (``api_token_create``); the credit-centre admin also
+    picks the department."""
+
+    department = forms.ModelChoiceField(label="部门", queryset=Department.objects.none(), required=False)
     name = forms.CharField(label="令牌名称", max_length=100, help_text="如：行政处罚业务系统")
-    expires_on = forms.DateField(label="到期日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    scopes = forms.MultipleChoiceField(
+        label="权限范围",
+        choices=TokenScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请至少选择一项权限范围。"},
+        help_text="含“报送、撤销信用记录”的令牌须经信用中心审批后才能使用。",
+    )
+    expires_on = forms.DateField(
+        label="到期日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请填写到期日期。"},
+    )
+
+    def __init__(self, *args, for_credit_centre: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        max_days = settings.API_TOKEN_MAX_DAYS
+        expires_on = self.fields["expires_on"]
+        expires_on.help_text = f"必填，须晚于今天，最长{max_days}天。"
+        expires_on.widget.attrs.update(
+            min=(today + datetime.timedelta(days=1)).isoformat(),
+            max=(today + datetime.timedelta(days=max_days)).isoformat(),
+        )
+        if for_credit_centre:
+            self.fields["department"].queryset = Department.objects.filter(is_active=True).order_by("code")
+            self.fields["department"].required = True
+            self.fields["scopes"].help_text = "信用中心签发的令牌立即生效。"
+        else:
+            del self.fields["department"]
+
+
+class TokenDecisionForm(forms.Form):
+    reason = forms.CharField(label="审批意见", max_length=500, error_messages={"required": "请填写审批意见。"})
 
 
 STATUS_CHOICES = [("", "全部状态"), *RecordStatus.choices]

@@ -22,6 +22,8 @@ urlpatterns = [
     path("quality/recompute/", views.quality_recompute, name="quality-recompute"),
     path("tokens/", views.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
+    path("tokens/<int:pk>/approve/", views.token_decide, {"decision": "approve"}, name="token-approve"),
+    path("tokens/<int:pk>/refuse/", views.token_decide, {"decision": "refuse"}, name="token-refuse"),
     path("unmatched/", views.unmatched_queue, name="unmatched"),
     path("unmatched/<int:pk>/match/", views.unmatched_match, name="unmatched-match"),
 ]

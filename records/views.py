@@ -5,27 +5,25 @@ Every page is limited to the user's own department; the credit-centre admin sees
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from subjects import identifiers as ids
 from subjects.access import request_actor, staff_required
 from subjects.choices import StaffRoleName as Role
+from subjects.choices import TokenState
 from subjects.models import ApiToken, CreditSubject
 from subjects.selectors import subject_get_by_code
-from subjects.services import api_token_create, api_token_revoke
+from subjects.services import ApiTokenError, api_token_approve, api_token_create, api_token_refuse, api_token_revoke
 
 from .batches import batch_create, batch_import
 from .choices import BatchState, Channel, IngestOutcome, RecordStatus
 from .filtersets import RecordFilterSet
-from .forms import MatchForm, ReasonForm, RecordEntryForm, ReviewForm, TokenForm, UploadForm
+from .forms import MatchForm, ReasonForm, RecordEntryForm, ReviewForm, TokenDecisionForm, TokenForm, UploadForm
 from .models import BatchRowError, QualityReport, RecordType
 from .quality import default_period
 from .selectors import batches_visible_to, catalog_entries, record_versions, records_visible_to
@@ -307,33 +305,92 @@ def quality_recompute(request):
     return redirect("records:quality")
 
 
-# API tokens (department admins) -----------------------------------------------------------------------------
+# API tokens (department admins ask, the credit centre approves) ---------------------------------------------
 
 
-@staff_required(Role.DEPT_ADMIN)
+def _token_create_from(request, form: TokenForm, *, by_credit_centre: bool) -> str | None:
+    """Issue the token the form asks for; a refused request puts the service's message on its field."""
+    department = form.cleaned_data["department"] if by_credit_centre else request.staff.department
+    try:
+        token, raw = api_token_create(
+            department=department,
+            name=form.cleaned_data["name"],
+            scopes=form.cleaned_data["scopes"],
+            expires_on=form.cleaned_data["expires_on"],
+            actor=request_actor(request),
+            by_credit_centre=by_credit_centre,
+        )
+    except ApiTokenError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return None
+    if token.state == TokenState.PENDING:
+        messages.warning(request, f"令牌“{token.name}”含报送权限，须经信用中心审批通过后才能使用。")
+    return raw
+
+
+@staff_required(Role.DEPT_ADMIN, Role.CREDIT_ADMIN)
 def token_list(request):
-    department = request.staff.department
-    form = TokenForm(request.POST or None)
+    """Department admins ask for tokens of their department; the credit centre issues tokens for any
+    department and approves or refuses the pending ones (those that may publish)."""
+    by_centre = request.staff.has(Role.CREDIT_ADMIN)
+    form = TokenForm(request.POST or None, for_credit_centre=by_centre)
     new_token = None
     if request.method == "POST" and form.is_valid():
-        expires_on = form.cleaned_data["expires_on"]
-        expires_at = (
-            timezone.make_aware(datetime.datetime.combine(expires_on, datetime.time.max)) if expires_on else None
-        )
-        _, new_token = api_token_create(
-            department=department, name=form.cleaned_data["name"], actor=request_actor(request), expires_at=expires_at
-        )
-        form = TokenForm()
-    tokens = ApiToken.objects.filter(department=department).order_by("-created_at")
-    return render(request, "records/token_list.html", {"form": form, "tokens": tokens, "new_token": new_token})
+        new_token = _token_create_from(request, form, by_credit_centre=by_centre)
+        if new_token:
+            form = TokenForm(for_credit_centre=by_centre)
+    tokens = ApiToken.objects.select_related("department").order_by("-created_at")
+    if not by_centre:
+        tokens = tokens.filter(department=request.staff.department)
+    pending = tokens.filter(state=TokenState.PENDING).order_by("created_at") if by_centre else None
+    page = Paginator(tokens, 50).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "tokens": page.object_list,
+        "pending": pending,
+        "decision_form": TokenDecisionForm(),
+        "new_token": new_token,
+        "by_centre": by_centre,
+    }
+    return render(request, "records/token_list.html", context)
+
+
+def _token_for(request, pk: int) -> ApiToken:
+    """A department admin reaches only its department's tokens; the credit centre reaches all."""
+    tokens = ApiToken.objects.select_related("department")
+    if not request.staff.has(Role.CREDIT_ADMIN):
+        tokens = tokens.filter(department=request.staff.department)
+    return get_object_or_404(tokens, pk=pk)
 
 
 @require_POST
-@staff_required(Role.DEPT_ADMIN)
+@staff_required(Role.DEPT_ADMIN, Role.CREDIT_ADMIN)
 def token_revoke(request, pk: int):
-    token = get_object_or_404(ApiToken, pk=pk, department=request.staff.department)
-    api_token_revoke(token=token, actor=request_actor(request), reason="部门管理员吊销")
+    token = _token_for(request, pk)
+    reason = "信用中心吊销" if request.staff.has(Role.CREDIT_ADMIN) else "部门管理员吊销"
+    api_token_revoke(token=token, actor=request_actor(request), reason=reason)
     messages.success(request, f"令牌“{token.name}”已吊销。")
+    return redirect("records:tokens")
+
+
+@require_POST
+@staff_required(Role.CREDIT_ADMIN)
+def token_decide(request, pk: int, decision: str):
+    """Approve or refuse a pending token, with a reason (the credit centre only)."""
+    token = _token_for(request, pk)
+    form = TokenDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写审批意见。")
+        return redirect("records:tokens")
+    service = api_token_approve if decision == "approve" else api_token_refuse
+    try:
+        service(token=token, actor=request_actor(request), reason=form.cleaned_data["reason"])
+    except ApiTokenError as error:
+        messages.error(request, error.message)
+        return redirect("records:tokens")
+    verb = "批准" if decision == "approve" else "拒绝"
+    messages.success(request, f"已{verb}令牌“{token.name}”（{token.department.name}）。")
     return redirect("records:tokens")
 
 

@@ -62,7 +62,17 @@ class TokenScope(models.TextChoices):
     CHECKS = "checks", "联合奖惩核查与反馈"
 
 
-DEFAULT_TOKEN_SCOPES = [scope.value for scope in TokenScope]
+# Scopes that publish: a token carrying one is issued or approved by the credit centre (issue 10).
+TOKEN_SCOPES_NEEDING_APPROVAL = frozenset({TokenScope.RECORDS_WRITE})
+
+
+class TokenState(models.TextChoices):
+    """Where a token is in its life; only an ``active`` token that has not expired authenticates."""
+
+    PENDING = "pending", "待信用中心审批"
+    ACTIVE = "active", "有效"
+    REFUSED = "refused", "已拒绝"
+    REVOKED = "revoked", "已吊销"
 
 
 class Sector(models.TextChoices):

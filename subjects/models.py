@@ -10,6 +10,7 @@ by a keyed hash of their citizen ID number; the clear number is never stored (se
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from .choices import (
     DEPARTMENT_ROLES,
@@ -22,6 +23,8 @@ from .choices import (
     Sector,
     StaffRoleName,
     SubjectKind,
+    TokenScope,
+    TokenState,
 )
 from .validators import validate_uscc
 
@@ -264,6 +267,11 @@ class ApiToken(models.Model):
 
     Only the SHA-256 of the token is stored: tokens are 256-bit random strings, so a plain digest cannot be
     reversed, and a leaked table gives no usable credential. ``prefix`` identifies a token on screen.
+
+    Scopes are chosen when the token is issued. A token that may publish (``records:write``) is either issued
+    by the credit centre or waits, ``pending``, until a credit-centre admin approves or refuses it: a
+    department admin alone cannot publish without a reviewer (issue 10; seed 004 九(一) 数据管理员和审核员制度).
+    Every token expires, at most ``API_TOKEN_MAX_DAYS`` after it is issued.
     """
 
     department = models.ForeignKey(Department, verbose_name="部门", on_delete=models.PROTECT, related_name="api_tokens")
@@ -271,10 +279,14 @@ class ApiToken(models.Model):
     prefix = models.CharField("前缀", max_length=12)
     token_hash = models.CharField("令牌摘要", max_length=64, unique=True)
     scopes = models.JSONField("权限范围", default=list)
-    expires_at = models.DateTimeField("到期时间", null=True, blank=True)
+    state = models.CharField("状态", max_length=10, choices=TokenState.choices, default=TokenState.PENDING)
+    expires_at = models.DateTimeField("到期时间")
     revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     created_by = models.CharField("创建人", max_length=150, blank=True)
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decided_by = models.CharField("审批人", max_length=150, blank=True)
+    decision_reason = models.CharField("审批意见", max_length=500, blank=True)
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
 
     class Meta:
@@ -284,3 +296,13 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department.code}/{self.name}（{self.prefix}…）"
+
+    @property
+    def scope_labels(self) -> list[str]:
+        """The scopes as people read them (the workbench never shows the raw codes)."""
+        labels = dict(TokenScope.choices)
+        return [labels.get(scope, scope) for scope in self.scopes]
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()

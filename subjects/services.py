@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 from dataclasses import asdict, dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
@@ -16,8 +18,8 @@ from audit.services import Actor, audit_event_record, audit_events_record_many
 
 from . import identifiers as ids
 from .choices import (
-    DEFAULT_TOKEN_SCOPES,
     DEPARTMENT_ROLES,
+    TOKEN_SCOPES_NEEDING_APPROVAL,
     ConflictKind,
     ConflictStatus,
     DepartmentLevel,
@@ -26,6 +28,7 @@ from .choices import (
     StaffRoleName,
     SubjectKind,
     TokenScope,
+    TokenState,
 )
 from .claims import SubjectClaim
 from .models import ApiToken, CreditSubject, Department, Division, StaffRole, SubjectConflict, SubjectIdentifier
@@ -468,8 +471,58 @@ def subject_conflict_resolve(*, conflict: SubjectConflict, resolution: str, acto
 TOKEN_PREFIX = "cpt_"
 
 
+class ApiTokenError(ValueError):
+    """A token request or decision that cannot be made; ``field`` names the form field it is about."""
+
+    def __init__(self, message: str, *, field: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
 def api_token_digest(raw_token: str) -> str:
     return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+def api_token_max_days() -> int:
+    return settings.API_TOKEN_MAX_DAYS
+
+
+def _token_scopes_clean(scopes) -> list[str]:
+    """Explicit scopes, at least one, all known; returned in catalog order without repeats."""
+    scopes = set(scopes or ())
+    if not scopes:
+        raise ApiTokenError("请至少选择一项权限范围。", field="scopes")
+    unknown = sorted(scopes - set(TokenScope.values))
+    if unknown:
+        raise ApiTokenError(f"未知的权限范围：{'、'.join(unknown)}", field="scopes")
+    return [scope for scope in TokenScope.values if scope in scopes]
+
+
+def _token_expiry(expires_on: datetime.date | None) -> datetime.datetime:
+    """The end of the chosen local day, which must be after today and at most API_TOKEN_MAX_DAYS away."""
+    if expires_on is None:
+        raise ApiTokenError("请填写到期日期。", field="expires_on")
+    today = timezone.localdate()
+    if expires_on <= today:
+        raise ApiTokenError("到期日期须晚于今天。", field="expires_on")
+    latest = today + datetime.timedelta(days=api_token_max_days())
+    if expires_on > latest:
+        raise ApiTokenError(
+            f"令牌有效期最长{api_token_max_days()}天，到期日期不能晚于{latest:%Y-%m-%d}。", field="expires_on"
+        )
+    return timezone.make_aware(datetime.datetime.combine(expires_on, datetime.time.max))
+
+
+def _token_snapshot(token: ApiToken) -> dict:
+    return {
+        "department": token.department.code,
+        "name": token.name,
+        "prefix": token.prefix,
+        "scopes": list(token.scopes),
+        "expires_at": token.expires_at,
+        "state": token.state,
+    }
 
 
 @transaction.atomic
@@ -477,15 +530,27 @@ def api_token_create(
     *,
     department: Department,
     name: str,
+    scopes: list[str],
+    expires_on: datetime.date,
     actor: Actor,
-    scopes: list[str] | None = None,
-    expires_at=None,
+    by_credit_centre: bool,
 ) -> tuple[ApiToken, str]:
-    """Issue a token for a department system. Returns the row and the raw token, which is shown only once."""
-    scopes = list(DEFAULT_TOKEN_SCOPES if scopes is None else scopes)
-    unknown = sorted(set(scopes) - set(TokenScope.values))
-    if unknown:
-        raise ValueError(f"未知的权限范围：{'、'.join(unknown)}")
+    """Issue a token for a department system. Returns the row and the raw token, which is shown only once.
+
+    Scopes are explicit and expiry is required (at most ``API_TOKEN_MAX_DAYS`` days away). A token that can
+    publish records (``records:write``) asked for by a department admin is ``pending`` until the credit
+    centre approves it; issued by the credit centre (its admin, or the operator's ``create_api_token``
+    command: ``by_credit_centre``) it is active at once. Issue 10: one department's admin alone must not be
+    able to publish without a reviewer (seed 004 九(一)).
+    """
+    name = " ".join((name or "").split())
+    if not name:
+        raise ApiTokenError("请填写令牌名称。", field="name")
+    scopes = _token_scopes_clean(scopes)
+    expires_at = _token_expiry(expires_on)
+    if not department.is_active:
+        raise ApiTokenError("该部门已停用，不能签发令牌。")
+    needs_approval = bool(TOKEN_SCOPES_NEEDING_APPROVAL & set(scopes)) and not by_credit_centre
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         department=department,
@@ -494,27 +559,76 @@ def api_token_create(
         token_hash=api_token_digest(raw),
         scopes=scopes,
         expires_at=expires_at,
+        state=TokenState.PENDING if needs_approval else TokenState.ACTIVE,
         created_by=actor.label,
     )
+    if by_credit_centre:
+        token.decided_at = timezone.now()
+        token.decided_by = actor.label
+        token.decision_reason = "信用中心签发"
     token.full_clean()
     token.save()
-    audit_event_record(
-        actor=actor,
-        action="api_token.create",
-        obj=token,
-        after={"department": department.code, "name": name, "prefix": token.prefix, "scopes": scopes},
-    )
+    audit_event_record(actor=actor, action="api_token.create", obj=token, after=_token_snapshot(token))
     return token, raw
+
+
+def _token_pending_locked(token: ApiToken) -> ApiToken:
+    token = ApiToken.objects.select_for_update().select_related("department").get(pk=token.pk)
+    if token.state != TokenState.PENDING:
+        raise ApiTokenError(f"该令牌当前状态为“{token.get_state_display()}”，不能审批。")
+    return token
+
+
+def _token_decide(*, token: ApiToken, actor: Actor, reason: str, state: str, action: str) -> ApiToken:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApiTokenError("请填写审批意见。", field="reason")
+    token = _token_pending_locked(token)
+    before = _token_snapshot(token)
+    token.state = state
+    token.decided_at = timezone.now()
+    token.decided_by = actor.label
+    token.decision_reason = reason[:500]
+    token.save(update_fields=["state", "decided_at", "decided_by", "decision_reason"])
+    after = _token_snapshot(token)
+    audit_event_record(actor=actor, action=action, obj=token, reason=reason, before=before, after=after)
+    return token
+
+
+@transaction.atomic
+def api_token_approve(*, token: ApiToken, actor: Actor, reason: str) -> ApiToken:
+    """The credit centre approves a pending token, with a reason; from then on it authenticates.
+
+    An expired pending token cannot be approved: the department asks again with a new expiry.
+    """
+    if token.expires_at <= timezone.now():
+        raise ApiTokenError("该令牌已过期，请部门重新申请。")
+    return _token_decide(token=token, actor=actor, reason=reason, state=TokenState.ACTIVE, action="api_token.approve")
+
+
+@transaction.atomic
+def api_token_refuse(*, token: ApiToken, actor: Actor, reason: str) -> ApiToken:
+    """The credit centre refuses a pending token, with a reason; it never authenticates."""
+    return _token_decide(token=token, actor=actor, reason=reason, state=TokenState.REFUSED, action="api_token.refuse")
 
 
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, actor: Actor, reason: str = "") -> ApiToken:
-    """Revoke a token at once; revoking twice changes nothing."""
-    token = ApiToken.objects.select_for_update().get(pk=token.pk)
-    if token.revoked_at is None:
+    """Revoke a pending or active token at once; revoking a revoked or refused token changes nothing."""
+    token = ApiToken.objects.select_for_update().select_related("department").get(pk=token.pk)
+    if token.state in (TokenState.PENDING, TokenState.ACTIVE) and token.revoked_at is None:
+        before = {"state": token.state, "revoked_at": None}
+        token.state = TokenState.REVOKED
         token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        audit_event_record(actor=actor, action="api_token.revoke", obj=token, reason=reason)
+        token.save(update_fields=["state", "revoked_at"])
+        audit_event_record(
+            actor=actor,
+            action="api_token.revoke",
+            obj=token,
+            reason=reason,
+            before=before,
+            after={"state": token.state, "revoked_at": token.revoked_at},
+        )
     return token
 
 

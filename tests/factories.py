@@ -42,3 +42,26 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+
+def api_token_issue(department, *, scopes=None, days: int = 365, name: str = "系统"):
+    """An active token issued by the credit centre (as the operator's command does): explicit scopes (all of
+    them unless given) and an expiry. Returns ``(token, raw)``."""
+    import datetime
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from audit.services import Actor
+    from subjects.choices import TokenScope
+    from subjects.services import api_token_create
+
+    with transaction.atomic():
+        return api_token_create(
+            department=department,
+            name=name,
+            scopes=list(TokenScope.values if scopes is None else scopes),
+            expires_on=timezone.localdate() + datetime.timedelta(days=days),
+            actor=Actor.system("测试 信用中心"),
+            by_credit_centre=True,
+        )

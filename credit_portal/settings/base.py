@@ -206,7 +206,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's AutoSchema, adding the 401/403/429 answers to every operation.
+    "DEFAULT_SCHEMA_CLASS": "subjects.api.schema.ApiAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "subjects.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -216,7 +217,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "credit_portal.api_errors.exception_handler",
+    # Per token (per user or address without one), read and write counted apart: subjects/api/throttling.py.
+    "DEFAULT_THROTTLE_CLASSES": ["subjects.api.throttling.ApiRateThrottle"],
 }
+# API calls per minute and per token (docs/api.md). The write default leaves room for a department pushing
+# 1,000-item calls at 6 calls/s (360/min), as the ingestion benchmark does.
+API_RATE_LIMIT_WRITE = env.int("API_RATE_LIMIT_WRITE", default=1200)
+API_RATE_LIMIT_READ = env.int("API_RATE_LIMIT_READ", default=3000)
+# API tokens expire at most this many days after they are issued.
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "公共信用信息平台 API",

@@ -11,7 +11,7 @@ from rest_framework import authentication, exceptions
 from audit.choices import ActorType
 from audit.services import Actor, client_ip
 
-from ..choices import TokenScope
+from ..choices import TokenScope, TokenState
 from ..models import ApiToken, Department
 from ..selectors import staff_context
 from ..services import api_token_digest
@@ -40,8 +40,17 @@ class TokenUser:
         return self.username
 
 
+# Why a known token is refused, in the words the department's developers read in the 401.
+REFUSED_STATES = {
+    TokenState.PENDING: "接口令牌尚待信用中心审批，审批通过前不能使用。",
+    TokenState.REFUSED: "接口令牌的申请已被信用中心拒绝，不能使用。",
+    TokenState.REVOKED: "接口令牌无效或已被吊销。",
+}
+
+
 class BearerTokenAuthentication(authentication.BaseAuthentication):
-    """``Authorization: Bearer <token>``; expired, revoked or unknown tokens and inactive departments get 401."""
+    """``Authorization: Bearer <token>``; only an active token that has not expired, of an active department,
+    authenticates: pending, refused, revoked, expired or unknown tokens get 401 with the reason in Chinese."""
 
     keyword = "Bearer"
 
@@ -56,7 +65,9 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         now = timezone.now()
         if token is None or token.revoked_at is not None:
             raise exceptions.AuthenticationFailed("接口令牌无效或已被吊销。")
-        if token.expires_at is not None and token.expires_at <= now:
+        if token.state != TokenState.ACTIVE:
+            raise exceptions.AuthenticationFailed(REFUSED_STATES.get(token.state, "接口令牌不可用。"))
+        if token.expires_at is None or token.expires_at <= now:
             raise exceptions.AuthenticationFailed("接口令牌已过期，请联系部门管理员重新申请。")
         if not token.department.is_active:
             raise exceptions.AuthenticationFailed("该部门已停用。")
@@ -84,7 +95,12 @@ class Caller:
 
 
 def caller_for(request) -> Caller | None:
-    """The caller of an API request, or None when the user holds no role that may use the API."""
+    """The caller of an API request, or None when the user holds no role that may use the API.
+
+    Staff logged in to the site (a session, no token) only read: their scopes hold no write scope, and
+    ``ScopePermission`` refuses them every unsafe method, so a change through the API always carries a
+    token whose scopes were approved (issue 10).
+    """
     token = request.auth if isinstance(request.auth, ApiToken) else None
     if token is not None:
         actor = Actor(type=ActorType.TOKEN, id=str(token.pk), label=str(request.user), client_ip=client_ip(request))

@@ -5,11 +5,9 @@ import pytest
 import time_machine
 from django.db import transaction
 
-from audit.services import Actor
 from records.models import CreditRecord
 from subjects import identifiers as ids
-from subjects.services import api_token_create
-from tests.factories import DepartmentFactory
+from tests.factories import DepartmentFactory, api_token_issue
 from tests.records.helpers import hmd_item, xzcf_item, xzxk_item, yzsxmd_item
 
 TZ = datetime.timezone(datetime.timedelta(hours=8))
@@ -22,7 +20,7 @@ def published(client, django_capture_on_commit_callbacks):
     """A few records pushed the way departments push them, with their lists evaluated."""
     department = DepartmentFactory(code="jl-scjg", sector="market_regulation")
     with transaction.atomic():
-        _, raw = api_token_create(department=department, name="系统", actor=Actor.system())
+        _, raw = api_token_issue(department)
     items = [
         xzcf_item(1, CF_CFLB="罚款"),
         xzcf_item(1, CF_WSH="长市监罚〔2026〕警1号", CF_CFLB="警告"),
@@ -56,11 +54,9 @@ def penalty(client, django_capture_on_commit_callbacks):
     """A general penalty decided 2026-06-01 (repair possible from 2026-09-01) and a severe one."""
     from django.db import transaction
 
-    from subjects.services import api_token_create
-
     department = DepartmentFactory(code="jl-scjg", sector="market_regulation")
     with transaction.atomic():
-        _, raw = api_token_create(department=department, name="系统", actor=Actor.system())
+        _, raw = api_token_issue(department)
     items = [xzcf_item(1, CF_CFLB="罚款"), xzcf_item(2, CF_CFLB="吊销许可证件")]
     with (
         time_machine.travel(datetime.datetime(2026, 6, 2, 10, tzinfo=TZ), tick=False),

@@ -20,7 +20,7 @@ from disclosure.services import (
 from records.models import CreditRecord, RecordVersion
 from sanctions.services import status_of
 from tests.disclosure.conftest import TZ
-from tests.factories import DepartmentFactory
+from tests.factories import DepartmentFactory, api_token_issue
 
 pytestmark = pytest.mark.django_db
 CENTRE = Actor.system("信用中心")
@@ -289,13 +289,12 @@ def test_black_list_exit_by_repair_after_the_shortest_listing_period(client, dja
     from django.db import transaction
 
     from sanctions.models import Membership
-    from subjects.services import api_token_create
     from tests.factories import DepartmentFactory
     from tests.records.helpers import yzsxmd_item
 
     department = DepartmentFactory(code="jl-scjg", sector="market_regulation")
     with transaction.atomic():
-        _, raw = api_token_create(department=department, name="系统", actor=Actor.system())
+        _, raw = api_token_issue(department)
     with at(2026, 6, 2), django_capture_on_commit_callbacks(execute=True):
         client.post(
             "/api/v1/records/",

@@ -1,9 +1,6 @@
 import pytest
-from django.db import transaction
 
-from audit.services import Actor
-from subjects.services import api_token_create
-from tests.factories import DepartmentFactory
+from tests.factories import DepartmentFactory, api_token_issue
 
 
 @pytest.fixture
@@ -17,8 +14,8 @@ def other_department(db):
 
 
 def _token(department, **kwargs) -> str:
-    with transaction.atomic():
-        return api_token_create(department=department, name="业务系统", actor=Actor.system(), **kwargs)[1]
+    """A raw token issued by the credit centre: every scope unless ``scopes`` is given, a year of validity."""
+    return api_token_issue(department, name="业务系统", **kwargs)[1]
 
 
 @pytest.fixture

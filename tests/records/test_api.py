@@ -2,6 +2,7 @@ import datetime
 import json
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -203,8 +204,9 @@ def test_requests_without_valid_token_are_refused(client, department, make_token
     raw = make_token(department)
     ApiToken.objects.update(revoked_at=timezone.now())
     assert client.get("/api/v1/records/", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
-    expired = make_token(department, expires_at=timezone.now() - datetime.timedelta(days=1))
-    response = client.get("/api/v1/records/", HTTP_AUTHORIZATION=f"Bearer {expired}")
+    expired = make_token(department, days=1)
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=2)):
+        response = client.get("/api/v1/records/", HTTP_AUTHORIZATION=f"Bearer {expired}")
     assert response.status_code == 401
     assert "过期" in response.json()["detail"]
     read_only = make_token(department, scopes=["records:read"])

@@ -1,8 +1,10 @@
+import datetime
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from audit.services import Actor
 from records.models import CreditRecord
@@ -164,7 +166,10 @@ def test_template_download_is_xlsx(client, staff):
 
 def test_department_admin_issues_and_revokes_tokens(client, staff):
     login(client, "deptadmin")
-    response = client.post("/workbench/tokens/", {"name": "处罚系统"})
+    expires_on = timezone.localdate() + datetime.timedelta(days=30)
+    response = client.post(
+        "/workbench/tokens/", {"name": "处罚系统", "scopes": ["records:read"], "expires_on": expires_on}
+    )
     raw = response.context["new_token"]
     assert raw.startswith("cpt_")
     api = client.__class__(HTTP_AUTHORIZATION=f"Bearer {raw}")

@@ -1,9 +1,7 @@
 import pytest
 from django.db import transaction
 
-from audit.services import Actor
-from subjects.services import api_token_create
-from tests.factories import DepartmentFactory
+from tests.factories import DepartmentFactory, api_token_issue
 
 
 @pytest.fixture
@@ -11,7 +9,7 @@ def push(client, django_capture_on_commit_callbacks):
     """Push items as a department system and run what commits trigger (the re-evaluation), as in production."""
     department = DepartmentFactory(code="jl-scjg", sector="market_regulation")
     with transaction.atomic():
-        _, raw = api_token_create(department=department, name="系统", actor=Actor.system())
+        _, raw = api_token_issue(department)
     client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
 
     def _push(*items):

@@ -7,10 +7,8 @@ from django.db import transaction
 from django.test import Client
 
 from audit.models import AuditEvent
-from audit.services import Actor
 from sanctions.models import Check, Feedback
-from subjects.services import api_token_create
-from tests.factories import DepartmentFactory, uscc_for
+from tests.factories import DepartmentFactory, api_token_issue, uscc_for
 from tests.records.helpers import company_uscc, hmd_item, yzsxmd_item
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +18,7 @@ TZ = datetime.timezone(datetime.timedelta(hours=8))
 def client_for(sector: str, code: str) -> Client:
     department = DepartmentFactory(code=code, sector=sector)
     with transaction.atomic():
-        _, raw = api_token_create(department=department, name="系统", actor=Actor.system())
+        _, raw = api_token_issue(department)
     return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 

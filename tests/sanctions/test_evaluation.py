@@ -231,14 +231,12 @@ def test_full_recompute_in_two_processes_gives_the_same_lists(reference_data, cl
 
     from django.db import transaction
 
-    from audit.services import Actor
     from sanctions import services
-    from subjects.services import api_token_create
-    from tests.factories import DepartmentFactory
+    from tests.factories import DepartmentFactory, api_token_issue
 
     department = DepartmentFactory(code="jl-scjg", sector="market_regulation")
     with transaction.atomic():
-        _, raw = api_token_create(department=department, name="系统", actor=Actor.system())
+        _, raw = api_token_issue(department)
     client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
     monkeypatch.setattr(services, "EVALUATION_CHUNK", 1)  # three chunks over two processes
     with time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=TZ), tick=False):

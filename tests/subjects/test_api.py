@@ -1,21 +1,17 @@
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
-from audit.services import Actor
 from subjects import identifiers as ids
 from subjects.choices import SubjectKind
 from subjects.models import CreditSubject
-from subjects.services import api_token_create
-from tests.factories import CreditSubjectFactory, DepartmentFactory, uscc_for
+from tests.factories import CreditSubjectFactory, DepartmentFactory, api_token_issue, uscc_for
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def api(client):
-    with transaction.atomic():
-        _, raw = api_token_create(department=DepartmentFactory(), name="系统", actor=Actor.system())
+    _, raw = api_token_issue(DepartmentFactory())
     client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
     return client
 
