@@ -25,6 +25,7 @@ from subjects.services import (
     api_token_revoke,
     staff_create,
 )
+from tests.conftest import StaffClient
 from tests.factories import DepartmentFactory, api_token_issue
 from tests.records.helpers import xzcf_item
 from tests.records.test_batches import csv_bytes
@@ -77,7 +78,7 @@ def staff(department):
 
 
 def logged_in(username: str) -> Client:
-    client = Client()
+    client = StaffClient()
     assert client.login(username=username, password=PASSWORD)
     return client
 
