@@ -161,3 +161,13 @@ def test_gunicorn_access_log_masks_query_values_addresses_and_ids():
     assert any(isinstance(f, PrivacyFilter) for f in logger.error_log.filters)
     assert any(isinstance(f, PrivacyFilter) for f in logger.access_log.filters)
     sys.modules.pop("gunicorn_conf", None)
+
+
+def test_celery_workers_keep_the_settings_handlers():
+    """Celery would replace the root handlers with its own (no filter) unless ``setup_logging`` is answered."""
+    from celery.signals import setup_logging
+
+    from credit_portal import celery
+
+    assert setup_logging.has_listeners()
+    assert any(receiver() is celery._logging_from_settings for _, receiver in setup_logging.receivers)
