@@ -176,6 +176,7 @@ MASKED_CITIZEN_ID = re.compile(r"^\d{6}\*{8}[\dX]{4}$")
 # value there is not a citizen ID, and a citizen ID there fails that scheme's check, whose messages name a
 # position, never the whole value.
 OTHER_SCHEMES = (ids.SCHEME_USCC, ids.SCHEME_REGISTRATION_NUMBER, ids.SCHEME_ORGANIZATION_CODE)
+DOCUMENT_SEPARATORS = re.compile(r"[\s\-\u3000]")
 
 
 def _without_citizen_ids(spec: TypeSpec, texts: dict[str, str]) -> dict[str, str]:
@@ -221,8 +222,9 @@ def _document_number(spec: TypeSpec, data: dict[str, str], kind: str, problems: 
             return ""
         data[field_code] = ids.mask_citizen_id(clear)
         return clear
-    found = ids.find_citizen_ids(value)
-    if len(found) == 1 and found[0][0] == 0 and found[0][1] == len(value):
+    compact = DOCUMENT_SEPARATORS.sub("", value)  # "220102 19900307 118X" is written with spaces too
+    found = ids.find_citizen_ids(compact)
+    if len(found) == 1 and found[0][0] == 0 and found[0][1] == len(compact):
         data[field_code] = ids.mask_citizen_id(found[0][2])
         try:
             clear = ids.normalize_citizen_id(found[0][2])

@@ -76,6 +76,13 @@ def test_a_citizen_id_declared_as_a_passport_is_masked_and_still_identifies_the_
     assert clean.subject.citizen_id == PERSON_ID  # hashed by subject resolution, never stored
 
 
+def test_a_citizen_id_declared_as_a_permit_is_recognised_with_spaces_in_it():
+    spaced = f"{PERSON_ID[:6]} {PERSON_ID[6:14]} {PERSON_ID[14:].lower()}"
+    clean = validate_record(XZCF, person_penalty(CF_XDR_ZJLX="台湾居民来往大陆通行证", CF_XDR_ZJHM=spaced), today=TODAY)
+    assert clean.data["CF_XDR_ZJHM"] == ids.mask_citizen_id(PERSON_ID)
+    assert clean.subject.citizen_id == PERSON_ID
+
+
 def test_a_citizen_id_under_another_document_of_an_organisation_is_masked_but_is_no_key():
     data = xzcf_item(1, CF_XDR_ZJLX="港澳居民来往内地通行证", CF_XDR_ZJHM=PERSON_ID.lower())["data"]
     clean = validate_record(XZCF, data, today=TODAY)
