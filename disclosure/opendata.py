@@ -13,6 +13,8 @@ from collections.abc import Iterator
 
 from subjects.identifiers import mask_person_name
 
+from .selectors import public_record_data
+
 MAX_RANGE = datetime.timedelta(days=366)
 XZCF_COLUMNS = [
     ("行政相对人名称", None),
@@ -76,7 +78,7 @@ def record_rows(records, type_code: str) -> Iterator[str]:
             elif key == "end":
                 row.append(record.disclosure_end.isoformat() if record.disclosure_end else "")
             else:
-                row.append(record.data.get(key, ""))
+                row.append(public_record_data(record).get(key, ""))
         yield writer.writerow([_cell(value) for value in row])
 
 

@@ -11,13 +11,16 @@ A record is public only if (DESIGN.md §4; seed 002 items 24–25, 77):
 
 The SQL filter in ``disclosure.selectors.public_records`` must say the same thing; a test holds the two
 together on a table of cases. Masking of natural persons is ``subjects.identifiers.mask_person_name`` and
-``mask_citizen_id`` (pure as well).
+``mask_citizen_id`` (pure as well); what of a record's data is shown is :func:`public_record_data`.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from subjects.identifiers import mask_citizen_ids_in_text, mask_document_number
 
 PUBLIC = "public"
 ACTIVE = "active"
@@ -97,3 +100,26 @@ def repair_eligibility(facts: RepairFacts, as_of: datetime.date) -> Eligibility:
             facts.repair_eligible_on,
         )
     return Eligibility(True, "已满足最短公示期，可以申请信用修复。", facts.repair_eligible_on)
+
+
+#: The national 双公示 code of an identity document number (``CF_XDR_ZJHM``, ``XK_FR_ZJHM``...).
+DOCUMENT_NUMBER_SUFFIX = "_ZJHM"
+
+
+def public_record_data(data: Mapping[str, object], *, document_number_field: str = "") -> dict[str, str]:
+    """A record's data as the public sees it, on pages, in reports and in open data (seed 002 item 77).
+
+    Identity document numbers (the type's document-number field and any ``*_ZJHM``) are masked whatever
+    the declared document type: a passport or 通行证 number identifies a person as a citizen ID does
+    (``mask_document_number``). Any citizen ID number inside another value is masked too: validation
+    masks them on arrival, and this keeps records stored before it did (or typed into a new field) from
+    ever showing one.
+    """
+    public = {}
+    for code, value in data.items():
+        text = value if isinstance(value, str) else "" if value is None else str(value)
+        if code == document_number_field or code.endswith(DOCUMENT_NUMBER_SUFFIX):
+            public[code] = mask_document_number(text)
+        else:
+            public[code] = mask_citizen_ids_in_text(text)
+    return public

@@ -60,6 +60,19 @@ def public_records(as_of: datetime.date | None = None) -> QuerySet[CreditRecord]
     return CreditRecord.objects.filter(public_record_q(as_of or timezone.localdate()))
 
 
+def public_record_data(record: CreditRecord) -> dict[str, str]:
+    """The record's data as the public may see it (``rules.public_record_data``): the one path by which
+    record data reaches a page, a report or an open-data file. Kept on the instance: a template asks for
+    several fields of the same record. The type's document-number field is used when the type is loaded;
+    otherwise the national ``*_ZJHM`` code names it without a query per row."""
+    cached = getattr(record, "_public_data", None)
+    if cached is None:
+        record_type = record._state.fields_cache.get("record_type")
+        field = record_type.citizen_id_field if record_type is not None else ""
+        cached = record._public_data = rules.public_record_data(record.data, document_number_field=field)
+    return cached
+
+
 def public_memberships(colour: str | None = None) -> QuerySet[Membership]:
     """Current list entries the public sees (suspended red entries are not shown as rewards)."""
     memberships = Membership.objects.filter(state=MembershipState.ACTIVE).select_related("list_type", "subject")

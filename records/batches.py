@@ -37,13 +37,13 @@ def _spec(batch: IngestBatch):
 
 
 def _masked(data: dict, spec) -> dict:
-    """Row data as kept for the error report: a citizen ID number never stays in clear."""
+    """Row data as kept for the error report: a citizen ID number never stays in clear, in any column."""
     field = spec.citizen_id_field if spec else ""
     masked = {str(k): str(v) if v is not None else "" for k, v in data.items()}
     for code, value in masked.items():
         if code == field or code.endswith("_ZJHM"):
-            masked[code] = ids.mask_citizen_id(value) if len(value) == 18 else "*" * len(value)
-    return masked
+            masked[code] = ids.mask_document_number(value)
+    return ids.mask_citizen_ids_deep(masked)
 
 
 @transaction.atomic
@@ -88,13 +88,13 @@ def batch_create(
         department=department,
         record_type=record_type,
         channel=channel,
-        file_name=upload.name[:255],
+        file_name=ids.mask_citizen_ids_in_text(upload.name)[:255],
         file_format=fmt,
         total_rows=total,
         created_by=user,
         created_by_token=token,
     )
-    batch.file.save(f"{department.code}-{upload.name[-80:]}", upload, save=False)
+    batch.file.save(f"{department.code}-{batch.file_name[-80:]}", upload, save=False)
     batch.save()
     audit_event_record(
         actor=actor,
@@ -128,7 +128,12 @@ def batch_import(*, batch: IngestBatch, actor: Actor) -> IngestBatch:
 
 def _store_errors(batch: IngestBatch, rows: list[Row], results, spec) -> None:
     errors = [
-        BatchRowError(batch=batch, row_number=row.number, errors=result.errors, data=_masked(row.data, spec))
+        BatchRowError(
+            batch=batch,
+            row_number=row.number,
+            errors=ids.mask_citizen_ids_deep(result.errors),
+            data=_masked(row.data, spec),
+        )
         for row, result in zip(rows, results, strict=True)
         if result.status == IngestOutcome.REJECTED
     ]
@@ -197,7 +202,9 @@ def batch_run(batch_id: int, *, actor: Actor | None = None) -> IngestBatch:
                     locked.valid_rows += sum(1 for r in results if r.status != IngestOutcome.REJECTED)
                 locked.save(update_fields=["counts", "processed_rows", "valid_rows", "updated_at"])
     except FileFormatError as error:
-        IngestBatch.objects.filter(pk=batch.pk).update(state=BatchState.FAILED, message=str(error))
+        IngestBatch.objects.filter(pk=batch.pk).update(
+            state=BatchState.FAILED, message=ids.mask_citizen_ids_in_text(str(error))
+        )
         batch.refresh_from_db()
         _file_discard(batch)
         return batch

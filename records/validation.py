@@ -172,6 +172,78 @@ def _is_required(spec: FieldSpec, kind: str) -> bool:
 
 
 MASKED_CITIZEN_ID = re.compile(r"^\d{6}\*{8}[\dX]{4}$")
+# Identifier fields checked against another scheme (USCC, registration number, organisation code): a valid
+# value there is not a citizen ID, and a citizen ID there fails that scheme's check, whose messages name a
+# position, never the whole value.
+OTHER_SCHEMES = (ids.SCHEME_USCC, ids.SCHEME_REGISTRATION_NUMBER, ids.SCHEME_ORGANIZATION_CODE)
+DOCUMENT_SEPARATORS = re.compile(r"[\s\-\u3000]")
+
+
+def _without_citizen_ids(spec: TypeSpec, texts: dict[str, str]) -> dict[str, str]:
+    """Every value with the citizen ID numbers inside it masked, before anything else reads it (GB/T 35273
+    minimisation; seed 002 item 77): free text, names, enum and date values alike, so neither the stored
+    record, its versions, nor an error message that quotes a bad value can hold one in clear. The document
+    number is left to :func:`_document_number`, which needs it in clear to identify the person."""
+    fields = spec.field_map
+    for code, text in texts.items():
+        if len(text) < 18 or code == spec.citizen_id_field:
+            continue
+        if fields[code].type == IDENTIFIER and fields[code].identifier_scheme in OTHER_SCHEMES:
+            continue
+        texts[code] = ids.mask_citizen_ids_in_text(text)
+    return texts
+
+
+def _document_number(spec: TypeSpec, data: dict[str, str], kind: str, problems: Invalid, *, stored: bool) -> str:
+    """Mask the document number in ``data``; return the citizen ID in clear when it identifies the person.
+
+    Declared 身份证 (or a type without a document-type field): the number must be a valid citizen ID and
+    identifies the subject, as before. Declared another document (护照号, 通行证...) but the number is a
+    valid 18-digit citizen ID: the declaration is wrong, the number is still a citizen ID — it is masked
+    like one, and for a natural person it identifies the person like one (otherwise the record could never
+    be matched: its number is masked and a passport number identifies nobody here). For an organisation it
+    is only masked: an organisation is keyed by its own codes, never by a person's number. Any other number
+    is kept as reported; citizen IDs inside it are masked, and the public sees it masked
+    (``subjects.identifiers.mask_document_number``).
+    """
+    field_code = spec.citizen_id_field
+    value = data.get(field_code, "") if field_code else ""
+    if not value:
+        return ""
+    if stored and MASKED_CITIZEN_ID.match(value):
+        return ""  # already masked when it was received; the subject is already resolved
+    document = data.get(spec.citizen_id_type_field, CITIZEN_ID_DOCUMENT) if spec.citizen_id_type_field else ""
+    if document == CITIZEN_ID_DOCUMENT or not spec.citizen_id_type_field:
+        try:
+            clear = ids.normalize_citizen_id(value)
+        except ids.IdentifierError as error:
+            problems.add(field_code, str(error))
+            data[field_code] = ids.mask_citizen_ids_in_text(value)
+            return ""
+        data[field_code] = ids.mask_citizen_id(clear)
+        return clear
+    compact = DOCUMENT_SEPARATORS.sub("", value)  # "220102 19900307 118X" is written with spaces too
+    found = ids.find_citizen_ids(compact)
+    if len(found) == 1 and found[0][0] == 0 and found[0][1] == len(compact):
+        data[field_code] = ids.mask_citizen_id(found[0][2])
+        try:
+            clear = ids.normalize_citizen_id(found[0][2])
+        except ids.IdentifierError:
+            return ""  # built like a citizen ID but not one (another issuer's number): masked, not a key
+        return clear if kind == "natural_person" else ""
+    data[field_code] = ids.mask_citizen_ids_in_text(value)
+    return ""
+
+
+def _without_citizen_ids_in_errors(problems: Invalid) -> Invalid:
+    """The problems with any citizen ID in a field code or a message masked: errors are stored (batch error
+    reports, statistics by field code) and logged, and some quote the value they refuse."""
+    return Invalid(
+        {
+            ids.mask_citizen_ids_in_text(code): [ids.mask_citizen_ids_in_text(m) for m in messages]
+            for code, messages in problems.errors.items()
+        }
+    )
 
 
 def validate_record(
@@ -190,14 +262,13 @@ def validate_record(
     for code in raw:
         if code not in fields:
             problems.add(str(code), f"字段“{code}”不属于“{spec.code}”类型的数据项。")
-    texts = {code: _as_text(raw[code]) if code in raw else "" for code in fields}
+    texts = _without_citizen_ids(spec, {code: _as_text(raw[code]) if code in raw else "" for code in fields})
 
     kind = ""
     if spec.subject_kind_field and texts.get(spec.subject_kind_field):
         kind = KIND_BY_CATEGORY.get(texts[spec.subject_kind_field], "")
 
     data: dict[str, str] = {}
-    clear_citizen_id = ""
     for code, field_spec in fields.items():
         text = texts[code]
         if not text:
@@ -213,18 +284,7 @@ def validate_record(
                 continue
         data[code] = value
 
-    # The document number is a citizen ID only when the document type says so (or no type field exists).
-    if stored and spec.citizen_id_field and MASKED_CITIZEN_ID.match(data.get(spec.citizen_id_field, "")):
-        pass  # already masked when it was received; the subject is already resolved
-    elif spec.citizen_id_field and data.get(spec.citizen_id_field):
-        document = data.get(spec.citizen_id_type_field, CITIZEN_ID_DOCUMENT) if spec.citizen_id_type_field else ""
-        if document == CITIZEN_ID_DOCUMENT or not spec.citizen_id_type_field:
-            try:
-                clear_citizen_id = ids.normalize_citizen_id(data[spec.citizen_id_field])
-            except ids.IdentifierError as error:
-                problems.add(spec.citizen_id_field, str(error))
-            else:
-                data[spec.citizen_id_field] = ids.mask_citizen_id(clear_citizen_id)
+    clear_citizen_id = _document_number(spec, data, kind, problems, stored=stored)
 
     decided_on = None
     if spec.decided_on_field and spec.decided_on_field in data:
@@ -238,7 +298,7 @@ def validate_record(
             problems.add(spec.end_date_field, "截止日期不能早于决定日期。")
 
     if problems.errors:
-        return problems
+        return _without_citizen_ids_in_errors(problems)
     source_id = "|".join(data.get(code, "") for code in spec.record_id_fields)
     subject = SubjectClaim(
         name=data.get(spec.subject_name_field, ""),

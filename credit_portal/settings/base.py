@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from credit_portal.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -271,11 +273,6 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    # Eager tasks in development would log every run; warnings and errors still show.
-    "loggers": {name: {"level": "WARNING"} for name in ("celery", "weasyprint", "fontTools")},
-}
+# Every handler masks citizen ID numbers and client addresses (credit_portal/logging.py). Eager tasks in
+# development would log every run, hence the quiet loggers; their warnings and errors still show.
+LOGGING = logging_config(level=env("DJANGO_LOG_LEVEL", default="INFO"), quiet=("celery", "weasyprint", "fontTools"))

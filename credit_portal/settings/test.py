@@ -4,7 +4,7 @@
 """
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, env
+from .base import REDIS_URL, env, logging_config
 
 DEBUG = False
 WHITENOISE_USE_FINDERS = True
@@ -20,7 +20,8 @@ STORAGES = {
 }
 # Generous limits for the suite; the throttle tests set their own.
 PUBLIC_RATE_LIMITS = {scope: (100_000, 60) for scope in ("search", "report", "verify", "opendata", "apply")}
-LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# The same masking handlers as in production, so tests capture exactly what would be written.
+LOGGING = logging_config(level="WARNING")
 
 # On PostgreSQL the test database is copied from this template when given, so it inherits the C.UTF-8
 # locale that pg_trgm needs to see Chinese characters (.ci/run creates it).

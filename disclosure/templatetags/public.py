@@ -5,6 +5,7 @@ from django import template
 from subjects.identifiers import mask_person_name
 
 from ..addresses import subject_url
+from ..selectors import public_record_data
 
 register = template.Library()
 
@@ -22,7 +23,8 @@ def public_url(subject) -> str:
 
 @register.filter
 def field(record, code: str) -> str:
-    return record.data.get(code, "")
+    """One value of a public record's data, masked as the public sees it (``selectors.public_record_data``)."""
+    return public_record_data(record).get(code, "")
 
 
 STATUS_TAGS = {"black": "失信惩戒对象", "watch": "重点关注对象", "red": "守信激励对象"}

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from subjects import identifiers as ids
 from subjects.identifiers import (
     CITIZEN_ID_PROVINCE_CODES,
     PROVINCE_LEVEL_CODES,
@@ -668,3 +669,69 @@ def test_organisation_code_round_trips_with_and_without_hyphen(body):
     code = body + organization_code_check_char(body)
     assert normalize_organization_code(code) == code
     assert normalize_organization_code(f"{body}-{code[8]}".lower()) == code
+
+
+# Citizen IDs inside other text -----------------------------------------------------------------------------
+
+ID_X = ids.make_citizen_id(division_code="220102", birth_date=datetime.date(1990, 3, 7), sequence=118)  # ends in X
+ID_9 = ids.make_citizen_id(division_code="110105", birth_date=datetime.date(1985, 12, 1), sequence=42)
+FULL = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+
+
+def _fix_check(first17: str) -> str:
+    return first17 + ids.citizen_id_check_char(first17)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(f"身份证{ID_X}。", [ID_X], id="plain-in-chinese-text"),
+        pytest.param(ID_X.lower(), [ID_X], id="lower-case-x"),
+        pytest.param(ID_9.translate(FULL), [ID_9], id="full-width"),
+        pytest.param(f"{ID_X},{ID_9}", [ID_X, ID_9], id="two"),
+        pytest.param(f"A{ID_9}B", [ID_9], id="between-letters"),
+        pytest.param(f"1{ID_9}", [], id="inside-a-longer-digit-run"),
+        pytest.param(f"{ID_9}0", [], id="followed-by-a-digit"),
+        pytest.param(ID_9[:17] + str((int(ID_9[17]) + 1) % 10), [], id="wrong-check-character"),
+        pytest.param(_fix_check("22010219901301123"), [], id="month-13"),
+        pytest.param(_fix_check("22010218991231123"), [], id="born-before-1900"),
+        pytest.param(_fix_check("95123419900307123"), ["95123419900307123"], id="any-address-code"),
+        pytest.param(ID_9[:15], [], id="fifteen-digits-are-not-looked-for"),
+        pytest.param("", [], id="empty"),
+    ],
+)
+def test_find_citizen_ids(text, expected):
+    found = [code for _, _, code in ids.find_citizen_ids(text)]
+    assert [code[:17] for code in found] == [code[:17] for code in expected]
+
+
+def test_mask_citizen_ids_in_text_keeps_everything_else():
+    text = f"当事人{ID_X.lower()}与{ID_9.translate(FULL)}，罚款5万元"
+    assert ids.mask_citizen_ids_in_text(text) == (
+        f"当事人{ids.mask_citizen_id(ID_X)}与{ids.mask_citizen_id(ID_9)}，罚款5万元"
+    )
+    unchanged = "罚款人民币伍万元，账号6222021234567890123"
+    assert ids.mask_citizen_ids_in_text(unchanged) is unchanged
+
+
+def test_mask_citizen_ids_deep_masks_keys_values_and_nested_lists():
+    masked = ids.mask_citizen_ids_deep({ID_X: [ID_9, {"a": f"x{ID_9}"}], "n": 5})
+    assert masked == {
+        ids.mask_citizen_id(ID_X): [ids.mask_citizen_id(ID_9), {"a": f"x{ids.mask_citizen_id(ID_9)}"}],
+        "n": 5,
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        pytest.param("E12345678", "E1*****78", id="passport"),
+        pytest.param("H1234567890", "H1*******90", id="hk-macau-permit"),
+        pytest.param("12345678", "12****78", id="taiwan-permit"),
+        pytest.param("A12", "***", id="short"),
+        pytest.param(ID_X.lower(), ids.mask_citizen_id(ID_X), id="citizen-id"),
+        pytest.param(ids.mask_citizen_id(ID_9), ids.mask_citizen_id(ID_9), id="already-masked"),
+    ],
+)
+def test_mask_document_number(value, shown):
+    assert ids.mask_document_number(value) == shown
