@@ -37,8 +37,8 @@ from records.selectors import catalog_entries
 from records.validation import DATE, DECIMAL, ENUM, IDENTIFIER
 from subjects import identifiers as ids
 from subjects.models import CreditSubject
-from subjects.services import api_token_create, staff_create
-from tests.factories import DepartmentFactory
+from subjects.services import staff_create
+from tests.factories import DepartmentFactory, api_token_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -261,7 +261,7 @@ def channels(settings, tmp_path):
         reviewer = staff_create(
             username="reviewer", password="Pass-12345-x", role="reviewer", department_code="jl-scjg", actor=actor
         )
-        token = api_token_create(department=department, name="业务系统", actor=actor)[1]
+        token = api_token_issue(department, name="业务系统")[1]
     return {"clerk": clerk, "reviewer": reviewer, "token": token, "media": Path(settings.MEDIA_ROOT)}
 
 
