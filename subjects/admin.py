@@ -120,9 +120,6 @@ class CreditSubjectAdmin(admin.ModelAdmin):
             actor=Actor.for_user(request.user, client_ip=client_ip(request)),
         )
 
-    def save_related(self, request, form, formsets, change):
-        """The inlines are read-only history: nothing to save."""
-
 
 @admin.register(Division)
 class DivisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
