@@ -62,25 +62,27 @@ class SubjectResolution:
     name_error: str = ""
 
 
-def _subject_snapshot(subject: CreditSubject) -> dict:
-    """A subject as the audit trail keeps it: a natural person only by masked name and ID."""
-    return {
+def _subject_snapshot(subject: CreditSubject, *, facts: bool = False) -> dict:
+    """A subject as the audit trail keeps it: a natural person only by masked name and ID. ``facts`` adds
+    the registration facts a correction may change (kept out of the bulk creation events: they are empty)."""
+    person = subject.is_natural_person
+    snapshot = {
         "kind": subject.kind,
-        "name": ids.mask_person_name(subject.name) if subject.is_natural_person else subject.name,
+        "name": ids.mask_person_name(subject.name) if person else subject.name,
         "uscc": subject.uscc,
         "division_code": subject.division_code,
         "registration_status": subject.registration_status,
         "citizen_id_masked": subject.citizen_id_masked,
         "name_source": subject.name_source,
         "name_changed_on": subject.name_changed_on.isoformat() if subject.name_changed_on else None,
-        "legal_representative": (
-            ids.mask_person_name(subject.legal_representative)
-            if subject.is_natural_person
-            else subject.legal_representative
-        ),
-        "established_on": subject.established_on.isoformat() if subject.established_on else None,
-        "address": "" if subject.is_natural_person else subject.address,
     }
+    if facts:
+        snapshot |= {
+            "legal_representative": subject.legal_representative,
+            "established_on": subject.established_on.isoformat() if subject.established_on else None,
+            "address": "" if person else subject.address,
+        }
+    return snapshot
 
 
 def _normalized_claim(claim: SubjectClaim) -> SubjectClaim:
@@ -138,19 +140,26 @@ def _conflict_open(
     return conflict
 
 
-def _subject_update(subject: CreditSubject, *, changes: dict, action: str, actor: Actor, source: str) -> None:
+def _subject_update(
+    subject: CreditSubject, *, changes: dict, action: str, actor: Actor, source: str, facts: bool = False
+) -> None:
     """Apply ``changes`` to the locked row, validate, save, and audit before/after; ``subject`` follows along.
 
     The public pages of the subject are cached: ``subject_changed`` is sent once the change has committed."""
     locked = CreditSubject.objects.select_for_update().get(pk=subject.pk)
-    before = _subject_snapshot(locked)
+    before = _subject_snapshot(locked, facts=facts)
     for field, value in changes.items():
         setattr(locked, field, value)
         setattr(subject, field, value)
     locked.full_clean()
     locked.save(update_fields=[*changes, "updated_at"])
     audit_event_record(
-        actor=actor, action=action, obj=locked, reason=source, before=before, after=_subject_snapshot(locked)
+        actor=actor,
+        action=action,
+        obj=locked,
+        reason=source,
+        before=before,
+        after=_subject_snapshot(locked, facts=facts),
     )
     subject_ids = [locked.pk]
     transaction.on_commit(
@@ -510,7 +519,7 @@ def subject_correct(
         return locked
     if "name" in changes and keep_former_name and locked.name_source != NameSource.PROVISIONAL:
         locked.former_names.create(name=locked.name, source=f"信用中心更正：{reason}"[:200])
-    _subject_update(locked, changes=changes, action="subject.correct", actor=actor, source=reason)
+    _subject_update(locked, changes=changes, action="subject.correct", actor=actor, source=reason, facts=True)
     return locked
 
 

@@ -173,7 +173,7 @@ def test_the_web_form_refuses_a_false_name_on_its_field(registered, api, other_c
     data = xzcf_item(1, CF_WSH="吉税罚〔2026〕1号", CF_XDR_MC=FAKE_NAME)["data"]
     response = other_clerk.post("/workbench/records/new/xzcf/", data)
     assert response.status_code == 200
-    assert "不一致" in response.text
+    assert "不一致" in response.context["form"].errors["CF_XDR_MC"][0]
     assert not CreditRecord.objects.filter(source_id__contains="吉税罚").exists()
     assert_untouched(registered, api=api)
 
