@@ -216,3 +216,26 @@ def test_the_authority_check_of_a_spreadsheet_lets_its_own_new_names_through(reg
     items = [RecordInput(**xzcf_item(1, CF_WSH="长市监罚〔2026〕新名1号", CF_XDR_MC="吉林测试集团有限公司"))]
     assert records_check(items, department=department)[0].status == "unchanged"
     assert records_check(items)[0].status == "rejected"  # without a department nobody is the authority
+
+
+def test_the_name_check_costs_the_same_queries_for_ten_items_as_for_forty(department, other_department):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    actor = Actor.system()
+    registrations = [RecordInput(**xzxk_item(n)) for n in range(40)]
+    records_ingest(department=department, items=registrations, channel="api", actor=actor)
+
+    def count(numbers, batch):
+        # Every third item carries a false name (refused), the others the registered one.
+        items = [
+            RecordInput(**xzcf_item(n, CF_WSH=f"税{batch}-{n}", **({"CF_XDR_MC": FAKE_NAME} if n % 3 == 0 else {})))
+            for n in numbers
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            results = records_ingest(department=other_department, items=items, channel="api", actor=actor)
+        assert [r.status for r in results] == ["rejected" if n % 3 == 0 else "created" for n in numbers]
+        return len(queries)
+
+    count(range(3), "warm-up")  # the day's statistics rows are created once
+    assert count(range(10), "a") == count(range(40), "b")
