@@ -244,17 +244,22 @@ class Department(models.Model):
 
     def registers_subject(self, subject: "CreditSubject") -> bool:
         """Whether this department is the registration authority of ``subject`` (never of a natural person)."""
-        code = subject_registration_authority(subject)
-        return bool(code) and code in self.registers
+        return is_registration_authority(self.registers, kind=subject.kind, uscc=subject.uscc or "")
 
 
-def subject_registration_authority(subject: CreditSubject) -> str:
+def registration_authority_code(*, kind: str, uscc: str) -> str:
     """The GB 32100-2015 registration-authority code of a subject: the USCC's first character; "9" for an
     organisation known only by legacy codes (工商注册号 and 组织机构代码 were issued by the 工商 and 质监
     bodies now merged into 市场监管); "" for natural persons, who have no registration authority here."""
-    if subject.kind == SubjectKind.NATURAL_PERSON:
+    if kind == SubjectKind.NATURAL_PERSON:
         return ""
-    return subject.uscc[0] if subject.uscc else "9"
+    return uscc[0] if uscc else "9"
+
+
+def is_registration_authority(registers: str, *, kind: str, uscc: str) -> bool:
+    """Whether a department with these ``registers`` codes registers a subject of this kind and code."""
+    code = registration_authority_code(kind=kind, uscc=uscc)
+    return bool(code) and code in registers
 
 
 class StaffRole(models.Model):

@@ -42,7 +42,7 @@ from .models import (
     SubjectConflict,
     SubjectIdentifier,
     SubjectNameHistory,
-    subject_registration_authority,
+    is_registration_authority,
     validate_registers,
 )
 from .privacy import citizen_id_digest
@@ -234,8 +234,7 @@ def name_verdict(
 
 
 def _is_authority(subject: CreditSubject, registers: str) -> bool:
-    code = subject_registration_authority(subject)
-    return bool(code) and code in registers
+    return is_registration_authority(registers, kind=subject.kind, uscc=subject.uscc or "")
 
 
 def _former_keys(subject_ids) -> dict[int, set[str]]:
@@ -302,8 +301,7 @@ def _first_name_fields(claim: SubjectClaim, *, kind: str, registers: str, uscc: 
     """How a new subject's name is held: the authority's is registered, another department's provisional."""
     if kind == SubjectKind.NATURAL_PERSON:
         return {"name_source": NameSource.REPORTED, "name_changed_on": claim.as_of}
-    code = uscc[0] if uscc else "9"
-    if code in registers:
+    if is_registration_authority(registers, kind=kind, uscc=uscc):
         return {"name_source": NameSource.AUTHORITY, "name_changed_on": claim.as_of}
     return {"name_source": NameSource.PROVISIONAL, "name_changed_on": None}
 
@@ -806,7 +804,7 @@ def subjects_resolve_many(
     differing = {
         existing[claims[i].uscc].pk
         for i in simple
-        if claims[i].name != existing[claims[i].uscc].name and claims[i].uscc[0] not in registers
+        if claims[i].name != existing[claims[i].uscc].name and not _is_authority(existing[claims[i].uscc], registers)
     }
     former = _former_keys(differing)
     results: list[SubjectResolution | None] = [None] * len(claims)
@@ -816,7 +814,7 @@ def subjects_resolve_many(
             subject=subject,
             name=claim.name,
             as_of=claim.as_of,
-            authority=claim.uscc[0] in registers,
+            authority=_is_authority(subject, registers),
             may_rename=claim.rename,
             former_keys=former.get(subject.pk, frozenset()),
         )
