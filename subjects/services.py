@@ -195,7 +195,7 @@ def name_verdict(
     may_rename: bool,
     former_keys: frozenset[str] | set[str] = frozenset(),
 ) -> NameVerdict:
-    """The naming rule, pure (one datum, one source: seed 000 四(七); DESIGN §4).
+    """The naming rule, decided without a query (one datum, one source: seed 000 四(七); DESIGN §4).
 
     - Only the registration authority of the subject's kind (``Department.registers`` holds the USCC's
       first character) changes a name, and only with an item that may rename (not a clerk's entry waiting
@@ -209,8 +209,7 @@ def name_verdict(
     - Natural persons have no registration authority here: the name first reported stays (only the credit
       centre corrects it), and a different name for a known citizen ID is refused like any mismatch.
     """
-    key = name_key(name)
-    same = not name or name == subject.name or key == name_key(subject.name)
+    same = not name or name == subject.name or name_key(name) == name_key(subject.name)
     if authority:
         if not may_rename:
             return NameVerdict.SAME if same else NameVerdict.KEEP
@@ -226,7 +225,7 @@ def name_verdict(
             or (as_of == last and subject.name_source != NameSource.CORRECTED)
         )
         return NameVerdict.RENAME if newer else NameVerdict.KEEP
-    if same or key in former_keys:
+    if same or name_key(name) in former_keys:
         return NameVerdict.SAME
     if subject.name_source == NameSource.PROVISIONAL:
         return NameVerdict.KEEP
