@@ -516,8 +516,8 @@ def subject_correct(
         return locked
     if "name" in changes and keep_former_name and locked.name_source != NameSource.PROVISIONAL:
         locked.former_names.create(name=locked.name, source=f"信用中心更正：{reason}"[:200])
-    _subject_update(locked, changes=changes, action="subject.correct", actor=actor, source=reason, facts=True)
-    return locked
+    _subject_update(subject, changes=changes, action="subject.correct", actor=actor, source=reason, facts=True)
+    return subject
 
 
 # Departments and staff ---------------------------------------------------------------------------------

@@ -283,3 +283,19 @@ def test_the_department_admin_form_takes_registers_as_typed(centre):
     assert Department.objects.get(pk=department.pk).registers == "15"
     refused = centre.post(f"/admin/subjects/department/{department.pk}/change/", {**form, "registers": "Z"})
     assert "登记管理部门代码" in refused.text
+
+
+@pytest.mark.django_db
+def test_a_corrected_fact_makes_a_new_credit_report_at_once(actor):
+    from disclosure.models import CreditReport
+    from disclosure.reports import report_issue
+
+    company = CreditSubjectFactory(name="长春宏达食品有限公司", legal_representative="王某")
+    with transaction.atomic():
+        report_issue(subject=company, status="正常", actor=actor, base_url="http://testserver")
+        report_issue(subject=company, status="正常", actor=actor, base_url="http://testserver")
+    assert CreditReport.objects.count() == 1  # same content within the hour: reused
+    with transaction.atomic():
+        subject_correct(subject=company, legal_representative="李某", reason="核对营业执照", actor=actor)
+        report_issue(subject=company, status="正常", actor=actor, base_url="http://testserver")
+    assert CreditReport.objects.count() == 2
