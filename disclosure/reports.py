@@ -41,7 +41,15 @@ def code_digest(code: str) -> str:
 
 def _fingerprint(subject: CreditSubject, sections: list[Section], status: str) -> str:
     content = {
-        "subject": [subject.pk, subject.name, subject.public_code, subject.registration_status],
+        # Every fact the report prints: a credit-centre correction of any of them makes a new report at once.
+        "subject": [
+            subject.pk,
+            subject.name,
+            subject.public_code,
+            subject.registration_status,
+            subject.legal_representative,
+            str(subject.established_on),
+        ],
         "status": status,
         "sections": [
             [s.key, [[r.pk, r.version] for r in s.records], [[m.pk, str(m.planned_end)] for m in s.memberships]]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from functools import partial
 from itertools import islice
 
 from django.conf import settings
@@ -180,7 +181,7 @@ def batch_run(batch_id: int, *, actor: Actor | None = None) -> IngestBatch:
             review=batch.channel == Channel.UPLOAD,
         )
 
-    run = ingest if importing else records_check
+    run = ingest if importing else partial(records_check, department=batch.department)
     try:
         offset = batch.processed_rows
         rows = islice(read_rows(content, batch.file_format, spec), offset, None)

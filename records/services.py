@@ -22,7 +22,7 @@ from django.utils import timezone
 from audit.services import Actor, audit_event_record
 from credit_portal import bulk
 from subjects.models import ApiToken, CreditSubject, Department
-from subjects.services import subjects_resolve_many
+from subjects.services import subjects_name_check, subjects_resolve_many
 
 from . import rules
 from .choices import Channel, DisclosureRule, IngestOutcome, ObjectionState, Polarity, RecordStatus, Severity
@@ -184,8 +184,10 @@ def records_ingest(
         Department.objects.select_for_update().get(pk=department.pk)
         source = f"{department.name}报送"
         # Entries waiting for review may create a subject for a new code but never rename a registered one.
-        claims = [replace(a.clean.subject, rename=not review) for a in accepted]
-        resolutions = subjects_resolve_many(claims=claims, actor=actor, source=source)
+        # Only the registration authority of a subject's kind renames it; the other departments' names must
+        # match a registered one (subjects.services.name_verdict), whatever the channel.
+        claims = [replace(a.clean.subject, rename=not review, as_of=a.clean.decided_on) for a in accepted]
+        resolutions = subjects_resolve_many(claims=claims, registers=department.registers, actor=actor, source=source)
         existing = records_by_source_id(department, {(a.entry.record_type.pk, a.clean.source_id) for a in accepted})
         new_records: dict[tuple, CreditRecord] = {}
         changed: dict[int, CreditRecord] = {}
@@ -193,6 +195,12 @@ def records_ingest(
         windows: dict[tuple, rules.Window] = {}  # most items of one push share a handful of decision dates
         previous_subjects: set[int] = set()
         for item, resolution in zip(accepted, resolutions, strict=True):
+            if resolution.name_error:
+                name_field = item.entry.spec.subject_name_field
+                results[item.index] = ItemResult(
+                    item.index, IngestOutcome.REJECTED, errors={name_field: [resolution.name_error]}
+                )
+                continue
             subject: CreditSubject | None = resolution.subject
             key = (item.entry.record_type.pk, item.clean.source_id)
             record = existing.get(key) or new_records.get(key)
@@ -446,14 +454,31 @@ def record_match(*, record: CreditRecord, subject: CreditSubject, actor: Actor, 
 # Checking without writing: the first pass over an uploaded spreadsheet --------------------------------------
 
 
-def records_check(items: Sequence[RecordInput]) -> list[ItemResult]:
-    """What ``records_ingest`` would refuse, without writing anything (status ``unchanged`` means valid)."""
+def records_check(items: Sequence[RecordInput], *, department: Department | None = None) -> list[ItemResult]:
+    """What ``records_ingest`` would refuse, without writing anything (status ``unchanged`` means valid).
+
+    Besides each item's own checks, a subject name that does not match the registered name of its code is
+    reported on the name field, as the import would (read-only bulk lookups; the department's
+    ``registers`` decides whether it is the registration authority; without a department it is not).
+    Entries of an upload wait for review, so they never rename."""
     today = timezone.localdate()
     catalog = catalog_entries()
+    checked = [_check_item(index, item, catalog, today) for index, item in enumerate(items)]
+    accepted = [c for c in checked if isinstance(c, _Accepted)]
+    claims = [replace(a.clean.subject, rename=False, as_of=a.clean.decided_on) for a in accepted]
+    registers = department.registers if department is not None else ""
+    name_errors = dict(
+        zip((a.index for a in accepted), subjects_name_check(claims=claims, registers=registers), strict=True)
+    )
     results = []
-    for index, item in enumerate(items):
-        checked = _check_item(index, item, catalog, today)
-        results.append(checked if isinstance(checked, ItemResult) else ItemResult(index, IngestOutcome.UNCHANGED))
+    for index, outcome in enumerate(checked):
+        if isinstance(outcome, ItemResult):
+            results.append(outcome)
+        elif name_errors[index]:
+            name_field = outcome.entry.spec.subject_name_field
+            results.append(ItemResult(index, IngestOutcome.REJECTED, errors={name_field: [name_errors[index]]}))
+        else:
+            results.append(ItemResult(index, IngestOutcome.UNCHANGED))
     return results
 
 

@@ -1,5 +1,6 @@
 """Admin of subjects, departments, staff roles and identifier conflicts, for the credit centre."""
 
+from django import forms
 from django.contrib import admin, messages
 
 from audit.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
@@ -14,7 +15,7 @@ from .models import (
     SubjectIdentifier,
     SubjectNameHistory,
 )
-from .services import subject_conflict_resolve
+from .services import registers_normalize, subject_conflict_resolve, subject_correct
 
 
 class SubjectNameHistoryInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -29,18 +30,95 @@ class SubjectIdentifierInline(ReadOnlyAdminMixin, admin.TabularInline):
     readonly_fields = ["scheme", "value", "created_at"]
 
 
-@admin.register(CreditSubject)
-class CreditSubjectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Subjects change through records (``subject_resolve``: names kept as 曾用名, pages refreshed), never by
-    hand in the admin."""
+class SubjectCorrectionForm(forms.ModelForm):
+    """The credit centre's correction of a subject's name and registration facts; a reason is required."""
 
+    reason = forms.CharField(
+        label="更正原因",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="必填，写入审计记录，例如核对营业执照或登记管理部门出具的材料后更正。",
+    )
+    keep_former_name = forms.BooleanField(
+        label="原名称保留为曾用名",
+        required=False,
+        initial=True,
+        help_text="原名称并非该主体曾经使用的名称（如冒名报送、录入错误）时请取消勾选，以免作为曾用名公示。",
+    )
+
+    class Meta:
+        model = CreditSubject
+        fields = ["name", "registration_status", "legal_representative", "established_on", "address"]
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("请填写更正原因。")
+        return reason
+
+
+@admin.register(CreditSubject)
+class CreditSubjectAdmin(admin.ModelAdmin):
+    """Subjects change through records (``subject_resolve``: only the registration authority of the
+    subject's kind renames, names kept as 曾用名) and, as the remedy for a wrong name or fact, through the
+    credit centre's correction here (``subject_correct``: reason required, audited with before and after,
+    public pages refreshed at once). Subjects are never added or deleted in the admin."""
+
+    form = SubjectCorrectionForm
     list_display = ["name", "uscc", "citizen_id_masked", "kind", "division_code", "registration_status"]
-    list_filter = ["kind", "registration_status"]
+    list_filter = ["kind", "registration_status", "name_source"]
     search_fields = ["=uscc", "name"]
     show_full_result_count = False
-    readonly_fields = ["kind", "uscc", "citizen_id_masked", "division_code", "created_at", "updated_at"]
-    exclude = ["citizen_id_hash"]
+    readonly_fields = [
+        "kind",
+        "uscc",
+        "citizen_id_masked",
+        "division_code",
+        "name_source",
+        "name_changed_on",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["kind", "uscc", "citizen_id_masked", "division_code", "name_source", "name_changed_on"]}),
+        (
+            "更正（信用中心）",
+            {
+                "fields": [
+                    "name",
+                    "registration_status",
+                    "legal_representative",
+                    "established_on",
+                    "address",
+                    "reason",
+                    "keep_former_name",
+                ]
+            },
+        ),
+        (None, {"fields": ["created_at", "updated_at"]}),
+    ]
     inlines = [SubjectNameHistoryInline, SubjectIdentifierInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        """Not ``obj.save()``: the service compares with the stored row, keeps the former name and audits."""
+        data = form.cleaned_data
+        subject_correct(
+            subject=CreditSubject.objects.get(pk=obj.pk),
+            name=data["name"],
+            registration_status=data["registration_status"],
+            legal_representative=data["legal_representative"],
+            established_on=data["established_on"],
+            address=data["address"],
+            reason=data["reason"],
+            keep_former_name=data["keep_former_name"],
+            actor=Actor.for_user(request.user, client_ip=client_ip(request)),
+        )
 
 
 @admin.register(Division)
@@ -50,10 +128,24 @@ class DivisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+class DepartmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["code", "name", "uscc", "level", "registers", "sector", "division", "parent", "is_active"]
+
+    def clean_registers(self):
+        """Accept "51" or "1,5" as typed; store the canonical sorted codes."""
+        try:
+            return registers_normalize(self.cleaned_data.get("registers", ""))
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+
+
 @admin.register(Department)
 class DepartmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["code", "name", "level", "division", "parent", "is_active"]
-    list_filter = ["level", "is_active"]
+    form = DepartmentAdminForm
+    list_display = ["code", "name", "level", "registers", "division", "parent", "is_active"]
+    list_filter = ["level", "is_active", "registers"]
     search_fields = ["code", "name", "uscc"]
     autocomplete_fields = ["parent"]
     raw_id_fields = ["division"]

@@ -15,6 +15,16 @@ class RegistrationStatus(models.TextChoices):
     UNKNOWN = "unknown", "未知"
 
 
+class NameSource(models.TextChoices):
+    """Who gave the subject its current name: only the registration authority of its kind, or the credit
+    centre's correction, make a name authoritative (seed 000 四(七): one datum, one source)."""
+
+    AUTHORITY = "authority", "登记机关"
+    PROVISIONAL = "provisional", "报送部门（待登记机关确认）"
+    REPORTED = "reported", "首次报送（自然人无登记机关）"
+    CORRECTED = "corrected", "信用中心更正"
+
+
 class LegacyScheme(models.TextChoices):
     REGISTRATION_NUMBER = "registration_number", "工商注册号"
     ORGANIZATION_CODE = "organization_code", "组织机构代码"

@@ -1,5 +1,6 @@
 """What a record says about its subject. Pure data, shared by record validation and subject resolution."""
 
+import datetime
 from dataclasses import dataclass
 
 
@@ -16,3 +17,6 @@ class SubjectClaim:
     organization_code: str = ""
     # False for entries not yet reviewed: a name typed into a form must not rename a registered subject.
     rename: bool = True
+    # The decision date of the record that carries the name: the name was the subject's name on that day.
+    # Records arrive out of order, so an authority's item renames only if it is not older than the last change.
+    as_of: datetime.date | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from audit.services import Actor, audit_event_record
 
 from . import identifiers as ids
-from .choices import RegistrationStatus, Sector, StaffRoleName, SubjectKind
+from .choices import NameSource, RegistrationStatus, Sector, StaffRoleName, SubjectKind
 from .models import CreditSubject, Department, Division
 from .privacy import citizen_id_digest
 from .services import SubjectClaim, department_create, staff_create, subject_resolve
@@ -129,6 +129,10 @@ class DemoDepartment:
         suffix = self.code.rsplit("-", 1)[-1]
         return SECTOR_BY_SUFFIX.get(suffix, Sector.OTHER)
 
+    @property
+    def registers(self) -> str:
+        return REGISTERS_BY_SUFFIX.get(self.code.rsplit("-", 1)[-1], "")
+
 
 SECTOR_BY_SUFFIX = {
     "fgw": Sector.DEVELOPMENT,
@@ -144,6 +148,15 @@ SECTOR_BY_SUFFIX = {
 }
 
 
+# Registration authorities (GB 32100-2015, the USCC's first character): only they rename their subjects.
+REGISTERS_BY_SUFFIX = {
+    "scjg": "9",  # 市场监管: companies, individual businesses, farmers' co-operatives
+    "mzt": "5",  # 民政: social organisations
+    "bb": "1",  # 机构编制: public institutions
+    "sft": "3",  # 司法行政: law firms, notaries, judicial expertise
+}
+
+
 DEPARTMENTS = [
     DemoDepartment("jl-fgw", "吉林省发展和改革委员会", "province", "220000"),
     DemoDepartment("jl-scjg", "吉林省市场监督管理厅", "province", "220000"),
@@ -154,6 +167,9 @@ DEPARTMENTS = [
     DemoDepartment("jl-czt", "吉林省财政厅", "province", "220000"),
     DemoDepartment("jl-gyfy", "吉林省高级人民法院", "province", "220000"),
     DemoDepartment("jl-yjgl", "吉林省应急管理厅", "province", "220000"),
+    DemoDepartment("jl-mzt", "吉林省民政厅", "province", "220000"),
+    DemoDepartment("jl-bb", "中共吉林省委机构编制委员会办公室", "province", "220000"),
+    DemoDepartment("jl-sft", "吉林省司法厅", "province", "220000"),
     DemoDepartment("cc-scjg", "长春市市场监督管理局", "prefecture", "220100", "jl-scjg"),
     DemoDepartment("cc-sw", "国家税务总局长春市税务局", "prefecture", "220100", "jl-sw"),
     DemoDepartment("cc-sthj", "长春市生态环境局", "prefecture", "220100", "jl-sthj"),
@@ -200,6 +216,7 @@ def departments_seed(actor: Actor) -> int:
             division_code=dept.division,
             parent_code=dept.parent,
             sector=dept.sector,
+            registers=dept.registers,
             actor=actor,
         )
         created += 1
@@ -256,6 +273,7 @@ class _SubjectFactory:
                 division_code=county_code,
                 citizen_id_hash=citizen_id_digest(citizen_id),
                 citizen_id_masked=ids.mask_citizen_id(citizen_id),
+                name_source=NameSource.REPORTED,
             )
         owner = self.person_name(rng)
         if roll < 0.15:
@@ -316,17 +334,23 @@ SHOWCASE = [
         uscc=ids.make_uscc(division_code="222401", organization_body="31526478"),
     ),
 ]
+SHOWCASE_REGISTERED_ON = datetime.date(2015, 10, 1)
+SHOWCASE_RENAMED_ON = datetime.date(2021, 3, 1)
 SHOWCASE_RENAMES = [("延吉市金达莱餐饮管理有限公司", "延边金达莱餐饮集团有限公司")]
 
 
 def showcase_seed(actor: Actor) -> int:
     """Resolve the showcase subjects through ``subject_resolve`` (idempotent), with one name change."""
     created = 0
+    # Seeded as 市场监管 (the registration authority of companies) would report them.
+    # Dated, so that seeding again finds the old name older than the change and leaves the new one.
     for claim in SHOWCASE:
-        created += subject_resolve(claim=claim, actor=actor, source="演示数据").created
+        claim = replace(claim, as_of=SHOWCASE_REGISTERED_ON)
+        created += subject_resolve(claim=claim, registers="9", actor=actor, source="演示数据").created
     for old, new in SHOWCASE_RENAMES:
         claim = next(c for c in SHOWCASE if c.name == old)
-        subject_resolve(claim=SubjectClaim(name=new, uscc=claim.uscc), actor=actor, source="演示数据：名称变更")
+        renamed = SubjectClaim(name=new, uscc=claim.uscc, as_of=SHOWCASE_RENAMED_ON)
+        subject_resolve(claim=renamed, registers="9", actor=actor, source="演示数据：名称变更")
     return created
 
 

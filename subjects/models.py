@@ -8,10 +8,12 @@ by a keyed hash of their citizen ID number; the clear number is never stored (se
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from . import identifiers as ids
 from .choices import (
     DEPARTMENT_ROLES,
     ConflictKind,
@@ -19,6 +21,7 @@ from .choices import (
     DepartmentLevel,
     DivisionLevel,
     LegacyScheme,
+    NameSource,
     RegistrationStatus,
     Sector,
     StaffRoleName,
@@ -27,6 +30,19 @@ from .choices import (
     TokenState,
 )
 from .validators import validate_uscc
+
+
+def validate_registers(value: str) -> None:
+    """``Department.registers``: registration-authority codes of GB 32100-2015 (第1位), each once, sorted."""
+    unknown = sorted(set(value) - set(ids.USCC_REGISTRATION_AUTHORITIES))
+    if unknown:
+        known = "、".join(f"{code} {label}" for code, label in ids.USCC_REGISTRATION_AUTHORITIES.items())
+        raise ValidationError(
+            f"登记管理部门代码“{''.join(unknown)}”无效，应为统一社会信用代码第1位的代码：{known}。",
+            code="invalid_registers",
+        )
+    if value != "".join(sorted(set(value))):
+        raise ValidationError("登记管理部门代码须各出现一次并按顺序排列（如“15”）。", code="registers_not_normalized")
 
 
 class Division(models.Model):
@@ -68,6 +84,10 @@ class CreditSubject(models.Model):
     legal_representative = models.CharField("法定代表人", max_length=64, blank=True)
     established_on = models.DateField("成立日期", null=True, blank=True)
     address = models.CharField("住所", max_length=255, blank=True)
+    # Where the name comes from and the decision date of the item that gave it: an authority's item renames
+    # only when it is not older than the last name change (records arrive out of order; see subject_resolve).
+    name_source = models.CharField("名称来源", max_length=16, choices=NameSource.choices, default=NameSource.AUTHORITY)
+    name_changed_on = models.DateField("名称确定日期", null=True, blank=True)
     # Natural persons only: HMAC-SHA256 of the normalised ID number for matching, and the masked display form.
     citizen_id_hash = models.CharField("身份证号摘要", max_length=64, unique=True, null=True, blank=True)
     citizen_id_masked = models.CharField("身份证号（脱敏）", max_length=18, blank=True)
@@ -188,6 +208,16 @@ class Department(models.Model):
     name = models.CharField("部门名称", max_length=100)
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[validate_uscc])
     level = models.CharField("层级", max_length=16, choices=DepartmentLevel.choices)
+    registers = models.CharField(
+        "登记管理职能",
+        max_length=16,
+        blank=True,
+        default="",
+        validators=[validate_registers],
+        help_text="本部门作为登记管理部门负责登记的主体，以统一社会信用代码第1位表示："
+        "9 市场监管（企业、个体工商户、农民专业合作社）、5 民政（社会组织）、1 机构编制（机关、事业单位）、"
+        "3 司法行政（律师事务所等）、N 农业（集体经济组织）等；只有登记管理部门报送的名称可以变更主体名称。",
+    )
     sector = models.CharField(
         "行业领域",
         max_length=32,
@@ -214,6 +244,25 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def registers_subject(self, subject: "CreditSubject") -> bool:
+        """Whether this department is the registration authority of ``subject`` (never of a natural person)."""
+        return is_registration_authority(self.registers, kind=subject.kind, uscc=subject.uscc or "")
+
+
+def registration_authority_code(*, kind: str, uscc: str) -> str:
+    """The GB 32100-2015 registration-authority code of a subject: the USCC's first character; "9" for an
+    organisation known only by legacy codes (工商注册号 and 组织机构代码 were issued by the 工商 and 质监
+    bodies now merged into 市场监管); "" for natural persons, who have no registration authority here."""
+    if kind == SubjectKind.NATURAL_PERSON:
+        return ""
+    return uscc[0] if uscc else "9"
+
+
+def is_registration_authority(registers: str, *, kind: str, uscc: str) -> bool:
+    """Whether a department with these ``registers`` codes registers a subject of this kind and code."""
+    code = registration_authority_code(kind=kind, uscc=uscc)
+    return bool(code) and code in registers
 
 
 class StaffRole(models.Model):

@@ -5,7 +5,7 @@ from tests.factories import DepartmentFactory, api_token_issue
 
 @pytest.fixture
 def department(db):
-    return DepartmentFactory(code="jl-scjg", name="吉林省市场监督管理厅")
+    return DepartmentFactory(code="jl-scjg", name="吉林省市场监督管理厅", registers="9")
 
 
 @pytest.fixture

@@ -19,8 +19,9 @@ OTHER_REG_NO = "22010400005678" + ids.registration_number_check_digit("220104000
 CITIZEN_ID = ids.make_citizen_id(division_code="220104", birth_date=datetime.date(1980, 5, 17), sequence=123)
 
 
-def resolve(actor, **claim):
-    return subject_resolve(claim=SubjectClaim(**claim), actor=actor, source="测试记录")
+def resolve(actor, registers="9", **claim):
+    """Resolve as the registration authority of companies (市场监管, code 9) unless ``registers`` says not."""
+    return subject_resolve(claim=SubjectClaim(**claim), registers=registers, actor=actor, source="测试记录")
 
 
 def test_new_uscc_creates_subject_with_kind_and_division_from_the_code(actor):
@@ -57,12 +58,21 @@ def test_new_name_for_same_uscc_is_a_rename_with_history(actor):
 
 
 def test_an_old_record_with_a_former_name_does_not_undo_the_rename(actor):
-    resolve(actor, name="长春宏达食品有限公司", uscc=USCC)
-    resolve(actor, name="吉林宏达食品集团有限公司", uscc=USCC)
-    result = resolve(actor, name="长春宏达食品有限公司", uscc=USCC)
+    resolve(actor, name="长春宏达食品有限公司", uscc=USCC, as_of=datetime.date(2020, 1, 1))
+    resolve(actor, name="吉林宏达食品集团有限公司", uscc=USCC, as_of=datetime.date(2024, 1, 1))
+    result = resolve(actor, name="长春宏达食品有限公司", uscc=USCC, as_of=datetime.date(2023, 12, 31))
     assert not result.renamed
     assert result.subject.name == "吉林宏达食品集团有限公司"
     assert result.subject.former_names.count() == 1
+
+
+def test_a_newer_authority_record_can_take_back_a_former_name(actor):
+    resolve(actor, name="长春宏达食品有限公司", uscc=USCC, as_of=datetime.date(2020, 1, 1))
+    resolve(actor, name="吉林宏达食品集团有限公司", uscc=USCC, as_of=datetime.date(2024, 1, 1))
+    result = resolve(actor, name="长春宏达食品有限公司", uscc=USCC, as_of=datetime.date(2025, 3, 1))
+    assert result.renamed
+    subject = CreditSubject.objects.get(uscc=USCC)
+    assert (subject.name, subject.name_changed_on) == ("长春宏达食品有限公司", datetime.date(2025, 3, 1))
 
 
 def test_natural_person_is_matched_by_keyed_hash_and_id_is_never_stored_in_clear(actor):

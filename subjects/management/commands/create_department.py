@@ -22,8 +22,14 @@ class Command(BaseCommand):
             "--sector", default=Sector.OTHER, choices=Sector.values, help="行业领域（决定实施哪些奖惩措施）"
         )
         parser.add_argument("--division", default="", help="行政区划代码（默认：本平台所在省的代码）")
+        parser.add_argument(
+            "--registers",
+            default="",
+            help="作为登记管理部门负责登记的主体，填统一社会信用代码第1位：9 市场监管、5 民政、1 机构编制、"
+            "3 司法行政、N 农业等，可填多个（如 15）；只有登记管理部门报送的名称可以变更主体名称",
+        )
 
-    def handle(self, *args, code, name, uscc, level, parent, division, sector, **options):
+    def handle(self, *args, code, name, uscc, level, parent, division, sector, registers, **options):
         division = division or settings.PLATFORM_DIVISION_CODE
         try:
             department = department_create(
@@ -34,6 +40,7 @@ class Command(BaseCommand):
                 division_code=division,
                 parent_code=parent,
                 sector=sector,
+                registers=registers,
                 actor=Actor.system("命令行 create_department"),
             )
         except IdentifierError as error:
@@ -45,4 +52,5 @@ class Command(BaseCommand):
         except (ValidationError, ValueError) as error:  # say it plainly instead of a traceback
             messages = getattr(error, "messages", None) or [str(error)]
             raise CommandError("；".join(messages)) from error
-        self.stdout.write(self.style.SUCCESS(f"已创建部门 {department.code} {department.name}"))
+        authority = f"，登记管理：{department.registers}" if department.registers else ""
+        self.stdout.write(self.style.SUCCESS(f"已创建部门 {department.code} {department.name}{authority}"))

@@ -38,7 +38,7 @@ def states_and_expiry(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("subjects", "0005_department_sector"),
+        ("subjects", "0006_registration_authority"),
     ]
 
     operations = [
