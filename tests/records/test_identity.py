@@ -22,6 +22,7 @@ from subjects import identifiers as ids
 from subjects.choices import NameSource
 from subjects.models import CreditSubject
 from subjects.services import staff_create
+from tests.conftest import StaffClient
 from tests.records.helpers import company_uscc, xzcf_item, xzxk_item
 from tests.records.test_batches import csv_bytes
 
@@ -164,7 +165,7 @@ def other_clerk(other_department):
             department_code=other_department.code,
             actor=Actor.system(),
         )
-    client = Client()
+    client = StaffClient()
     assert client.login(username="otherclerk", password=PASSWORD)
     return client
 
