@@ -207,9 +207,14 @@ SPECTACULAR_SETTINGS = {
 SEARCH_MIN_LENGTH = 2
 SEARCH_RESULT_CAP = env.int("SEARCH_RESULT_CAP", default=1000)
 SEARCH_PAGE_SIZE = 20
-# Public rate limits per client address: (requests, window in seconds).
+# Public rate limits per client address: (requests, window in seconds). A person reading the site never
+# meets them; a crawler copying the register does. "page": subject, person, 双公示 and list pages;
+# "filter": those lists with a filter in the query string (search-like); "apply": form submissions only.
 PUBLIC_RATE_LIMITS = {
+    "page": (env.int("RATE_LIMIT_PAGE", default=120), 60),
+    "filter": (env.int("RATE_LIMIT_FILTER", default=30), 60),
     "search": (env.int("RATE_LIMIT_SEARCH", default=60), 60),
+    "download": (env.int("RATE_LIMIT_DOWNLOAD", default=30), 600),
     "report": (env.int("RATE_LIMIT_REPORT", default=10), 3600),
     "verify": (env.int("RATE_LIMIT_VERIFY", default=20), 600),
     "opendata": (env.int("RATE_LIMIT_OPENDATA", default=20), 3600),

@@ -19,7 +19,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Generous limits for the suite; the throttle tests set their own.
-PUBLIC_RATE_LIMITS = {scope: (100_000, 60) for scope in ("search", "report", "verify", "opendata", "apply")}
+PUBLIC_RATE_LIMITS = {
+    scope: (100_000, 60) for scope in ("page", "filter", "search", "download", "report", "verify", "opendata", "apply")
+}
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 
 # On PostgreSQL the test database is copied from this template when given, so it inherits the C.UTF-8
