@@ -16,11 +16,14 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-development-secret-key-not-for-production")
+# The development defaults below are refused by production.py.
+DEVELOPMENT_SECRET_KEY = "local-development-secret-key-not-for-production"
+DEVELOPMENT_ID_HASH_KEY = "local-development-id-hash-key"
+SECRET_KEY = env("DJANGO_SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
 # Keyed hash for citizen ID numbers: the clear number is never stored (see subjects.identifiers).
-SUBJECT_ID_HASH_KEY = env("SUBJECT_ID_HASH_KEY", default="local-development-id-hash-key")
+SUBJECT_ID_HASH_KEY = env("SUBJECT_ID_HASH_KEY", default=DEVELOPMENT_ID_HASH_KEY)
 
 PLATFORM_NAME = env("PLATFORM_NAME", default="信用吉林")
 PLATFORM_OWNER = env("PLATFORM_OWNER", default="吉林省社会信用体系建设领导小组办公室")
