@@ -3,7 +3,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
 # The site runs as an unprivileged user of its own that owns the media folder (uploaded spreadsheets,
 # evidence, credit reports): the named volume mounted there by docker-compose.yml takes this ownership.
-RUN groupadd --system --gid 10001 credit && useradd --system --uid 10001 --gid credit --no-create-home credit
+RUN groupadd --system --gid 10001 credit && useradd --system --uid 10001 --gid credit --create-home --home-dir /home/credit credit
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY . .
