@@ -39,7 +39,7 @@ from .services import (
     commitment_sign,
     repair_facts,
 )
-from .throttle import client_address, throttled
+from .throttle import client_address, is_submission, throttled
 
 
 def _public_record(pk: int):
@@ -89,12 +89,12 @@ def _public_actor(request):
     return Actor.public(client_ip=client_address(request))
 
 
-@throttled("apply")
+@throttled("apply", when=is_submission)
 def objection_apply(request, pk: int):
     return _apply(request, _public_record(pk), ApplicationKind.OBJECTION, ObjectionForm)
 
 
-@throttled("apply")
+@throttled("apply", when=is_submission)
 def repair_apply(request, pk: int):
     return _apply(request, _public_record(pk), ApplicationKind.REPAIR, RepairForm)
 
@@ -218,7 +218,7 @@ def case_dashboard(request):
     return render(request, "disclosure/case_dashboard.html", applications_dashboard(today=timezone.localdate()))
 
 
-@throttled("apply")
+@throttled("apply", when=is_submission)
 def tipoff_apply(request):
     form = TipoffForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -250,7 +250,7 @@ def tipoff_apply(request):
     return render(request, "disclosure/tipoff_form.html", {"form": form})
 
 
-@throttled("apply")
+@throttled("apply", when=is_submission)
 def commitment_apply(request):
     form = CommitmentForm(request.POST or None, templates=COMMITMENT_TEMPLATES)
     if request.method == "POST" and form.is_valid():

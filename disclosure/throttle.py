@@ -1,12 +1,17 @@
-"""Per-client rate limits of the public site (search, reports, report verification).
+"""Per-client rate limits of the public site: pages, filtered lists, search, reports, forms.
 
 A fixed window counter per client address in the cache (Redis in production, so all web workers share
 it). Credit sites are scraped in bulk; these limits keep one client from copying the register or tying
-up the PDF generator, and the page it gets is a friendly 429 in Chinese.
+up the PDF generator, and the page it gets is a friendly 429 in Chinese. The defaults
+(``PUBLIC_RATE_LIMITS``) are set so that a person reading the site never meets them and a crawler does.
+
+A limit is a guard, not a gate: when the cache cannot be reached the request is let through and a warning
+logged, so an outage of Redis never takes the public site down with it.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from functools import wraps
 
@@ -16,34 +21,60 @@ from django.shortcuts import render
 
 from audit.services import client_ip
 
+logger = logging.getLogger(__name__)
+
+# Query parameters that only move through a list: a request with anything else is a filtered (search-like)
+# request. The list pages' filters run LIKE queries over the whole register, as search does.
+NON_FILTER_PARAMETERS = frozenset({"page"})
+
 
 def client_address(request) -> str:
     return client_ip(request) or "unknown"
 
 
 def allowed(request, scope: str) -> tuple[bool, int]:
-    """Count this request; returns whether it is within the limit and the seconds until the window ends."""
+    """Count this request; returns whether it is within the limit and the seconds until the window ends.
+
+    Fails open: a cache error (Redis down) allows the request and logs a warning."""
     limit, window = settings.PUBLIC_RATE_LIMITS[scope]
     now = int(time.time())
+    retry_after = window - now % window
     key = f"throttle:{scope}:{client_address(request)}:{now // window}"
-    cache.add(key, 0, timeout=window + 5)
     try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
-    return count <= limit, window - now % window
+        cache.add(key, 0, timeout=window + 5)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the key expired between add and incr
+            cache.set(key, 1, timeout=window + 5)
+            count = 1
+    except Exception:  # any cache backend error: a rate limit must not become an outage
+        logger.warning("rate limit %s not checked: the cache is unavailable", scope, exc_info=True)
+        return True, retry_after
+    return count <= limit, retry_after
 
 
-def throttled(scope: str):
+def is_submission(request) -> bool:
+    """Only a submitted form counts against the application limit; opening the form is free."""
+    return request.method == "POST"
+
+
+def is_filtered(request) -> bool:
+    """A list request with any filter in its query string (not just a page number)."""
+    return any(value.strip() for key, value in request.GET.items() if key not in NON_FILTER_PARAMETERS)
+
+
+def throttled(scope: str, *, when=None):
+    """Limit a view per client under ``scope``; with ``when``, only requests for which it is true count."""
+
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            ok, retry_after = allowed(request, scope)
-            if not ok:
-                response = render(request, "errors/429.html", {"retry_after": retry_after}, status=429)
-                response["Retry-After"] = str(retry_after)
-                return response
+            if when is None or when(request):
+                ok, retry_after = allowed(request, scope)
+                if not ok:
+                    response = render(request, "errors/429.html", {"retry_after": retry_after}, status=429)
+                    response["Retry-After"] = str(retry_after)
+                    return response
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -36,7 +36,7 @@ from .models import Article, ArticleCategory, CreditReport
 from .reports import report_issue
 from .reports import report_verify as report_verify_lookup
 from .selectors import LIST_TABS, RECORD_TABS, TAB_KEYS, public_memberships, public_profile_get, public_records
-from .throttle import client_address, throttled
+from .throttle import client_address, is_filtered, throttled
 
 PAGE_SIZE = 20
 
@@ -152,6 +152,7 @@ def _profile_page(request, subject: CreditSubject, tab: str):
 
 
 @require_GET
+@throttled("page")
 def subject_detail(request, code: str):
     try:
         subject = subject_get_by_code(code)
@@ -171,6 +172,7 @@ def _person(token: str) -> CreditSubject | None:
 
 
 @require_GET
+@throttled("page")
 def person_detail(request, token: str):
     subject = _person(token)
     if subject is None:
@@ -233,6 +235,7 @@ def report_verify(request):
 
 
 @require_GET
+@throttled("download")
 def report_download(request):
     try:
         number = DOWNLOAD_SIGNER.unsign(request.GET.get("t", ""), max_age=3600)
@@ -281,6 +284,8 @@ def shuanggongshi_filter(params, type_code: str):
 
 
 @require_GET
+@throttled("page")
+@throttled("filter", when=is_filtered)
 def shuanggongshi(request, type_code: str):
     if type_code not in ("xzxk", "xzcf"):
         return _not_found(request, "")
@@ -320,6 +325,8 @@ def list_index(request):
 
 
 @require_GET
+@throttled("page")
+@throttled("filter", when=is_filtered)
 def list_detail(request, code: str):
     list_type = get_object_or_404(ListType, code=code, is_active=True)
     page = Paginator(list_filter(request.GET, list_type), PAGE_SIZE).get_page(request.GET.get("page"))

@@ -32,12 +32,18 @@ def batch_process_task(batch_id: int) -> str:
     soft_time_limit=25 * 60,
     time_limit=30 * 60,
 )
-def quality_reports_compute_task(period_start: str | None = None, period_end: str | None = None) -> int:
-    """Recompute the data-quality reports (nightly for the last 30 days, or for a given ISO period)."""
+def quality_reports_compute_task(
+    period_start: str | None = None, period_end: str | None = None, requested_by: dict | None = None
+) -> int:
+    """Recompute the data-quality reports (nightly for the last 30 days, or for a given ISO period).
+
+    ``requested_by`` is the requesting person's actor as JSON (``dataclasses.asdict(actor)``): a recompute
+    asked for in the workbench is audited as that person, the nightly run as the system."""
     start, end = default_period()
     if period_start and period_end:
         start, end = datetime.date.fromisoformat(period_start), datetime.date.fromisoformat(period_end)
-    return len(quality_reports_compute(period_start=start, period_end=end, actor=Actor.system("数据质量统计")))
+    actor = Actor(**requested_by) if requested_by else Actor.system("数据质量统计")
+    return len(quality_reports_compute(period_start=start, period_end=end, actor=actor))
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)

@@ -5,6 +5,9 @@ Every page is limited to the user's own department; the credit-centre admin sees
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Sum
@@ -300,7 +303,7 @@ def quality(request):
 @require_POST
 @staff_required(Role.CREDIT_ADMIN)
 def quality_recompute(request):
-    quality_reports_compute_task.delay()
+    quality_reports_compute_task.delay(requested_by=dataclasses.asdict(request_actor(request)))
     messages.success(request, "已提交重新统计，稍后刷新页面查看。")
     return redirect("records:quality")
 

@@ -19,11 +19,14 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-development-secret-key-not-for-production")
+# The development defaults below are refused by production.py.
+DEVELOPMENT_SECRET_KEY = "local-development-secret-key-not-for-production"
+DEVELOPMENT_ID_HASH_KEY = "local-development-id-hash-key"
+SECRET_KEY = env("DJANGO_SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
 # Keyed hash for citizen ID numbers: the clear number is never stored (see subjects.identifiers).
-SUBJECT_ID_HASH_KEY = env("SUBJECT_ID_HASH_KEY", default="local-development-id-hash-key")
+SUBJECT_ID_HASH_KEY = env("SUBJECT_ID_HASH_KEY", default=DEVELOPMENT_ID_HASH_KEY)
 
 PLATFORM_NAME = env("PLATFORM_NAME", default="信用吉林")
 PLATFORM_OWNER = env("PLATFORM_OWNER", default="吉林省社会信用体系建设领导小组办公室")
@@ -250,9 +253,14 @@ SPECTACULAR_SETTINGS = {
 SEARCH_MIN_LENGTH = 2
 SEARCH_RESULT_CAP = env.int("SEARCH_RESULT_CAP", default=1000)
 SEARCH_PAGE_SIZE = 20
-# Public rate limits per client address: (requests, window in seconds).
+# Public rate limits per client address: (requests, window in seconds). A person reading the site never
+# meets them; a crawler copying the register does. "page": subject, person, 双公示 and list pages;
+# "filter": those lists with a filter in the query string (search-like); "apply": form submissions only.
 PUBLIC_RATE_LIMITS = {
+    "page": (env.int("RATE_LIMIT_PAGE", default=120), 60),
+    "filter": (env.int("RATE_LIMIT_FILTER", default=30), 60),
     "search": (env.int("RATE_LIMIT_SEARCH", default=60), 60),
+    "download": (env.int("RATE_LIMIT_DOWNLOAD", default=30), 600),
     "report": (env.int("RATE_LIMIT_REPORT", default=10), 3600),
     "verify": (env.int("RATE_LIMIT_VERIFY", default=20), 600),
     "opendata": (env.int("RATE_LIMIT_OPENDATA", default=20), 3600),

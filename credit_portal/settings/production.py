@@ -1,11 +1,32 @@
-"""Production settings: secrets and services have no defaults and fail fast when missing."""
+"""Production settings: secrets and services have no defaults and fail fast when missing.
 
+The two secrets are also refused when they are the development defaults of ``base.py`` or too short: a
+known ``SUBJECT_ID_HASH_KEY`` lets anyone link a citizen ID number to its hash (so to a person's records),
+and a known ``DJANGO_SECRET_KEY`` lets anyone forge sessions and signed report links.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from . import base
 from .base import *  # noqa: F403
 from .base import env
 
+SECRET_MIN_LENGTH = 32
+
+
+def production_secret(name: str, development_default: str) -> str:
+    """The secret from the environment; refuses a missing one, the development default and short ones."""
+    value = env(name)
+    if value == development_default:
+        raise ImproperlyConfigured(f"{name} is the development default: set a random production value.")
+    if len(value) < SECRET_MIN_LENGTH:
+        raise ImproperlyConfigured(f"{name} is shorter than {SECRET_MIN_LENGTH} characters: set a longer random value.")
+    return value
+
+
 DEBUG = False
-SECRET_KEY = env("DJANGO_SECRET_KEY")
-SUBJECT_ID_HASH_KEY = env("SUBJECT_ID_HASH_KEY")
+SECRET_KEY = production_secret("DJANGO_SECRET_KEY", base.DEVELOPMENT_SECRET_KEY)
+SUBJECT_ID_HASH_KEY = production_secret("SUBJECT_ID_HASH_KEY", base.DEVELOPMENT_ID_HASH_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
@@ -20,6 +41,10 @@ TWO_FACTOR_DEMO_EXEMPT = False  # every required role enters a code in productio
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
+# Every subdomain of a government domain is served over HTTPS; preload (a browser-list commitment that is
+# hard to undo) is left to the operator.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -19,7 +19,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Generous limits for the suite; the throttle tests set their own.
-PUBLIC_RATE_LIMITS = {scope: (100_000, 60) for scope in ("search", "report", "verify", "opendata", "apply")}
+PUBLIC_RATE_LIMITS = {
+    scope: (100_000, 60) for scope in ("page", "filter", "search", "download", "report", "verify", "opendata", "apply")
+}
 # The same masking handlers as in production, so tests capture exactly what would be written.
 LOGGING = logging_config(level="WARNING")
 

@@ -3,10 +3,14 @@ import json
 
 import pytest
 import time_machine
+from django.db import transaction
 
+from audit.models import AuditEvent
 from audit.services import Actor
 from records.models import CalendarDay, QualityReport
 from records.quality import default_period, quality_reports_compute
+from records.tasks import quality_reports_compute_task
+from subjects.services import staff_create
 from tests.records.helpers import xzcf_item
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +60,20 @@ def test_recomputing_replaces_the_period_report():
     quality_reports_compute(period_start=period[0], period_end=period[1], actor=Actor.system())
     quality_reports_compute(period_start=period[0], period_end=period[1], actor=Actor.system())
     assert QualityReport.objects.count() == 0
+
+
+def test_recompute_requested_in_the_workbench_is_audited_as_the_person(client, django_capture_on_commit_callbacks):
+    with transaction.atomic():
+        staff_create(username="centre", password="Centre-Pass-2026", role="credit_admin", actor=Actor.system())
+    client.login(username="centre", password="Centre-Pass-2026")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/workbench/quality/recompute/", REMOTE_ADDR="10.1.2.3")
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="quality.compute")
+    assert (event.actor_type, event.actor_label, event.client_ip) == ("user", "centre", "10.1.2.3")
+    assert event.actor_id == str(client.session["_auth_user_id"])
+
+    # The nightly run, with no one asking, stays the system's.
+    quality_reports_compute_task()
+    nightly = AuditEvent.objects.filter(action="quality.compute").latest("pk")
+    assert (nightly.actor_type, nightly.actor_label) == ("system", "数据质量统计")

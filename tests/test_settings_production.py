@@ -1,0 +1,83 @@
+"""The production settings module, loaded in a subprocess with environment values as a deployment sets
+them: it refuses development and short secrets, and sets the transport-security values that matter."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from credit_portal.settings import base
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD = {
+    "DJANGO_SECRET_KEY": "s" * 50,
+    "SUBJECT_ID_HASH_KEY": "h" * 40,
+    "DJANGO_ALLOWED_HOSTS": "credit.example.gov.cn",
+    "DATABASE_URL": "postgres://credit_site:pw@postgres:5432/credit",
+    "REDIS_URL": "redis://redis:6379/0",
+}
+SHOW = (
+    "import json, credit_portal.settings.production as s; print(json.dumps({"
+    "'DEBUG': s.DEBUG, 'HSTS': s.SECURE_HSTS_SECONDS, 'SUBDOMAINS': s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
+    "'SSL_REDIRECT': s.SECURE_SSL_REDIRECT, 'PROXY_SSL': s.SECURE_PROXY_SSL_HEADER, "
+    "'SESSION_SECURE': s.SESSION_COOKIE_SECURE, 'CSRF_SECURE': s.CSRF_COOKIE_SECURE, "
+    "'DEMO': s.DEMO_ACCOUNTS_ENABLED, 'EAGER': s.CELERY_TASK_ALWAYS_EAGER, "
+    "'STATIC': s.STORAGES['staticfiles']['BACKEND'], 'SECRET': s.SECRET_KEY, 'HASH': s.SUBJECT_ID_HASH_KEY}))"
+)
+
+
+def load(**overrides) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
+    environment.update(GOOD)
+    for key, value in overrides.items():
+        if value is None:
+            environment.pop(key, None)
+        else:
+            environment[key] = value
+    return subprocess.run(
+        [sys.executable, "-c", SHOW], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_settings_load_with_real_secrets_and_set_transport_security():
+    result = load()
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values == {
+        "DEBUG": False,
+        "HSTS": 31536000,
+        "SUBDOMAINS": True,
+        "SSL_REDIRECT": True,
+        "PROXY_SSL": ["HTTP_X_FORWARDED_PROTO", "https"],
+        "SESSION_SECURE": True,
+        "CSRF_SECURE": True,
+        "DEMO": False,
+        "EAGER": False,
+        "STATIC": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "SECRET": GOOD["DJANGO_SECRET_KEY"],
+        "HASH": GOOD["SUBJECT_ID_HASH_KEY"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DJANGO_SECRET_KEY", base.DEVELOPMENT_SECRET_KEY, "DJANGO_SECRET_KEY is the development default"),
+        ("SUBJECT_ID_HASH_KEY", base.DEVELOPMENT_ID_HASH_KEY, "SUBJECT_ID_HASH_KEY is the development default"),
+        ("DJANGO_SECRET_KEY", "change-me", "DJANGO_SECRET_KEY is shorter than 32 characters"),
+        ("SUBJECT_ID_HASH_KEY", "x" * 31, "SUBJECT_ID_HASH_KEY is shorter than 32 characters"),
+        ("SUBJECT_ID_HASH_KEY", None, "SUBJECT_ID_HASH_KEY"),
+        ("DJANGO_SECRET_KEY", None, "DJANGO_SECRET_KEY"),
+    ],
+    ids=["dev-secret", "dev-hash-key", "short-secret", "short-hash-key", "missing-hash-key", "missing-secret"],
+)
+def test_production_refuses_development_short_and_missing_secrets(name, value, message):
+    if value is None and (ROOT / ".env").exists():
+        pytest.skip("a local .env fills in missing variables (base.py reads it)")
+    result = load(**{name: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
