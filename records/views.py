@@ -6,7 +6,6 @@ Every page is limited to the user's own department; the credit-centre admin sees
 from __future__ import annotations
 
 import dataclasses
-import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
