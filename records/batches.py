@@ -339,11 +339,20 @@ def batches_watch(*, actor: Actor) -> dict[str, int]:
 
     Queuing again is safe: the task resumes after the last committed chunk, a second delivery finds the
     chunk taken and stops, and ingestion is idempotent. A running task moves its batch at every chunk, so
-    only a batch no task is working on looks stalled. Returns how many were queued again and failed.
+    only a batch no task is working on looks stalled. It also deletes the file of any batch that ended
+    with its file kept (a deletion that failed when it ended). Returns what it did, by count.
     """
     now = timezone.now()
     cutoff = now - datetime.timedelta(minutes=settings.BATCH_STALL_MINUTES)
-    done = {"redriven": 0, "failed": 0}
+    done = {"redriven": 0, "failed": 0, "files_deleted": 0}
+    ended = IngestBatch.objects.filter(state__in=(BatchState.DONE, BatchState.FAILED)).exclude(file="")
+    for batch in ended.only("pk", "file").order_by("pk"):
+        try:
+            _file_discard(batch)
+        except OSError as error:  # the storage still refuses: try again next time, and watch the stalled ones now
+            _log_failure(f"#{batch.pk} file deletion", error)
+            continue
+        done["files_deleted"] += 1
     stalled = IngestBatch.objects.filter(state__in=RUNNING, updated_at__lt=cutoff).order_by("pk")
     for batch_id in stalled.values_list("pk", flat=True):
         with transaction.atomic():
@@ -362,7 +371,8 @@ def batches_watch(*, actor: Actor) -> dict[str, int]:
                 )
                 from .tasks import batch_process_task
 
-                transaction.on_commit(lambda batch_id=batch_id: batch_process_task.delay(batch_id))
+                # robust: a broker still away must not stop the watchdog; the batch fails at the next stall.
+                transaction.on_commit(lambda batch_id=batch_id: batch_process_task.delay(batch_id), robust=True)
                 done["redriven"] += 1
             else:
                 batch_fail(

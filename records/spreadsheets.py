@@ -313,7 +313,7 @@ def _xlsx_table(content: bytes) -> Iterator[list]:
 def _jsonl_rows(content: bytes) -> Iterator[Row]:
     if content.startswith(b"\xef\xbb\xbf"):
         content = content[3:]
-    for number, raw in enumerate(content.split(b"\n"), start=1):
+    for number, raw in enumerate(io.BytesIO(content), start=1):  # lines split at b"\n" only, one at a time
         if not raw.strip():
             continue
         try:

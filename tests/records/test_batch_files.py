@@ -276,6 +276,24 @@ def test_a_header_only_file_fails_with_a_message(department, django_capture_on_c
     assert_failed(batch, stored, "没有数据行")
 
 
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        pytest.param(lambda row: row.__setitem__(codes().index("CF_NR"), "x" * 200_000), "CF_NR", "超过", id="long"),
+        pytest.param(lambda row: row.extend(["", "多出来的"]), "row", "没有表头", id="too-many-columns"),
+    ],
+)
+def test_a_bad_cell_in_a_workbook_is_a_row_error(department, django_capture_on_commit_callbacks, change, field, words):
+    rows = item_rows(2)
+    change(rows[1])
+    batch, stored = send(department, django_capture_on_commit_callbacks, "a.xlsx", xlsx(rows))
+    assert_done(batch, stored, {"created": 1, "rejected": 1})
+    error = BatchRowError.objects.get(batch=batch)
+    assert error.row_number == 3
+    assert words in error.errors[field][0]
+    assert len(json.dumps(error.data)) < 20_000  # the long value is not kept whole
+
+
 @override_settings(BATCH_MAX_ROWS=5)
 def test_a_file_over_the_row_cap_fails_before_anything_is_imported(department, django_capture_on_commit_callbacks):
     batch, stored = send(department, django_capture_on_commit_callbacks, "a.xlsx", xlsx(item_rows(6)))
@@ -292,14 +310,28 @@ def _truncated():
     return content[: len(content) * 2 // 3]
 
 
+SST = f'<sst xmlns="{MAIN}"><si><t>&lol9;</t></si></sst>'
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _bad_bytes_in_a_cell(bad: bytes) -> bytes:
+    """An XML-level fault in one cell: the parser cannot go on past it, so the whole file is refused."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx(item_rows(2))))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == SHEET:
+                data = data.replace("长春测试1".encode(), "长春测试1".encode() + bad, 1)
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
 def _zip_of_text():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("readme.txt", "not a workbook")
     return buffer.getvalue()
-
-
-SST = f'<sst xmlns="{MAIN}"><si><t>&lol9;</t></si></sst>'
 
 
 @pytest.mark.parametrize(
@@ -321,6 +353,10 @@ SST = f'<sst xmlns="{MAIN}"><si><t>&lol9;</t></si></sst>'
         pytest.param(
             lambda: xlsx([], sheet_xml=f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">'), "XLSX", id="bad-xml"
         ),
+        pytest.param(lambda: _bad_bytes_in_a_cell(b"\xff"), "已损坏", id="bad-utf8-byte"),
+        pytest.param(lambda: _bad_bytes_in_a_cell(b"\x00"), "已损坏", id="nul-byte"),
+        pytest.param(lambda: _bad_bytes_in_a_cell(b"&#0;"), "已损坏", id="nul-reference"),
+        pytest.param(lambda: _bad_bytes_in_a_cell(b"&#xD800;"), "已损坏", id="lone-surrogate-reference"),
     ],
 )
 def test_a_bad_workbook_fails_with_a_message(department, django_capture_on_commit_callbacks, content, words):
@@ -498,6 +534,10 @@ def test_a_transient_database_error_leaves_the_batch_for_a_retry(department, mon
 START = datetime.datetime(2026, 6, 1, 9, tzinfo=datetime.UTC)
 
 
+def counts(**changes):
+    return {"redriven": 0, "failed": 0, "files_deleted": 0, **changes}
+
+
 def _stuck_batch(department, monkeypatch):
     """A batch whose task message was lost: it stays queued, its file kept."""
     from records import tasks
@@ -519,12 +559,12 @@ def test_the_watchdog_queues_a_stalled_batch_once_and_it_finishes(
     batch = _stuck_batch(department, monkeypatch)
     monkeypatch.undo()
     with time_machine.travel(START + datetime.timedelta(minutes=59), tick=False):
-        assert batches_watch(actor=ACTOR) == {"redriven": 0, "failed": 0}  # not yet stalled
+        assert batches_watch(actor=ACTOR) == counts()  # not yet stalled
     with (
         time_machine.travel(START + datetime.timedelta(minutes=61), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        assert batches_watch(actor=ACTOR) == {"redriven": 1, "failed": 0}
+        assert batches_watch(actor=ACTOR) == counts(redriven=1)
     stored = batch.file.name
     batch.refresh_from_db()
     assert_done(batch, stored, {"created": 1})
@@ -538,7 +578,7 @@ def test_the_watchdog_fails_a_batch_that_stalls_again_and_deletes_its_file(
 
     batch = _stuck_batch(department, monkeypatch)  # and every later message is lost too
     stored = batch.file.name
-    for minutes, expected in [(61, {"redriven": 1, "failed": 0}), (100, {"redriven": 0, "failed": 0})]:
+    for minutes, expected in [(61, counts(redriven=1)), (100, counts())]:
         with (
             time_machine.travel(START + datetime.timedelta(minutes=minutes), tick=False),
             django_capture_on_commit_callbacks(execute=True),
@@ -547,12 +587,22 @@ def test_the_watchdog_fails_a_batch_that_stalls_again_and_deletes_its_file(
     assert default_storage.exists(stored)
     with time_machine.travel(START + datetime.timedelta(minutes=122), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            assert batches_watchdog_task() == {"redriven": 0, "failed": 1}
+            assert batches_watchdog_task() == counts(failed=1)
         with django_capture_on_commit_callbacks(execute=True):
-            assert batches_watchdog_task() == {"redriven": 0, "failed": 0}  # twice changes nothing more
+            assert batches_watchdog_task() == counts()  # twice changes nothing more
     batch.refresh_from_db()
     assert_failed(batch, stored, "处理中断", "请重新上传")
     assert batch_run(batch.pk).state == BatchState.FAILED  # a late delivery of the task does nothing
+
+
+def test_the_watchdog_deletes_a_file_an_ended_batch_kept(department, django_capture_on_commit_callbacks):
+    batch, stored = send(department, django_capture_on_commit_callbacks, "a.csv", csv_bytes([xzcf_item(1)]))
+    default_storage.save(stored, io.BytesIO(b"left behind by a storage error"))
+    IngestBatch.objects.filter(pk=batch.pk).update(file=stored)
+    assert batches_watch(actor=ACTOR) == counts(files_deleted=1)
+    assert not default_storage.exists(stored)
+    batch.refresh_from_db()
+    assert (batch.state, batch.file.name) == (BatchState.DONE, "")
 
 
 def test_a_task_stops_when_the_watchdog_has_closed_its_batch(department, monkeypatch):
