@@ -26,7 +26,7 @@ from records.choices import BatchState, Channel
 from records.models import BatchRowError, CreditRecord, IngestBatch
 from records.selectors import catalog_entries
 from records.services import RecordError
-from records.spreadsheets import error_report_workbook, template_workbook
+from records.spreadsheets import UNSAVABLE, error_report_workbook, template_workbook
 from tests.records.helpers import xzcf_item
 from tests.records.test_batches import csv_bytes
 
@@ -195,7 +195,7 @@ def test_a_bad_cell_in_a_csv_is_a_row_error(department, django_capture_on_commit
     error = BatchRowError.objects.get(batch=batch)
     assert error.row_number == 3
     assert words in error.errors[field][0]
-    assert all("\x00" not in value and "\ufffd" not in value[:0] for value in error.data.values())
+    assert not any(UNSAVABLE.search(value) for value in error.data.values())  # stored, so PostgreSQL takes it
 
 
 def test_a_utf8_file_with_one_bad_byte_is_not_read_as_gbk(department, django_capture_on_commit_callbacks):
@@ -241,7 +241,7 @@ def test_a_bad_jsonl_line_is_a_row_error(department, django_capture_on_commit_ca
     error = BatchRowError.objects.get(batch=batch)
     assert error.row_number == 2
     assert words in json.dumps(error.errors, ensure_ascii=False)
-    assert "\x00" not in json.dumps(error.data)
+    assert not any(UNSAVABLE.search(value) for value in error.data.values())
 
 
 def test_an_empty_file_is_refused_at_once(department):
@@ -265,6 +265,18 @@ def test_an_empty_file_is_refused_at_once(department):
 )
 def test_a_file_of_blank_lines_fails(department, django_capture_on_commit_callbacks, name, record_type, content, words):
     batch, stored = send(department, django_capture_on_commit_callbacks, name, content, record_type=record_type)
+    assert_failed(batch, stored, words)
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        pytest.param(lambda: _csv(**{"处罚类别": "违法行为类型".encode()}), "表头重复", id="duplicate-column"),
+        pytest.param(lambda: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "表头无法识别", id="binary"),
+    ],
+)
+def test_a_csv_that_cannot_be_read_fails_with_a_message(department, django_capture_on_commit_callbacks, content, words):
+    batch, stored = send(department, django_capture_on_commit_callbacks, "a.csv", content())
     assert_failed(batch, stored, words)
 
 
