@@ -161,6 +161,10 @@ def _strings(value) -> Iterator[str]:
 
 def _cell_problems(data: dict, where: dict[str, str] | None = None) -> dict[str, list[str]]:
     """The values that cannot be stored as they are, by field code (``where`` names their column)."""
+    if not any(isinstance(value, dict | list) for value in data.values()):  # a table row: one search per row
+        texts = [text for text in (*data.keys(), *data.values()) if isinstance(text, str)]
+        if max(map(len, texts), default=0) <= MAX_CELL_CHARS and not UNSAVABLE.search("\n".join(texts)):
+            return {}
     problems: dict[str, list[str]] = {}
     for code, value in data.items():
         key = code if isinstance(code, str) and not UNSAVABLE.search(code) and len(code) <= 64 else "row"
@@ -186,18 +190,23 @@ def _rows_from_table(table: Iterator[list], spec: TypeSpec) -> Iterator[Row]:
         raise FileFormatError("文件为空（没有表头）。")
     codes = header_map([str(h) if h is not None else "" for h in headers], spec)
     columns = {code: f"第{position}列" for position, code in enumerate(codes, start=1) if code}
+    width = len(codes)
     for number, cells in numbered:
         if number > EXCEL_MAX_ROW + 1:
             raise FileFormatError(f"文件超过{EXCEL_MAX_ROW}行，无法处理。")
-        if all(_blank(cell) for cell in cells):
+        data = {}
+        stray = []
+        for index, cell in enumerate(cells):
+            if cell is None or cell == "" or (isinstance(cell, str) and cell.isspace()):
+                continue
+            code = codes[index] if index < width else None
+            if code:
+                data[code] = cell
+            else:
+                stray.append(str(index + 1))
+        if not data and not stray:
             continue
-        data = {code: cell for code, cell in zip(codes, cells, strict=False) if code and not _blank(cell)}
         errors = _cell_problems(data, columns)
-        stray = [
-            str(position)
-            for position, cell in enumerate(cells, start=1)
-            if not _blank(cell) and (position > len(codes) or codes[position - 1] is None)
-        ]
         if stray:
             shown = "、".join(stray[:5]) + ("等" if len(stray) > 5 else "")
             errors.setdefault("row", []).append(
