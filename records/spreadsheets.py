@@ -9,9 +9,10 @@ file as a whole (not a workbook, damaged, XML with entity declarations, over a s
 raises ``FileFormatError`` with a Chinese message; what is wrong with one row (a bad byte, a NUL, a lone
 surrogate, a cell over 128 KB, data in a column without a header, a line that is not JSON) becomes that
 row's ``errors`` and the other rows go on. Bounds: ``BATCH_MAX_ROWS`` data rows; for XLSX the declared
-uncompressed size of the package (``BATCH_XLSX_MAX_UNZIPPED_BYTES``) and of its shared-strings part, which
-openpyxl holds in memory (``BATCH_XLSX_MAX_SHARED_STRINGS_BYTES``); zipfile never inflates a part beyond
-its declared size, so the declared sizes are true bounds.
+uncompressed size of the package (``BATCH_XLSX_MAX_UNZIPPED_BYTES``), of its shared-strings part, which
+openpyxl holds in memory (``BATCH_XLSX_MAX_SHARED_STRINGS_BYTES``), and of every other part it holds in
+memory (``XLSX_PART_MAX_BYTES``; only worksheets are streamed); zipfile never inflates a part beyond its
+declared size, so the declared sizes are true bounds.
 """
 
 from __future__ import annotations
@@ -29,7 +30,17 @@ from openpyxl import Workbook
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.xml.constants import SHARED_STRINGS
+from openpyxl.xml.constants import (
+    ARC_APP,
+    ARC_CONTENT_TYPES,
+    ARC_CORE,
+    ARC_CUSTOM,
+    ARC_STYLE,
+    ARC_THEME,
+    ARC_WORKBOOK,
+    SHARED_STRINGS,
+    WORKSHEET_TYPE,
+)
 
 from .validation import ALWAYS, ENUM, TypeSpec
 
@@ -50,6 +61,12 @@ NOT_XLSX = (
     "请在 Excel 中另存为 .xlsx 或 CSV 后重新上传。"
 )
 XLSX_DAMAGED = "无法读取 XLSX 文件：文件不完整或已损坏。请在 Excel 中打开确认后另存为 .xlsx 重新上传。"
+# Every part openpyxl holds in memory other than the shared strings: a real workbook's styles, theme and
+# properties are well under 1 MB; 8 MB of styles take about 100 MB once parsed.
+XLSX_PART_MAX_BYTES = 8 * 1024 * 1024
+XLSX_PART_TOO_LARGE = (
+    "XLSX 文件中除工作表数据外的部分（样式、主题、图表等）过大，无法处理。请在 Excel 中另存为新文件或 CSV 后重新上传。"
+)
 XLSX_UNSAFE = (
     "XLSX 文件含有不允许的 XML 实体或文档类型声明（DTD），出于安全原因不予处理。请在 Excel 中另存为新文件后重新上传。"
 )
@@ -260,30 +277,56 @@ def _csv_table(content: bytes) -> Iterator[list]:
 
 
 def _xlsx_open(content: bytes) -> ExcelReader:
-    """Open the package and check its declared sizes before openpyxl inflates anything."""
+    """Open the package and check its declared sizes before openpyxl inflates anything.
+
+    openpyxl's read-only mode streams the worksheets but holds in memory the shared strings (capped by
+    ``BATCH_XLSX_MAX_SHARED_STRINGS_BYTES``) and every other part it reads — the manifest, the workbook,
+    styles, theme, properties, chart sheets — each capped at ``XLSX_PART_MAX_BYTES``. A part is streamed
+    only if the manifest declares it a worksheet and nothing else, and openpyxl never reads it as
+    something else (the fixed paths, relationship files, the shared strings).
+    """
     try:
-        reader = ExcelReader(io.BytesIO(content), read_only=True, data_only=True)
-        reader.read_manifest()
-    except (zipfile.BadZipFile, KeyError, EOFError, ValueError, OSError) as error:
-        raise _xlsx_error(error, NOT_XLSX) from error
-    unzipped = sum(info.file_size for info in reader.archive.infolist())
-    if unzipped > settings.BATCH_XLSX_MAX_UNZIPPED_BYTES:
+        reader = ExcelReader(io.BytesIO(content), read_only=True, data_only=True, keep_links=False)
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError) as error:
+        raise FileFormatError(NOT_XLSX) from error
+    sizes = {info.filename: info.file_size for info in reader.archive.infolist()}
+    if sum(sizes.values()) > settings.BATCH_XLSX_MAX_UNZIPPED_BYTES:
         raise FileFormatError(
             f"XLSX 文件解压后超过 {settings.BATCH_XLSX_MAX_UNZIPPED_BYTES // 1_048_576} MB 的上限，"
             "请拆分文件或另存为 CSV 后上传。"
         )
+    if sizes.get(ARC_CONTENT_TYPES, 0) > XLSX_PART_MAX_BYTES:
+        raise FileFormatError(XLSX_PART_TOO_LARGE)
+    try:
+        reader.read_manifest()
+    except KeyError as error:  # no [Content_Types].xml: a zip, not a workbook
+        raise FileFormatError(NOT_XLSX) from error
+    except Exception as error:  # openpyxl raises many types for a damaged or crafted package
+        raise _xlsx_error(error, NOT_XLSX) from error
     part = reader.package.find(SHARED_STRINGS)
-    if part is not None:
-        try:
-            shared = reader.archive.getinfo(part.PartName.lstrip("/")).file_size
-        except KeyError as error:
-            raise FileFormatError(XLSX_DAMAGED) from error
-        if shared > settings.BATCH_XLSX_MAX_SHARED_STRINGS_BYTES:
-            raise FileFormatError(
-                "XLSX 文件的文本内容（共享字符串）超过 "
-                f"{settings.BATCH_XLSX_MAX_SHARED_STRINGS_BYTES // 1_048_576} MB 的上限，"
-                "请拆分文件或另存为 CSV 后上传。"
-            )
+    shared = part.PartName.lstrip("/") if part is not None else ""
+    if shared and sizes.get(shared, 0) > settings.BATCH_XLSX_MAX_SHARED_STRINGS_BYTES:
+        raise FileFormatError(
+            "XLSX 文件的文本内容（共享字符串）超过 "
+            f"{settings.BATCH_XLSX_MAX_SHARED_STRINGS_BYTES // 1_048_576} MB 的上限，"
+            "请拆分文件或另存为 CSV 后上传。"
+        )
+    declared: dict[str, set[str]] = {}
+    for override in reader.package.Override:
+        declared.setdefault(override.PartName.lstrip("/"), set()).add(override.ContentType)
+    streamed = {name for name, types in declared.items() if types == {WORKSHEET_TYPE}} - {
+        ARC_CONTENT_TYPES,
+        ARC_WORKBOOK,
+        ARC_STYLE,
+        ARC_THEME,
+        ARC_CORE,
+        ARC_CUSTOM,
+        ARC_APP,
+        shared,
+    }
+    for name, size in sizes.items():
+        if size > XLSX_PART_MAX_BYTES and name != shared and (name not in streamed or name.endswith(".rels")):
+            raise FileFormatError(XLSX_PART_TOO_LARGE)
     return reader
 
 

@@ -73,11 +73,13 @@ def xlsx(
     shared_strings: str | None = None,
     doctype: dict[str, str] | None = None,
     sheet_xml: str | None = None,
+    extra: dict[str, str] | None = None,
+    overrides: str = "",
 ) -> bytes:
     """A minimal workbook: the header row of the xzcf codes, then ``rows``, as inline strings.
 
     ``shared_strings`` adds a shared-strings part with that XML; ``doctype`` puts a DOCTYPE at the top of the
-    named parts; ``sheet_xml`` replaces the worksheet's XML."""
+    named parts; ``sheet_xml`` replaces the worksheet's XML; ``extra`` adds parts, ``overrides`` manifest entries."""
     table = [codes(), *rows]
     body = "".join(
         f'<row r="{r}">' + "".join(_cell(f"{_column(c)}{r}", v) for c, v in enumerate(row, 1) if v != "") + "</row>"
@@ -96,6 +98,7 @@ def xlsx(
                 if shared_strings is not None
                 else ""
             )
+            + overrides
             + "</Types>"
         ),
         "_rels/.rels": (
@@ -121,6 +124,7 @@ def xlsx(
     }
     if shared_strings is not None:
         parts["xl/strings.xml"] = shared_strings  # an unusual name: found by its content type, as openpyxl does
+    parts.update(extra or {})
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, xml in parts.items():
@@ -428,6 +432,36 @@ def test_a_workbook_inflating_past_the_cap_fails(department, django_capture_on_c
     assert len(content) < 8_000
     batch, stored = send(department, django_capture_on_commit_callbacks, "a.xlsx", content)
     assert_failed(batch, stored, "解压后超过")
+
+
+STYLES = (
+    f'<styleSheet xmlns="{MAIN}"><cellXfs count="2000">'
+    + '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' * 2000
+    + "</cellXfs></styleSheet>"
+)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        pytest.param("", id="styles"),
+        pytest.param(f'<Override PartName="/xl/styles.xml" ContentType="{CT}.worksheet+xml"/>', id="styles-as-sheet"),
+    ],
+)
+def test_a_large_part_held_in_memory_fails_and_a_large_worksheet_does_not(
+    department, monkeypatch, django_capture_on_commit_callbacks, overrides
+):
+    from records import spreadsheets
+
+    monkeypatch.setattr(spreadsheets, "XLSX_PART_MAX_BYTES", 32 * 1024)
+    content = xlsx(item_rows(60))  # its worksheet is streamed, whatever its size
+    assert len(zipfile.ZipFile(io.BytesIO(content)).read(SHEET)) > 32 * 1024
+    batch, stored = send(department, django_capture_on_commit_callbacks, "a.xlsx", content)
+    assert_done(batch, stored, {"created": 60})
+    content = xlsx(item_rows(1), extra={"xl/styles.xml": STYLES}, overrides=overrides)  # 130 KB of styles
+    batch, stored = send(department, django_capture_on_commit_callbacks, "a.xlsx", content)
+    assert (batch.state, batch.file.name, default_storage.exists(stored)) == (BatchState.FAILED, "", False)
+    assert "样式" in batch.message
 
 
 def test_the_api_stores_and_queues_without_opening_the_workbook(api, monkeypatch, django_capture_on_commit_callbacks):
