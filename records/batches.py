@@ -104,7 +104,9 @@ def batch_create(
         raise RecordError("文件为空。", code="empty_file")
     record_type = None
     if fmt != "jsonl" or record_type_code:
-        record_type = RecordType.objects.filter(code=record_type_code, is_active=True).first()
+        record_type = None
+        if printable(record_type_code, 64) == record_type_code:  # the database cannot even be asked about a NUL
+            record_type = RecordType.objects.filter(code=record_type_code, is_active=True).first()
         if record_type is None:
             raise RecordError(
                 f"请指定有效的记录类型（当前为“{printable(record_type_code, 40)}”）。", code="invalid_record_type"

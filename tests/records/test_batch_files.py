@@ -248,6 +248,18 @@ def test_a_bad_jsonl_line_is_a_row_error(department, django_capture_on_commit_ca
     assert not any(UNSAVABLE.search(value) for value in error.data.values())
 
 
+@pytest.mark.parametrize("code", ["x\x00", "xzcf\ud800", "x" * 200])
+def test_a_record_type_that_cannot_be_looked_up_is_refused(department, code):
+    with pytest.raises(RecordError, match="有效的记录类型"):
+        batch_create(
+            department=department,
+            upload=SimpleUploadedFile("a.csv", b"x"),
+            record_type_code=code,
+            channel=Channel.BATCH,
+            actor=ACTOR,
+        )
+
+
 def test_an_empty_file_is_refused_at_once(department):
     with pytest.raises(RecordError, match="文件为空"):
         batch_create(
