@@ -314,7 +314,10 @@ class RecordVersion(models.Model):
 
 
 class IngestBatch(models.Model):
-    """A file of records (API batch or workbench upload), processed by a Celery task in resumable chunks."""
+    """A file of records (API batch or workbench upload), processed by a Celery task in resumable chunks.
+
+    It always ends ``done`` or ``failed`` with a message (``validated`` waits for the clerk, at most
+    ``BATCH_IMPORT_DAYS``); its file is deleted when it ends."""
 
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="batches")
     record_type = models.ForeignKey(RecordType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -334,6 +337,8 @@ class IngestBatch(models.Model):
     created_by_token = models.ForeignKey(
         "subjects.ApiToken", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Set when the watchdog queued the batch again after it stalled; a second stall fails it.
+    redriven_at = models.DateTimeField("重新排队时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

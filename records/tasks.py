@@ -7,7 +7,7 @@ from django.db import InterfaceError, OperationalError
 
 from audit.services import Actor
 
-from .batches import batch_run, batches_expire
+from .batches import batch_run, batches_expire, batches_watch
 from .quality import default_period, quality_reports_compute
 
 
@@ -50,3 +50,9 @@ def quality_reports_compute_task(
 def batches_expire_task() -> int:
     """Nightly: close uploads validated but never imported, and delete their files."""
     return batches_expire(actor=Actor.system("批量导入到期处理"))
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)
+def batches_watchdog_task() -> dict:
+    """Every ten minutes: queue again, once, the batches that stopped moving; fail those that stop again."""
+    return batches_watch(actor=Actor.system("批量导入看护"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Sum
@@ -208,7 +209,16 @@ def upload_list(request):
         else:
             return redirect("records:upload-detail", pk=batch.pk)
     uploads = batches_visible_to(request.staff.department).filter(channel=Channel.UPLOAD)[:50]
-    return render(request, "records/upload_list.html", {"form": form, "uploads": uploads})
+    return render(
+        request,
+        "records/upload_list.html",
+        {
+            "form": form,
+            "uploads": uploads,
+            "max_rows": settings.BATCH_MAX_ROWS,
+            "max_mb": settings.BATCH_MAX_BYTES // 1_048_576,
+        },
+    )
 
 
 def _batch_for(request, pk: int):

@@ -146,6 +146,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "records.tasks.batches_expire_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    "batches-watchdog": {
+        "task": "records.tasks.batches_watchdog_task",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -201,6 +205,14 @@ MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
 BATCH_MAX_BYTES = env.int("BATCH_MAX_BYTES", default=100 * 1024 * 1024)
 # A validated upload not imported within this many days is closed and its file (citizen IDs in clear) deleted.
 BATCH_IMPORT_DAYS = env.int("BATCH_IMPORT_DAYS", default=30)
+# Data rows in one file; a file over it fails before anything is imported.
+BATCH_MAX_ROWS = env.int("BATCH_MAX_ROWS", default=200_000)
+# XLSX bounds, on the sizes the package declares (zipfile never inflates beyond them): all parts together,
+# and the shared strings, which openpyxl holds in memory (up to ~5x this size for a file of tiny strings).
+BATCH_XLSX_MAX_UNZIPPED_BYTES = env.int("BATCH_XLSX_MAX_UNZIPPED_BYTES", default=256 * 1024 * 1024)
+BATCH_XLSX_MAX_SHARED_STRINGS_BYTES = env.int("BATCH_XLSX_MAX_SHARED_STRINGS_BYTES", default=32 * 1024 * 1024)
+# The watchdog queues again a batch with no progress for this long, and fails it if it stalls again.
+BATCH_STALL_MINUTES = env.int("BATCH_STALL_MINUTES", default=60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=20 * 1024 * 1024)
 
 STATIC_URL = "static/"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -13,7 +14,7 @@ from ..choices import Channel
 from ..filtersets import RecordFilterSet
 from ..models import CreditRecord, IngestBatch, RecordType
 from ..selectors import batches_visible_to, records_visible_to
-from ..services import MAX_ITEMS_PER_CALL, RecordInput, record_revoke, records_ingest
+from ..services import MAX_ITEMS_PER_CALL, RecordError, RecordInput, record_revoke, records_ingest
 from .serializers import (
     BatchCreateSerializer,
     BatchSerializer,
@@ -156,17 +157,39 @@ class BatchViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return batches_visible_to(self.request.caller.department).prefetch_related("row_errors")
 
-    @extend_schema(request=BatchCreateSerializer, responses={202: BatchSerializer}, summary="上传批量记录文件")
+    @extend_schema(
+        request=BatchCreateSerializer,
+        responses={
+            202: BatchSerializer,
+            400: OpenApiResponse(description="文件类型、记录类型不对或文件为空"),
+            413: OpenApiResponse(description="文件超过 BATCH_MAX_BYTES"),
+        },
+        summary="上传批量记录文件",
+        description="只保存文件并排队：文件内容（表头、各行）由后台任务读取；文件有误时批次以 failed 结束并附说明。",
+    )
     def create(self, request):
+        # Refused on its declared length before the body is read: the cap is the file's, plus the form around it.
+        length = request.META.get("CONTENT_LENGTH") or ""
+        if length.isdigit() and int(length) > settings.BATCH_MAX_BYTES + 64 * 1024:
+            raise PayloadTooLarge(_too_large(int(length)), code="file_too_large")
         serializer = BatchCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         caller = request.caller
-        batch = batch_create(
-            department=caller.department,
-            upload=serializer.validated_data["file"],
-            record_type_code=serializer.validated_data.get("record_type", ""),
-            channel=Channel.BATCH,
-            actor=caller.actor,
-            token=caller.token,
-        )
+        try:
+            batch = batch_create(
+                department=caller.department,
+                upload=serializer.validated_data["file"],
+                record_type_code=serializer.validated_data.get("record_type", ""),
+                channel=Channel.BATCH,
+                actor=caller.actor,
+                token=caller.token,
+            )
+        except RecordError as error:
+            if error.code == "file_too_large":
+                raise PayloadTooLarge(error.message, code=error.code) from error
+            raise
         return Response(BatchSerializer(batch).data, status=status.HTTP_202_ACCEPTED)
+
+
+def _too_large(size: int) -> str:
+    return f"文件过大（{size // 1_048_576} MB），上限为 {settings.BATCH_MAX_BYTES // 1_048_576} MB。"

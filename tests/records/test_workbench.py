@@ -147,14 +147,17 @@ def test_upload_page_validates_then_imports(client, staff, django_capture_on_com
     assert CreditRecord.objects.get().status == "pending_review"
 
 
-def test_wrong_header_gets_a_message_on_the_upload_page(client, staff):
+def test_wrong_header_gets_a_message_on_the_upload_page(client, staff, django_capture_on_commit_callbacks):
+    """The header is read in the worker: the upload's page shows the failed batch and its message."""
     login(client, "clerk")
-    response = client.post(
-        "/workbench/uploads/",
-        {"record_type": "xzcf", "file": SimpleUploadedFile("p.csv", "甲,乙\n1,2\n".encode("gbk"))},
-    )
-    assert response.status_code == 200
-    assert "表头无法识别" in response.text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/workbench/uploads/",
+            {"record_type": "xzcf", "file": SimpleUploadedFile("p.csv", "甲,乙\n1,2\n".encode("gbk"))},
+        )
+    detail = client.get(response["Location"])
+    assert "失败" in detail.text
+    assert "表头无法识别" in detail.text
 
 
 def test_template_download_is_xlsx(client, staff):
