@@ -28,7 +28,7 @@ from .serializers import (
 
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "too_many_items"
+    default_code = "payload_too_large"
 
 
 class RecordCursorPagination(CursorPagination):
