@@ -188,6 +188,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "credit_portal.api_errors.exception_handler",
     # JSON nested deeper than a record needs is refused with a 400 instead of exhausting the stack.
+    "DEFAULT_RENDERER_CLASSES": [
+        "credit_portal.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PARSER_CLASSES": [
         "credit_portal.parsers.BoundedJSONParser",
         "rest_framework.parsers.FormParser",

@@ -216,3 +216,19 @@ def test_api_body_over_the_limit_is_refused_before_it_is_read(client, department
     assert response.status_code == 413
     assert response.json()["code"] == "payload_too_large"
     assert not CreditRecord.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("/api/v1/records/", [{"record_type": "xzcf\ud800", "data": {}}]),
+        ("/api/v1/records/", [{"record_type": "xzcf", "data": {"CF_\ud800": "x"}}]),
+        ("/api/v1/checks/", {"scenario": "\ud800", "reference": "r", "subjects": ["x"]}),
+    ],
+    ids=["record-type", "field-code", "scenario"],
+)
+def test_a_lone_surrogate_echoed_in_an_answer_is_escaped_not_a_500(api, url, body):
+    response = api.post(url, data=json.dumps(body), content_type="application/json")
+    assert response.status_code in (200, 400)
+    assert "\ud800" in json.dumps(response.json(), ensure_ascii=False)
+    assert not CreditRecord.objects.exists()
