@@ -84,7 +84,7 @@ class RecordViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=RecordItemSerializer(many=True),
-        responses={200: IngestResponseSerializer, 413: OpenApiResponse(description="超过1000条")},
+        responses={200: IngestResponseSerializer, 413: OpenApiResponse(description="超过1000条，或请求体超过大小上限")},
         summary="报送信用记录（1–1000条）",
     )
     def create(self, request):
