@@ -144,6 +144,20 @@ def test_anonymous_150_mb_upload_is_refused_before_it_is_read(published):
     assert not Application.objects.exists()
 
 
+def test_a_chunked_body_without_content_length_is_never_read(published):
+    # Under WSGI Django reads at most Content-Length bytes: a body streamed without one is seen as empty, so the
+    # declared length is the only way in and the middleware's check is the streaming cap too.
+    response = published.post(
+        "/tipoffs/new/",
+        data=b"",
+        content_type="multipart/form-data; boundary=xyz",
+        HTTP_TRANSFER_ENCODING="chunked",
+        **{"wsgi.input": UnreadableStream()},
+    )
+    assert response.status_code < 500
+    assert not Application.objects.exists()
+
+
 def test_anonymous_upload_over_the_limit_is_refused_and_stores_nothing(published, settings):
     settings.PUBLIC_BODY_MAX_BYTES = 64 * 1024
     record = CreditRecord.objects.filter(record_type__code="xzcf").first()

@@ -222,13 +222,21 @@ def test_api_body_over_the_limit_is_refused_before_it_is_read(client, department
     ("url", "body"),
     [
         ("/api/v1/records/", [{"record_type": "xzcf\ud800", "data": {}}]),
-        ("/api/v1/records/", [{"record_type": "xzcf", "data": {"CF_\ud800": "x"}}]),
         ("/api/v1/checks/", {"scenario": "\ud800", "reference": "r", "subjects": ["x"]}),
     ],
-    ids=["record-type", "field-code", "scenario"],
+    ids=["record-type", "scenario"],
 )
 def test_a_lone_surrogate_echoed_in_an_answer_is_escaped_not_a_500(api, url, body):
     response = api.post(url, data=json.dumps(body), content_type="application/json")
     assert response.status_code in (200, 400)
     assert "\ud800" in json.dumps(response.json(), ensure_ascii=False)
+    assert not CreditRecord.objects.exists()
+
+
+@pytest.mark.parametrize("key", ["CF_\ud800", "CF_\x00", "CF\x1b"], ids=["surrogate", "nul", "escape"])
+def test_unsafe_characters_in_a_field_code_are_a_400(api, key):
+    # PostgreSQL refuses these in jsonb (the day's rejection counts are keyed by field code): a 500 before.
+    response = push_raw(api, json.dumps([{"record_type": "xzcf", "data": {**xzcf_item(1)["data"], key: "x"}}]))
+    assert response.status_code == 400
+    assert "键" in response.json()["detail"]
     assert not CreditRecord.objects.exists()
