@@ -74,8 +74,12 @@ class QueryParameterGuardMiddleware:
 
 
 def body_limit(request) -> int:
-    """The largest body this caller may send: department systems and staff upload spreadsheets of up to
-    ``BATCH_MAX_BYTES``; the anonymous public sends application forms with at most five evidence files."""
+    """The largest body this caller may send. Files come only as multipart: department systems and staff
+    upload spreadsheets of up to ``BATCH_MAX_BYTES``, the anonymous public application forms with at most five
+    evidence files. Any other body (JSON, a plain form) is read into memory whole, so it gets Django's
+    in-memory bound, ``DATA_UPLOAD_MAX_MEMORY_SIZE``."""
+    if request.content_type != "multipart/form-data":
+        return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     user = getattr(request, "user", None)
     if _is_api(request) or (user is not None and user.is_authenticated):
         return settings.BATCH_MAX_BYTES + settings.REQUEST_BODY_OVERHEAD_BYTES
@@ -99,7 +103,7 @@ class RequestBodyLimitMiddleware:
             return refusal(request, status=400, message="请求头 Content-Length 无效。", code="invalid_content_length")
         limit = body_limit(request)
         if length > limit:
-            megabytes = limit // (1024 * 1024)
+            megabytes = max(limit // (1024 * 1024), 1)
             response = refusal(
                 request,
                 status=413,

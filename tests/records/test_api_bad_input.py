@@ -5,6 +5,7 @@ JSON parser recurses once per level, odd UTC offsets overflow, a non-numeric id 
 and the subject constraint refused a revoked record that never had a subject.
 """
 
+import io
 import json
 
 import pytest
@@ -13,7 +14,7 @@ from django.db import transaction
 from audit.models import AuditEvent
 from audit.services import Actor
 from credit_portal.parsers import MAX_JSON_DEPTH
-from records.models import CreditRecord, RecordVersion
+from records.models import CreditRecord, IngestBatch, RecordVersion
 from subjects.services import api_token_create
 from tests.records.helpers import xzcf_item
 
@@ -203,9 +204,8 @@ def test_other_departments_cannot_revoke_an_unmatched_record(api, other_api):
     assert CreditRecord.objects.get(pk=record_id).status == "unmatched"
 
 
-def test_api_body_over_the_limit_is_refused_before_it_is_read(client, department, settings):
-    settings.BATCH_MAX_BYTES = 1024
-    settings.REQUEST_BODY_OVERHEAD_BYTES = 0
+def test_api_json_body_over_the_limit_is_refused_before_it_is_read(client, department, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
     with transaction.atomic():
         _, raw = api_token_create(department=department, name="系统", actor=Actor.system())
     body = json.dumps([xzcf_item(1)] * 20)
@@ -240,3 +240,14 @@ def test_unsafe_characters_in_a_field_code_are_a_400(api, key):
     assert response.status_code == 400
     assert "键" in response.json()["detail"]
     assert not CreditRecord.objects.exists()
+
+
+def test_batch_upload_over_the_limit_is_a_json_413(api, settings):
+    settings.BATCH_MAX_BYTES = 1024
+    settings.REQUEST_BODY_OVERHEAD_BYTES = 0
+    upload = io.BytesIO(b"CF_XDR_MC\n" + "长春测试商贸有限公司\n".encode() * 200)
+    upload.name = "records.csv"
+    response = api.post("/api/v1/batches/", {"file": upload, "record_type": "xzcf"})
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload_too_large"
+    assert not IngestBatch.objects.exists()
