@@ -308,6 +308,7 @@ def _assert_below_500(response, description):
 FUZZ_SETTINGS = settings(
     max_examples=150,
     derandomize=True,
+    database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -343,6 +344,7 @@ def test_arbitrary_text_in_public_paths_never_answers_500(fuzz_targets, data):
 @settings(
     max_examples=80,
     derandomize=True,
+    database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
