@@ -17,7 +17,7 @@ from __future__ import annotations
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-from .request_guard import UNSAFE_CHARACTERS
+from records.validation import UNSAFE_CHARACTERS
 
 MAX_JSON_DEPTH = 32
 

@@ -16,16 +16,14 @@ People get a Chinese page, systems (``/api/``) a JSON body with a stable code.
 
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 
+# One definition of text that is never accepted, shared with record validation.
+from records.validation import UNSAFE_CHARACTERS
+
 API_PREFIX = "/api/"
-# C0 controls other than tab, line feed and carriage return, DEL, and UTF-16 surrogates (which no valid
-# UTF-8 decodes to, but which a decoder with surrogateescape or a JSON "\ud800" can still produce).
-UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def unsafe_text_reason(value: str, *, max_length: int | None = None) -> str | None:

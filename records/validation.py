@@ -97,8 +97,9 @@ PERIOD_END_LABEL_WORDS = ("有效期至", "有效期", "截止")
 MAX_AMOUNT = Decimal(100_000_000)
 MAX_DECIMAL_PLACES = 6
 MAX_INTEGER_DIGITS = 30
-# NUL (which PostgreSQL refuses in text), other C0 controls, DEL and UTF-16 surrogates (which no encoder
-# accepts): never part of a value, whatever the channel.
+# NUL (which PostgreSQL refuses in text), other C0 controls but tab, line feed and carriage return, DEL, and
+# UTF-16 surrogates (which no encoder accepts; a JSON "\ud800" produces one): never part of a value, whatever
+# the channel. The request guard and the API's JSON parser use the same definition.
 UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
@@ -129,7 +130,7 @@ def _as_text(value) -> str:
         return value.isoformat()
     if isinstance(value, float | Decimal) and not _is_finite(value):
         return RefusedValue("不是有效数值。")
-    if isinstance(value, int) and len(str(abs(value))) > MAX_INTEGER_DIGITS:
+    if isinstance(value, int) and abs(value) >= 10**MAX_INTEGER_DIGITS:
         return RefusedValue(f"数值位数过多（超过{MAX_INTEGER_DIGITS}位）。")
     if isinstance(value, float) and value.is_integer():
         return str(int(value)) if abs(value) < 10**MAX_INTEGER_DIGITS else RefusedValue("数值过大。")
