@@ -12,7 +12,8 @@ from urllib.parse import quote
 import pytest
 from django.db import transaction
 from django.urls import URLPattern
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from disclosure import urls as public_urls
@@ -305,7 +306,7 @@ def _assert_below_500(response, description):
     assert response.status_code < 500, description
 
 
-FUZZ_SETTINGS = settings(
+FUZZ_SETTINGS = hypothesis_settings(
     max_examples=150,
     derandomize=True,
     database=None,
@@ -341,7 +342,7 @@ def test_arbitrary_text_in_public_paths_never_answers_500(fuzz_targets, data):
     _assert_below_500(response, (prefix, segment[:200]))
 
 
-@settings(
+@hypothesis_settings(
     max_examples=80,
     derandomize=True,
     database=None,

@@ -7,9 +7,13 @@ and the subject constraint refused a revoked record that never had a subject.
 
 import io
 import json
+from urllib.parse import quote
 
 import pytest
 from django.db import transaction
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from audit.models import AuditEvent
 from audit.services import Actor
@@ -251,3 +255,64 @@ def test_batch_upload_over_the_limit_is_a_json_413(api, settings):
     assert response.status_code == 413
     assert response.json()["code"] == "payload_too_large"
     assert not IngestBatch.objects.exists()
+
+
+# Property: arbitrary text in any filter or id of the API's reads never answers 500 ----------------------------
+
+RECORD_FILTERS = [
+    "record_type",
+    "subject",
+    "status",
+    "decided_after",
+    "decided_before",
+    "received_since",
+    "source_id",
+    "cursor",
+    "page_size",
+]
+API_NASTY = [
+    "\x00",
+    "\ud800",
+    "99999999999999999999",
+    "-1",
+    "0001-01-01",
+    "9999-12-31",
+    "1453-02-22T11:21:29+19:18",
+    "0001-01-01T00:00:00+14:00",
+    "9999-12-31T23:59:59-14:00",
+    "2026-02-30",
+    "x" * 2000,
+    "NaN",
+]
+API_TEXT = st.one_of(
+    st.sampled_from(API_NASTY),
+    st.text(st.characters(codec=None, exclude_categories=()), max_size=30),
+    st.integers().map(str),
+)
+
+
+def encode(value: str) -> str:
+    return quote(value.encode("utf-8", "surrogatepass"), safe="")
+
+
+@hypothesis_settings(
+    max_examples=120,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_arbitrary_text_in_api_reads_never_answers_500(api, data):
+    kind = data.draw(st.sampled_from(["filters", "id"]))
+    if kind == "filters":
+        chosen = data.draw(st.lists(st.sampled_from(RECORD_FILTERS), min_size=1, max_size=3, unique=True))
+        query = "&".join(f"{name}={encode(data.draw(API_TEXT, label=name))}" for name in chosen)
+        url = f"/api/v1/records/?{query}"
+    else:
+        prefix = data.draw(st.sampled_from(["records", "batches", "checks", "subjects", "catalog"]))
+        url = f"/api/v1/{prefix}/{encode(data.draw(API_TEXT, label='id')) or 'x'}/"
+    sid = transaction.savepoint()
+    response = api.get(url)
+    transaction.savepoint_rollback(sid)
+    assert response.status_code < 500, url[:200]
