@@ -39,6 +39,12 @@ from .selectors import LIST_TABS, RECORD_TABS, TAB_KEYS, public_memberships, pub
 from .throttle import client_address, is_filtered, throttled
 
 PAGE_SIZE = 20
+# Lists without a total are browsable this deep (10,000 rows); beyond, the filters narrow the list faster.
+MAX_SLICE_PAGE = 500
+
+
+class PageOutOfRange(Exception):
+    """A page number past what a list without a total count serves."""
 
 
 @dataclass
@@ -52,7 +58,12 @@ class SlicePage:
 
     @classmethod
     def of(cls, queryset, page: str | None, size: int) -> SlicePage:
-        number = max(int(page), 1) if (page or "").isdigit() else 1
+        """Page ``page`` (1 when missing or not a number); raises ``PageOutOfRange`` past ``MAX_SLICE_PAGE``,
+        where the offset would be slow to skip (or, for absurd numbers, beyond what the database can count)."""
+        page = (page or "").strip()
+        number = max(int(page), 1) if page.isdecimal() and len(page) <= 9 else 1
+        if page.isdecimal() and (len(page) > 9 or number > MAX_SLICE_PAGE):
+            raise PageOutOfRange
         rows = list(queryset[(number - 1) * size : number * size + 1])
         return cls(object_list=rows[:size], number=number, has_next=len(rows) > size)
 
@@ -290,7 +301,10 @@ def shuanggongshi(request, type_code: str):
     if type_code not in ("xzxk", "xzcf"):
         return _not_found(request, "")
     record_type = RecordType.objects.get(code=type_code)
-    page = SlicePage.of(shuanggongshi_filter(request.GET, type_code), request.GET.get("page"), PAGE_SIZE)
+    try:
+        page = SlicePage.of(shuanggongshi_filter(request.GET, type_code), request.GET.get("page"), PAGE_SIZE)
+    except PageOutOfRange:
+        return _not_found(request, f"页码超出范围（最多{MAX_SLICE_PAGE}页），请使用筛选条件缩小范围。")
     penalty_kinds = record_type.fields.filter(code="CF_CFLB").values_list("enum_values", flat=True).first() or []
     return render(
         request,

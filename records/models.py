@@ -262,9 +262,12 @@ class CreditRecord(models.Model):
                 violation_error_message="该部门已报送过相同编号的同类记录。",
             ),
             models.CheckConstraint(
-                condition=Q(subject__isnull=False) | Q(status__in=[RecordStatus.UNMATCHED, RecordStatus.REJECTED]),
+                # A record revoked while still unmatched (mis-sent: the department withdraws it) never had a
+                # subject; it stays without one.
+                condition=Q(subject__isnull=False)
+                | Q(status__in=[RecordStatus.UNMATCHED, RecordStatus.REJECTED, RecordStatus.REVOKED]),
                 name="record_subject_unless_unmatched",
-                violation_error_message="除待匹配记录外，记录必须关联信用主体。",
+                violation_error_message="除待匹配、已退回或已撤销的记录外，记录必须关联信用主体。",
             ),
         ]
         indexes = [

@@ -8,6 +8,7 @@ check is refused whole; nothing of it is stored.
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -86,16 +87,58 @@ class Invalid:
         self.errors.setdefault(code, []).append(message)
 
 
+# Bounds of dates and amounts a record may carry: nothing of this platform predates the People's Republic,
+# an event date is at most a year ahead (a decision scheduled to take effect), a validity end at most the
+# conventional "long-term" date of the national format, and an amount in 万元 at most 10^8 (a trillion yuan).
+EARLIEST_DATE = datetime.date(1949, 10, 1)
+EVENT_DATE_HORIZON_DAYS = 366
+LATEST_PERIOD_END = datetime.date(2099, 12, 31)
+PERIOD_END_LABEL_WORDS = ("有效期至", "有效期", "截止")
+MAX_AMOUNT = Decimal(100_000_000)
+MAX_DECIMAL_PLACES = 6
+MAX_INTEGER_DIGITS = 30
+# NUL (which PostgreSQL refuses in text), other C0 controls but tab, line feed and carriage return, DEL, and
+# UTF-16 surrogates (which no encoder accepts; a JSON "\ud800" produces one): never part of a value, whatever
+# the channel. The request guard and the API's JSON parser use the same definition.
+UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+class RefusedValue(str):
+    """A raw value of a JSON type no field accepts (list, object, boolean, NaN): non-empty, so the required
+    check does not hide it, and reported by ``_clean_value`` under its field code with ``reason``."""
+
+    reason: str
+
+    def __new__(cls, reason: str) -> RefusedValue:
+        refused = super().__new__(cls, "?")
+        refused.reason = reason
+        return refused
+
+
 def _as_text(value) -> str:
+    """The text of one raw value. Text and numbers are accepted (a number where text is expected is read as
+    its digits); booleans, lists and objects are refused, as are NaN and infinities."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return RefusedValue("应为文本或数值，不能是布尔值（true/false）。")
+    if isinstance(value, Mapping | list | tuple | set | frozenset):
+        return RefusedValue("应为文本或数值，不能是数组或对象。")
     if isinstance(value, datetime.datetime):
         return value.date().isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, float | Decimal) and not _is_finite(value):
+        return RefusedValue("不是有效数值。")
+    if isinstance(value, int) and abs(value) >= 10**MAX_INTEGER_DIGITS:
+        return RefusedValue(f"数值位数过多（超过{MAX_INTEGER_DIGITS}位）。")
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        return str(int(value)) if abs(value) < 10**MAX_INTEGER_DIGITS else RefusedValue("数值过大。")
     return " ".join(str(value).split())
+
+
+def _is_finite(number: float | Decimal) -> bool:
+    return number.is_finite() if isinstance(number, Decimal) else math.isfinite(number)
 
 
 def parse_date(text: str) -> datetime.date | None:
@@ -112,37 +155,81 @@ def parse_date(text: str) -> datetime.date | None:
     return None
 
 
-def _clean_value(spec: FieldSpec, text: str, problems: Invalid) -> str | None:
+def _clean_value(spec: FieldSpec, text: str, problems: Invalid, *, today: datetime.date | None = None) -> str | None:
     """The normalised text of one value, or None after reporting why it is wrong."""
+    if isinstance(text, RefusedValue):
+        problems.add(spec.code, f"{spec.label}{text.reason}")
+        return None
+    if UNSAFE_CHARACTERS.search(text):
+        problems.add(spec.code, f"{spec.label}包含不允许的控制字符或无效字符（如 NUL），请删除后重新报送。")
+        return None
     if spec.max_length and len(text) > spec.max_length:
         problems.add(spec.code, f"{spec.label}不能超过{spec.max_length}个字符（当前{len(text)}个）。")
         return None
     if spec.type == DATE:
         parsed = parse_date(text)
         if parsed is None:
-            problems.add(spec.code, f"{spec.label}“{text}”不是有效日期，应为YYYY-MM-DD格式。")
+            problems.add(spec.code, f"{spec.label}“{text[:40]}”不是有效日期，应为YYYY-MM-DD格式。")
+            return None
+        if not _date_in_range(spec, parsed, today, problems):
             return None
         return parsed.isoformat()
     if spec.type == DECIMAL:
-        try:
-            number = Decimal(text.replace(",", ""))
-        except InvalidOperation:
-            problems.add(spec.code, f"{spec.label}“{text}”不是有效数值。")
-            return None
-        if not number.is_finite() or number < 0:
-            problems.add(spec.code, f"{spec.label}应为不小于0的数值。")
-            return None
-        return format(number.normalize(), "f")
+        return _clean_amount(spec, text, problems)
     if spec.type == ENUM:
         values = [part.strip() for part in MULTI_SEPARATORS.split(text)] if spec.multiple else [text]
         values = [value for value in values if value]
         wrong = [value for value in values if value not in spec.enum_values]
         if wrong or not values:
             allowed = "、".join(spec.enum_values)
-            problems.add(spec.code, f"{spec.label}“{'、'.join(wrong) or text}”不在可选值中（可选：{allowed}）。")
+            shown = "、".join(wrong)[:100] or text[:100]
+            problems.add(spec.code, f"{spec.label}“{shown}”不在可选值中（可选：{allowed}）。")
             return None
         return ";".join(dict.fromkeys(values))
     return text
+
+
+def _is_period_end(spec: FieldSpec) -> bool:
+    """Validity ends and disclosure deadlines lie years ahead (a licence valid to 2099-12-31 is "long-term");
+    every other date is an event that has happened or is about to."""
+    return any(word in spec.label for word in PERIOD_END_LABEL_WORDS) and not spec.label.endswith("自")
+
+
+def _date_in_range(spec: FieldSpec, day: datetime.date, today: datetime.date | None, problems: Invalid) -> bool:
+    if day < EARLIEST_DATE:
+        problems.add(spec.code, f"{spec.label}不能早于1949-10-01。")
+        return False
+    if _is_period_end(spec):
+        latest, hint = LATEST_PERIOD_END, "（长期有效请填写2099-12-31）"
+    else:
+        latest = (today or datetime.date.today()) + datetime.timedelta(days=EVENT_DATE_HORIZON_DAYS)
+        hint = ""
+    if day > latest:
+        problems.add(spec.code, f"{spec.label}不能晚于{latest.isoformat()}{hint}。")
+        return False
+    return True
+
+
+def _clean_amount(spec: FieldSpec, text: str, problems: Invalid) -> str | None:
+    """An amount in 万元: a finite number from 0 to 10^8 with at most six decimals (一元 is 0.0001 万元)."""
+    if len(text) > MAX_INTEGER_DIGITS + MAX_DECIMAL_PLACES + 8:
+        problems.add(spec.code, f"{spec.label}不是有效数值。")
+        return None
+    try:
+        number = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        problems.add(spec.code, f"{spec.label}“{text}”不是有效数值。")
+        return None
+    if not number.is_finite() or number < 0:
+        problems.add(spec.code, f"{spec.label}应为不小于0的数值。")
+        return None
+    if number > MAX_AMOUNT:
+        problems.add(spec.code, f"{spec.label}不能超过{MAX_AMOUNT:,}（单位：万元），请核对单位。")
+        return None
+    if -number.as_tuple().exponent > MAX_DECIMAL_PLACES and number != number.quantize(Decimal(1).scaleb(-6)):
+        problems.add(spec.code, f"{spec.label}最多保留{MAX_DECIMAL_PLACES}位小数。")
+        return None
+    return format(number.normalize(), "f")
 
 
 def _normalise_identifier(spec: FieldSpec, text: str, problems: Invalid) -> str | None:
@@ -275,7 +362,7 @@ def validate_record(
             if _is_required(field_spec, kind):
                 problems.add(code, f"{field_spec.label}不能为空。")
             continue
-        value = _clean_value(field_spec, text, problems)
+        value = _clean_value(field_spec, text, problems, today=today)
         if value is None:
             continue
         if field_spec.type == IDENTIFIER:

@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "subjects.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After authentication (the body limit depends on the caller), before any view reads the body.
+    "credit_portal.request_guard.RequestBodyLimitMiddleware",
+    "credit_portal.request_guard.QueryParameterGuardMiddleware",
     # Last, as django-axes asks: it turns a lockout flagged during the request into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -236,6 +239,16 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "credit_portal.api_errors.exception_handler",
     # Per token (per user or address without one), read and write counted apart: subjects/api/throttling.py.
     "DEFAULT_THROTTLE_CLASSES": ["subjects.api.throttling.ApiRateThrottle"],
+    # JSON nested deeper than a record needs is refused with a 400 instead of exhausting the stack.
+    "DEFAULT_RENDERER_CLASSES": [
+        "credit_portal.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "credit_portal.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 # API calls per minute and per token (docs/api.md). The write default leaves room for a department pushing
 # 1,000-item calls at 6 calls/s (360/min), as the ingestion benchmark does.
@@ -288,6 +301,13 @@ APPLICATION_DEADLINES = {
     "answer": env.int("DEADLINE_ANSWER_DAYS", default=10),
 }
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Bodies over these sizes are refused (413) from their Content-Length, before they are read: anonymous
+# requests (application forms: five evidence files of EVIDENCE_MAX_BYTES), and the API and staff (a batch
+# file of BATCH_MAX_BYTES plus the form around it). See credit_portal/request_guard.py.
+REQUEST_BODY_OVERHEAD_BYTES = 1024 * 1024
+PUBLIC_BODY_MAX_BYTES = env.int("PUBLIC_BODY_MAX_BYTES", default=5 * EVIDENCE_MAX_BYTES + REQUEST_BODY_OVERHEAD_BYTES)
+# Longest accepted query-parameter value; longer ones, control characters and NUL are refused with a 400.
+QUERY_VALUE_MAX_LENGTH = env.int("QUERY_VALUE_MAX_LENGTH", default=1000)
 # Proxies in front of the site whose X-Forwarded-For entries are trusted (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_REFERRER_POLICY = "same-origin"

@@ -29,7 +29,7 @@ from .serializers import (
 
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "too_many_items"
+    default_code = "payload_too_large"
 
 
 class RecordCursorPagination(CursorPagination):
@@ -85,7 +85,7 @@ class RecordViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=RecordItemSerializer(many=True),
-        responses={200: IngestResponseSerializer, 413: OpenApiResponse(description="超过1000条")},
+        responses={200: IngestResponseSerializer, 413: OpenApiResponse(description="超过1000条，或请求体超过大小上限")},
         summary="报送信用记录（1–1000条）",
     )
     def create(self, request):

@@ -50,7 +50,8 @@ class CheckViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def feedback(self, request, pk=None):
         caller = request.caller
-        check = self.get_queryset().filter(pk=pk).first()
+        # A non-numeric id (``/checks/AAA/feedback/``) is an unknown check, not a server error.
+        check = self.get_queryset().filter(pk=pk).first() if str(pk).isdecimal() else None
         if check is None or caller.department is None or check.department_id != caller.department.pk:
             raise NotFound("未找到该核查。")
         serializer = FeedbackRequestSerializer(data=request.data)
