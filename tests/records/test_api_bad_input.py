@@ -16,10 +16,9 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from audit.models import AuditEvent
-from audit.services import Actor
 from credit_portal.parsers import MAX_JSON_DEPTH
 from records.models import CreditRecord, IngestBatch, RecordVersion
-from subjects.services import api_token_create
+from tests.factories import api_token_issue
 from tests.records.helpers import xzcf_item
 
 pytestmark = pytest.mark.django_db
@@ -211,7 +210,7 @@ def test_other_departments_cannot_revoke_an_unmatched_record(api, other_api):
 def test_api_json_body_over_the_limit_is_refused_before_it_is_read(client, department, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
     with transaction.atomic():
-        _, raw = api_token_create(department=department, name="系统", actor=Actor.system())
+        _, raw = api_token_issue(department)
     body = json.dumps([xzcf_item(1)] * 20)
     assert len(body.encode()) > 1024
     response = client.post(
