@@ -9,8 +9,9 @@ Outcome classes:
     ok     2xx, 3xx or 400: the permission let the request through (a 400 is a bad body, not a refusal)
     login  redirect to the login page (site or admin)
     403    refused — also a redirect back with the "您无权执行此操作" message, which some workbench forms use
-    404    not found: another department's object is invisible, as in the API (the code uses 404, not 403,
-           for objects of another department, everywhere)
+    404    not found: another department's object is invisible. The role is checked first, so a caller of
+           department B who holds the role a route needs gets 404 for A's object, one who lacks it 403
+           (the same in the workbench and the API)
     401    the API asks for credentials (no token, an expired or a revoked one)
     405    method not allowed
     no     refused in any way (401, 403, 404 or 405): the API methods a route does not serve
@@ -22,8 +23,9 @@ A), ``credit_admin``, ``auditor``. Tokens (API only; all of department A unless 
 ``t_exp`` (expired), ``t_rev`` (revoked), ``t_b`` (department B, every scope). Site pages get one token
 column, ``tok`` (department A, every scope): pages ignore tokens, so it must fare as ``anon``.
 
-Each cell runs in its own savepoint over data built once for the module, so cells cannot see each other's
-writes and the whole matrix takes seconds, not minutes.
+The auditor reads the audit trail in the admin and has no workbench or API access; the credit-centre admin
+acts for the whole province. Each cell runs in its own savepoint over data built once for the module
+(tests/access_world.py), so cells cannot see each other's writes; the module takes about 45 s of CPU on SQLite.
 """
 
 from __future__ import annotations
@@ -488,7 +490,7 @@ def _multipart(data: dict) -> dict:
 # Routes -----------------------------------------------------------------------------------------------------
 
 
-def routes() -> dict[str, str]:
+def routes(urlconf: str | None = None) -> dict[str, str]:
     """Every named route of the project (the admin excepted), walked through include()s: name → pattern."""
     found: dict[str, str] = {}
 
@@ -503,7 +505,7 @@ def routes() -> dict[str, str]:
                 name = f"{namespace}:{entry.name}" if namespace else entry.name
                 found.setdefault(name or f"<unnamed {prefix}{entry.pattern}>", prefix + str(entry.pattern))
 
-    walk(get_resolver(), "", "")
+    walk(get_resolver(urlconf), "", "")
     return found
 
 
@@ -553,11 +555,16 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             outer.__exit__(None, None, None)
 
 
+def unlisted_routes(urlconf: str | None = None) -> list[str]:
+    listed = {name for name, _ in SITE} | {name for name, _ in API}
+    return sorted(set(routes(urlconf)) - listed)
+
+
 def test_every_route_is_in_the_table():
     """A route without a decision fails here: add it to SITE or API with the answer for every caller."""
     listed = {name for name, _ in SITE} | {name for name, _ in API}
     existing = set(routes())
-    missing = sorted(existing - listed)
+    missing = unlisted_routes()
     assert not missing, f"routes with no row in the access matrix: {missing}"
     stale = sorted(name for name in listed - existing if not name.startswith("admin:"))
     assert not stale, f"rows for routes that no longer exist: {stale}"
@@ -567,6 +574,11 @@ def test_every_route_is_in_the_table():
         assert {(name, m) for m in API_METHODS} <= set(API), f"{name}: the table needs a row per method"
     unknown = set(KNOWN_GAPS) - {(n, m, c) for n, m, c, _ in cells()}
     assert not unknown, f"known gaps that are not cells of the table: {sorted(unknown)}"
+
+
+def test_a_new_route_without_a_row_is_caught():
+    """The guard itself: a URL conf with one more route (an API one, inside an include) is reported."""
+    assert unlisted_routes("tests.access_urls_extra") == ["extra:new-endpoint"]
 
 
 @pytest.mark.django_db
