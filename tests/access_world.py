@@ -1,0 +1,239 @@
+"""The objects the access matrix needs, built once through services: two departments (A and B), a staff
+account per role, a department token per kind, and one object of department A behind every route that
+takes an id (a record, a pending entry, an unmatched record, a commitment, a batch, a check, a case with
+evidence, a token)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import Actor
+from subjects import identifiers as ids
+from subjects.choices import TokenScope
+from subjects.services import api_token_create, api_token_revoke, staff_create
+from tests.factories import DepartmentFactory, UserFactory
+from tests.records.helpers import company_uscc, xzcf_item
+
+PASSWORD = "Matrix-pass-2026"
+SYSTEM = Actor.system("访问矩阵")
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+SESSION_ROLES = {
+    # caller: (role, department "a"/"b"/None)
+    "clerk": ("clerk", "a"),
+    "reviewer": ("reviewer", "a"),
+    "dept_admin": ("dept_admin", "a"),
+    "clerk_b": ("clerk", "b"),
+    "reviewer_b": ("reviewer", "b"),
+    "dept_admin_b": ("dept_admin", "b"),
+    "credit_admin": ("credit_admin", None),
+    "auditor": ("auditor", None),
+}
+
+CITIZEN_ID = ids.make_citizen_id(division_code="220104", birth_date=datetime.date(1979, 2, 3), sequence=452)
+ALL_SCOPES = [scope.value for scope in TokenScope]
+
+
+@dataclass
+class World:
+    department_a: object = None
+    department_b: object = None
+    users: dict = field(default_factory=dict)  # caller -> User
+    tokens: dict = field(default_factory=dict)  # caller -> raw bearer token
+    ids: dict = field(default_factory=dict)  # object name -> pk or code
+    sessions: dict = field(default_factory=dict)  # caller -> session key
+
+
+def token_issue(department, *, scopes: list[str], name: str, expires_at=None) -> tuple[object, str]:
+    """A token with explicit scopes and expiry (a year ahead unless given), as the issue wants them issued."""
+    expires_at = expires_at or timezone.now() + datetime.timedelta(days=300)
+    with transaction.atomic():
+        token, raw = api_token_create(
+            department=department, name=name, actor=SYSTEM, scopes=scopes, expires_at=expires_at
+        )
+    _approve(token)
+    return token, raw
+
+
+def _approve(token) -> None:
+    """Tokens with records:write are to need the credit centre's approval (issue 10). Until that service is
+    merged its shape is unknown here: any ``approved*`` timestamp or text field is filled in directly."""
+    values = {}
+    for model_field in type(token)._meta.concrete_fields:
+        if not model_field.name.startswith("approved") or model_field.is_relation:
+            continue
+        values[model_field.name] = timezone.now() if model_field.get_internal_type() == "DateTimeField" else "信用中心"
+    if values:
+        type(token).objects.filter(pk=token.pk).update(**values)
+
+
+def _commitment_item(n: int) -> dict:
+    return {
+        "record_type": "xycn",
+        "data": {
+            "CN_XDR_MC": f"长春测试{n}商贸有限公司",
+            "CN_XDR_LB": "法人及非法人组织",
+            "CN_XDR_SHXYM": company_uscc(n),
+            "CN_CNBH": f"CN-2026-{n}",
+            "CN_CNLX": "审批替代型",
+            "CN_CNSX": "食品经营许可",
+            "CN_CNNR": "本单位承诺所提交材料真实有效。",
+            "CN_CNRQ": "2026-06-01",
+            "CN_YXQZ": "2027-05-31",
+            "CN_SLJG": "吉林省市场监督管理厅",
+        },
+    }
+
+
+def _ingest(department, items, *, user=None, review=False, token=None) -> list[int]:
+    from records.choices import Channel
+    from records.services import RecordInput, records_ingest
+
+    with transaction.atomic():
+        results = records_ingest(
+            department=department,
+            items=[RecordInput(record_type=i["record_type"], data=i["data"]) for i in items],
+            channel=Channel.FORM if review else Channel.API,
+            actor=SYSTEM,
+            user=user,
+            review=review,
+            token=token,
+        )
+    assert all(r.status in ("created", "updated") for r in results), [r.errors for r in results]
+    return [r.record_id for r in results]
+
+
+def world_build() -> World:
+    """Everything the matrix requests touch. Department A is 市场监管 (the registration authority of
+    companies); department B is another department with the same roles."""
+    from audit.models import AuditEvent
+    from disclosure.addresses import person_token
+    from disclosure.models import Article, Evidence
+    from disclosure.services import application_accept, application_submit
+    from records.batches import batch_create
+    from records.choices import Channel
+    from records.models import CreditRecord
+    from sanctions.services import check_perform
+    from tests.records.test_batches import csv_bytes
+
+    world = World()
+    world.department_a = DepartmentFactory(code="mx-scjg", name="吉林省市场监督管理厅", sector="market_regulation")
+    world.department_b = DepartmentFactory(code="mx-sw", name="国家税务总局吉林省税务局", sector="tax")
+    departments = {"a": world.department_a, "b": world.department_b}
+    with transaction.atomic():
+        for caller, (role, dept) in SESSION_ROLES.items():
+            world.users[caller] = staff_create(
+                username=f"mx-{caller}",
+                password=PASSWORD,
+                role=role,
+                department_code=departments[dept].code if dept else "",
+                actor=SYSTEM,
+            )
+    world.users["plain"] = UserFactory(username="mx-plain")
+    world.users["plain"].save()
+
+    a = world.department_a
+    for caller, scopes in {
+        "t_write": [TokenScope.RECORDS_WRITE],
+        "t_read": [TokenScope.RECORDS_READ],
+        "t_subjects": [TokenScope.SUBJECTS_READ],
+        "t_checks": [TokenScope.CHECKS],
+    }.items():
+        world.tokens[caller] = token_issue(a, scopes=[str(s) for s in scopes], name=caller)[1]
+    world.tokens["token"] = world.tokens["t_all"] = token_issue(a, scopes=ALL_SCOPES, name="全部权限")[1]
+    expired, world.tokens["t_expired"] = token_issue(a, scopes=ALL_SCOPES, name="已过期")
+    type(expired).objects.filter(pk=expired.pk).update(expires_at=timezone.now() - datetime.timedelta(days=1))
+    revoked, world.tokens["t_revoked"] = token_issue(a, scopes=ALL_SCOPES, name="已吊销")
+    with transaction.atomic():
+        api_token_revoke(token=revoked, actor=SYSTEM, reason="矩阵测试")
+    world.ids["token_a"] = revoked.pk  # any token of A does for the revoke page; revoking twice is harmless
+    world.tokens["t_b"] = token_issue(world.department_b, scopes=ALL_SCOPES, name="乙部门")[1]
+
+    # Records of department A: an active penalty (public), a clerk's pending entry, an unmatched record,
+    # a commitment.
+    [world.ids["record"]] = _ingest(a, [xzcf_item(701)])
+    [world.ids["pending"]] = _ingest(a, [xzcf_item(702)], user=world.users["clerk"], review=True)
+    [world.ids["unmatched"]] = _ingest(
+        a,
+        [
+            xzcf_item(
+                703,
+                CF_XDR_MC="约翰",
+                CF_XDR_LB="自然人",
+                CF_XDR_SHXYM=None,
+                CF_XDR_ZJLX="护照号",
+                CF_XDR_ZJHM="E12345678",
+            )
+        ],
+    )
+    [world.ids["commitment"]] = _ingest(a, [_commitment_item(704)])
+    record = CreditRecord.objects.select_related("subject").get(pk=world.ids["record"])
+    world.ids["uscc"] = record.subject.uscc
+    world.ids["unmatched_status"] = CreditRecord.objects.get(pk=world.ids["unmatched"]).status
+
+    with transaction.atomic():
+        batch = batch_create(
+            department=a,
+            upload=SimpleUploadedFile("矩阵.csv", csv_bytes([xzcf_item(705)], encoding="utf-8")),
+            record_type_code="xzcf",
+            channel=Channel.UPLOAD,
+            actor=SYSTEM,
+            user=world.users["clerk"],
+        )
+    world.ids["batch"] = batch.pk
+
+    with transaction.atomic():
+        check = check_perform(
+            department=a, scenario="procurement", reference="MX-1", codes=[world.ids["uscc"]], actor=SYSTEM
+        )
+    world.ids["check"] = check.pk
+
+    with transaction.atomic():
+        application, _ = application_submit(
+            kind="objection",
+            record=record,
+            explanation="罚款金额有误",
+            applicant_name="王经理",
+            applicant_phone="13800000000",
+            submission_key="mx-1",
+            ground="wrong",
+            uploads=[SimpleUploadedFile("证明.pdf", PDF, content_type="application/pdf")],
+            actor=SYSTEM,
+        )
+        application = application_accept(application=application, actor=SYSTEM)
+    world.ids["case"] = application.pk
+    world.ids["evidence"] = Evidence.objects.get(application=application).pk
+
+    world.ids["article"] = Article.objects.create(category="news", title="信用动态", body="正文").pk
+    [person_record] = _ingest(
+        a,
+        [
+            xzcf_item(
+                706,
+                CF_XDR_MC="欧阳娜娜",
+                CF_XDR_LB="自然人",
+                CF_XDR_SHXYM=None,
+                CF_XDR_ZJLX="身份证",
+                CF_XDR_ZJHM=CITIZEN_ID,
+            )
+        ],
+    )
+    world.ids["person"] = person_token(CreditRecord.objects.get(pk=person_record).subject)
+    # A report of the same content is reused, so issuing both once here keeps every cell off the PDF renderer.
+    from django.test import Client
+
+    for url in (f"/subjects/{world.ids['uscc']}/report/", f"/persons/{world.ids['person']}/report/"):
+        assert Client().get(url).status_code == 200
+    # One session per staff caller, reused by every cell (each cell's writes are rolled back).
+    for caller, user in world.users.items():
+        client = Client()
+        client.force_login(user)
+        world.sessions[caller] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    world.ids["audit_event"] = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return world
