@@ -20,7 +20,7 @@ from .serializers import (
     BatchSerializer,
     IngestResponseSerializer,
     RecordDetailSerializer,
-    RecordItemSerializer,
+    RecordPushSerializer,
     RecordSerializer,
     RecordTypeSerializer,
     RevokeSerializer,
@@ -84,8 +84,12 @@ class RecordViewSet(viewsets.GenericViewSet):
         return records
 
     @extend_schema(
-        request=RecordItemSerializer(many=True),
-        responses={200: IngestResponseSerializer, 413: OpenApiResponse(description="超过1000条，或请求体超过大小上限")},
+        request=RecordPushSerializer(),
+        responses={
+            200: IngestResponseSerializer,
+            400: OpenApiResponse(description="请求体不是包含1至1000条记录的JSON数组，或不是有效的JSON"),
+            413: OpenApiResponse(description="超过1000条（请改用 /api/v1/batches/），或请求体超过大小上限"),
+        },
         summary="报送信用记录（1–1000条）",
     )
     def create(self, request):
