@@ -16,7 +16,7 @@ from django.utils import timezone
 from audit.services import Actor
 from subjects import identifiers as ids
 from subjects.choices import TokenScope
-from subjects.services import api_token_create, api_token_revoke, staff_create
+from subjects.services import api_token_create, api_token_refuse, api_token_revoke, staff_create
 from tests.factories import DepartmentFactory, UserFactory
 from tests.records.helpers import company_uscc, xzcf_item
 
@@ -50,27 +50,18 @@ class World:
     sessions: dict = field(default_factory=dict)  # caller -> session key
 
 
-def token_issue(department, *, scopes: list[str], name: str, expires_at=None) -> tuple[object, str]:
-    """A token with explicit scopes and expiry (a year ahead unless given), as the issue wants them issued."""
-    expires_at = expires_at or timezone.now() + datetime.timedelta(days=300)
+def token_issue(department, *, scopes: list[str], name: str, by_credit_centre: bool = True) -> tuple[object, str]:
+    """A token with explicit scopes and an expiry about 300 days ahead, issued by the credit centre (active at
+    once) or asked for by the department (pending if it may publish)."""
     with transaction.atomic():
-        token, raw = api_token_create(
-            department=department, name=name, actor=SYSTEM, scopes=scopes, expires_at=expires_at
+        return api_token_create(
+            department=department,
+            name=name,
+            actor=SYSTEM,
+            scopes=scopes,
+            expires_on=timezone.localdate() + datetime.timedelta(days=300),
+            by_credit_centre=by_credit_centre,
         )
-    _approve(token)
-    return token, raw
-
-
-def _approve(token) -> None:
-    """Tokens with records:write are to need the credit centre's approval (issue 10). Until that service is
-    merged its shape is unknown here: any ``approved*`` timestamp or text field is filled in directly."""
-    values = {}
-    for model_field in type(token)._meta.concrete_fields:
-        if not model_field.name.startswith("approved") or model_field.is_relation:
-            continue
-        values[model_field.name] = timezone.now() if model_field.get_internal_type() == "DateTimeField" else "信用中心"
-    if values:
-        type(token).objects.filter(pk=token.pk).update(**values)
 
 
 def _commitment_item(n: int) -> dict:
@@ -154,6 +145,17 @@ def world_build() -> World:
         api_token_revoke(token=revoked, actor=SYSTEM, reason="矩阵测试")
     world.ids["token_a"] = revoked.pk  # any token of A does for the revoke page; revoking twice is harmless
     world.tokens["t_b"] = token_issue(world.department_b, scopes=ALL_SCOPES, name="乙部门")[1]
+    # A records:write token the department asked for: pending until the credit centre decides; one refused.
+    pending, world.tokens["t_pending"] = token_issue(
+        a, scopes=[TokenScope.RECORDS_WRITE], name="待审批", by_credit_centre=False
+    )
+    assert pending.state == "pending", pending.state
+    world.ids["token_pending"] = pending.pk
+    refused, world.tokens["t_refused"] = token_issue(
+        a, scopes=[TokenScope.RECORDS_WRITE], name="已拒绝", by_credit_centre=False
+    )
+    with transaction.atomic():
+        api_token_refuse(token=refused, actor=SYSTEM, reason="矩阵测试")
 
     # Records of department A: an active penalty (public), a clerk's pending entry, an unmatched record,
     # a commitment.
@@ -228,11 +230,14 @@ def world_build() -> World:
     # A report of the same content is reused, so issuing both once here keeps every cell off the PDF renderer.
     from django.test import Client
 
+    from tests.conftest import StaffClient
+
     for url in (f"/subjects/{world.ids['uscc']}/report/", f"/persons/{world.ids['person']}/report/"):
         assert Client().get(url).status_code == 200
-    # One session per staff caller, reused by every cell (each cell's writes are rolled back).
+    # One session per staff caller (past the second factor where the role needs one), reused by every cell
+    # (each cell's writes are rolled back).
     for caller, user in world.users.items():
-        client = Client()
+        client = StaffClient()
         client.force_login(user)
         world.sessions[caller] = client.cookies[settings.SESSION_COOKIE_NAME].value
     world.ids["audit_event"] = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()

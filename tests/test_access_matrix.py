@@ -20,12 +20,14 @@ Callers. Session: ``anon`` (no login), ``plain`` (logged in, no role), ``clerk``
 department A, ``clerk_b``/``reviewer_b``/``dept_admin_b`` of department B (every object in the table belongs to
 A), ``credit_admin``, ``auditor``. Tokens (API only; all of department A unless said): ``t_write``
 (records:write only), ``t_read`` (records:read), ``t_subjects`` (subjects:read), ``t_checks`` (checks),
-``t_exp`` (expired), ``t_rev`` (revoked), ``t_b`` (department B, every scope). Site pages get one token
+``t_exp`` (expired), ``t_rev`` (revoked), ``t_b`` (department B, every scope), ``t_pend`` (records:write asked
+for by the department, pending the credit centre's approval), ``t_ref`` (the same, refused). Site pages get one token
 column, ``tok`` (department A, every scope): pages ignore tokens, so it must fare as ``anon``.
 
 The auditor reads the audit trail in the admin and has no workbench or API access; the credit-centre admin
 acts for the whole province. Each cell runs in its own savepoint over data built once for the module
-(tests/access_world.py), so cells cannot see each other's writes; the module takes about 45 s of CPU on SQLite.
+(tests/access_world.py), so cells cannot see each other's writes; the module takes about 60 s of CPU on SQLite.
+Sessions are made once per caller, past django-axes and (for the roles that need one) the second factor.
 """
 
 from __future__ import annotations
@@ -56,9 +58,12 @@ API_COLUMNS = [
     "t_exp",
     "t_rev",
     "t_b",
+    "t_pend",
+    "t_ref",
 ]
 TOKEN_CALLERS = {"tok": "token", "t_write": "t_write", "t_read": "t_read", "t_subjects": "t_subjects"}
 TOKEN_CALLERS |= {"t_checks": "t_checks", "t_exp": "t_expired", "t_rev": "t_revoked", "t_b": "t_b"}
+TOKEN_CALLERS |= {"t_pend": "t_pending", "t_ref": "t_refused"}
 API_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 # fmt: off
@@ -82,6 +87,11 @@ SITE = {
     ("password_reset_confirm", "POST"):               "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
     ("password_reset_complete", "GET"):               "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
     ("password_reset_complete", "POST"):              "405    405    405    405    405    405    405    405    405    405    405",
+    # the second factor: any logged-in account may enrol an authenticator and give its code
+    ("subjects:two-factor-verify", "GET"):            "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
+    ("subjects:two-factor-verify", "POST"):           "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
+    ("subjects:two-factor-setup", "GET"):             "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
+    ("subjects:two-factor-setup", "POST"):            "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
     # the public site
     ("disclosure:home", "GET"):                       "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
     ("disclosure:home", "POST"):                      "405    405    405    405    405    405    405    405    405    405    405",
@@ -159,10 +169,16 @@ SITE = {
     ("records:quality", "POST"):                      "login  403    ok     ok     ok     ok     ok     ok     ok     403    login",
     ("records:quality-recompute", "GET"):             "405    405    405    405    405    405    405    405    405    405    405",
     ("records:quality-recompute", "POST"):            "login  403    403    403    403    403    403    403    ok     403    login",
-    ("records:tokens", "GET"):                        "login  403    403    403    ok     403    403    ok     403    403    login",
-    ("records:tokens", "POST"):                       "login  403    403    403    ok     403    403    ok     403    403    login",
+    # department admins ask for (and revoke) their department's tokens; the credit centre issues, revokes,
+    # approves and refuses them for every department
+    ("records:tokens", "GET"):                        "login  403    403    403    ok     403    403    ok     ok     403    login",
+    ("records:tokens", "POST"):                       "login  403    403    403    ok     403    403    ok     ok     403    login",
     ("records:token-revoke", "GET"):                  "405    405    405    405    405    405    405    405    405    405    405",
-    ("records:token-revoke", "POST"):                 "login  403    403    403    ok     403    403    404    403    403    login",
+    ("records:token-revoke", "POST"):                 "login  403    403    403    ok     403    403    404    ok     403    login",
+    ("records:token-approve", "GET"):                 "405    405    405    405    405    405    405    405    405    405    405",
+    ("records:token-approve", "POST"):                "login  403    403    403    403    403    403    403    ok     403    login",
+    ("records:token-refuse", "GET"):                  "405    405    405    405    405    405    405    405    405    405    405",
+    ("records:token-refuse", "POST"):                 "login  403    403    403    403    403    403    403    ok     403    login",
     ("records:unmatched", "GET"):                     "login  403    403    403    403    403    403    403    ok     403    login",
     ("records:unmatched", "POST"):                    "login  403    403    403    403    403    403    403    ok     403    login",
     ("records:unmatched-match", "GET"):               "405    405    405    405    405    405    405    405    405    405    405",
@@ -200,104 +216,90 @@ SITE = {
 # The REST API. Staff sessions may read (their department, or the province for the centre) and never write;
 # tokens do what their scopes say, for their own department. The schema, its docs and the catalog are public
 # documentation of the format. "no" rows are methods a route does not serve.
-#                                          anon  plain clerk revw  dadm  clk_b rev_b dad_b cadm  audt  t_wr  t_rd  t_sub t_chk t_exp t_rev t_b
+#                                          anon  plain clerk revw  dadm  clk_b rev_b dad_b cadm  audt  t_wr  t_rd  t_sub t_chk t_exp t_rev t_b   t_pnd t_ref
 API = {
-    ("api-root", "GET"):                  "401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    401   401   ok",
-    ("api-root", "POST"):                 "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("api-root", "PUT"):                  "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("api-root", "PATCH"):                "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("api-root", "DELETE"):               "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("api-schema", "GET"):                "ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    401   401   ok",
-    ("api-schema", "POST"):               "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("api-schema", "PUT"):                "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("api-schema", "PATCH"):              "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("api-schema", "DELETE"):             "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("api-docs", "GET"):                  "ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    401   401   ok",
-    ("api-docs", "POST"):                 "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("api-docs", "PUT"):                  "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("api-docs", "PATCH"):                "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("api-docs", "DELETE"):               "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("catalog-list", "GET"):              "ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    401   401   ok",
-    ("catalog-list", "POST"):             "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("catalog-list", "PUT"):              "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("catalog-list", "PATCH"):            "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("catalog-list", "DELETE"):           "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("catalog-detail", "GET"):            "ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    401   401   ok",
-    ("catalog-detail", "POST"):           "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("catalog-detail", "PUT"):            "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("catalog-detail", "PATCH"):          "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("catalog-detail", "DELETE"):         "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("subject-detail", "GET"):            "401   403   ok    ok    ok    ok    ok    ok    ok    403   403   403   ok    403   401   401   ok",
-    ("subject-detail", "POST"):           "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("subject-detail", "PUT"):            "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("subject-detail", "PATCH"):          "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("subject-detail", "DELETE"):         "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("record-list", "GET"):               "401   403   ok    ok    ok    ok    ok    ok    ok    403   403   ok    403   403   401   401   ok",
-    ("record-list", "POST"):              "401   403   403   403   403   403   403   403   403   403   ok    403   403   403   401   401   ok",
-    ("record-list", "PUT"):               "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("record-list", "PATCH"):             "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("record-list", "DELETE"):            "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("record-detail", "GET"):             "401   403   ok    ok    ok    404   404   404   ok    403   403   ok    403   403   401   401   404",
-    ("record-detail", "POST"):            "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("record-detail", "PUT"):             "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("record-detail", "PATCH"):           "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("record-detail", "DELETE"):          "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("record-revoke", "GET"):             "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("record-revoke", "POST"):            "401   403   403   403   403   403   403   403   403   403   ok    403   403   403   401   401   404",
-    ("record-revoke", "PUT"):             "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("record-revoke", "PATCH"):           "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("record-revoke", "DELETE"):          "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("batch-list", "GET"):                "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("batch-list", "POST"):               "401   403   403   403   403   403   403   403   403   403   ok    403   403   403   401   401   ok",
-    ("batch-list", "PUT"):                "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("batch-list", "PATCH"):              "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("batch-list", "DELETE"):             "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("batch-detail", "GET"):              "401   403   ok    ok    ok    404   404   404   ok    403   403   ok    403   403   401   401   404",
-    ("batch-detail", "POST"):             "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("batch-detail", "PUT"):              "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("batch-detail", "PATCH"):            "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("batch-detail", "DELETE"):           "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("check-list", "GET"):                "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("check-list", "POST"):               "401   403   403   403   403   403   403   403   403   403   403   403   403   ok    401   401   ok",
-    ("check-list", "PUT"):                "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("check-list", "PATCH"):              "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("check-list", "DELETE"):             "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("check-detail", "GET"):              "401   403   ok    ok    ok    404   404   404   ok    403   403   403   403   ok    401   401   404",
-    ("check-detail", "POST"):             "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("check-detail", "PUT"):              "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("check-detail", "PATCH"):            "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("check-detail", "DELETE"):           "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("check-feedback", "GET"):            "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("check-feedback", "POST"):           "401   403   403   403   403   403   403   403   403   403   403   403   403   ok    401   401   404",
-    ("check-feedback", "PUT"):            "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("check-feedback", "PATCH"):          "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("check-feedback", "DELETE"):         "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("membership-change-list", "GET"):    "401   403   ok    ok    ok    ok    ok    ok    ok    403   403   403   403   ok    401   401   ok",
-    ("membership-change-list", "POST"):   "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("membership-change-list", "PUT"):    "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("membership-change-list", "PATCH"):  "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
-    ("membership-change-list", "DELETE"): "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no",
+    ("api-root", "GET"):                  "401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    401   401   ok   401   401",
+    ("api-root", "POST"):                 "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("api-root", "PUT"):                  "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("api-root", "PATCH"):                "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("api-root", "DELETE"):               "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("api-schema", "GET"):                "ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    401   401   ok   401   401",
+    ("api-schema", "POST"):               "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("api-schema", "PUT"):                "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("api-schema", "PATCH"):              "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("api-schema", "DELETE"):             "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("api-docs", "GET"):                  "ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    401   401   ok   401   401",
+    ("api-docs", "POST"):                 "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("api-docs", "PUT"):                  "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("api-docs", "PATCH"):                "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("api-docs", "DELETE"):               "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("catalog-list", "GET"):              "ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    401   401   ok   401   401",
+    ("catalog-list", "POST"):             "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("catalog-list", "PUT"):              "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("catalog-list", "PATCH"):            "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("catalog-list", "DELETE"):           "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("catalog-detail", "GET"):            "ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    401   401   ok   401   401",
+    ("catalog-detail", "POST"):           "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("catalog-detail", "PUT"):            "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("catalog-detail", "PATCH"):          "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("catalog-detail", "DELETE"):         "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("subject-detail", "GET"):            "401   403   ok    ok    ok    ok    ok    ok    ok    403   403   403   ok    403   401   401   ok   401   401",
+    ("subject-detail", "POST"):           "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("subject-detail", "PUT"):            "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("subject-detail", "PATCH"):          "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("subject-detail", "DELETE"):         "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("record-list", "GET"):               "401   403   ok    ok    ok    ok    ok    ok    ok    403   403   ok    403   403   401   401   ok   401   401",
+    ("record-list", "POST"):              "401   403   403   403   403   403   403   403   403   403   ok    403   403   403   401   401   ok   401   401",
+    ("record-list", "PUT"):               "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("record-list", "PATCH"):             "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("record-list", "DELETE"):            "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("record-detail", "GET"):             "401   403   ok    ok    ok    404   404   404   ok    403   403   ok    403   403   401   401   404   401   401",
+    ("record-detail", "POST"):            "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("record-detail", "PUT"):             "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("record-detail", "PATCH"):           "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("record-detail", "DELETE"):          "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("record-revoke", "GET"):             "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("record-revoke", "POST"):            "401   403   403   403   403   403   403   403   403   403   ok    403   403   403   401   401   404   401   401",
+    ("record-revoke", "PUT"):             "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("record-revoke", "PATCH"):           "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("record-revoke", "DELETE"):          "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("batch-list", "GET"):                "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("batch-list", "POST"):               "401   403   403   403   403   403   403   403   403   403   ok    403   403   403   401   401   ok   401   401",
+    ("batch-list", "PUT"):                "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("batch-list", "PATCH"):              "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("batch-list", "DELETE"):             "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("batch-detail", "GET"):              "401   403   ok    ok    ok    404   404   404   ok    403   403   ok    403   403   401   401   404   401   401",
+    ("batch-detail", "POST"):             "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("batch-detail", "PUT"):              "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("batch-detail", "PATCH"):            "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("batch-detail", "DELETE"):           "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("check-list", "GET"):                "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("check-list", "POST"):               "401   403   403   403   403   403   403   403   403   403   403   403   403   ok    401   401   ok   401   401",
+    ("check-list", "PUT"):                "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("check-list", "PATCH"):              "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("check-list", "DELETE"):             "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("check-detail", "GET"):              "401   403   ok    ok    ok    404   404   404   ok    403   403   403   403   ok    401   401   404   401   401",
+    ("check-detail", "POST"):             "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("check-detail", "PUT"):              "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("check-detail", "PATCH"):            "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("check-detail", "DELETE"):           "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("check-feedback", "GET"):            "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("check-feedback", "POST"):           "401   403   403   403   403   403   403   403   403   403   403   403   403   ok    401   401   404   401   401",
+    ("check-feedback", "PUT"):            "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("check-feedback", "PATCH"):          "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("check-feedback", "DELETE"):         "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("membership-change-list", "GET"):    "401   403   ok    ok    ok    ok    ok    ok    ok    403   403   403   403   ok    401   401   ok   401   401",
+    ("membership-change-list", "POST"):   "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("membership-change-list", "PUT"):    "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("membership-change-list", "PATCH"):  "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("membership-change-list", "DELETE"): "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
 }
 # fmt: on
 
 # Cells where today's code disagrees with the policy. Each is an xfail(strict=True): once the fix lands the
-# cell passes, the xfail turns into a failure, and the mark is removed.
-_SESSION_CHECKS = "a logged-in staff session POSTs a check through the API; only a token with the checks scope may"
-_SESSION_FEEDBACK = (
-    "a logged-in staff session POSTs check feedback through the API; only a token with the checks scope may"
-)
-_SESSION_FEEDBACK_404 = (
-    "a staff session's API write is refused only by the object lookup (404), not as a session write (403)"
-)
-KNOWN_GAPS: dict[tuple[str, str, str], str] = {
-    **{("check-list", "POST", caller): _SESSION_CHECKS for caller in ("clerk", "reviewer", "dept_admin")},
-    **{("check-list", "POST", caller): _SESSION_CHECKS for caller in ("clerk_b", "reviewer_b", "dept_admin_b")},
-    **{("check-feedback", "POST", caller): _SESSION_FEEDBACK for caller in ("clerk", "reviewer", "dept_admin")},
-    **{
-        ("check-feedback", "POST", caller): _SESSION_FEEDBACK_404
-        for caller in ("clerk_b", "reviewer_b", "dept_admin_b", "credit_admin")
-    },
-}
+# cell passes, the xfail turns into a failure, and the mark is removed. None today: the staff sessions' API
+# writes (checks, check feedback) are refused by ScopePermission since issue 10.
+KNOWN_GAPS: dict[tuple[str, str, str], str] = {}
 
 
 # Requests ---------------------------------------------------------------------------------------------------
@@ -333,6 +335,8 @@ def route_args(name: str, world) -> list:
         "records:upload-errors": [ids["batch"]],
         "records:upload-import": [ids["batch"]],
         "records:token-revoke": [ids["token_a"]],
+        "records:token-approve": [ids["token_pending"]],
+        "records:token-refuse": [ids["token_pending"]],
         "records:unmatched-match": [ids["unmatched"]],
         "sanctions:check-detail": [ids["check"]],
         "disclosure:case-detail": [ids["case"]],
@@ -396,7 +400,16 @@ def form_body(name: str, variant: str, world) -> dict:
         "records:record-review": {"decision": "approve", "note": "核实无误"},
         "records:record-revoke": {"reason": "处罚决定已被撤销"},
         "records:uploads": {"record_type": "xzcf", "file": "<csv>"},
-        "records:tokens": {"name": "新业务系统", "scopes": ["records:read"], "expires_on": "2027-06-30"},
+        "records:tokens": {
+            "name": "新业务系统",
+            "scopes": ["records:read"],
+            "expires_on": "2027-06-30",
+            "department": world.department_a.pk,
+        },
+        "records:token-approve": {"reason": "经核实，同意报送"},
+        "records:token-refuse": {"reason": "用途不明"},
+        "subjects:two-factor-verify": {"token": "000000"},
+        "subjects:two-factor-setup": {"token": "000000"},
         "records:unmatched-match": {"code": uscc, "reason": "工商注册号对应该主体"},
         "sanctions:checks": {"scenario": "procurement", "reference": "MX-2", "codes": uscc},
         "sanctions:check-detail": {f"fb-{uscc}-m": "applied"},
@@ -433,6 +446,9 @@ def api_body(name: str, world) -> tuple[str, str] | dict:
 
 
 REFUSALS = {"401", "403", "404", "405"}
+# The error messages that are refusals: the workbench's own ("您无权执行此操作"), and the case service's, which
+# decides who may answer a case (a clerk of the department passes the view's role check and is refused there).
+REFUSAL_TEXTS = ("无权", "只有本部门的审核员或部门管理员可以作出处理决定")
 
 
 def classify(response) -> str:
@@ -442,7 +458,9 @@ def classify(response) -> str:
         if location.startswith(("/accounts/login/", "/admin/login/")):
             return "login"
         storage = getattr(response.wsgi_request, "_messages", None)
-        refusals = [m for m in (storage or []) if m.level == message_levels.ERROR and "无权" in str(m)]
+        refusals = [
+            m for m in (storage or []) if m.level == message_levels.ERROR and any(r in str(m) for r in REFUSAL_TEXTS)
+        ]
         return "403" if refusals else "ok"
     if 200 <= status < 300 or status == 400:
         return "ok"

@@ -5,6 +5,10 @@ from subjects.identifiers import mask_person_name
 
 from ..choices import IngestOutcome, Severity
 from ..models import CreditRecord, IngestBatch, RecordField, RecordType, RecordVersion
+from ..services import MAX_ITEMS_PER_CALL
+
+# A record type's code (RecordType.code is a SlugField of 32).
+RECORD_TYPE_CODE = {"max_length": 32, "regex": r"^[-a-zA-Z0-9_]+$"}
 
 XZCF_EXAMPLE = {
     "record_type": "xzcf",
@@ -58,13 +62,23 @@ class RecordTypeSerializer(serializers.ModelSerializer):
         ]
 
 
-@extend_schema_serializer(examples=[OpenApiExample("行政处罚", value=[XZCF_EXAMPLE], request_only=True)])
+@extend_schema_serializer(examples=[OpenApiExample("行政处罚", value=XZCF_EXAMPLE, request_only=True)])
 class RecordItemSerializer(serializers.Serializer):
     """One item of a push: the type code, the data keyed by national field code, optionally a severity."""
 
-    record_type = serializers.CharField(help_text="记录类型编码，如 xzcf、xzxk")
+    record_type = serializers.RegexField(**RECORD_TYPE_CODE, help_text="记录类型编码，如 xzcf、xzxk")
     data = serializers.DictField(help_text="以字段代码为键的数据项，见 GET /api/v1/catalog/")
     severity = serializers.ChoiceField(choices=Severity.choices, required=False, help_text="失信程度（仅失信类记录）")
+
+
+class RecordPushSerializer(serializers.ListSerializer):
+    """The body of a push: 1 to ``MAX_ITEMS_PER_CALL`` items (more is a 413: use a batch). Declared for the
+    schema (ApiAutoSchema turns the bounds into ``minItems``/``maxItems``); the view checks the bounds itself,
+    and each item's structure one by one (a bad item is rejected in its own result, not as a 400 of the push)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("child", RecordItemSerializer())
+        super().__init__(*args, min_length=1, max_length=MAX_ITEMS_PER_CALL, **kwargs)
 
 
 class ItemResultSerializer(serializers.Serializer):
@@ -136,7 +150,9 @@ class RevokeSerializer(serializers.Serializer):
 
 class BatchCreateSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="CSV（UTF-8 或 GBK）、XLSX 或 JSON Lines 文件，最多 200,000 行")
-    record_type = serializers.CharField(required=False, help_text="CSV/XLSX 文件的记录类型编码；JSON Lines 每行自带")
+    record_type = serializers.RegexField(
+        **RECORD_TYPE_CODE, required=False, help_text="CSV/XLSX 文件的记录类型编码；JSON Lines 每行自带"
+    )
 
 
 class BatchSerializer(serializers.ModelSerializer):

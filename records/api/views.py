@@ -1,5 +1,5 @@
 from django.conf import settings
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from subjects.api.permissions import CanReadRecords, CanWriteRecords
+from subjects.api.schema import USCC_PATTERN
 
 from ..batches import batch_create
 from ..choices import Channel
@@ -20,7 +21,7 @@ from .serializers import (
     BatchSerializer,
     IngestResponseSerializer,
     RecordDetailSerializer,
-    RecordItemSerializer,
+    RecordPushSerializer,
     RecordSerializer,
     RecordTypeSerializer,
     RevokeSerializer,
@@ -84,8 +85,12 @@ class RecordViewSet(viewsets.GenericViewSet):
         return records
 
     @extend_schema(
-        request=RecordItemSerializer(many=True),
-        responses={200: IngestResponseSerializer, 413: OpenApiResponse(description="超过1000条，或请求体超过大小上限")},
+        request=RecordPushSerializer(),
+        responses={
+            200: IngestResponseSerializer,
+            400: OpenApiResponse(description="请求体不是包含1至1000条记录的JSON数组，或不是有效的JSON"),
+            413: OpenApiResponse(description="超过1000条（请改用 /api/v1/batches/），或请求体超过大小上限"),
+        },
         summary="报送信用记录（1–1000条）",
     )
     def create(self, request):
@@ -124,6 +129,19 @@ class RecordViewSet(viewsets.GenericViewSet):
             )
         return Response({"results": results})
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "record_type", {"type": "string", "maxLength": 32}, description="记录类型编码，如 xzcf、xzxk"
+            ),
+            OpenApiParameter(
+                "subject",
+                {"type": "string", "pattern": USCC_PATTERN},
+                description="主体统一社会信用代码（18位，大小写均可；无效代码查不到任何记录）",
+            ),
+            OpenApiParameter("source_id", {"type": "string", "maxLength": 200}, description="部门记录编号"),
+        ]
+    )
     def list(self, request):
         records = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(records)

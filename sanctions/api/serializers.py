@@ -1,6 +1,7 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
+from subjects.api.schema import CheckCodeField
 from subjects.identifiers import mask_person_name
 
 from ..choices import Scenario
@@ -21,7 +22,7 @@ class CheckCreateSerializer(serializers.Serializer):
     scenario = serializers.ChoiceField(choices=Scenario.choices, help_text="业务场景")
     reference = serializers.CharField(max_length=100, help_text="本部门业务编号（如采购项目编号）")
     subjects = serializers.ListField(
-        child=serializers.CharField(max_length=40),
+        child=CheckCodeField(max_length=40),
         min_length=1,
         max_length=MAX_CHECK_SUBJECTS,
         help_text="统一社会信用代码或身份证号，最多1000个",
@@ -63,8 +64,8 @@ class CheckSerializer(serializers.ModelSerializer):
 
 
 class FeedbackItemSerializer(serializers.Serializer):
-    subject = serializers.CharField(help_text="核查结果中的主体代码")
-    measure = serializers.CharField(help_text="措施编码")
+    subject = CheckCodeField(max_length=40, help_text="核查结果中的主体代码")
+    measure = serializers.CharField(max_length=32, help_text="措施编码")
     applied = serializers.BooleanField(help_text="是否已实施")
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
 

@@ -1,4 +1,3 @@
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import NotFound
@@ -6,6 +5,7 @@ from rest_framework.exceptions import NotFound
 from ..models import CreditSubject
 from ..selectors import subject_get_by_code
 from .permissions import CanReadSubjects
+from .schema import SUBJECT_CODE_PATTERN
 from .serializers import SubjectSerializer
 
 
@@ -25,7 +25,17 @@ class SubjectViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             raise NotFound("未找到该代码对应的信用主体。") from None
 
     @extend_schema(
-        parameters=[OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description="统一社会信用代码")],
+        parameters=[
+            OpenApiParameter(
+                "code",
+                {"type": "string", "pattern": SUBJECT_CODE_PATTERN, "minLength": 9, "maxLength": 18},
+                OpenApiParameter.PATH,
+                description=(
+                    "统一社会信用代码（18位），或工商注册号（15位）、组织机构代码（9位，可写作12345678-9）；"
+                    "大小写均可，校验位有误时答复400"
+                ),
+            )
+        ],
         responses={200: SubjectSerializer},
     )
     def retrieve(self, request, *args, **kwargs):
