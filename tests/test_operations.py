@@ -328,3 +328,12 @@ def test_health_endpoints_are_never_rate_limited():
     limits = {scope: (0, 60) for scope in settings.PUBLIC_RATE_LIMITS}
     with override_settings(PUBLIC_RATE_LIMITS=limits):
         assert [Client().get("/readyz").status_code for _ in range(3)] == [200, 200, 200]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (REDIS_URL)")
+def test_readyz_reads_a_live_redis_and_the_queue_depth():
+    body = Client().get("/readyz").json()
+    assert body["status"] == "ready"
+    assert body["checks"]["cache"]["ok"] is True
+    assert isinstance(body["checks"]["queue"]["depth"], int)
