@@ -337,3 +337,23 @@ def test_readyz_reads_a_live_redis_and_the_queue_depth():
     assert body["status"] == "ready"
     assert body["checks"]["cache"]["ok"] is True
     assert isinstance(body["checks"]["queue"]["depth"], int)
+
+
+@pytest.mark.django_db
+def test_a_page_whose_task_cannot_be_queued_answers_the_chinese_503(caplog):
+    from django.db import transaction
+
+    from audit.services import Actor
+    from subjects.services import staff_create
+    from tests.conftest import StaffClient
+
+    with transaction.atomic():
+        staff_create(username="centre", password="a-long-password-1", role="credit_admin", actor=Actor.system("测试"))
+    staff = StaffClient()
+    assert staff.login(username="centre", password="a-long-password-1")
+    with broker_down(), caplog.at_level(logging.WARNING, logger="credit_portal.unavailable"):
+        response = staff.post("/workbench/quality/recompute/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "服务暂时不可用" in response.content.decode()
+    assert "broker unavailable: POST /workbench/quality/recompute/" in caplog.text
