@@ -1,15 +1,19 @@
 """One place where the apps' domain errors become HTTP answers for API clients (400 with a Chinese message and a
-stable code)."""
+stable code), and where an outage of the database or the broker becomes a JSON 503 with ``Retry-After``
+(credit_portal/unavailable.py), so that a client knows to send the same request again later."""
 
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from credit_portal.unavailable import unavailable_response, unavailable_service
 from records.services import RecordError
 from sanctions.services import SanctionsError
 from subjects.identifiers import IdentifierError
 
 
 def exception_handler(exc, context):
+    if unavailable_service(exc) is not None:
+        return unavailable_response(context["request"], exc)
     if isinstance(exc, IdentifierError):
         exc = exceptions.ValidationError({"code": [str(exc)]})
     elif isinstance(exc, RecordError | SanctionsError):

@@ -109,8 +109,42 @@ class PrivacyFilter(logging.Filter):
         return True
 
 
-def logging_config(*, level: str = "INFO", quiet: tuple[str, ...] = ()) -> dict:
-    """``settings.LOGGING``: every handler masks through :class:`PrivacyFilter`.
+class OneLineFilter(logging.Filter):
+    """Records of the given loggers (and their children) lose their traceback and name its cause instead.
+
+    For outages that are expected and already handled: django-redis logs every ignored cache error with
+    ``logger.exception``, which during a Redis outage would be a traceback per cache call of every request.
+    One line with the exception's type and message says the same to an operator."""
+
+    def __init__(self, loggers: tuple[str, ...] = ()):
+        super().__init__()
+        self.loggers = tuple(loggers)
+
+    def _applies(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith(self.loggers):
+            return True
+        # Django's own "Service Unavailable" line of an outage raised in a middleware (credit_portal/unavailable.py).
+        if record.name == "django.request":
+            from credit_portal.unavailable import unavailable_service
+
+            return unavailable_service(record.exc_info[1]) is not None
+        return False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] and not getattr(record, "_one_line", False) and self._applies(record):
+            exc = record.exc_info[1]
+            cause = exc.__cause__ or exc
+            record.msg = f"{record.getMessage()}: {type(cause).__name__}: {cause}"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+            record._one_line = True
+        return True
+
+
+def logging_config(*, level: str = "INFO", quiet: tuple[str, ...] = (), one_line: tuple[str, ...] = ()) -> dict:
+    """``settings.LOGGING``: every handler masks through :class:`PrivacyFilter`; records of the ``one_line``
+    loggers are logged without their traceback (:class:`OneLineFilter`).
 
     Django's own ``django`` and ``django.server`` (runserver) loggers are configured here too: the defaults
     Django installs have handlers of their own that would print "Bad Request: /subjects/<ID>/" unmasked.
@@ -118,7 +152,10 @@ def logging_config(*, level: str = "INFO", quiet: tuple[str, ...] = ()) -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"privacy": {"()": "credit_portal.logging.PrivacyFilter"}},
+        "filters": {
+            "one_line": {"()": "credit_portal.logging.OneLineFilter", "loggers": tuple(one_line)},
+            "privacy": {"()": "credit_portal.logging.PrivacyFilter"},
+        },
         "formatters": {
             "django.server": {
                 "()": "django.utils.log.ServerFormatter",
@@ -127,7 +164,7 @@ def logging_config(*, level: str = "INFO", quiet: tuple[str, ...] = ()) -> dict:
             }
         },
         "handlers": {
-            "console": {"class": "logging.StreamHandler", "filters": ["privacy"]},
+            "console": {"class": "logging.StreamHandler", "filters": ["one_line", "privacy"]},
             "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["privacy"]},
         },
         "root": {"handlers": ["console"], "level": level},

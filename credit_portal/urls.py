@@ -1,4 +1,4 @@
-"""Top-level URLs: the public site, the staff admin, the REST API and its schema."""
+"""Top-level URLs: the public site, the staff admin, the REST API and its schema, the health endpoints."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -17,10 +17,12 @@ urlpatterns = [
     path("api/v1/", include("credit_portal.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("operations.urls")),  # /healthz, /readyz for the orchestrator
     path("", include("disclosure.urls")),
 ]
 
 handler400 = "disclosure.views.bad_request"
 handler403 = "disclosure.views.permission_denied"
 handler404 = "disclosure.views.page_not_found"
-handler500 = "disclosure.views.server_error"
+# An outage of the database or the broker raised in a middleware is a 503; anything else the site's 500 page.
+handler500 = "credit_portal.unavailable.server_error"

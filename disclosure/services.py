@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
+from credit_portal.enqueue import enqueue
 from records.choices import Channel, ObjectionState
 from records.models import CreditRecord
 from records.selectors import calendar_overrides
@@ -226,7 +227,7 @@ def application_submit(
             ApplicationEvent.objects.create(
                 application=application, to_state=application.state, actor_label="申请人", reason="提交申请"
             )
-            transaction.on_commit(lambda: application_notify_task.delay(application.pk), robust=True)
+            transaction.on_commit(lambda: enqueue(application_notify_task, application.pk), robust=True)
             audit_event_record(
                 actor=actor,
                 action=f"application.submit.{kind}",
@@ -285,7 +286,7 @@ def _transition(application: Application, step: str, *, actor: Actor, reason: st
     ApplicationEvent.objects.create(
         application=locked, from_state=before, to_state=to_state, actor_label=actor.label, reason=reason
     )
-    transaction.on_commit(lambda: application_notify_task.delay(locked.pk), robust=True)
+    transaction.on_commit(lambda: enqueue(application_notify_task, locked.pk), robust=True)
     audit_event_record(
         actor=actor,
         action=f"application.{step}",

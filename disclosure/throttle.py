@@ -50,6 +50,8 @@ def allowed(request, scope: str) -> tuple[bool, int]:
     except Exception:  # any cache backend error: a rate limit must not become an outage
         logger.warning("rate limit %s not checked: the cache is unavailable", scope, exc_info=True)
         return True, retry_after
+    if count is None:  # the cache ignored its error (IGNORE_EXCEPTIONS) and counted nothing: fail open
+        return True, retry_after
     return count <= limit, retry_after
 
 

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 
 from subjects.models import Department
 
+from .choices import BatchState
 from .models import CalendarDay, CreditRecord, DisclosureRegime, IngestBatch, RecordField, RecordType, RecordVersion
 from .rules import PeriodSpec, RegimeSpec, SeverityRuleSpec
 from .validation import FieldSpec, TypeSpec
@@ -152,3 +153,14 @@ def batches_visible_to(department: Department | None) -> QuerySet[IngestBatch]:
 def calendar_overrides() -> dict:
     """Admin-entered holidays and make-up workdays, by date."""
     return dict(CalendarDay.objects.values_list("day", "kind"))
+
+
+def batch_oldest_running() -> dict | None:
+    """The running batch (queued, validating, importing) that has not moved for the longest: its id, state and
+    last progress, for the readiness endpoint; None when no batch is running."""
+    return (
+        IngestBatch.objects.filter(state__in=[BatchState.QUEUED, BatchState.VALIDATING, BatchState.IMPORTING])
+        .order_by("updated_at", "pk")
+        .values("pk", "state", "updated_at")
+        .first()
+    )

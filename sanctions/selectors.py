@@ -233,3 +233,8 @@ def check_dashboard(*, since: datetime.date) -> dict:
         "feedback_rate": bars(rates),
         "applied": bars([(name, n, "") for name, n in applied.most_common(10)]),
     }
+
+
+def memberships_overdue_count(today: datetime.date) -> int:
+    """Memberships not ended whose planned end has passed: work the nightly task has not done yet."""
+    return Membership.objects.exclude(state=MembershipState.ENDED).filter(planned_end__lt=today).count()

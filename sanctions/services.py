@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
+from dataclasses import dataclass
 from itertools import repeat
 
 from django.db import connection, connections, transaction
@@ -54,6 +55,50 @@ def _change_kind(old_state: str, new_state: str) -> str:
     return MembershipChangeKind.UPDATED
 
 
+@dataclass(frozen=True)
+class EvaluationPlan:
+    """One subject's stored lists and status beside what the rules decide now: the compute step of an
+    evaluation, which writes nothing (``subjects_evaluate`` writes it; ``status_drift`` only compares)."""
+
+    subject_id: int
+    records: list[rules.RecordFact]
+    current: list[selectors.CurrentMembership]
+    status: CreditStatus | None
+    decision: rules.Decision
+
+    @property
+    def stored_status(self) -> str:
+        return self.status.status if self.status is not None else rules.STATUS_NORMAL
+
+    def changes_anything(self) -> bool:
+        """Whether writing the decision would change a membership or the stored status (or its reason)."""
+        decision = self.decision
+        if decision.open or decision.update or decision.end:
+            return True
+        if self.status is None:
+            return decision.status != rules.STATUS_NORMAL
+        return (self.status.status, self.status.reason) != (decision.status, decision.status_reason)
+
+
+def evaluation_plans(
+    subject_ids: list[int], rule_set: tuple[rules.ListRule, ...], as_of: datetime.date
+) -> list[EvaluationPlan]:
+    """Load the subjects' facts, memberships not ended and stored statuses (four queries), and run the rules."""
+    current = selectors.current_memberships(subject_ids)
+    sources = [record_id for listed in current.values() for c in listed for record_id in c.record_ids]
+    facts = selectors.record_facts(subject_ids, rule_set, also=sources)
+    statuses = selectors.statuses(subject_ids)
+    plans = []
+    for subject_id in subject_ids:
+        records = facts.get(subject_id, [])
+        subject_memberships = current.get(subject_id, [])
+        decision = rules.evaluate(
+            records=records, memberships=[c.fact() for c in subject_memberships], rules=rule_set, as_of=as_of
+        )
+        plans.append(EvaluationPlan(subject_id, records, subject_memberships, statuses.get(subject_id), decision))
+    return plans
+
+
 @transaction.atomic
 def subjects_evaluate(
     *,
@@ -89,10 +134,6 @@ def subjects_evaluate(
         if not subject_ids:
             return {}
     list_types = {lt.code: lt for lt in ListType.objects.all()}
-    current = selectors.current_memberships(subject_ids)
-    sources = [record_id for listed in current.values() for c in listed for record_id in c.record_ids]
-    facts = selectors.record_facts(subject_ids, rule_set, also=sources)
-    statuses = selectors.statuses(subject_ids)
 
     changes: list[MembershipChange] = []
     opened: list[tuple[Membership, frozenset[int]]] = []  # inserted together after the loop
@@ -100,16 +141,9 @@ def subjects_evaluate(
     changed_statuses: list[CreditStatus] = []
     changed_ids: list[int] = []
     result = {}
-    for subject_id in subject_ids:
-        records = facts.get(subject_id, [])
-        subject_memberships = current.get(subject_id, [])
-        memberships = {c.membership.pk: c.membership for c in subject_memberships}
-        decision = rules.evaluate(
-            records=records,
-            memberships=[c.fact() for c in subject_memberships],
-            rules=rule_set,
-            as_of=as_of,
-        )
+    for plan in evaluation_plans(subject_ids, rule_set, as_of):
+        subject_id, records, decision = plan.subject_id, plan.records, plan.decision
+        memberships = {c.membership.pk: c.membership for c in plan.current}
         touched = bool(decision.open or decision.update or decision.end)
         facts_json = _facts_json(records, as_of) if touched else {}
         for wanted in decision.open:
@@ -168,7 +202,7 @@ def subjects_evaluate(
                     actor_label=actor.label,
                 )
             )
-        status = statuses.get(subject_id)
+        status = plan.status
         if status is None and decision.status != rules.STATUS_NORMAL:
             # Subjects with nothing on record have no row: "normal" is the default (see status_of).
             new_statuses.append(

@@ -136,6 +136,11 @@ SITE = {
     ("disclosure:tipoff-apply", "POST"):              "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
     ("disclosure:commitment-apply", "GET"):           "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
     ("disclosure:commitment-apply", "POST"):          "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
+    # health endpoints for the orchestrator: open, no personal data
+    ("operations:healthz", "GET"):                    "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
+    ("operations:healthz", "POST"):                   "405    405    405    405    405    405    405    405    405    405    405",
+    ("operations:readyz", "GET"):                     "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
+    ("operations:readyz", "POST"):                    "405    405    405    405    405    405    405    405    405    405    405",
     # the workbench
     ("subjects:workbench", "GET"):                    "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
     ("subjects:workbench", "POST"):                   "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",

@@ -7,7 +7,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-LAYERS = ["audit", "subjects", "records", "sanctions", "disclosure"]  # each may import only those before it
+# Each may import only those before it.
+LAYERS = ["audit", "subjects", "records", "sanctions", "disclosure", "operations"]
 
 
 @pytest.mark.django_db

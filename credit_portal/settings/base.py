@@ -55,11 +55,14 @@ INSTALLED_APPS = [
     "records",
     "sanctions",
     "disclosure",
+    "operations",  # /healthz and /readyz: the top layer, reading every app through its selectors
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "credit_portal.security.SecurityHeadersMiddleware",
+    # A view failing because PostgreSQL or the broker is down answers 503 with Retry-After, not 500.
+    "credit_portal.unavailable.ServiceUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -99,6 +102,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+# A kept connection is checked before a request reuses it: after a PostgreSQL restart the dead one is replaced
+# instead of failing the first request of each worker.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation pays off for long analytic queries, which this site does not run; for its short ones
     # it only adds time (8 ms of a 30 ms read of a recompute chunk, measured in bench/sanctions.py).
@@ -108,19 +114,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+# Redis down degrades, never breaks: a cache error is a miss (the page is built from PostgreSQL, a rate limit is
+# not counted) and is logged as one line by the ``django_redis`` logger (credit_portal/logging.py). The short
+# timeouts keep a request from waiting on an unreachable Redis.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+REDIS_CACHE_OPTIONS = {
+    "IGNORE_EXCEPTIONS": True,
+    "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=1.0),
+    "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=2.0),
+}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "credit",
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://localhost/")
-CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
+# No code reads a task's result: none is stored, and ``.delay()`` never waits on a result backend.
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
+CELERY_TASK_IGNORE_RESULT = True
+# Enqueueing in a web request gives up within about two seconds when the broker is down (instead of ~20 s):
+# the caller logs the failure (credit_portal/enqueue.py) and answers; nothing waits on Redis.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 # Without a broker the tasks run in the calling process, so a fresh clone needs no worker.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -148,6 +171,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "batches-expire-nightly": {
         "task": "records.tasks.batches_expire_task",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # After the memberships' nightly expiry, so that only what is really wrong is reported.
+    "status-check-nightly": {
+        "task": "sanctions.tasks.status_check_task",
+        "schedule": crontab(hour=3, minute=30),
     },
     "batches-watchdog": {
         "task": "records.tasks.batches_watchdog_task",
@@ -313,6 +341,15 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# ``Retry-After`` of the 503 answered while the database or the broker is unavailable (credit_portal/unavailable.py).
+SERVICE_RETRY_AFTER_SECONDS = env.int("SERVICE_RETRY_AFTER_SECONDS", default=30)
+
 # Every handler masks citizen ID numbers and client addresses (credit_portal/logging.py). Eager tasks in
 # development would log every run, hence the quiet loggers; their warnings and errors still show.
-LOGGING = logging_config(level=env("DJANGO_LOG_LEVEL", default="INFO"), quiet=("celery", "weasyprint", "fontTools"))
+# Cache errors ignored by django-redis are logged by ``django_redis`` as one line with the cause, without the
+# traceback (one per cache call during an outage would drown the log): see ``one_line`` in logging_config.
+LOGGING = logging_config(
+    level=env("DJANGO_LOG_LEVEL", default="INFO"),
+    quiet=("celery", "weasyprint", "fontTools"),
+    one_line=("django_redis",),
+)

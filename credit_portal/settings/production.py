@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from . import base
 from .base import *  # noqa: F403
-from .base import env
+from .base import REDIS_CACHE_OPTIONS, env, logging_config
 
 SECRET_MIN_LENGTH = 32
 
@@ -30,10 +30,17 @@ SUBJECT_ID_HASH_KEY = production_secret("SUBJECT_ID_HASH_KEY", base.DEVELOPMENT_
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # a connection that died with a PostgreSQL restart is replaced
 REDIS_URL = env("REDIS_URL")
-CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "credit"}}
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "credit",
+        "OPTIONS": REDIS_CACHE_OPTIONS,  # a cache error is a miss: Redis down degrades the site, never breaks it
+    }
+}
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
-CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = False
 DEMO_ACCOUNTS_ENABLED = False
 TWO_FACTOR_DEMO_EXEMPT = False  # every required role enters a code in production, whatever the environment says
@@ -49,6 +56,10 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Celery at INFO, so the worker's log shows each task received, retried, succeeded or failed.
+LOGGING = logging_config(
+    level=env("DJANGO_LOG_LEVEL", default="INFO"), quiet=("weasyprint", "fontTools"), one_line=("django_redis",)
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
