@@ -1,0 +1,156 @@
+"""An outsider's checks of issue 10 on data of their own (independent red team, data half).
+
+Each test here reproduced a finding on the merged code: citizen ID numbers kept in clear in the text people
+type outside a record (the public application forms, staff notes and reasons), the day's rejection
+statistics grown by field codes a sender invents, and a forwarded address that is not an address.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+from django.db import transaction
+
+from audit.models import AuditEvent
+from audit.services import Actor
+from disclosure.models import Application, ApplicationEvent
+from records.models import CreditRecord, IngestStat, RecordVersion
+from subjects import identifiers as ids
+from subjects.services import staff_create
+from tests.disclosure import conftest as disclosure_fixtures
+from tests.disclosure.test_applications import at
+from tests.factories import DepartmentFactory, api_token_issue
+from tests.records.helpers import company_uscc, xzcf_item
+from tests.test_privacy_scan import database_text, valid_citizen_ids, where
+
+pytestmark = pytest.mark.django_db
+published_penalty = disclosure_fixtures.penalty  # a fixture: a published penalty of jl-scjg
+PASSWORD = "Pass-12345-x"
+
+
+class Ids:
+    """Distinct valid citizen IDs, as people type them: plain, lower-case x, full-width, next to Chinese."""
+
+    def __init__(self):
+        self.n = 0
+
+    def __call__(self) -> str:
+        self.n += 1
+        birth = datetime.date(1985, 3, 1) + datetime.timedelta(days=self.n * 13)
+        return ids.make_citizen_id(division_code="220103", birth_date=birth, sequence=100 + self.n)
+
+
+def test_citizen_ids_typed_into_applications_notes_and_reasons_are_masked_before_storage(client, published_penalty):
+    planted = Ids()
+    with transaction.atomic():
+        staff_create(
+            username="rev", password=PASSWORD, role="reviewer", department_code="jl-scjg", actor=Actor.system()
+        )
+        _, raw = api_token_issue(published_penalty.department)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    with at(2026, 7, 1):
+        objection = client.post(
+            f"/records/{published_penalty.pk}/objection/",
+            {
+                "submission_key": "k-1",
+                "ground": "wrong",
+                "explanation": f"我的身份证号{planted()}，另一证件{planted().lower()}",
+                "applicant_name": f"王{planted()}",
+                "applicant_phone": planted(),
+                "applicant_email": f"{planted()}@example.com",
+                "pledge": "on",
+            },
+        )
+        tipoff = client.post(
+            "/tipoffs/new/",
+            {
+                "submission_key": "t-1",
+                "code": company_uscc(1),
+                "department": published_penalty.department.pk,
+                "explanation": f"法定代表人身份证{planted()}",
+                "applicant_name": "李举报",
+                "applicant_phone": "13900000000",
+            },
+        )
+        commitment = client.post(
+            "/commitments/new/",
+            {
+                "uscc": company_uscc(1),
+                "name": "长春测试1商贸有限公司",
+                "kind": "审批替代型",
+                "matter": f"食品经营许可{planted()}",
+                "department": published_penalty.department.pk,
+                "signer": f"张{planted()}",
+                "phone": "13700000000",
+                "sign": "on",
+            },
+        )
+        assert (objection.status_code, tipoff.status_code, commitment.status_code) == (200, 200, 200)
+        client.login(username="rev", password=PASSWORD)
+        answered = client.post(
+            f"/workbench/applications/{Application.objects.get(kind='commitment').pk}/",
+            {"action": "answer", "outcome": "confirm", "note": f"已核对签署人身份证{planted()}"},
+        )
+        assert answered.status_code == 302
+        client.logout()
+        client.post("/api/v1/records/", data=json.dumps([xzcf_item(5)]), content_type="application/json", **auth)
+        mis_sent = CreditRecord.objects.get(source_id="长市监罚〔2026〕5号")
+        revoked = client.post(
+            f"/api/v1/records/{mis_sent.pk}/revoke/",
+            data=json.dumps({"reason": f"误报，当事人身份证为{planted()}"}),
+            content_type="application/json",
+            **auth,
+        )
+        assert revoked.status_code == 200
+    mis_sent.refresh_from_db()
+    assert mis_sent.status == "revoked"
+    assert "********" in mis_sent.revoked_reason
+    assert "********" in RecordVersion.objects.filter(record=mis_sent).latest("version").reason
+    assert Application.objects.get(kind="objection").explanation.startswith("我的身份证号220103********")
+    assert ApplicationEvent.objects.filter(reason__contains="已核对签署人身份证220103********").exists()
+    assert AuditEvent.objects.filter(reason__contains="误报，当事人身份证为220103********").exists()
+    text = database_text()
+    assert where(text, valid_citizen_ids(text)) == []
+    assert planted.n == 10
+
+
+@pytest.fixture
+def api(client):
+    department = DepartmentFactory(code="jl-scjg", name="吉林省市场监督管理厅", registers="9")
+    with transaction.atomic():
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {api_token_issue(department)[1]}"
+    return client
+
+
+def test_field_codes_outside_the_catalog_are_counted_under_one_key(api):
+    item = xzcf_item(1)
+    for n in range(200):
+        item["data"][f"X_{n:03d}_{'长' * 100}"] = "1"
+    response = api.post("/api/v1/records/", data=json.dumps([item] * 5), content_type="application/json")
+    assert {r["status"] for r in response.json()["results"]} == {"rejected"}
+    bad_date = xzcf_item(2, CF_JDRQ="1949-09-30")
+    api.post("/api/v1/records/", data=json.dumps([bad_date]), content_type="application/json")
+    stat = IngestStat.objects.get()
+    assert stat.rejected_by_reason == {"unknown_field": 1000, "CF_JDRQ": 1}
+
+
+@pytest.mark.parametrize("forwarded", ["not-an-address", "203.0.113.9:51234", "\x01" * 300, "999.1.1.1"])
+def test_a_forwarded_hop_that_is_not_an_address_is_not_trusted(client, published_penalty, settings, forwarded):
+    settings.TRUSTED_PROXY_COUNT = 1
+    with at(2026, 7, 1):
+        response = client.post(
+            "/tipoffs/new/",
+            {
+                "submission_key": "t-xff",
+                "code": company_uscc(1),
+                "department": published_penalty.department.pk,
+                "explanation": "该企业长期拖欠货款",
+                "applicant_name": "李举报",
+                "applicant_phone": "13900000000",
+            },
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+    assert response.status_code == 200
+    assert AuditEvent.objects.get(action="application.submit.tipoff").client_ip == "127.0.0.1"
