@@ -8,21 +8,26 @@ statistics grown by field codes a sender invents, and a forwarded address that i
 from __future__ import annotations
 
 import datetime
+import io
 import json
 
 import pytest
 from django.db import transaction
+from openpyxl import Workbook
 
 from audit.models import AuditEvent
 from audit.services import Actor
 from disclosure.models import Application, ApplicationEvent
-from records.models import CreditRecord, IngestStat, RecordVersion
+from records.models import BatchRowError, CreditRecord, IngestStat, RecordVersion
+from records.selectors import catalog_entries
 from subjects import identifiers as ids
+from subjects.models import CreditSubject
 from subjects.services import staff_create
 from tests.disclosure import conftest as disclosure_fixtures
 from tests.disclosure.test_applications import at
 from tests.factories import DepartmentFactory, api_token_issue
 from tests.records.helpers import company_uscc, xzcf_item
+from tests.records.test_batch_files import send
 from tests.test_privacy_scan import database_text, valid_citizen_ids, where
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +159,34 @@ def test_a_forwarded_hop_that_is_not_an_address_is_not_trusted(client, published
         )
     assert response.status_code == 200
     assert AuditEvent.objects.get(action="application.submit.tipoff").client_ip == "127.0.0.1"
+
+
+def test_an_id_typed_into_a_numeric_excel_cell_is_refused_not_rounded_to_another_person(
+    django_capture_on_commit_callbacks,
+):
+    department = DepartmentFactory(code="jl-scjg", name="吉林省市场监督管理厅", registers="9")
+    exact, rounded = "220103198501030024", "220103198501030016"  # both valid: Excel's 15 digits turn one into the other
+    codes = [field.code for field in catalog_entries()["xzcf"].spec.fields]
+    workbook = Workbook()
+    workbook.active.append(codes)
+    # Excel keeps 15 digits of a number (openpyxl writes an int this large as a float too); text stays exact.
+    for n, number in ((1, float(f"{int(exact):.15g}")), (2, exact)):
+        person = xzcf_item(
+            n,
+            CF_XDR_MC="欧阳娜娜",
+            CF_XDR_LB="自然人",
+            CF_XDR_SHXYM=None,
+            CF_XDR_ZJLX="身份证",
+            CF_XDR_ZJHM=number,
+            CF_WSH=f"长市监罚〔2026〕人{n}号",
+        )
+        workbook.active.append([person["data"].get(code) for code in codes])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    batch, _ = send(department, django_capture_on_commit_callbacks, "ids.xlsx", buffer.getvalue())
+    assert batch.counts == {"created": 1, "rejected": 1}
+    error = BatchRowError.objects.get(batch=batch)
+    assert (error.row_number, list(error.errors)) == (2, ["CF_XDR_ZJHM"])
+    assert "15位有效数字" in error.errors["CF_XDR_ZJHM"][0]
+    person = CreditSubject.objects.get(kind="natural_person")
+    assert person.citizen_id_masked == ids.mask_citizen_id(exact) != ids.mask_citizen_id(rounded)
