@@ -27,7 +27,8 @@ from tests.disclosure import conftest as disclosure_fixtures
 from tests.disclosure.test_applications import at
 from tests.factories import DepartmentFactory, api_token_issue
 from tests.records.helpers import company_uscc, xzcf_item
-from tests.records.test_batch_files import send
+from tests.records.test_batch_files import MAIN, assert_done, assert_failed, send, xlsx
+from tests.records.test_batch_files import codes as xlsx_codes
 from tests.test_privacy_scan import database_text, valid_citizen_ids, where
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +191,20 @@ def test_an_id_typed_into_a_numeric_excel_cell_is_refused_not_rounded_to_another
     assert "15位有效数字" in error.errors["CF_XDR_ZJHM"][0]
     person = CreditSubject.objects.get(kind="natural_person")
     assert person.citizen_id_masked == ids.mask_citizen_id(exact) != ids.mask_citizen_id(rounded)
+
+
+def test_a_shared_strings_bomb_under_the_size_cap_is_refused_by_its_compression_ratio(
+    django_capture_on_commit_callbacks,
+):
+    department = DepartmentFactory(code="jl-scjg", name="吉林省市场监督管理厅", registers="9")
+    rows = [[xzcf_item(1)["data"].get(code, "") for code in xlsx_codes()]]
+    # 2 MB of identical entries in a 10 KB file: under the 32 MB cap, but no Excel writes that.
+    bomb = xlsx(rows, shared_strings=f'<sst xmlns="{MAIN}">' + "<si><t>a</t></si>" * 120_000 + "</sst>")
+    assert len(bomb) < 20_000
+    batch, stored = send(department, django_capture_on_commit_callbacks, "bomb.xlsx", bomb)
+    assert_failed(batch, stored, "大量重复内容")
+    # Distinct texts, as Excel writes them, compress a few times and are read.
+    texts = "".join(f"<si><t>{n:x}号{n * 7919 % 1000003}</t></si>" for n in range(60_000))
+    normal = xlsx(rows, shared_strings=f'<sst xmlns="{MAIN}">{texts}</sst>')
+    batch, stored = send(department, django_capture_on_commit_callbacks, "normal.xlsx", normal)
+    assert_done(batch, stored, {"created": 1})
