@@ -208,3 +208,19 @@ def test_a_shared_strings_bomb_under_the_size_cap_is_refused_by_its_compression_
     normal = xlsx(rows, shared_strings=f'<sst xmlns="{MAIN}">{texts}</sst>')
     batch, stored = send(department, django_capture_on_commit_callbacks, "normal.xlsx", normal)
     assert_done(batch, stored, {"created": 1})
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["{}", "身份证号{}，", "{}号", "（{}）"],
+    ids=["alone", "after-chinese", "before-chinese", "in-brackets"],
+)
+@pytest.mark.parametrize("separator", [" ", "-", "\u3000"], ids=["space", "hyphen", "ideographic-space"])
+def test_an_id_written_in_its_three_parts_is_masked_in_free_text(api, written, separator):
+    code = ids.make_citizen_id(division_code="220104", birth_date=datetime.date(1979, 2, 3), sequence=451)
+    spaced = separator.join((code[:6], code[6:14], code[14:]))
+    item = xzcf_item(1, CF_SY=written.format(spaced))
+    response = api.post("/api/v1/records/", data=json.dumps([item]), content_type="application/json")
+    assert response.json()["results"][0]["status"] == "created"
+    stored = CreditRecord.objects.get().data["CF_SY"]
+    assert stored == written.format(ids.mask_citizen_id(code))
