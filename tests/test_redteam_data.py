@@ -224,3 +224,29 @@ def test_an_id_written_in_its_three_parts_is_masked_in_free_text(api, written, s
     assert response.json()["results"][0]["status"] == "created"
     stored = CreditRecord.objects.get().data["CF_SY"]
     assert stored == written.format(ids.mask_citizen_id(code))
+
+
+@pytest.mark.parametrize("value", ["李\x07四", "李\u202e四", "李\x1b[2J四"], ids=["bell", "rtl-override", "escape"])
+@pytest.mark.parametrize("field", ["explanation", "applicant_name", "applicant_phone"])
+def test_the_public_forms_refuse_control_and_override_characters(client, published_penalty, field, value):
+    form = {
+        "submission_key": "t-ctl",
+        "code": company_uscc(1),
+        "department": published_penalty.department.pk,
+        "explanation": "该企业长期拖欠货款",
+        "applicant_name": "李举报",
+        "applicant_phone": "13900000000",
+        field: value,
+    }
+    with at(2026, 7, 1):
+        response = client.post("/tipoffs/new/", form)
+    assert response.status_code == 200
+    assert "不允许的控制字符" in response.text
+    assert not Application.objects.exists()
+
+
+def test_a_name_that_displays_reversed_is_a_field_error(api):
+    item = xzcf_item(1, CF_XDR_MC="长春\u202e司公限有易贸试测")
+    result = api.post("/api/v1/records/", data=json.dumps([item]), content_type="application/json").json()
+    assert (result["results"][0]["status"], list(result["results"][0]["errors"])) == ("rejected", ["CF_XDR_MC"])
+    assert not CreditRecord.objects.exists()
