@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -115,6 +116,17 @@ def client_ip(request) -> str | None:
     hops = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     if hops:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= hops:
+        if len(forwarded) >= hops and _is_address(forwarded[-hops]):
             return forwarded[-hops]
     return request.META.get("REMOTE_ADDR") or None
+
+
+def _is_address(text: str) -> bool:
+    """Whether a forwarded hop is an IP address. Anything else (a port, garbage from a client when the proxy
+    count is set higher than the real chain) would fail the audit row's address field and make each request
+    a rate-limit key of its own: the direct peer is used instead."""
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True

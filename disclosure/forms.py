@@ -2,6 +2,7 @@ import uuid
 
 from django import forms
 
+from records.validation import UNSAFE_CHARACTERS
 from subjects.models import Department
 
 from .models import ObjectionGround
@@ -23,7 +24,19 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ApplicationForm(forms.Form):
+class SafeTextForm(forms.Form):
+    """Refuses control characters, lone surrogates and bidirectional overrides in every text field, as the
+    other channels do (Django refuses only NUL): what the public types is shown to staff, mailed and logged."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str) and UNSAFE_CHARACTERS.search(value):
+                self.add_error(name, "包含不允许的控制字符或不可见的方向控制字符，请删除后重新提交。")
+        return cleaned
+
+
+class ApplicationForm(SafeTextForm):
     """Fields common to objections and repairs; the submission key makes a double submit count once."""
 
     submission_key = forms.CharField(widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex)
@@ -46,12 +59,12 @@ class RepairForm(ApplicationForm):
     )
 
 
-class StatusForm(forms.Form):
+class StatusForm(SafeTextForm):
     receipt_number = forms.CharField(label="受理编号", max_length=24)
     code = forms.CharField(label="查询码", max_length=16)
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(SafeTextForm):
     outcome = forms.ChoiceField(label="处理结果", choices=[])
     note = forms.CharField(label="处理说明", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     corrected = forms.CharField(
@@ -85,7 +98,7 @@ class TipoffForm(ApplicationForm):
         self.fields["applicant_name"].label = "举报人姓名（仅办理人员可见，不对被举报人和社会公开）"
 
 
-class CommitmentForm(forms.Form):
+class CommitmentForm(SafeTextForm):
     uscc = forms.CharField(label="统一社会信用代码", max_length=20)
     name = forms.CharField(label="主体名称", max_length=200)
     kind = forms.ChoiceField(label="承诺类型", choices=[])
@@ -102,6 +115,6 @@ class CommitmentForm(forms.Form):
         self.fields["department"].queryset = Department.objects.filter(is_active=True).order_by("code")
 
 
-class FulfilmentForm(forms.Form):
+class FulfilmentForm(SafeTextForm):
     kept = forms.ChoiceField(label="履约情况", choices=[("yes", "已履约"), ("no", "违诺")], widget=forms.RadioSelect)
     note = forms.CharField(label="说明", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -41,6 +41,7 @@ from records.workdays import add_workdays
 from sanctions.choices import MembershipState
 from sanctions.models import Membership
 from sanctions.rules import add_months
+from subjects import identifiers as ids
 from subjects.choices import StaffRoleName
 from subjects.identifiers import IdentifierError
 from subjects.models import CreditSubject, Department
@@ -187,6 +188,11 @@ def application_submit(
                 field="commitment_signed",
             )
     files = evidence_check(list(uploads))
+    # What the applicant types is restricted, never public, but stored, shown to staff and mailed: a citizen
+    # ID in it is masked before it is stored, like one in a record (GB/T 35273 minimisation).
+    explanation, applicant_name, applicant_phone, applicant_email = (
+        ids.mask_citizen_ids_in_text(text) for text in (explanation, applicant_name, applicant_phone, applicant_email)
+    )
     today = timezone.localdate()
     overrides = calendar_overrides()
     deadlines = settings.APPLICATION_DEADLINES
@@ -279,6 +285,8 @@ def _transition(application: Application, step: str, *, actor: Actor, reason: st
             f"申请当前状态为“{locked.get_state_display()}”，不能{STEP_LABELS[step]}。", code="invalid_transition"
         )
     before = locked.state
+    reason = ids.mask_citizen_ids_in_text(reason)  # staff notes: masked as the applicant's text is
+    fields = {name: ids.mask_citizen_ids_in_text(v) if isinstance(v, str) else v for name, v in fields.items()}
     locked.state = to_state
     for name, value in fields.items():
         setattr(locked, name, value)

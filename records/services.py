@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
 from credit_portal import bulk
+from subjects import identifiers as ids
 from subjects.models import ApiToken, CreditSubject, Department
 from subjects.services import subjects_name_check, subjects_resolve_many
 
@@ -130,6 +131,12 @@ def _check_item(index: int, item: RecordInput, catalog: dict[str, CatalogEntry],
     return _Accepted(index=index, entry=entry, clean=checked, severity=severity, given_severity=item.severity)
 
 
+#: Error keys of an item that are not field codes (see ``_check_item``): kept as they are in the statistics.
+ITEM_ERROR_CODES = frozenset({"record_type", "severity", "data"})
+#: The statistics key for every field code that is not in the record type's catalog entry.
+UNKNOWN_FIELD_REASON = "unknown_field"
+
+
 def _record_stats(department: Department, catalog: dict[str, CatalogEntry], items, results, day) -> None:
     """Add this call's outcomes to the day's ``IngestStat`` rows (under the department lock)."""
     per_type: dict[str, Counter] = {}
@@ -138,8 +145,12 @@ def _record_stats(department: Department, catalog: dict[str, CatalogEntry], item
         if item.record_type not in catalog:
             continue
         per_type.setdefault(item.record_type, Counter())[result.status] += 1
+        known = catalog[item.record_type].spec.field_map
         for code in result.errors:
-            reasons.setdefault(item.record_type, Counter())[code] += 1
+            # A field code outside the catalog is whatever the sender typed: counted under one key, so a
+            # sender cannot grow the day's row without bound (or store text of its choosing in it).
+            reason = code if code in known or code in ITEM_ERROR_CODES else UNKNOWN_FIELD_REASON
+            reasons.setdefault(item.record_type, Counter())[reason] += 1
     for code, counts in per_type.items():
         stat, _ = IngestStat.objects.select_for_update().get_or_create(
             department=department, record_type=catalog[code].record_type, day=day
@@ -345,6 +356,11 @@ def _record_change(
     if locked.status not in allowed_from:
         raise RecordError(f"记录当前状态为“{locked.get_status_display()}”，不能执行此操作。", code="invalid_status")
     before = {"status": locked.status, "version": locked.version}
+    # Reasons and notes are free text typed by staff (a revoke reason, a review note, an answer to an
+    # objection): a citizen ID in them is masked like one in the record's data (GB/T 35273 minimisation),
+    # since they are stored in the record, its version and the audit trail.
+    reason = ids.mask_citizen_ids_in_text(reason)
+    fields = {name: ids.mask_citizen_ids_in_text(v) if isinstance(v, str) else v for name, v in fields.items()}
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.version += 1

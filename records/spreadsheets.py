@@ -10,9 +10,10 @@ raises ``FileFormatError`` with a Chinese message; what is wrong with one row (a
 surrogate, a cell over 128 KB, data in a column without a header, a line that is not JSON) becomes that
 row's ``errors`` and the other rows go on. Bounds: ``BATCH_MAX_ROWS`` data rows; for XLSX the declared
 uncompressed size of the package (``BATCH_XLSX_MAX_UNZIPPED_BYTES``), of its shared-strings part, which
-openpyxl holds in memory (``BATCH_XLSX_MAX_SHARED_STRINGS_BYTES``), and of every other part it holds in
-memory (``XLSX_PART_MAX_BYTES``; only worksheets are streamed); zipfile never inflates a part beyond its
-declared size, so the declared sizes are true bounds.
+openpyxl holds in memory (``BATCH_XLSX_MAX_SHARED_STRINGS_BYTES``; and its compression ratio,
+``XLSX_SHARED_STRINGS_MAX_RATIO``), and of every other part it holds in memory (``XLSX_PART_MAX_BYTES``; only
+worksheets are streamed); zipfile never inflates a part beyond its declared size, so the declared sizes are
+true bounds.
 """
 
 from __future__ import annotations
@@ -64,6 +65,12 @@ XLSX_DAMAGED = "无法读取 XLSX 文件：文件不完整或已损坏。请在 
 # Every part openpyxl holds in memory other than the shared strings: a real workbook's styles, theme and
 # properties are well under 1 MB; 8 MB of styles take about 100 MB once parsed.
 XLSX_PART_MAX_BYTES = 8 * 1024 * 1024
+# Excel writes each distinct text once in the shared strings, so the part holds no repetition to speak of and
+# compresses about 3–10 times. Thousands of identical entries compress 400 times: 80 KB under the 32 MB cap
+# kept a worker busy 72 s and took 110 MB (measured in the red team of issue 10). Refused above this ratio,
+# once the part is large enough for the time to matter.
+XLSX_SHARED_STRINGS_MAX_RATIO = 100
+XLSX_SHARED_STRINGS_RATIO_FROM_BYTES = 1024 * 1024
 XLSX_PART_TOO_LARGE = (
     "XLSX 文件中除工作表数据外的部分（样式、主题、图表等）过大，无法处理。请在 Excel 中另存为新文件或 CSV 后重新上传。"
 )
@@ -290,6 +297,7 @@ def _xlsx_open(content: bytes) -> ExcelReader:
     except (zipfile.BadZipFile, EOFError, ValueError, OSError) as error:
         raise FileFormatError(NOT_XLSX) from error
     sizes = {info.filename: info.file_size for info in reader.archive.infolist()}
+    packed = {info.filename: info.compress_size for info in reader.archive.infolist()}
     if sum(sizes.values()) > settings.BATCH_XLSX_MAX_UNZIPPED_BYTES:
         raise FileFormatError(
             f"XLSX 文件解压后超过 {settings.BATCH_XLSX_MAX_UNZIPPED_BYTES // 1_048_576} MB 的上限，"
@@ -310,6 +318,15 @@ def _xlsx_open(content: bytes) -> ExcelReader:
             "XLSX 文件的文本内容（共享字符串）超过 "
             f"{settings.BATCH_XLSX_MAX_SHARED_STRINGS_BYTES // 1_048_576} MB 的上限，"
             "请拆分文件或另存为 CSV 后上传。"
+        )
+    if (
+        shared
+        and sizes.get(shared, 0) > XLSX_SHARED_STRINGS_RATIO_FROM_BYTES
+        and sizes[shared] > XLSX_SHARED_STRINGS_MAX_RATIO * max(packed[shared], 1)
+    ):
+        raise FileFormatError(
+            "XLSX 文件的文本内容（共享字符串）由大量重复内容构成，不是 Excel 保存的正常文件。"
+            "请在 Excel 中另存为新文件或 CSV 后重新上传。"
         )
     declared: dict[str, set[str]] = {}
     for override in reader.package.Override:

@@ -97,10 +97,17 @@ PERIOD_END_LABEL_WORDS = ("有效期至", "有效期", "截止")
 MAX_AMOUNT = Decimal(100_000_000)
 MAX_DECIMAL_PLACES = 6
 MAX_INTEGER_DIGITS = 30
-# NUL (which PostgreSQL refuses in text), other C0 controls but tab, line feed and carriage return, DEL, and
-# UTF-16 surrogates (which no encoder accepts; a JSON "\ud800" produces one): never part of a value, whatever
-# the channel. The request guard and the API's JSON parser use the same definition.
-UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+#: Excel keeps 15 significant digits of a number: an 18-digit citizen ID typed into a numeric cell arrives as
+#: 2.2010319850103E+17, whose digits past the 15th are gone — read as an integer it can be another valid
+#: ID (220103198501030024 → 220103198501030016), a record published against the wrong person. Such a
+#: number (a float this large, from a workbook or JSON) is refused; an exact integer is read as it is.
+MAX_EXACT_FLOAT = 10**15
+# NUL (which PostgreSQL refuses in text), other C0 controls but tab, line feed and carriage return, DEL,
+# UTF-16 surrogates (which no encoder accepts; a JSON "\ud800" produces one), and the two bidirectional
+# overrides, which make a name display reversed ("长春\u202e司公限有" reads as another company's name):
+# never part of a value, whatever the channel. The request guard, the API's JSON parser and the public
+# forms use the same definition.
+UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202d\u202e\ud800-\udfff]")
 
 
 class RefusedValue(str):
@@ -132,6 +139,8 @@ def _as_text(value) -> str:
         return RefusedValue("不是有效数值。")
     if isinstance(value, int) and abs(value) >= 10**MAX_INTEGER_DIGITS:
         return RefusedValue(f"数值位数过多（超过{MAX_INTEGER_DIGITS}位）。")
+    if isinstance(value, float) and abs(value) >= MAX_EXACT_FLOAT:
+        return RefusedValue("数值超过15位有效数字，末几位已丢失：身份证号等长号码请以文本格式填写。")
     if isinstance(value, float) and value.is_integer():
         return str(int(value)) if abs(value) < 10**MAX_INTEGER_DIGITS else RefusedValue("数值过大。")
     return " ".join(str(value).split())

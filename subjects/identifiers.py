@@ -656,11 +656,15 @@ def mask_person_name(name: str) -> str:
 # ---------------------------------------------------------------------------------------------------------
 
 #: 17 digits and a check character, ASCII or full-width, not inside a longer run of digits. A regex is the
-#: cheap pre-check that lets validation (5,000+ records/s) skip the checksum for almost every value.
+#: cheap pre-check that lets validation (5,000+ records/s) skip the checksum for almost every value. People
+#: also write the number in its three parts, address, birth date and the rest (``220102 19900307 118X``,
+#: ``220102-19900307-118X``): the same separator after the 6th and the 14th character is allowed.
+_DIGIT = "[0-9\uff10-\uff19]"
 _EMBEDDED_ID = re.compile(
-    r"(?<![0-9\uff10-\uff19])[0-9\uff10-\uff19]{17}[0-9Xx\uff10-\uff19\uff38\uff58](?![0-9\uff10-\uff19])"
+    rf"(?<!{_DIGIT}){_DIGIT}{{6}}(?P<sep>[ \-\u3000]?){_DIGIT}{{8}}(?P=sep){_DIGIT}{{3}}"
+    rf"[0-9Xx\uff10-\uff19\uff38\uff58](?!{_DIGIT})"
 )
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘx", "0123456789XXX")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘx", "0123456789XXX", " -\u3000")
 
 
 def _looks_like_citizen_id(code: str) -> bool:
