@@ -31,6 +31,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
+from credit_portal.enqueue import enqueue
 from subjects import identifiers as ids
 from subjects.models import ApiToken, Department
 
@@ -132,7 +133,8 @@ def batch_create(
     )
     from .tasks import batch_process_task
 
-    transaction.on_commit(lambda: batch_process_task.delay(batch.pk))
+    # The batch row is committed: a broker away is logged (the watchdog queues the batch again), never a 500.
+    transaction.on_commit(lambda: enqueue(batch_process_task, batch.pk))
     return batch
 
 
@@ -150,7 +152,8 @@ def batch_import(*, batch: IngestBatch, actor: Actor) -> IngestBatch:
     audit_event_record(actor=actor, action="batch.import", obj=batch, after={"valid_rows": batch.valid_rows})
     from .tasks import batch_process_task
 
-    transaction.on_commit(lambda: batch_process_task.delay(batch.pk))
+    # The batch row is committed: a broker away is logged (the watchdog queues the batch again), never a 500.
+    transaction.on_commit(lambda: enqueue(batch_process_task, batch.pk))
     return batch
 
 
@@ -379,8 +382,8 @@ def batches_watch(*, actor: Actor) -> dict[str, int]:
                 )
                 from .tasks import batch_process_task
 
-                # robust: a broker still away must not stop the watchdog; the batch fails at the next stall.
-                transaction.on_commit(lambda batch_id=batch_id: batch_process_task.delay(batch_id), robust=True)
+                # A broker still away must not stop the watchdog (enqueue logs it); the batch fails at the next stall.
+                transaction.on_commit(lambda batch_id=batch_id: enqueue(batch_process_task, batch_id))
                 done["redriven"] += 1
             else:
                 batch_fail(

@@ -2,6 +2,7 @@
 health endpoints an orchestrator polls. The outages are real: a cache and a broker on a port where nothing
 listens, a database connection to a closed port (no mocks of the services themselves)."""
 
+import datetime
 import json
 import logging
 import time
@@ -13,6 +14,7 @@ from django.db import connections
 from django.db.utils import ConnectionHandler
 from django.test import Client, override_settings
 
+from audit.services import Actor
 from credit_portal.celery import app
 from credit_portal.logging import OneLineFilter
 from records.models import CreditRecord
@@ -182,6 +184,42 @@ def test_a_push_while_the_broker_is_down_is_answered_fast_and_the_loss_is_logged
     # The lost evaluation: no membership yet, and the consistency check lists exactly that subject.
     assert not Membership.objects.filter(subject=subject).exists()
     assert [d.subject_id for d in status_drift()[1]] == [subject.pk]
+
+
+@pytest.mark.django_db
+def test_a_batch_sent_while_the_broker_is_down_is_accepted_and_the_watchdog_queues_it_again(
+    token, django_capture_on_commit_callbacks, caplog, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from records.batches import batches_watch
+    from records.models import IngestBatch
+    from tests.records.test_batches import csv_bytes
+
+    settings.MEDIA_ROOT = str(settings.BASE_DIR / "test-artifacts" / "media-broker-down")
+    content = csv_bytes([xzcf_item(1)], encoding="utf-8", header="code")
+    with (
+        broker_down(),
+        caplog.at_level(logging.ERROR, logger="credit_portal.enqueue"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = Client().post(
+            "/api/v1/batches/",
+            {"file": SimpleUploadedFile("a.csv", content), "record_type": "xzcf"},
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+    # The batch row is committed: the answer says so, and the lost task is logged with the batch id.
+    assert response.status_code == 202, response.content
+    batch = IngestBatch.objects.get(pk=response.json()["id"])
+    assert batch.state == "queued"
+    assert "records.tasks.batch_process_task not queued" in caplog.text
+    # Once stalled, the watchdog queues it again (the broker is back: tasks run eagerly here) and it ends.
+    IngestBatch.objects.filter(pk=batch.pk).update(updated_at=batch.updated_at - datetime.timedelta(hours=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        batches_watch(actor=Actor.system("看门狗"))
+    batch.refresh_from_db()
+    assert batch.state == "done"
+    assert CreditRecord.objects.filter(department=batch.department).count() == 1
 
 
 def test_no_task_result_is_stored_or_waited_for():
