@@ -250,6 +250,18 @@ def _former_keys(subject_ids) -> dict[int, set[str]]:
     return keys
 
 
+def subject_name_matches(subject: CreditSubject, name: str) -> bool:
+    """Whether ``name`` is the subject's current or a former name, compared as registries do (``name_key``).
+
+    The rule a department's item is held to (``name_verdict``), for forms that speak for a registered subject
+    without being a department (the public commitment form): full-width characters and spaces do not make a
+    name wrong, and a subject that changed its name may still sign under the one on its papers."""
+    key = name_key(name)
+    if not key:
+        return False
+    return key == name_key(subject.name) or key in _former_keys([subject.pk]).get(subject.pk, set())
+
+
 def name_mismatch_message(subject: CreditSubject, claim: SubjectClaim) -> str:
     """The refusal of a name, for the clerk: which code, and (organisations only) the registered name."""
     if subject.is_natural_person:
