@@ -311,6 +311,23 @@ def _subject_name_apply(subject: CreditSubject, claim: SubjectClaim, *, register
     return True
 
 
+def subject_name_report(
+    *, subject: CreditSubject, name: str, registers: str, as_of: datetime.date | None, actor: Actor, source: str
+) -> bool:
+    """The name of a department's entry that its reviewer has just approved, applied under the naming rule
+    (``name_verdict``) as an item that may rename. Returns whether the subject was renamed.
+
+    An entry waits for review without renaming (``SubjectClaim.rename``); once the registration authority's
+    reviewer approves it, it is the authority's word like any of its pushes, so a provisional name reported
+    by another department, or an older registered one, gives way to it — a department that reports only
+    through the workbench is still the one source of its subjects' names. Any other department's name was
+    checked when it was entered and is not applied. Runs inside the approval's transaction."""
+    if not name or not _is_authority(subject, registers):
+        return False
+    claim = SubjectClaim(name=" ".join(name.split()), uscc=subject.uscc or "", rename=True, as_of=as_of)
+    return _subject_name_apply(subject, claim, registers=registers, actor=actor, source=source)
+
+
 def _first_name_fields(claim: SubjectClaim, *, kind: str, registers: str, uscc: str = "") -> dict:
     """How a new subject's name is held: the authority's is registered, another department's provisional."""
     if kind == SubjectKind.NATURAL_PERSON:
