@@ -89,3 +89,17 @@ def test_an_approved_entry_older_than_the_registered_name_does_not_rename_back(d
     _enter_and_approve(department, old, suffix="c")
     subject = CreditSubject.objects.get(uscc=company_uscc(10))
     assert (subject.name, subject.name_changed_on) == ("吉林新名集团有限公司", datetime.date(2026, 6, 10))
+
+
+def test_the_public_page_says_a_provisional_name_is_not_yet_registered(
+    department, other_api, make_token, django_capture_on_commit_callbacks
+):
+    """A name no registration authority gave must not look registered to the public."""
+    other_api.post("/api/v1/records/", data=json.dumps([xzcf_item(11)]), content_type="application/json")
+    uscc = company_uscc(11)
+    assert 'data-testid="name-provisional"' in Client().get(f"/subjects/{uscc}/").text
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {make_token(department)}")
+    with django_capture_on_commit_callbacks(execute=True):
+        api.post("/api/v1/records/", data=json.dumps([xzxk_item(11)]), content_type="application/json")
+    assert CreditSubject.objects.get(uscc=uscc).name_source == NameSource.AUTHORITY
+    assert 'data-testid="name-provisional"' not in Client().get(f"/subjects/{uscc}/").text
