@@ -329,10 +329,14 @@ def subject_name_report(
 
 
 def _first_name_fields(claim: SubjectClaim, *, kind: str, registers: str, uscc: str = "") -> dict:
-    """How a new subject's name is held: the authority's is registered, another department's provisional."""
+    """How a new subject's name is held: the authority's is registered, another department's provisional.
+
+    So is the authority's own entry while it waits for review (``claim.rename`` False): a reviewer may still
+    send it back, and a rejected typo must not become the name every other department is held to; the
+    approval confirms it (``subject_name_report``)."""
     if kind == SubjectKind.NATURAL_PERSON:
         return {"name_source": NameSource.REPORTED, "name_changed_on": claim.as_of}
-    if is_registration_authority(registers, kind=kind, uscc=uscc):
+    if claim.rename and is_registration_authority(registers, kind=kind, uscc=uscc):
         return {"name_source": NameSource.AUTHORITY, "name_changed_on": claim.as_of}
     return {"name_source": NameSource.PROVISIONAL, "name_changed_on": None}
 

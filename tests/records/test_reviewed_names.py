@@ -103,3 +103,28 @@ def test_the_public_page_says_a_provisional_name_is_not_yet_registered(
         api.post("/api/v1/records/", data=json.dumps([xzxk_item(11)]), content_type="application/json")
     assert CreditSubject.objects.get(uscc=uscc).name_source == NameSource.AUTHORITY
     assert 'data-testid="name-provisional"' not in Client().get(f"/subjects/{uscc}/").text
+
+
+def test_a_new_subject_from_an_entry_waiting_for_review_is_provisional_until_approved(department, other_api):
+    """市场监管's clerk types a new company with a typo. Until a reviewer approves the entry the name is not
+    the registered one: another department's correct name is accepted, and a rejected entry leaves nothing
+    authoritative behind."""
+    clerk = _staff("clerkd", "clerk", department)
+    typo = xzxk_item(12, XK_XDR_MC="长春测试12商贸有线公司")["data"]
+    assert clerk.post("/workbench/records/new/xzxk/", typo).status_code == 302
+    subject = CreditSubject.objects.get(uscc=company_uscc(12))
+    assert (subject.name, subject.name_source) == ("长春测试12商贸有线公司", NameSource.PROVISIONAL)
+    correct = xzcf_item(12, CF_WSH="吉税罚〔2026〕12号")
+    answer = other_api.post("/api/v1/records/", data=json.dumps([correct]), content_type="application/json")
+    assert answer.json()["results"][0]["status"] == "created"
+    record = CreditRecord.objects.get(source_id=typo["XK_WSH"])
+    reviewer = _staff("revd", "reviewer", department)
+    reviewer.post(f"/workbench/records/{record.pk}/review/", {"decision": "reject", "note": "名称有误"})
+    subject.refresh_from_db()
+    assert subject.name_source == NameSource.PROVISIONAL
+    # The clerk corrects the entry; approved, the authority's name is registered.
+    fixed = {**typo, "XK_XDR_MC": "长春测试12商贸有限公司"}
+    assert clerk.post("/workbench/records/new/xzxk/", fixed).status_code == 302
+    reviewer.post(f"/workbench/records/{record.pk}/review/", {"decision": "approve", "note": ""})
+    subject.refresh_from_db()
+    assert (subject.name, subject.name_source) == ("长春测试12商贸有限公司", NameSource.AUTHORITY)
