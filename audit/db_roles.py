@@ -4,8 +4,10 @@ Migrations run as the owner role, which owns every table; the site runs as anoth
 and holds only row privileges. Ownership is what ``TRUNCATE``, ``ALTER TABLE ... DISABLE TRIGGER`` and
 ``DROP`` need, and ``SET session_replication_role`` (which silences triggers) needs a superuser, so a site
 role granted here cannot empty the audit trail or switch its append-only trigger off even if the
-application were subverted. On the audit table it gets ``SELECT`` and ``INSERT`` only: the trigger refuses
-``UPDATE``/``DELETE`` too, but a refusal by privilege does not depend on the trigger being there.
+application were subverted. On the append-only tables — the audit trail, and the histories of records and
+memberships ("nothing is lost", DESIGN §4), each model marked ``APPEND_ONLY = True`` — it gets ``SELECT``
+and ``INSERT`` only: the audit trigger refuses ``UPDATE``/``DELETE`` too, but a refusal by privilege does not
+depend on a trigger being there, and the histories have none.
 
 Run as the owner after every ``migrate`` (``manage.py db_roles_grant``): the grants are re-applied whole,
 so the command is idempotent and also repairs a grant added by hand. Default privileges cover tables that
@@ -16,10 +18,10 @@ from __future__ import annotations
 
 import re
 
+from django.apps import apps
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
-from .models import AuditEvent
 from .services import Actor, audit_event_record
 
 # A plain lower-case PostgreSQL identifier: no quoting surprises in the statements below.
@@ -28,6 +30,12 @@ TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 # Identity sequences: nextval (ORM inserts, and credit_portal.bulk reserving ids before COPY) needs USAGE or
 # UPDATE; setval is not used by the site.
 SEQUENCE_PRIVILEGES = "USAGE, SELECT, UPDATE"
+
+
+def append_only_tables() -> list[str]:
+    """The tables of the models that declare ``APPEND_ONLY = True`` (declared by each app on its own models,
+    so that this lower app names no model of a higher one), sorted."""
+    return sorted(model._meta.db_table for model in apps.get_models() if getattr(model, "APPEND_ONLY", False))
 
 
 class RoleGrantError(Exception):
@@ -77,7 +85,7 @@ def site_role_grant(*, role: str) -> dict:
     if not ROLE_NAME.match(role):
         raise RoleGrantError("角色名只能由小写字母、数字和下划线组成，且不能以数字开头。")
     quote = connection.ops.quote_name
-    audit_table = AuditEvent._meta.db_table
+    append_only = append_only_tables()
     migrations_table = MigrationRecorder.Migration._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         owner, schema, database = _one(cursor, "SELECT current_user, current_schema(), current_database()")
@@ -89,7 +97,7 @@ def site_role_grant(*, role: str) -> dict:
             # Start from nothing so that the command also removes a privilege added by hand.
             f"REVOKE ALL ON ALL TABLES IN SCHEMA {s} FROM {r}",
             f"GRANT {TABLE_PRIVILEGES} ON ALL TABLES IN SCHEMA {s} TO {r}",
-            f"REVOKE UPDATE, DELETE ON {quote(audit_table)} FROM {r}",
+            *(f"REVOKE UPDATE, DELETE ON {quote(table)} FROM {r}" for table in append_only),
             f"REVOKE INSERT, UPDATE, DELETE ON {quote(migrations_table)} FROM {r}",
             f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {s} FROM {r}",
             f"GRANT {SEQUENCE_PRIVILEGES} ON ALL SEQUENCES IN SCHEMA {s} TO {r}",
@@ -127,7 +135,7 @@ def site_role_grant(*, role: str) -> dict:
             "database": database,
             "schema": schema,
             "tables": tables,
-            "append_only": [audit_table],
+            "append_only": append_only,
             "read_only": [migrations_table],
         }
         audit_event_record(

@@ -30,6 +30,9 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One thing that happened: who did what to which object, when, why, and the state before and after."""
 
+    # The site's database role may only read and append (audit.db_roles).
+    APPEND_ONLY = True
+
     occurred_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor_type = models.CharField("操作者类型", max_length=16, choices=ActorType.choices)
     actor_id = models.CharField("操作者标识", max_length=64, blank=True)

@@ -46,6 +46,7 @@ from subjects.choices import StaffRoleName
 from subjects.identifiers import IdentifierError
 from subjects.models import CreditSubject, Department
 from subjects.selectors import staff_context, subject_get_by_code
+from subjects.services import subject_name_matches
 
 from . import rules
 from .models import (
@@ -427,7 +428,7 @@ def commitment_sign(
         raise ApplicationError(
             "未找到该统一社会信用代码对应的登记主体。", code="unknown_subject", field="uscc"
         ) from None
-    if subject.is_natural_person or name.strip() != subject.name:
+    if subject.is_natural_person or not subject_name_matches(subject, name):
         raise ApplicationError("主体名称与登记名称不一致，请按登记名称填写。", code="name_mismatch", field="name")
     number = f"CN{timezone.localtime():%Y%m%d}{secrets.randbelow(10**8):08d}"
     data = {

@@ -291,6 +291,9 @@ class CreditRecord(models.Model):
 class RecordVersion(models.Model):
     """An append-only snapshot of a record after each change: who, when, why, and the data."""
 
+    # The site's database role may only read and append (audit.db_roles): "nothing is lost" (DESIGN §4).
+    APPEND_ONLY = True
+
     # The unique (record, version) index serves lookups by record.
     record = models.ForeignKey(CreditRecord, on_delete=models.PROTECT, related_name="versions", db_index=False)
     version = models.PositiveIntegerField("版本")

@@ -23,7 +23,7 @@ from audit.services import Actor, audit_event_record
 from credit_portal import bulk
 from subjects import identifiers as ids
 from subjects.models import ApiToken, CreditSubject, Department
-from subjects.services import subjects_name_check, subjects_resolve_many
+from subjects.services import subject_name_report, subjects_name_check, subjects_resolve_many
 
 from . import rules
 from .choices import Channel, DisclosureRule, IngestOutcome, ObjectionState, Polarity, RecordStatus, Severity
@@ -400,9 +400,13 @@ def _refuse_own_entry(record: CreditRecord, reviewer) -> None:
 
 @transaction.atomic
 def record_approve(*, record: CreditRecord, reviewer, actor: Actor, note: str = "") -> CreditRecord:
-    """A reviewer of the record's department approves a clerk's entry; nobody approves their own entry."""
+    """A reviewer of the record's department approves a clerk's entry; nobody approves their own entry.
+
+    An entry of the subject's registration authority names its subject once approved, as the authority's
+    pushes do (``subjects.services.subject_name_report``); entries not made by department staff (a public
+    commitment copies the registered name) are left out."""
     _refuse_own_entry(record, reviewer)
-    return _record_change(
+    approved = _record_change(
         record,
         actor=actor,
         change="approve",
@@ -415,6 +419,16 @@ def record_approve(*, record: CreditRecord, reviewer, actor: Actor, note: str = 
         },
         allowed_from={RecordStatus.PENDING_REVIEW},
     )
+    if approved.subject_id is not None and approved.submitted_by_id is not None:
+        subject_name_report(
+            subject=approved.subject,
+            name=approved.reported_subject_name,
+            registers=approved.department.registers,
+            as_of=approved.decided_on,
+            actor=actor,
+            source=f"{approved.department.name}报送（审核通过）",
+        )
+    return approved
 
 
 @transaction.atomic

@@ -112,6 +112,9 @@ class Membership(models.Model):
 class MembershipChange(models.Model):
     """Every opening, change, suspension, resumption and end: the history and the change feed."""
 
+    # The site's database role may only read and append (audit.db_roles): "nothing is lost" (DESIGN §4).
+    APPEND_ONLY = True
+
     membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="changes")
     kind = models.CharField("变动", max_length=16, choices=MembershipChangeKind.choices)
     state = models.CharField("变动后状态", max_length=16, choices=MembershipState.choices)

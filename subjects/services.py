@@ -250,6 +250,18 @@ def _former_keys(subject_ids) -> dict[int, set[str]]:
     return keys
 
 
+def subject_name_matches(subject: CreditSubject, name: str) -> bool:
+    """Whether ``name`` is the subject's current or a former name, compared as registries do (``name_key``).
+
+    The rule a department's item is held to (``name_verdict``), for forms that speak for a registered subject
+    without being a department (the public commitment form): full-width characters and spaces do not make a
+    name wrong, and a subject that changed its name may still sign under the one on its papers."""
+    key = name_key(name)
+    if not key:
+        return False
+    return key == name_key(subject.name) or key in _former_keys([subject.pk]).get(subject.pk, set())
+
+
 def name_mismatch_message(subject: CreditSubject, claim: SubjectClaim) -> str:
     """The refusal of a name, for the clerk: which code, and (organisations only) the registered name."""
     if subject.is_natural_person:
@@ -299,11 +311,32 @@ def _subject_name_apply(subject: CreditSubject, claim: SubjectClaim, *, register
     return True
 
 
+def subject_name_report(
+    *, subject: CreditSubject, name: str, registers: str, as_of: datetime.date | None, actor: Actor, source: str
+) -> bool:
+    """The name of a department's entry that its reviewer has just approved, applied under the naming rule
+    (``name_verdict``) as an item that may rename. Returns whether the subject was renamed.
+
+    An entry waits for review without renaming (``SubjectClaim.rename``); once the registration authority's
+    reviewer approves it, it is the authority's word like any of its pushes, so a provisional name reported
+    by another department, or an older registered one, gives way to it — a department that reports only
+    through the workbench is still the one source of its subjects' names. Any other department's name was
+    checked when it was entered and is not applied. Runs inside the approval's transaction."""
+    if not name or not _is_authority(subject, registers):
+        return False
+    claim = SubjectClaim(name=" ".join(name.split()), uscc=subject.uscc or "", rename=True, as_of=as_of)
+    return _subject_name_apply(subject, claim, registers=registers, actor=actor, source=source)
+
+
 def _first_name_fields(claim: SubjectClaim, *, kind: str, registers: str, uscc: str = "") -> dict:
-    """How a new subject's name is held: the authority's is registered, another department's provisional."""
+    """How a new subject's name is held: the authority's is registered, another department's provisional.
+
+    So is the authority's own entry while it waits for review (``claim.rename`` False): a reviewer may still
+    send it back, and a rejected typo must not become the name every other department is held to; the
+    approval confirms it (``subject_name_report``)."""
     if kind == SubjectKind.NATURAL_PERSON:
         return {"name_source": NameSource.REPORTED, "name_changed_on": claim.as_of}
-    if is_registration_authority(registers, kind=kind, uscc=uscc):
+    if claim.rename and is_registration_authority(registers, kind=kind, uscc=uscc):
         return {"name_source": NameSource.AUTHORITY, "name_changed_on": claim.as_of}
     return {"name_source": NameSource.PROVISIONAL, "name_changed_on": None}
 

@@ -101,6 +101,17 @@ def test_the_site_role_cannot_erase_or_silence_the_audit_trail(site, statement):
     assert AuditEvent.objects.filter(pk=event_id).exists()
 
 
+@pytest.mark.parametrize("table", ["records_recordversion", "sanctions_membershipchange"])
+def test_the_site_role_appends_to_the_histories_but_never_rewrites_them(site, table):
+    """Records and memberships are versioned, never rewritten (DESIGN §4: nothing is lost): with the site's
+    credentials a version cannot be edited or deleted, any more than an audit event."""
+    assert run(site, f"SELECT count(*) FROM {table}")[0][0] == 0
+    assert run(site, f"SELECT has_table_privilege(current_user, '{table}', 'INSERT')") == [(True,)]
+    for statement in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}", f"TRUNCATE {table}"):
+        with pytest.raises(errors.InsufficientPrivilege):
+            run(site, statement)
+
+
 def test_the_site_role_owns_nothing(site, site_role):
     with connection.cursor() as cursor:
         cursor.execute(

@@ -318,6 +318,7 @@ PUBLIC_RATE_LIMITS = {
     "verify": (env.int("RATE_LIMIT_VERIFY", default=20), 600),
     "opendata": (env.int("RATE_LIMIT_OPENDATA", default=20), 3600),
     "apply": (env.int("RATE_LIMIT_APPLY", default=10), 3600),
+    "password_reset": (env.int("RATE_LIMIT_PASSWORD_RESET", default=5), 3600),
 }
 # Subject pages are cached until their records or lists change (and at the latest until midnight).
 SUBJECT_PAGE_CACHE_SECONDS = env.int("SUBJECT_PAGE_CACHE_SECONDS", default=3600)

@@ -19,9 +19,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Generous limits for the suite; the throttle tests set their own.
-PUBLIC_RATE_LIMITS = {
-    scope: (100_000, 60) for scope in ("page", "filter", "search", "download", "report", "verify", "opendata", "apply")
-}
+PUBLIC_RATE_LIMITS = {scope: (100_000, 60) for scope in PUBLIC_RATE_LIMITS}  # noqa: F405
 # The same masking handlers as in production, so tests capture exactly what would be written.
 LOGGING = logging_config(level="WARNING")
 

@@ -28,5 +28,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"已授权站点角色 {summary['role']}：数据库 {summary['database']} 模式 {summary['schema']} 的 "
             f"{summary['tables']} 张表（所有者 {summary['owner']}），"
-            f"审计表 {', '.join(summary['append_only'])} 只能查询和追加。"
+            f"只追加的表（审计、记录版本、名单变更）{', '.join(summary['append_only'])} 只能查询和追加。"
         )
