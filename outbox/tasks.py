@@ -1,0 +1,18 @@
+"""Celery tasks of the outbox: no Celery retries of their own — the item's ``next_attempt_at`` and the sweep
+are the retries (they outlast an outage; a task's in-memory retries would be spent in seconds)."""
+
+from celery import shared_task
+
+from .services import outbox_deliver, outbox_sweep
+
+
+@shared_task(acks_late=True, soft_time_limit=9 * 60, time_limit=10 * 60)
+def outbox_deliver_task(item_id: int) -> bool:
+    """Deliver one item (sent after the commit that wrote it); a done or claimed item is skipped."""
+    return outbox_deliver(item_id)
+
+
+@shared_task(acks_late=False, soft_time_limit=5 * 60, time_limit=6 * 60)
+def outbox_sweep_task() -> dict:
+    """Every minute: deliver the pending items that are due, delete old done ones."""
+    return outbox_sweep()
