@@ -224,3 +224,29 @@ def test_every_outbox_topic_has_a_handler_registered_by_a_higher_app():
     ):
         assert handlers(topic), topic
     assert [h.__module__ for h in handlers("records.changed")] == ["sanctions.receivers", "disclosure.outbox_handlers"]
+
+
+@pytest.mark.django_db
+def test_the_database_away_at_delivery_time_loses_nothing(token, django_capture_on_commit_callbacks, caplog):
+    from outbox.tasks import outbox_sweep_task
+    from tests.test_operations import database_down
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        push(token, yzsxmd_item(1))
+    item = OutboxItem.objects.get()
+    with database_down():
+        for callback in callbacks:  # the delivery asked for after the commit finds no database
+            callback()
+        assert outbox_sweep_task() == {}  # nor does the sweep: one line each, no traceback
+    assert f"outbox item {item.pk} not delivered (OperationalError)" in caplog.text
+    assert "outbox sweep not run (OperationalError)" in caplog.text
+    assert all(record.exc_info is None for record in caplog.records if record.name == "outbox")
+    item.refresh_from_db()
+    assert (item.state, item.attempts) == ("pending", 0)
+    # PostgreSQL is back: the next sweep delivers.
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_sweep_task()
+    item.refresh_from_db()
+    assert item.state == "done"
+    assert status_drift()[1] == []
+    assert Membership.objects.filter(subject__uscc=company_uscc(1)).exists()
