@@ -6,13 +6,15 @@ class DisclosureConfig(AppConfig):
     verbose_name = "信息公开"
 
     def ready(self) -> None:
-        from records.signals import records_changed
-        from sanctions.signals import subjects_changed
-        from subjects.signals import subject_changed
+        import outbox
+        from records.signals import RECORDS_CHANGED
+        from sanctions.signals import SUBJECTS_LISTS_CHANGED
+        from subjects.signals import SUBJECTS_FACTS_CHANGED
 
-        from .page_cache import on_records_changed, on_subjects_changed
+        from .outbox_handlers import APPLICATION_NOTIFY, application_notify_deliver, pages_refresh
 
-        records_changed.connect(on_records_changed, dispatch_uid="disclosure.page_cache.records")
-        subjects_changed.connect(on_subjects_changed, dispatch_uid="disclosure.page_cache.subjects")
-        # A subject's own facts (name, registration) changed: the same cached pages are stale.
-        subject_changed.connect(on_subjects_changed, dispatch_uid="disclosure.page_cache.subject_facts")
+        # A subject's records, lists or own facts (name, registration) changed: its cached pages are stale.
+        outbox.register(RECORDS_CHANGED, pages_refresh)
+        outbox.register(SUBJECTS_LISTS_CHANGED, pages_refresh)
+        outbox.register(SUBJECTS_FACTS_CHANGED, pages_refresh)
+        outbox.register(APPLICATION_NOTIFY, application_notify_deliver)

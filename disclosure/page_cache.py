@@ -15,26 +15,20 @@ from django.conf import settings
 from django.core.cache import cache
 
 
-def _version_key(subject_id: int) -> str:
+def version_key(subject_id: int) -> str:
     return f"subject-version:{subject_id}"
 
 
 def page_key(subject_id: int, tab: str, today: datetime.date) -> str:
-    version = cache.get(_version_key(subject_id), 0)
+    version = cache.get(version_key(subject_id), 0)
     return f"subject-page:{subject_id}:{version}:{tab}:{today.isoformat()}"
 
 
-def subjects_touch(subject_ids) -> None:
+def subjects_touch(subject_ids) -> str:
+    """Set a new version token for the subjects; returns it (disclosure/outbox_handlers.py checks it)."""
     token = uuid.uuid4().hex[:12]
-    cache.set_many({_version_key(subject_id): token for subject_id in subject_ids}, timeout=None)
-
-
-def on_records_changed(sender, *, record_ids: list[int], subject_ids: list[int], **kwargs) -> None:
-    subjects_touch(subject_ids)
-
-
-def on_subjects_changed(sender, *, subject_ids: list[int], **kwargs) -> None:
-    subjects_touch(subject_ids)
+    cache.set_many({version_key(subject_id): token for subject_id in subject_ids}, timeout=None)
+    return token
 
 
 def timeout() -> int:

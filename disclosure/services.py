@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
-from credit_portal.enqueue import enqueue
+from outbox.services import outbox_add
 from records.choices import Channel, ObjectionState
 from records.models import CreditRecord
 from records.selectors import calendar_overrides
@@ -58,7 +58,7 @@ from .models import (
     Evidence,
     Outcome,
 )
-from .tasks import application_notify_task
+from .outbox_handlers import APPLICATION_NOTIFY
 
 ALLOWED_FILES = {  # what the content starts with, not what the name says
     "application/pdf": (b"%PDF-",),
@@ -234,7 +234,7 @@ def application_submit(
             ApplicationEvent.objects.create(
                 application=application, to_state=application.state, actor_label="申请人", reason="提交申请"
             )
-            transaction.on_commit(lambda: enqueue(application_notify_task, application.pk), robust=True)
+            outbox_add(topic=APPLICATION_NOTIFY, payload={"application_id": application.pk})
             audit_event_record(
                 actor=actor,
                 action=f"application.submit.{kind}",
@@ -295,7 +295,7 @@ def _transition(application: Application, step: str, *, actor: Actor, reason: st
     ApplicationEvent.objects.create(
         application=locked, from_state=before, to_state=to_state, actor_label=actor.label, reason=reason
     )
-    transaction.on_commit(lambda: enqueue(application_notify_task, locked.pk), robust=True)
+    outbox_add(topic=APPLICATION_NOTIFY, payload={"application_id": locked.pk})
     audit_event_record(
         actor=actor,
         action=f"application.{step}",

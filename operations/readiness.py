@@ -1,12 +1,13 @@
 """What ``/readyz`` checks: the services the site needs, the migrations, and the work waiting to be done.
 
-The top layer of the project (``audit → subjects → records → sanctions → disclosure → operations``): it reads
+The top layer of the project (``outbox → audit → subjects → records → sanctions → disclosure → operations``): it reads
 every app's state, and only through their selectors. Each check is bounded in time (short socket timeouts)
 and returns plain data with no personal information: counts, ids of batches, ages.
 
 Only the database, Redis (when configured) and the migrations decide readiness: a web process that cannot
-reach them cannot answer. The queue depth, the oldest running batch and the overdue memberships are reported
-for the operator (a backlog is not a reason to take a web process out of rotation).
+reach them cannot answer. The queue depth, the oldest running batch, the overdue memberships and the outbox
+(pending and failed items, the oldest pending one's age) are reported for the operator (a backlog is not a
+reason to take a web process out of rotation).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from outbox.selectors import outbox_figures
 from records.selectors import batch_oldest_running
 from sanctions.selectors import memberships_overdue_count
 
@@ -114,6 +116,16 @@ def pending_work() -> Check:
     return Check(ok=True, required=False, detail=detail)
 
 
+def outbox() -> Check:
+    """What follows commits and is not delivered yet: pending and failed items, the oldest pending one's age.
+    Reported, never required: a backlog (the broker away a while) is drained by the sweep."""
+    try:
+        figures = outbox_figures()
+    except Exception as exc:
+        return Check(ok=False, required=False, detail=_error(exc))
+    return Check(ok=not figures["failed"], required=False, detail=figures)
+
+
 def readiness() -> tuple[bool, dict]:
     """Run every check; returns whether the process is ready and the JSON body."""
     started = time.monotonic()
@@ -126,6 +138,7 @@ def readiness() -> tuple[bool, dict]:
             checks[name] = check
     if checks["database"].ok:
         checks["pending"] = pending_work()
+        checks["outbox"] = outbox()
     ready = all(check.ok for check in checks.values() if check.required)
     body = {
         "status": "ready" if ready else "unavailable",

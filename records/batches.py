@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
 from credit_portal.enqueue import enqueue
+from outbox.services import outbox_add
 from subjects import identifiers as ids
 from subjects.models import ApiToken, Department
 
@@ -39,6 +40,7 @@ from .choices import BatchState, Channel, IngestOutcome
 from .models import BatchRowError, IngestBatch, RecordType
 from .selectors import catalog_entries
 from .services import ItemResult, RecordError, RecordInput, records_check, records_ingest
+from .signals import BATCH_PROCESS
 from .spreadsheets import FileFormatError, Row, file_format, printable, read_rows, rows_count
 
 logger = logging.getLogger(__name__)
@@ -131,10 +133,9 @@ def batch_create(
         obj=batch,
         after={"file": batch.file_name, "bytes": upload.size, "channel": channel},
     )
-    from .tasks import batch_process_task
-
-    # The batch row is committed: a broker away is logged (the watchdog queues the batch again), never a 500.
-    transaction.on_commit(lambda: enqueue(batch_process_task, batch.pk))
+    # In the batch's transaction: once committed, the batch always gets its task (the outbox sweep re-drives
+    # it while the broker is away); the request never fails on the broker.
+    outbox_add(topic=BATCH_PROCESS, payload={"batch_id": batch.pk})
     return batch
 
 
@@ -150,10 +151,9 @@ def batch_import(*, batch: IngestBatch, actor: Actor) -> IngestBatch:
     batch.processed_rows = 0
     batch.save(update_fields=["state", "processed_rows", "updated_at"])
     audit_event_record(actor=actor, action="batch.import", obj=batch, after={"valid_rows": batch.valid_rows})
-    from .tasks import batch_process_task
-
-    # The batch row is committed: a broker away is logged (the watchdog queues the batch again), never a 500.
-    transaction.on_commit(lambda: enqueue(batch_process_task, batch.pk))
+    # In the batch's transaction: once committed, the batch always gets its task (the outbox sweep re-drives
+    # it while the broker is away); the request never fails on the broker.
+    outbox_add(topic=BATCH_PROCESS, payload={"batch_id": batch.pk})
     return batch
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
 from credit_portal import bulk
+from outbox.services import outbox_add
 from subjects import identifiers as ids
 from subjects.models import ApiToken, CreditSubject, Department
 from subjects.services import subject_name_report, subjects_name_check, subjects_resolve_many
@@ -29,7 +30,7 @@ from . import rules
 from .choices import Channel, DisclosureRule, IngestOutcome, ObjectionState, Polarity, RecordStatus, Severity
 from .models import CreditRecord, IngestStat, RecordVersion
 from .selectors import CatalogEntry, catalog_entries, disclosure_regimes, records_by_source_id
-from .signals import records_changed
+from .signals import RECORDS_CHANGED
 from .validation import CleanRecord, Invalid, validate_record
 
 MAX_ITEMS_PER_CALL = 1000
@@ -336,11 +337,8 @@ def records_ingest(
             subject_ids = sorted(
                 previous_subjects | {c["record"].subject_id for c in versions if c["record"].subject_id is not None}
             )
-            # robust: the records are committed; a failing listener is logged, never the push's answer.
-            transaction.on_commit(
-                lambda: records_changed.send(sender=CreditRecord, record_ids=touched, subject_ids=subject_ids),
-                robust=True,
-            )
+            # One outbox item per call, in the records' transaction: what follows (lists, pages) cannot be lost.
+            outbox_add(topic=RECORDS_CHANGED, payload={"record_ids": touched, "subject_ids": subject_ids})
     return results
 
 
@@ -385,10 +383,7 @@ def _record_change(
     )
     record_ids = [locked.pk]
     subject_ids = sorted({pk for pk in (previous_subject, locked.subject_id) if pk is not None})
-    transaction.on_commit(
-        lambda: records_changed.send(sender=CreditRecord, record_ids=record_ids, subject_ids=subject_ids),
-        robust=True,
-    )
+    outbox_add(topic=RECORDS_CHANGED, payload={"record_ids": record_ids, "subject_ids": subject_ids})
     return locked
 
 

@@ -1,10 +1,18 @@
-"""Signals by which higher apps learn of record changes (they listen; records never imports them).
+"""Outbox topics by which higher apps learn of record changes (they register handlers; records never imports
+them).
 
-``records_changed`` is sent after the transaction that changed the records has committed, with
-``record_ids`` and ``subject_ids`` — the subjects the records are about now and were about before (a
-corrected code moves a record to another subject): the sanctions app re-evaluates them all.
+``records.changed`` is written in the transaction that changed the records, with ``record_ids`` and
+``subject_ids`` — the subjects the records are about now and were about before (a corrected code moves a
+record to another subject): the sanctions app re-evaluates them all, the disclosure app refreshes their pages.
+``batch.process`` (``batch_id``) hands a committed batch to its task.
+
+``records_changed`` is no longer sent (the outbox replaced it: a signal sent after the commit was lost with
+the broker); it stays only for ``bench/ingest.py``, which still looks for its receivers.
 """
 
 from django.dispatch import Signal
+
+RECORDS_CHANGED = "records.changed"
+BATCH_PROCESS = "batch.process"
 
 records_changed = Signal()

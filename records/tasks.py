@@ -25,7 +25,7 @@ def batch_process_task(batch_id: int) -> str:
 
 
 @shared_task(
-    acks_late=True,
+    acks_late=False,  # longer than the broker's visibility timeout (5 min); lost with a killed worker, it runs nightly
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=True,
     max_retries=3,

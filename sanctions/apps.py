@@ -6,8 +6,9 @@ class SanctionsConfig(AppConfig):
     verbose_name = "联合奖惩"
 
     def ready(self) -> None:
-        from records.signals import records_changed
+        import outbox
+        from records.signals import RECORDS_CHANGED
 
         from .receivers import on_records_changed
 
-        records_changed.connect(on_records_changed, dispatch_uid="sanctions.on_records_changed")
+        outbox.register(RECORDS_CHANGED, on_records_changed)

@@ -1,16 +1,20 @@
-"""What the sanctions app does when the records app reports a change."""
+"""What the sanctions app does when the records app reports a change (outbox topic ``records.changed``)."""
 
-from credit_portal.enqueue import enqueue
+from audit.services import Actor
 
-from .tasks import subjects_evaluate_task
+from .services import subjects_evaluate
+
+CHUNK = 1000
 
 
-def on_records_changed(sender, *, record_ids: list[int], subject_ids: list[int], **kwargs) -> None:
-    """A record created, changed, revoked or repaired re-evaluates its subjects (now and before) as far as the
-    change can alter their lists: one task per 1,000 subjects, enqueued here, which already runs after the
-    records' transaction has committed. The task decides which subjects the change can alter, under lock.
+def on_records_changed(payload: dict) -> None:
+    """Records created, changed, revoked or repaired re-evaluate their subjects (now and before) as far as the
+    change can alter their lists: ``subjects_evaluate`` decides which, under lock.
 
-    A chunk the broker refuses is logged with its subject ids and skipped: the records are committed, and the
-    other chunks (and the other receivers of the signal) still go."""
-    for start in range(0, len(subject_ids), 1000):
-        enqueue(subjects_evaluate_task, subject_ids[start : start + 1000], record_ids)
+    Run by the outbox delivery in the worker, here and now, 1,000 subjects per transaction — not enqueued as
+    further tasks, whose loss would lose the evaluation again. A chunk that fails raises: the item stays
+    pending and is delivered again (the chunks already evaluated are evaluated again, which changes nothing)."""
+    subject_ids, record_ids = payload["subject_ids"], payload.get("record_ids")
+    actor = Actor.system("名单自动评估")
+    for start in range(0, len(subject_ids), CHUNK):
+        subjects_evaluate(subject_ids=subject_ids[start : start + CHUNK], actor=actor, changed_records=record_ids)

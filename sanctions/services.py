@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
 from credit_portal import bulk
+from outbox.services import outbox_add
 from subjects import identifiers as ids
 from subjects.models import CreditSubject, Department
 from subjects.privacy import citizen_id_digest
@@ -24,7 +25,7 @@ from subjects.privacy import citizen_id_digest
 from . import rules, selectors
 from .choices import FeedbackResult, MembershipChangeKind, MembershipState, Scenario
 from .models import Check, CreditStatus, Feedback, ListType, Measure, Membership, MembershipChange
-from .signals import subjects_changed
+from .signals import SUBJECTS_LISTS_CHANGED
 
 EVALUATION_CHUNK = 1000
 
@@ -257,7 +258,7 @@ def subjects_evaluate(
             },
         )
     if changed_ids:
-        transaction.on_commit(lambda: subjects_changed.send(sender=Membership, subject_ids=changed_ids), robust=True)
+        outbox_add(topic=SUBJECTS_LISTS_CHANGED, payload={"subject_ids": changed_ids})
     return result
 
 

@@ -1,9 +1,8 @@
-"""Signals the sanctions app sends to higher apps (they listen; sanctions never imports them).
+"""Outbox topics the sanctions app writes for higher apps (they register handlers; sanctions never imports
+them).
 
-``subjects_changed`` is sent after the transaction commits, with ``subject_ids`` whose memberships or
-status changed: the public site drops its cached pages of those subjects.
+``subjects.lists_changed`` is written in the transaction of an evaluation, with ``subject_ids`` whose
+memberships or status changed: the public site drops its cached pages of those subjects.
 """
 
-from django.dispatch import Signal
-
-subjects_changed = Signal()
+SUBJECTS_LISTS_CHANGED = "subjects.lists_changed"

@@ -31,7 +31,9 @@ def subjects_evaluate_task(subject_ids: list[int], record_ids: list[int] | None 
 
 
 @shared_task(
-    acks_late=True,
+    # Acknowledged on receipt: it may run longer than the broker's visibility timeout (5 min), which would
+    # deliver it again while it runs; lost with a killed worker, it runs again the next night.
+    acks_late=False,
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=True,
     max_retries=3,
@@ -46,7 +48,9 @@ def memberships_expire_task() -> int:
 
 
 @shared_task(
-    acks_late=True,
+    # Acknowledged on receipt: it may run longer than the broker's visibility timeout (5 min), which would
+    # deliver it again while it runs; lost with a killed worker, it runs again the next night.
+    acks_late=False,
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=True,
     max_retries=3,

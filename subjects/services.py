@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record, audit_events_record_many
+from outbox.services import outbox_add
 
 from . import identifiers as ids
 from .choices import (
@@ -49,7 +50,7 @@ from .models import (
     validate_registers,
 )
 from .privacy import citizen_id_digest
-from .signals import subject_changed
+from .signals import SUBJECTS_FACTS_CHANGED
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def _subject_update(
 ) -> None:
     """Apply ``changes`` to the locked row, validate, save, and audit before/after; ``subject`` follows along.
 
-    The public pages of the subject are cached: ``subject_changed`` is sent once the change has committed."""
+    The public pages of the subject are cached: a ``subjects.facts_changed`` outbox item refreshes them."""
     locked = CreditSubject.objects.select_for_update().get(pk=subject.pk)
     before = _subject_snapshot(locked, facts=facts)
     for field, value in changes.items():
@@ -165,10 +166,7 @@ def _subject_update(
         after=_subject_snapshot(locked, facts=facts),
     )
     subject_ids = [locked.pk]
-    transaction.on_commit(
-        lambda: subject_changed.send(sender=CreditSubject, subject_ids=subject_ids),
-        robust=True,
-    )
+    outbox_add(topic=SUBJECTS_FACTS_CHANGED, payload={"subject_ids": subject_ids})
 
 
 # Who may name a subject ----------------------------------------------------------------------------------

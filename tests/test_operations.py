@@ -2,7 +2,6 @@
 health endpoints an orchestrator polls. The outages are real: a cache and a broker on a port where nothing
 listens, a database connection to a closed port (no mocks of the services themselves)."""
 
-import datetime
 import json
 import logging
 import time
@@ -17,6 +16,8 @@ from django.test import Client, override_settings
 from audit.services import Actor
 from credit_portal.celery import app
 from credit_portal.logging import OneLineFilter
+from outbox.models import OutboxItem
+from outbox.services import outbox_sweep
 from records.models import CreditRecord
 from sanctions.consistency import status_drift
 from sanctions.models import Membership
@@ -166,10 +167,10 @@ def broker_down():
 
 
 @pytest.mark.django_db
-def test_a_push_while_the_broker_is_down_is_answered_fast_and_the_loss_is_logged_and_found(
+def test_a_push_while_the_broker_is_down_is_answered_fast_and_the_sweep_alone_recovers_it(
     token, django_capture_on_commit_callbacks, caplog
 ):
-    with broker_down(), caplog.at_level(logging.ERROR, logger="credit_portal.enqueue"):
+    with broker_down(), caplog.at_level(logging.WARNING, logger="outbox"):
         started = time.monotonic()
         with django_capture_on_commit_callbacks(execute=True):
             response = push(token, yzsxmd_item(7))
@@ -178,48 +179,62 @@ def test_a_push_while_the_broker_is_down_is_answered_fast_and_the_loss_is_logged
     assert response.json()["results"][0]["status"] == "created"
     assert seconds < 5  # was ~20 s with unbounded retries and a result backend
     subject = CreditSubject.objects.get(uscc=company_uscc(7))
-    # The log names the subjects that were not evaluated.
-    assert "sanctions.tasks.subjects_evaluate_task not queued" in caplog.text
-    assert f"[{subject.pk}]" in caplog.text
-    # The lost evaluation: no membership yet, and the consistency check lists exactly that subject.
+    # Not evaluated yet, but not lost: one pending outbox item names the subject, and the log says so.
+    item = OutboxItem.objects.get()
+    assert (item.topic, item.state, item.payload["subject_ids"]) == ("records.changed", "pending", [subject.pk])
+    assert f"outbox item {item.pk} not queued" in caplog.text
     assert not Membership.objects.filter(subject=subject).exists()
     assert [d.subject_id for d in status_drift()[1]] == [subject.pk]
+    url = f"/subjects/{company_uscc(7)}/?tab=black"
+    before = Client().get(url).content.decode()  # and this page is now cached
+    # The broker is back (tasks run eagerly here): the sweep alone delivers it; no recompute is run.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox_sweep()["delivered"] >= 1  # and the lists_changed item the evaluation wrote
+    item.refresh_from_db()
+    assert item.state == "done"
+    assert Membership.objects.filter(subject=subject).exists()
+    assert status_drift()[1] == []
+    list_name = Membership.objects.get(subject=subject).list_type.name
+    assert list_name not in before
+    assert list_name in Client().get(url).content.decode()  # the cached page was dropped
+    assert not OutboxItem.objects.filter(state="pending").exists()
 
 
 @pytest.mark.django_db
-def test_a_batch_sent_while_the_broker_is_down_is_accepted_and_the_watchdog_queues_it_again(
-    token, django_capture_on_commit_callbacks, caplog, settings
+def test_a_batch_sent_while_the_broker_is_down_is_accepted_and_the_sweep_runs_it_to_the_end(
+    token, django_capture_on_commit_callbacks, settings
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from records.batches import batches_watch
     from records.models import IngestBatch
     from tests.records.test_batches import csv_bytes
 
     settings.MEDIA_ROOT = str(settings.BASE_DIR / "test-artifacts" / "media-broker-down")
     content = csv_bytes([xzcf_item(1)], encoding="utf-8", header="code")
-    with (
-        broker_down(),
-        caplog.at_level(logging.ERROR, logger="credit_portal.enqueue"),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
+    with broker_down(), django_capture_on_commit_callbacks(execute=True):
         response = Client().post(
             "/api/v1/batches/",
             {"file": SimpleUploadedFile("a.csv", content), "record_type": "xzcf"},
             HTTP_AUTHORIZATION=f"Bearer {token}",
         )
-    # The batch row is committed: the answer says so, and the lost task is logged with the batch id.
+    # The batch row is committed with its outbox item: the answer says so.
     assert response.status_code == 202, response.content
     batch = IngestBatch.objects.get(pk=response.json()["id"])
     assert batch.state == "queued"
-    assert "records.tasks.batch_process_task not queued" in caplog.text
-    # Once stalled, the watchdog queues it again (the broker is back: tasks run eagerly here) and it ends.
-    IngestBatch.objects.filter(pk=batch.pk).update(updated_at=batch.updated_at - datetime.timedelta(hours=2))
+    assert list(OutboxItem.objects.values_list("topic", "state", "payload")) == [
+        ("batch.process", "pending", {"batch_id": batch.pk})
+    ]
+    # The broker is back: the next sweep gives the batch its task and it ends (no watchdog needed).
     with django_capture_on_commit_callbacks(execute=True):
-        batches_watch(actor=Actor.system("看门狗"))
+        outbox_sweep()
     batch.refresh_from_db()
     assert batch.state == "done"
     assert CreditRecord.objects.filter(department=batch.department).count() == 1
+    assert set(OutboxItem.objects.values_list("topic", "state")) == {
+        ("batch.process", "done"),
+        ("records.changed", "done"),
+    }
+    assert status_drift()[1] == []
 
 
 def test_no_task_result_is_stored_or_waited_for():
@@ -381,7 +396,6 @@ def test_readyz_reads_a_live_redis_and_the_queue_depth():
 def test_a_page_whose_task_cannot_be_queued_answers_the_chinese_503(caplog):
     from django.db import transaction
 
-    from audit.services import Actor
     from subjects.services import staff_create
     from tests.conftest import StaffClient
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 # Each may import only those before it.
-LAYERS = ["audit", "subjects", "records", "sanctions", "disclosure", "operations"]
+LAYERS = ["outbox", "audit", "subjects", "records", "sanctions", "disclosure", "operations"]
 
 
 @pytest.mark.django_db

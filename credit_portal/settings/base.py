@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "outbox",  # the transactional outbox: the lowest layer, below the audit trail
     "audit",
     "subjects",
     "records",
@@ -142,7 +143,11 @@ CELERY_TASK_IGNORE_RESULT = True
 # Enqueueing in a web request gives up within about two seconds when the broker is down (instead of ~20 s):
 # the caller logs the failure (credit_portal/enqueue.py) and answers; nothing waits on Redis.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+# visibility_timeout: a task taken by a worker that dies (kill -9) goes back to the queue after 5 minutes
+# (Redis' default is an hour). A task running longer than that is delivered again while it still runs: the
+# long ones are safe so (batches advance chunk by chunk under a lock on processed_rows; the nightly recomputes
+# are acks_early) — docs/operations.md, "Faults".
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10, "visibility_timeout": 300}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 # Without a broker the tasks run in the calling process, so a fresh clone needs no worker.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
@@ -156,6 +161,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE: dict = {
+    # What follows a commit and was not delivered (broker or database away, handler failing, worker killed).
+    "outbox-sweep": {
+        "task": "outbox.tasks.outbox_sweep_task",
+        "schedule": 60.0,
+    },
     "memberships-expire-nightly": {
         "task": "sanctions.tasks.memberships_expire_task",
         "schedule": crontab(hour=0, minute=30),

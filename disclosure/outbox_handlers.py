@@ -1,0 +1,37 @@
+"""Handlers the disclosure app registers with the outbox (disclosure/apps.py), and its own topic."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+
+from . import page_cache
+
+APPLICATION_NOTIFY = "application.notify"
+
+
+class PageCacheNotWritten(RuntimeError):
+    """The cache ignored its error (Redis away: IGNORE_EXCEPTIONS): the pages would stay stale, so the outbox
+    item is tried again."""
+
+
+def pages_refresh(payload: dict) -> None:
+    """Cached pages of the subjects are dropped: a new version token for each. The cache swallows its errors
+    (a miss, for pages), so the first token is read back: not there means not written, and raising keeps the
+    item pending until Redis takes it (otherwise the pages would stay stale for an hour)."""
+    subject_ids = payload.get("subject_ids") or []
+    if not subject_ids:
+        return
+    token = page_cache.subjects_touch(subject_ids)
+    if cache.get(page_cache.version_key(subject_ids[0])) != token:
+        raise PageCacheNotWritten(f"subject-version of {len(subject_ids)} subjects not written")
+
+
+def application_notify_deliver(payload: dict) -> None:
+    """E-mail about the application's current state, here in the worker (a mail server away raises: the
+    item is tried again with backoff)."""
+    from .models import Application
+    from .notifications import application_notify
+
+    application = Application.objects.select_related("department").filter(pk=payload["application_id"]).first()
+    if application is not None:
+        application_notify(application)
