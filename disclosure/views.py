@@ -383,7 +383,7 @@ def _date(value: str) -> datetime.date | None:
 # A name fragment matching at most this many subjects is looked up by subject id (its records come from the
 # subject index and are sorted, a few hundred rows at most); a commoner one is checked on each row read from
 # the (type, date, id) index, where matches are dense enough to fill a page quickly.
-NAME_MATCH_CAP = 500
+NAME_MATCH_CAP = 2000
 
 
 def _keyword_filter(keyword: str) -> Q:
