@@ -429,16 +429,8 @@ def _shuanggongshi_page(request, record_type: RecordType) -> SeekPage:
     """The page's rows. The first page of a type without filters is what crawlers and visitors ask for most:
     it is kept for ``SHUANGGONGSHI_FIRST_PAGE_SECONDS`` (a new record shows up within that time; the subject
     pages, which must change at once, have their own version tokens in ``page_cache``)."""
-    unfiltered_first = (
-        not is_filtered(request)
-        and not request.GET.get("cursor")
-        and request.GET.get("page")
-        in (
-            None,
-            "",
-            "1",
-        )
-    )
+    first_page = request.GET.get("page", "") in ("", "1") and not request.GET.get("cursor")
+    unfiltered_first = first_page and not is_filtered(request)
     if unfiltered_first:
         cached = cache.get(_first_page_key(record_type))
         if cached is not None:
