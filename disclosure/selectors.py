@@ -16,7 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from records.choices import DisclosureLevel, ObjectionState, RecordStatus
-from records.models import CreditRecord
+from records.models import CreditRecord, RecordType
 from records.selectors import calendar_overrides
 from records.workdays import workdays_between
 from sanctions.choices import Colour, MembershipState
@@ -42,13 +42,15 @@ TAB_KEYS = [key for key, *_ in RECORD_TABS] + [key for key, *_ in LIST_TABS] + [
 
 def public_record_q(as_of: datetime.date) -> Q:
     """``rules.record_visibility`` in SQL. A missing JSON key must not hide a record, hence the has_key terms."""
+    return Q(record_type__disclosure_level=DisclosureLevel.PUBLIC) & _public_record_own_q(as_of)
+
+
+def _public_record_own_q(as_of: datetime.date) -> Q:
+    """The part of ``public_record_q`` on the record's own columns (no join). ``status`` and ``publishable``
+    come first: they are the condition of the partial index ``record_public_type_date_idx`` (records/models.py),
+    which the planner uses only when the query carries the same terms."""
     return (
-        Q(
-            record_type__disclosure_level=DisclosureLevel.PUBLIC,
-            status=RecordStatus.ACTIVE,
-            publishable=True,
-            disclosure_start__lte=as_of,
-        )
+        Q(status=RecordStatus.ACTIVE, publishable=True, disclosure_start__lte=as_of)
         & (Q(disclosure_end__isnull=True) | Q(disclosure_end__gte=as_of))
         & (~Q(data__has_key="CF_CFLB") | ~Q(data__CF_CFLB=rules.WARNING_ONLY))
         & (~Q(data__has_key="CF_SFJYCX") | ~Q(data__CF_SFJYCX=rules.SIMPLIFIED_PROCEDURE_YES))
@@ -58,6 +60,16 @@ def public_record_q(as_of: datetime.date) -> Q:
 
 def public_records(as_of: datetime.date | None = None) -> QuerySet[CreditRecord]:
     return CreditRecord.objects.filter(public_record_q(as_of or timezone.localdate()))
+
+
+def public_records_of_type(record_type: RecordType, as_of: datetime.date | None = None) -> QuerySet[CreditRecord]:
+    """``public_records`` of one type, already looked up: the type's disclosure level is checked here once,
+    so the query filters on ``record_type_id`` and stays on the (type, date, id) index instead of joining the
+    type table by code (issue 12: the join made PostgreSQL scan and sort the whole records table)."""
+    if record_type.disclosure_level != DisclosureLevel.PUBLIC:
+        return CreditRecord.objects.none()
+    own = _public_record_own_q(as_of or timezone.localdate())
+    return CreditRecord.objects.filter(own, record_type_id=record_type.pk)
 
 
 def public_record_data(record: CreditRecord) -> dict[str, str]:

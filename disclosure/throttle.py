@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 # Query parameters that only move through a list: a request with anything else is a filtered (search-like)
 # request. The list pages' filters run LIKE queries over the whole register, as search does.
-NON_FILTER_PARAMETERS = frozenset({"page"})
+NON_FILTER_PARAMETERS = frozenset({"page", "cursor"})
 
 
 def client_address(request) -> str:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from audit.services import Actor
+from credit_portal.db_budget import statement_budget
 from records.models import RecordType
 from sanctions.choices import Colour
 from sanctions.models import ListType
@@ -27,7 +28,13 @@ from sanctions.services import status_of
 from subjects import identifiers as ids
 from subjects.choices import SubjectKind
 from subjects.models import CreditSubject, Department
-from subjects.selectors import SearchQueryError, division_path, subject_get_by_code, subject_search
+from subjects.selectors import (
+    SearchQueryError,
+    _name_matches,  # the subject name lookup on its indexes, shared with search
+    division_path,
+    subject_get_by_code,
+    subject_search,
+)
 
 from . import opendata as opendata_rows
 from . import page_cache
@@ -35,12 +42,24 @@ from .addresses import person_pk, subject_url
 from .models import Article, ArticleCategory, CreditReport
 from .reports import report_issue
 from .reports import report_verify as report_verify_lookup
-from .selectors import LIST_TABS, RECORD_TABS, TAB_KEYS, public_memberships, public_profile_get, public_records
+from .selectors import (
+    LIST_TABS,
+    RECORD_TABS,
+    TAB_KEYS,
+    public_memberships,
+    public_profile_get,
+    public_records,
+    public_records_of_type,
+)
 from .throttle import client_address, is_filtered, throttled
 
 PAGE_SIZE = 20
-# Lists without a total are browsable this deep (10,000 rows); beyond, the filters narrow the list faster.
-MAX_SLICE_PAGE = 500
+# ``?page=N`` (an offset) is served this deep (1,000 rows); the pages' own links carry a cursor instead
+# (``SeekPage``), which costs the same at any depth.
+MAX_SLICE_PAGE = 50
+PAGE_OUT_OF_RANGE = (
+    f"页码超出范围（按页码最多{MAX_SLICE_PAGE}页）：请使用页面上的“下一页”继续浏览，或用筛选条件缩小范围。"
+)
 
 
 class PageOutOfRange(Exception):
@@ -77,6 +96,93 @@ class SlicePage:
 
     def __iter__(self):
         return iter(self.object_list)
+
+
+class BadCursor(Exception):
+    """A ``cursor`` parameter that was not made by this site (tampered, truncated or of another format)."""
+
+
+CURSOR_SALT = "disclosure.seek-page"
+
+
+@dataclass
+class SeekPage:
+    """A page of a list ordered newest first by ``(date, id)``, reached by seeking to the key of the row it
+    follows (keyset pagination, issue 12): every page costs one index range read of ``size + 1`` rows, at any
+    depth, where an offset would read and discard every row before it. The links carry a signed cursor (the
+    key of the first or last row shown, the direction and the page number shown to the reader)."""
+
+    object_list: list
+    number: int
+    has_next: bool
+    has_previous: bool
+    date_field: str = "decided_on"
+
+    @classmethod
+    def of(cls, queryset, params, size: int, *, date_field: str) -> SeekPage:
+        """The page named by ``params``: ``cursor`` if present (``BadCursor`` when it is not ours), else
+        ``page`` as a plain offset, for the first ``MAX_SLICE_PAGE`` pages only (``PageOutOfRange`` past)."""
+        raw = params.get("cursor", "")
+        if not raw:
+            sliced = SlicePage.of(queryset.order_by(f"-{date_field}", "-pk"), params.get("page"), size)
+            return cls(sliced.object_list, sliced.number, sliced.has_next, sliced.has_previous, date_field)
+        key_date, key_id, backwards, number = cls._cursor_load(raw)
+        # ``date <= key`` first: an index condition, so the scan starts at the key instead of the newest row;
+        # the OR then settles the ties on the same date by id.
+        if backwards:
+            after = Q(**{f"{date_field}__gt": key_date}) | Q(**{date_field: key_date, "pk__gt": key_id})
+            rows = list(
+                queryset.filter(**{f"{date_field}__gte": key_date}).filter(after).order_by(date_field, "pk")[: size + 1]
+            )
+            more = len(rows) > size
+            rows = rows[:size][::-1]
+            number = max(number, 2) if more else 1
+            return cls(rows, number, has_next=True, has_previous=more, date_field=date_field)
+        before = Q(**{f"{date_field}__lt": key_date}) | Q(**{date_field: key_date, "pk__lt": key_id})
+        rows = list(
+            queryset.filter(**{f"{date_field}__lte": key_date})
+            .filter(before)
+            .order_by(f"-{date_field}", "-pk")[: size + 1]
+        )
+        return cls(rows[:size], number, has_next=len(rows) > size, has_previous=True, date_field=date_field)
+
+    @staticmethod
+    def _cursor_load(raw: str) -> tuple[datetime.date, int, bool, int]:
+        try:
+            value = signing.Signer(salt=CURSOR_SALT).unsign_object(raw)
+            key_date = datetime.date.fromisoformat(value["d"])
+            key_id, backwards, number = value["i"], value["b"], value["n"]
+        except (signing.BadSignature, TypeError, ValueError, KeyError, UnicodeError) as error:
+            raise BadCursor from error
+        if not (isinstance(key_id, int) and isinstance(backwards, bool) and isinstance(number, int)):
+            raise BadCursor
+        return key_date, key_id, backwards, max(1, min(number, 10**9))
+
+    def _cursor(self, row, *, backwards: bool, number: int) -> str:
+        key_date = getattr(row, self.date_field)
+        value = {"d": key_date.isoformat(), "i": row.pk, "b": backwards, "n": number}
+        return signing.Signer(salt=CURSOR_SALT).sign_object(value)
+
+    @property
+    def next_cursor(self) -> str:
+        return self._cursor(self.object_list[-1], backwards=False, number=self.number + 1) if self.has_next else ""
+
+    @property
+    def previous_cursor(self) -> str:
+        if not self.has_previous or not self.object_list:
+            return ""
+        return self._cursor(self.object_list[0], backwards=True, number=self.number - 1)
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+
+def _bad_cursor(request):
+    return render(request, "errors/400.html", {"message": "翻页参数无效，请从第一页重新浏览。"}, status=400)
 
 
 @require_GET
@@ -274,11 +380,34 @@ def _date(value: str) -> datetime.date | None:
         return None
 
 
-def shuanggongshi_filter(params, type_code: str):
-    """The 双公示 list of one type with the public's filters; shared by the page and the CSV download."""
-    records = public_records().filter(record_type__code=type_code).select_related("subject", "department")
+# A name fragment matching at most this many subjects is looked up by subject id (its records come from the
+# subject index and are sorted, a few hundred rows at most); a commoner one is checked on each row read from
+# the (type, date, id) index, where matches are dense enough to fill a page quickly.
+NAME_MATCH_CAP = 2000
+
+
+def _keyword_filter(keyword: str) -> Q:
+    """The 双公示 keyword: a subject name fragment (trigram or bigram index on the subject name, see
+    subjects.search) or the beginning of the record number (``record_source_id_idx``). The record number is
+    matched by prefix only: a fragment in the middle has no index and would scan the table."""
+    matches = _name_matches(keyword)
+    ids = list(matches.values_list("pk", flat=True)[: NAME_MATCH_CAP + 1])
+    by_number = Q(source_id__startswith=keyword)
+    if len(ids) <= NAME_MATCH_CAP:
+        return Q(subject_id__in=ids) | by_number
+    # Natural persons are never found by name (their rows show masked names only).
+    return (Q(subject__name__contains=keyword) & ~Q(subject__kind=SubjectKind.NATURAL_PERSON)) | by_number
+
+
+def shuanggongshi_filter(params, record_type: RecordType):
+    """The 双公示 list of one type with the public's filters; shared by the page and the CSV download.
+
+    The type and the department are filtered by id (looked up once by the caller or here), never by a join on
+    their codes, so the query stays on ``record_public_type_date_idx`` / ``record_public_dept_date_idx``."""
+    records = public_records_of_type(record_type).select_related("subject", "department")
     if department := params.get("department"):
-        records = records.filter(department__code=department)
+        department_id = Department.objects.filter(code=department).values_list("pk", flat=True).first()
+        records = records.filter(department_id=department_id) if department_id else records.none()
     if region := params.get("region", "").strip():
         records = records.filter(subject__division_code__startswith=division_prefix(region))
     if start := _date(params.get("from", "")):
@@ -286,25 +415,46 @@ def shuanggongshi_filter(params, type_code: str):
     if end := _date(params.get("to", "")):
         records = records.filter(decided_on__lte=end)
     if keyword := params.get("q", "").strip():
-        # Natural persons are never found by name (their rows show masked names only).
-        by_name = Q(subject__name__contains=keyword) & ~Q(subject__kind=SubjectKind.NATURAL_PERSON)
-        records = records.filter(by_name | Q(source_id__contains=keyword))
+        records = records.filter(_keyword_filter(keyword))
     if kind := params.get("kind", "").strip():
         records = records.annotate(penalty_kinds=KT("data__CF_CFLB")).filter(penalty_kinds__contains=kind)
     return records.order_by("-decided_on", "-pk")
 
 
+def _first_page_key(record_type: RecordType) -> str:
+    return f"shuanggongshi-first:{record_type.pk}:{timezone.localdate().isoformat()}"
+
+
+def _shuanggongshi_page(request, record_type: RecordType) -> SeekPage:
+    """The page's rows. The first page of a type without filters is what crawlers and visitors ask for most:
+    it is kept for ``SHUANGGONGSHI_FIRST_PAGE_SECONDS`` (a new record shows up within that time; the subject
+    pages, which must change at once, have their own version tokens in ``page_cache``)."""
+    first_page = request.GET.get("page", "") in ("", "1") and not request.GET.get("cursor")
+    unfiltered_first = first_page and not is_filtered(request)
+    if unfiltered_first:
+        cached = cache.get(_first_page_key(record_type))
+        if cached is not None:
+            return cached
+    page = SeekPage.of(shuanggongshi_filter(request.GET, record_type), request.GET, PAGE_SIZE, date_field="decided_on")
+    if unfiltered_first:
+        cache.set(_first_page_key(record_type), page, settings.SHUANGGONGSHI_FIRST_PAGE_SECONDS)
+    return page
+
+
 @require_GET
 @throttled("page")
 @throttled("filter", when=is_filtered)
+@statement_budget
 def shuanggongshi(request, type_code: str):
     if type_code not in ("xzxk", "xzcf"):
         return _not_found(request, "")
     record_type = RecordType.objects.get(code=type_code)
     try:
-        page = SlicePage.of(shuanggongshi_filter(request.GET, type_code), request.GET.get("page"), PAGE_SIZE)
+        page = _shuanggongshi_page(request, record_type)
     except PageOutOfRange:
-        return _not_found(request, f"页码超出范围（最多{MAX_SLICE_PAGE}页），请使用筛选条件缩小范围。")
+        return _not_found(request, PAGE_OUT_OF_RANGE)
+    except BadCursor:
+        return _bad_cursor(request)
     penalty_kinds = record_type.fields.filter(code="CF_CFLB").values_list("enum_values", flat=True).first() or []
     return render(
         request,
@@ -341,9 +491,16 @@ def list_index(request):
 @require_GET
 @throttled("page")
 @throttled("filter", when=is_filtered)
+@statement_budget
 def list_detail(request, code: str):
     list_type = get_object_or_404(ListType, code=code, is_active=True)
-    page = Paginator(list_filter(request.GET, list_type), PAGE_SIZE).get_page(request.GET.get("page"))
+    try:
+        # Keyset pages on (started_on, id), served by ``membership_list_idx`` (list type, state, started_on).
+        page = SeekPage.of(list_filter(request.GET, list_type), request.GET, PAGE_SIZE, date_field="started_on")
+    except PageOutOfRange:
+        return _not_found(request, PAGE_OUT_OF_RANGE)
+    except BadCursor:
+        return _bad_cursor(request)
     return render(request, "disclosure/list_detail.html", {"list_type": list_type, "page": page, "params": request.GET})
 
 
@@ -393,7 +550,8 @@ def opendata_shuanggongshi(request, type_code: str):
     start, end = _date(request.GET.get("from", "")), _date(request.GET.get("to", ""))
     if start is None or end is None or end < start or end - start > opendata_rows.MAX_RANGE:
         return render(request, "errors/400.html", {"message": "请选择不超过一年的起止日期（YYYY-MM-DD）。"}, status=400)
-    records = shuanggongshi_filter({"from": start.isoformat(), "to": end.isoformat()}, type_code)
+    record_type = RecordType.objects.get(code=type_code)
+    records = shuanggongshi_filter({"from": start.isoformat(), "to": end.isoformat()}, record_type)
     return _csv_response(opendata_rows.record_rows(records, type_code), f"{type_code}-{start}-{end}.csv")
 
 

@@ -277,6 +277,26 @@ class CreditRecord(models.Model):
             models.Index(fields=["subject", "status", "record_type", "severity"], name="record_subject_facts_idx"),
             models.Index(fields=["record_type", "decided_on"], name="record_type_decided_idx"),
             models.Index(fields=["received_at"], name="record_received_at_idx"),
+            # The 双公示 pages (disclosure.views.shuanggongshi): one type, newest first, paged by the key
+            # (decided_on, id) (issue 12). Partial on the stable part of the public predicate (active and
+            # publishable: disclosure.selectors.public_record_q); the rest (disclosure window, JSON keys,
+            # objection) is checked on the rows the index hands over, about one per row shown.
+            models.Index(
+                fields=["record_type", "-decided_on", "-id"],
+                name="record_public_type_date_idx",
+                condition=Q(status=RecordStatus.ACTIVE, publishable=True),
+            ),
+            # The same list filtered by department: a small department would otherwise be found by walking
+            # the whole type.
+            models.Index(
+                fields=["record_type", "department", "-decided_on", "-id"],
+                name="record_public_dept_date_idx",
+                condition=Q(status=RecordStatus.ACTIVE, publishable=True),
+            ),
+            # The department's record number, exact or by prefix (admin search, 双公示 keyword): the unique
+            # constraint's index starts with the department, so it cannot serve a search across departments.
+            # varchar_pattern_ops lets LIKE 'prefix%' use it under any collation (PostgreSQL only).
+            models.Index(fields=["source_id"], name="record_source_id_idx", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self) -> str:

@@ -28,6 +28,7 @@ from .choices import BatchState, Channel, IngestOutcome, RecordStatus
 from .filtersets import RecordFilterSet
 from .forms import MatchForm, ReasonForm, RecordEntryForm, ReviewForm, TokenDecisionForm, TokenForm, UploadForm
 from .models import BatchRowError, QualityReport, RecordType
+from .paging import CappedCountPaginator
 from .quality import default_period
 from .selectors import batches_visible_to, catalog_entries, record_versions, records_visible_to
 from .services import (
@@ -61,7 +62,8 @@ def _record_for(request, pk: int):
 def record_list(request):
     records = records_visible_to(request.staff.department).order_by("-id")
     filterset = RecordFilterSet(request.GET, queryset=records)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    # The department's records can be millions: the count stops at a cap (records/paging.py).
+    page = CappedCountPaginator(filterset.qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "records/record_list.html",

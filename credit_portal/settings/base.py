@@ -332,6 +332,10 @@ PUBLIC_RATE_LIMITS = {
 }
 # Subject pages are cached until their records or lists change (and at the latest until midnight).
 SUBJECT_PAGE_CACHE_SECONDS = env.int("SUBJECT_PAGE_CACHE_SECONDS", default=3600)
+# The unfiltered first page of each 双公示 type (disclosure.views._shuanggongshi_page): new records show within it.
+SHUANGGONGSHI_FIRST_PAGE_SECONDS = env.int("SHUANGGONGSHI_FIRST_PAGE_SECONDS", default=60)
+# Statement timeout of the heavy public list views on PostgreSQL (credit_portal/db_budget.py); 0 turns it off.
+PUBLIC_STATEMENT_TIMEOUT_MS = env.int("PUBLIC_STATEMENT_TIMEOUT_MS", default=3000)
 # Deadlines of objections and repairs, in Chinese working days (DESIGN.md §4; all configurable).
 APPLICATION_DEADLINES = {
     "accept": env.int("DEADLINE_ACCEPT_DAYS", default=2),
