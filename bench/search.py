@@ -4,7 +4,7 @@ What it measures, in order:
 
 1. the number of subjects in ``subjects_creditsubject``, the statistics state and the load average;
 2. ``EXPLAIN (ANALYZE, BUFFERS)`` of the candidate queries ``subject_search`` runs. It runs them in two
-   steps: first unordered, ``_name_matches(q).order_by().values_list("pk", "name")[: cap + 1]``; only when
+   steps: first unordered, ``subjects_name_matching(q).order_by().values_list("pk", "name")[: cap + 1]``; only when
    that returns more than ``cap`` rows, again ordered, ``.order_by("pk")[:cap]``. The script explains the
    unordered query for one 2-character and one 4-character query, with PASS/FAIL for "scans the expected
    GIN index, no Seq Scan on the table", and the ordered query for a broad query (有限), with PASS/FAIL for
@@ -396,10 +396,10 @@ def candidate_queryset(query: str, *, ordered: bool = False):
     """
     from django.conf import settings
 
-    from subjects.selectors import _name_matches
+    from subjects.selectors import subjects_name_matching
 
     cap = settings.SEARCH_RESULT_CAP
-    matches = _name_matches(query).values_list("pk", "name")
+    matches = subjects_name_matching(query).values_list("pk", "name")
     return matches.order_by("pk")[:cap] if ordered else matches.order_by()[: cap + 1]
 
 

@@ -30,10 +30,10 @@ from subjects.choices import SubjectKind
 from subjects.models import CreditSubject, Department
 from subjects.selectors import (
     SearchQueryError,
-    _name_matches,  # the subject name lookup on its indexes, shared with search
     division_path,
     subject_get_by_code,
     subject_search,
+    subjects_name_matching,
 )
 
 from . import opendata as opendata_rows
@@ -390,7 +390,7 @@ def _keyword_filter(keyword: str) -> Q:
     """The 双公示 keyword: a subject name fragment (trigram or bigram index on the subject name, see
     subjects.search) or the beginning of the record number (``record_source_id_idx``). The record number is
     matched by prefix only: a fragment in the middle has no index and would scan the table."""
-    matches = _name_matches(keyword)
+    matches = subjects_name_matching(keyword)
     ids = list(matches.values_list("pk", flat=True)[: NAME_MATCH_CAP + 1])
     by_number = Q(source_id__startswith=keyword)
     if len(ids) <= NAME_MATCH_CAP:

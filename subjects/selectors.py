@@ -72,7 +72,7 @@ def subject_get_by_code(code: str) -> CreditSubject:
     raise uscc_error
 
 
-def _name_matches(query: str) -> QuerySet[CreditSubject]:
+def subjects_name_matching(query: str) -> QuerySet[CreditSubject]:
     # Natural persons are never found by name: a name search would tell who has a record (seed 002 item 77).
     subjects = CreditSubject.objects.filter(name__contains=query).exclude(kind=SubjectKind.NATURAL_PERSON)
     if connection.vendor == "postgresql" and len(query) == 2:
@@ -116,7 +116,7 @@ def subject_search(raw_query: str) -> SubjectSearch:
         raise SearchQueryError("查询内容过长，请输入不超过100个字的名称或代码。")
 
     cap = settings.SEARCH_RESULT_CAP
-    matches = _name_matches(query).values_list("pk", "name")
+    matches = subjects_name_matching(query).values_list("pk", "name")
     # First without an order, so the planner uses the name index: when it finds all the matches, their order
     # does not matter. Only a broad query runs again ordered by id (a walk of the primary key that stops
     # early, since matches are dense): PostgreSQL would otherwise walk the whole key for a rare fragment it

@@ -7,10 +7,10 @@ from subjects.choices import LegacyScheme
 from subjects.models import CreditSubject, SubjectIdentifier
 from subjects.selectors import (
     SearchQueryError,
-    _name_matches,
     division_path,
     subject_get_by_code,
     subject_search,
+    subjects_name_matching,
 )
 from tests.factories import CreditSubjectFactory, uscc_for
 
@@ -118,7 +118,7 @@ def test_name_search_can_use_its_index(companies, query, index):
     # With five rows the planner rightly prefers a table scan; forbidding it shows the index matches the query.
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-    plan = _name_matches(query).order_by().values_list("pk", flat=True).explain()
+    plan = subjects_name_matching(query).order_by().values_list("pk", flat=True).explain()
     assert index in plan
     assert "Seq Scan on subjects_creditsubject" not in plan
 
