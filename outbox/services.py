@@ -22,6 +22,7 @@ import logging
 import time
 from contextlib import nullcontext
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -33,7 +34,9 @@ logger = logging.getLogger("outbox")
 
 FIRST_RETRY = datetime.timedelta(seconds=10)  # then 20 s, 40 s, ... up to MAX_RETRY
 MAX_RETRY = datetime.timedelta(minutes=10)
-LEASE = datetime.timedelta(minutes=10)  # a claimed item is tried again after this if its delivery never ended
+# A claimed item is tried again after this if its delivery never ended (a killed worker): settings
+# OUTBOX_LEASE_SECONDS, 10 minutes by default (longer than any handler runs; the fault tests shorten it).
+LEASE = datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
 GIVE_UP_AFTER = datetime.timedelta(hours=24)
 KEEP_DONE = datetime.timedelta(days=2)
 SWEEP_SECONDS = 45  # one sweep delivers for at most this long: beat sends the next one a minute later

@@ -146,8 +146,16 @@ CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT",
 # visibility_timeout: a task taken by a worker that dies (kill -9) goes back to the queue after 5 minutes
 # (Redis' default is an hour). A task running longer than that is delivered again while it still runs: the
 # long ones are safe so (batches advance chunk by chunk under a lock on processed_rows; the nightly recomputes
-# are acks_early) — docs/operations.md, "Faults".
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10, "visibility_timeout": 300}
+# are acks_early) — docs/operations.md, "Faults". The workers look for such tasks every
+# unacked_restore_interval × unacked_restore_throttle seconds: kombu's defaults (10 s × 10) add up to 100 s
+# to the timeout (the fault tests found it); here every 30 s, one ZRANGE on Redis each.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_SECONDS", default=30),
+    "unacked_restore_throttle": 1,
+}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 # Without a broker the tasks run in the calling process, so a fresh clone needs no worker.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
@@ -160,11 +168,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Shanghai"
+# The outbox (docs/operations.md): how often beat sends the sweep, and after how long an item claimed by a
+# delivery that never ended (a killed worker) is taken again. The fault tests (tests/faults/) shorten both.
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=60)
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=600)
 CELERY_BEAT_SCHEDULE: dict = {
     # What follows a commit and was not delivered (broker or database away, handler failing, worker killed).
     "outbox-sweep": {
         "task": "outbox.tasks.outbox_sweep_task",
-        "schedule": 60.0,
+        "schedule": float(OUTBOX_SWEEP_SECONDS),
     },
     "memberships-expire-nightly": {
         "task": "sanctions.tasks.memberships_expire_task",
