@@ -30,16 +30,19 @@ def subjects_evaluate_task(subject_ids: list[int], record_ids: list[int] | None 
     return len(subjects_evaluate(subject_ids=subject_ids, actor=actor, changed_records=record_ids))
 
 
-@shared_task(
-    # Acknowledged on receipt: it may run longer than the broker's visibility timeout (5 min), which would
-    # deliver it again while it runs; lost with a killed worker, it runs again the next night.
-    acks_late=False,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    max_retries=3,
-    soft_time_limit=55 * 60,
-    time_limit=60 * 60,
-)
+# The nightly tasks are acknowledged on receipt: they may run longer than the broker's visibility timeout
+# (5 min), which would deliver them again while they run; lost with a killed worker, they run the next night.
+NIGHTLY = {
+    "acks_late": False,
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": True,
+    "max_retries": 3,
+    "soft_time_limit": 55 * 60,
+    "time_limit": 60 * 60,
+}
+
+
+@shared_task(**NIGHTLY)
 def memberships_expire_task() -> int:
     """Nightly: end memberships whose time is up and resume suspended red memberships whose cause ended."""
     due = subjects_due_for_reevaluation(timezone.localdate())
@@ -47,16 +50,7 @@ def memberships_expire_task() -> int:
     return len(due)
 
 
-@shared_task(
-    # Acknowledged on receipt: it may run longer than the broker's visibility timeout (5 min), which would
-    # deliver it again while it runs; lost with a killed worker, it runs again the next night.
-    acks_late=False,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    max_retries=3,
-    soft_time_limit=55 * 60,
-    time_limit=60 * 60,
-)
+@shared_task(**NIGHTLY)
 def status_check_task() -> int:
     """Nightly: list the subjects whose stored lists or status differ from a fresh evaluation (logged and
     audited, not fixed: ``status_check --fix`` does that). Returns how many differ."""
