@@ -913,6 +913,18 @@ def api_token_revoke(*, token: ApiToken, actor: Actor, reason: str = "") -> ApiT
     return token
 
 
+def _claim_verdict(subject: CreditSubject, claim: SubjectClaim, *, registers: str, former: dict) -> NameVerdict:
+    """``name_verdict`` for a claim about a loaded subject, ``former`` the former-name keys by subject id."""
+    return name_verdict(
+        subject=subject,
+        name=claim.name,
+        as_of=claim.as_of,
+        authority=_is_authority(subject, registers),
+        may_rename=claim.rename,
+        former_keys=former.get(subject.pk, frozenset()),
+    )
+
+
 def subjects_resolve_many(
     *, claims: list[SubjectClaim], registers: str, actor: Actor, source: str = ""
 ) -> list[SubjectResolution]:
@@ -966,14 +978,7 @@ def subjects_resolve_many(
     results: list[SubjectResolution | None] = [None] * len(claims)
     for i in simple:
         claim, subject = claims[i], existing[claims[i].uscc]
-        verdict = name_verdict(
-            subject=subject,
-            name=claim.name,
-            as_of=claim.as_of,
-            authority=_is_authority(subject, registers),
-            may_rename=claim.rename,
-            former_keys=former.get(subject.pk, frozenset()),
-        )
+        verdict = _claim_verdict(subject, claim, registers=registers, former=former)
         if verdict in (NameVerdict.SAME, NameVerdict.KEEP):
             results[i] = SubjectResolution(subject=subject, created=claim.uscc in new)
         elif verdict == NameVerdict.MISMATCH:
@@ -1019,13 +1024,6 @@ def subjects_name_check(*, claims: list[SubjectClaim], registers: str) -> list[s
         if subject is None:
             messages.append("")
             continue
-        verdict = name_verdict(
-            subject=subject,
-            name=claim.name,
-            as_of=claim.as_of,
-            authority=_is_authority(subject, registers),
-            may_rename=claim.rename,
-            former_keys=former.get(subject.pk, frozenset()),
-        )
+        verdict = _claim_verdict(subject, claim, registers=registers, former=former)
         messages.append(name_mismatch_message(subject, claim) if verdict == NameVerdict.MISMATCH else "")
     return messages
