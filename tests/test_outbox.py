@@ -250,3 +250,42 @@ def test_the_database_away_at_delivery_time_loses_nothing(token, django_capture_
     assert item.state == "done"
     assert status_drift()[1] == []
     assert Membership.objects.filter(subject__uscc=company_uscc(1)).exists()
+
+
+@pytest.mark.django_db(transaction=True)  # as in the worker: each evaluation commits on its own
+def test_one_subject_that_cannot_be_evaluated_does_not_hold_back_the_others_of_its_item(reference_data, monkeypatch):
+    # Red-team (issue 11): one subject whose evaluation raises (bad data) used to roll back its whole chunk of
+    # 1,000 and stop the chunks after it, for every retry, until the item failed a day later: the other
+    # subjects' lists were never computed.
+    import sanctions.services
+
+    real_plans = sanctions.services.evaluation_plans
+    poisoned = CreditSubject.objects.none()
+
+    def plans(subject_ids, *args, **kwargs):
+        if set(subject_ids) & set(poisoned.values_list("pk", flat=True)):
+            raise ValueError("a rule cannot read this subject's facts")
+        return real_plans(subject_ids, *args, **kwargs)
+
+    monkeypatch.setattr(sanctions.services, "evaluation_plans", plans)
+    with transaction.atomic():
+        token = api_token_issue(DepartmentFactory(code="jl-scjg", sector="market_regulation"))[1]
+    poisoned = CreditSubject.objects.filter(uscc=company_uscc(2))
+    response = push(token, yzsxmd_item(1), yzsxmd_item(2), yzsxmd_item(3))
+    assert response.status_code == 200, response.content
+    item = OutboxItem.objects.get(topic="records.changed")
+    assert (item.state, item.attempts) == ("pending", 1)
+    assert item.last_error == "sanctions.receivers.on_records_changed: SubjectsNotEvaluated"
+    assert Membership.objects.filter(subject__uscc=company_uscc(1)).exists()
+    assert Membership.objects.filter(subject__uscc=company_uscc(3)).exists()
+    assert not Membership.objects.filter(subject__uscc=company_uscc(2)).exists()
+    # The data is repaired: the next delivery evaluates the last one and changes nothing for the others.
+    before = MembershipChange.objects.count()
+    monkeypatch.setattr(sanctions.services, "evaluation_plans", real_plans)
+    with time_machine.travel(item.next_attempt_at + datetime.timedelta(seconds=1)):
+        assert outbox_sweep()["delivered"] >= 1
+    item.refresh_from_db()
+    assert item.state == "done"
+    assert Membership.objects.filter(subject__uscc=company_uscc(2)).exists()
+    assert MembershipChange.objects.count() == before + 1
+    assert status_drift()[1] == []
