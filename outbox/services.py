@@ -90,6 +90,10 @@ def _claim(item_id: int, now: datetime.datetime) -> OutboxItem | None:
     return item
 
 
+class NoHandler(LookupError):
+    """No handler is registered for the item's topic in this process."""
+
+
 def backoff(attempts: int) -> datetime.timedelta:
     """The wait after the ``attempts``-th failed try: 10 s, 20 s, 40 s, ... at most 10 minutes."""
     return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), MAX_RETRY)
@@ -103,6 +107,11 @@ def outbox_deliver(item_id: int) -> bool:
     if item is None:
         return False
     current = None
+    if not registry.handlers(item.topic):
+        # A topic nobody handles here (a worker still running the code before the topic existed, during a
+        # deployment): marking it done would drop the consequence for good; it waits for a worker that knows it.
+        _failed(item, None, NoHandler(item.topic))
+        return False
     try:
         # In eager mode the delivery runs inside the caller's transaction (a test's): a savepoint keeps a
         # failing handler from breaking it. In the worker each handler commits its own work.
@@ -120,7 +129,7 @@ def outbox_deliver(item_id: int) -> bool:
 
 def _failed(item: OutboxItem, handler, exc: BaseException) -> None:
     now = timezone.now()
-    name = registry.handler_name(handler) if handler is not None else "?"
+    name = registry.handler_name(handler) if handler is not None else "no handler"
     error = f"{name}: {type(exc).__name__}"[:200]  # the class only: a message may quote personal data
     give_up = now - item.created_at >= GIVE_UP_AFTER
     wait = backoff(item.attempts)

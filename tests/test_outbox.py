@@ -289,3 +289,27 @@ def test_one_subject_that_cannot_be_evaluated_does_not_hold_back_the_others_of_i
     assert Membership.objects.filter(subject__uscc=company_uscc(2)).exists()
     assert MembershipChange.objects.count() == before + 1
     assert status_drift()[1] == []
+
+
+@pytest.mark.django_db
+def test_an_item_whose_topic_has_no_handler_here_waits_for_a_worker_that_knows_it():
+    # Red-team (issue 11): during a deployment the web writes a topic the worker's older code does not know;
+    # marking it done with no handler run dropped the consequence for good.
+    from outbox import registry
+
+    start = datetime.datetime(2026, 6, 1, 9, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        with transaction.atomic():
+            item = outbox_add(topic="test.new_topic", payload={"n": 1})
+        assert outbox_deliver(item.pk) is False
+    item.refresh_from_db()
+    assert (item.state, item.attempts, item.last_error) == ("pending", 1, "no handler: NoHandler")
+    try:
+        outbox.register("test.new_topic", _recording)  # the worker now runs the new code
+        with time_machine.travel(start + datetime.timedelta(seconds=11), tick=False):
+            assert outbox_sweep()["delivered"] == 1
+    finally:
+        registry._handlers.pop("test.new_topic", None)
+    item.refresh_from_db()
+    assert item.state == "done"
+    assert calls == [{"n": 1}]
