@@ -38,6 +38,7 @@ MAX_RETRY = datetime.timedelta(minutes=10)
 # OUTBOX_LEASE_SECONDS, 10 minutes by default (longer than any handler runs; the fault tests shorten it).
 LEASE = datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
 GIVE_UP_AFTER = datetime.timedelta(hours=24)
+CLOCK_SKEW_MARGIN = datetime.timedelta(minutes=5)
 KEEP_DONE = datetime.timedelta(days=2)
 SWEEP_SECONDS = 45  # one sweep delivers for at most this long: beat sends the next one a minute later
 SWEEP_PAGE = 100
@@ -56,7 +57,10 @@ def outbox_add(*, topic: str, payload: dict) -> OutboxItem:
     item = OutboxItem.objects.create(
         topic=topic,
         payload=json.loads(json.dumps(payload, cls=DjangoJSONEncoder)),
-        next_attempt_at=timezone.now(),
+        # Due at once even for a worker whose clock is behind the web's (the claim compares with the worker's
+        # clock): without the margin, a skew of a minute left the delivery after the commit finding the item
+        # "not due yet" and the item waiting for the sweep.
+        next_attempt_at=timezone.now() - CLOCK_SKEW_MARGIN,
     )
     item_id = item.pk
     # robust: the change is committed; a delivery that fails here (eager mode) is retried by the sweep.

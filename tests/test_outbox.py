@@ -313,3 +313,15 @@ def test_an_item_whose_topic_has_no_handler_here_waits_for_a_worker_that_knows_i
     item.refresh_from_db()
     assert item.state == "done"
     assert calls == [{"n": 1}]
+
+
+@pytest.mark.django_db
+def test_a_worker_whose_clock_is_behind_the_web_delivers_a_new_item_at_once():
+    # Red-team (issue 11): the item was due at the web's clock; a worker a minute behind found it "not due
+    # yet" right after the commit, and it waited for the sweep.
+    web = datetime.datetime(2026, 6, 1, 9, 2, tzinfo=datetime.UTC)
+    with time_machine.travel(web, tick=False), transaction.atomic():
+        item = outbox_add(topic="test.recording", payload={"n": 1})
+    with time_machine.travel(web - datetime.timedelta(minutes=2), tick=False):  # the worker's clock
+        assert outbox_deliver(item.pk) is True
+    assert calls == [{"n": 1}]
