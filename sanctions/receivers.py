@@ -2,6 +2,7 @@
 
 import logging
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 
 from audit.services import Actor
@@ -11,6 +12,8 @@ from .services import subjects_evaluate
 logger = logging.getLogger("outbox")
 
 CHUNK = 1000
+# Not a subject's fault: the database away, or the task out of time. They end the delivery at once.
+NOT_SUBJECT_FAULTS = (OperationalError, InterfaceError, SoftTimeLimitExceeded)
 
 
 class SubjectsNotEvaluated(RuntimeError):
@@ -26,8 +29,8 @@ def on_records_changed(payload: dict) -> None:
     further tasks, whose loss would lose the evaluation again. A chunk that fails is evaluated again subject
     by subject, so that one subject the rules cannot evaluate (bad data) does not hold back the 999 others
     nor the chunks after it; the item then raises, stays pending and is delivered again (what was evaluated
-    is evaluated again, which changes nothing). The database away is not a subject's fault: it raises at
-    once."""
+    is evaluated again, which changes nothing). The database away or the task's time limit is not a
+    subject's fault: it raises at once."""
     subject_ids, record_ids = payload["subject_ids"], payload.get("record_ids")
     actor = Actor.system("名单自动评估")
     failed: list[int] = []
@@ -35,13 +38,13 @@ def on_records_changed(payload: dict) -> None:
         chunk = subject_ids[start : start + CHUNK]
         try:
             subjects_evaluate(subject_ids=chunk, actor=actor, changed_records=record_ids)
-        except (OperationalError, InterfaceError):
+        except NOT_SUBJECT_FAULTS:
             raise
         except Exception:
             for subject_id in chunk:
                 try:
                     subjects_evaluate(subject_ids=[subject_id], actor=actor, changed_records=record_ids)
-                except (OperationalError, InterfaceError):
+                except NOT_SUBJECT_FAULTS:
                     raise
                 except Exception as exc:
                     logger.warning("subject %s not evaluated: %s", subject_id, type(exc).__name__, exc_info=True)

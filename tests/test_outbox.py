@@ -325,3 +325,22 @@ def test_a_worker_whose_clock_is_behind_the_web_delivers_a_new_item_at_once():
     with time_machine.travel(web - datetime.timedelta(minutes=2), tick=False):  # the worker's clock
         assert outbox_deliver(item.pk) is True
     assert calls == [{"n": 1}]
+
+
+def test_a_task_out_of_time_is_not_taken_for_a_bad_subject(monkeypatch):
+    # The per-subject retry of a failing chunk is for subjects the rules cannot evaluate: the task's soft time
+    # limit (or the database away) ends the delivery at once instead of starting 1,000 more evaluations.
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    import sanctions.receivers
+
+    evaluations = []
+
+    def evaluate(**kwargs):
+        evaluations.append(kwargs["subject_ids"])
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(sanctions.receivers, "subjects_evaluate", evaluate)
+    with pytest.raises(SoftTimeLimitExceeded):
+        sanctions.receivers.on_records_changed({"subject_ids": [1, 2, 3], "record_ids": [7]})
+    assert evaluations == [[1, 2, 3]]
