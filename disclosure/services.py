@@ -234,7 +234,7 @@ def application_submit(
             ApplicationEvent.objects.create(
                 application=application, to_state=application.state, actor_label="申请人", reason="提交申请"
             )
-            outbox_add(topic=APPLICATION_NOTIFY, payload={"application_id": application.pk})
+            outbox_add(topic=APPLICATION_NOTIFY, payload={"application_id": application.pk, "state": application.state})
             audit_event_record(
                 actor=actor,
                 action=f"application.submit.{kind}",
@@ -295,7 +295,7 @@ def _transition(application: Application, step: str, *, actor: Actor, reason: st
     ApplicationEvent.objects.create(
         application=locked, from_state=before, to_state=to_state, actor_label=actor.label, reason=reason
     )
-    outbox_add(topic=APPLICATION_NOTIFY, payload={"application_id": locked.pk})
+    outbox_add(topic=APPLICATION_NOTIFY, payload={"application_id": locked.pk, "state": to_state})
     audit_event_record(
         actor=actor,
         action=f"application.{step}",

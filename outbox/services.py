@@ -38,6 +38,7 @@ MAX_RETRY = datetime.timedelta(minutes=10)
 # OUTBOX_LEASE_SECONDS, 10 minutes by default (longer than any handler runs; the fault tests shorten it).
 LEASE = datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
 GIVE_UP_AFTER = datetime.timedelta(hours=24)
+CLOCK_SKEW_MARGIN = datetime.timedelta(minutes=5)
 KEEP_DONE = datetime.timedelta(days=2)
 SWEEP_SECONDS = 45  # one sweep delivers for at most this long: beat sends the next one a minute later
 SWEEP_PAGE = 100
@@ -56,7 +57,10 @@ def outbox_add(*, topic: str, payload: dict) -> OutboxItem:
     item = OutboxItem.objects.create(
         topic=topic,
         payload=json.loads(json.dumps(payload, cls=DjangoJSONEncoder)),
-        next_attempt_at=timezone.now(),
+        # Due at once even for a worker whose clock is behind the web's (the claim compares with the worker's
+        # clock): without the margin, a skew of a minute left the delivery after the commit finding the item
+        # "not due yet" and the item waiting for the sweep.
+        next_attempt_at=timezone.now() - CLOCK_SKEW_MARGIN,
     )
     item_id = item.pk
     # robust: the change is committed; a delivery that fails here (eager mode) is retried by the sweep.
@@ -90,6 +94,10 @@ def _claim(item_id: int, now: datetime.datetime) -> OutboxItem | None:
     return item
 
 
+class NoHandler(LookupError):
+    """No handler is registered for the item's topic in this process."""
+
+
 def backoff(attempts: int) -> datetime.timedelta:
     """The wait after the ``attempts``-th failed try: 10 s, 20 s, 40 s, ... at most 10 minutes."""
     return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), MAX_RETRY)
@@ -103,6 +111,11 @@ def outbox_deliver(item_id: int) -> bool:
     if item is None:
         return False
     current = None
+    if not registry.handlers(item.topic):
+        # A topic nobody handles here (a worker still running the code before the topic existed, during a
+        # deployment): marking it done would drop the consequence for good; it waits for a worker that knows it.
+        _failed(item, None, NoHandler(item.topic))
+        return False
     try:
         # In eager mode the delivery runs inside the caller's transaction (a test's): a savepoint keeps a
         # failing handler from breaking it. In the worker each handler commits its own work.
@@ -120,7 +133,7 @@ def outbox_deliver(item_id: int) -> bool:
 
 def _failed(item: OutboxItem, handler, exc: BaseException) -> None:
     now = timezone.now()
-    name = registry.handler_name(handler) if handler is not None else "?"
+    name = registry.handler_name(handler) if handler is not None else "no handler"
     error = f"{name}: {type(exc).__name__}"[:200]  # the class only: a message may quote personal data
     give_up = now - item.created_at >= GIVE_UP_AFTER
     wait = backoff(item.attempts)

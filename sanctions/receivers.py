@@ -1,10 +1,24 @@
 """What the sanctions app does when the records app reports a change (outbox topic ``records.changed``)."""
 
+import logging
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import InterfaceError, OperationalError
+
 from audit.services import Actor
 
 from .services import subjects_evaluate
 
+logger = logging.getLogger("outbox")
+
 CHUNK = 1000
+# Not a subject's fault: the database away, or the task out of time. They end the delivery at once.
+NOT_SUBJECT_FAULTS = (OperationalError, InterfaceError, SoftTimeLimitExceeded)
+
+
+class SubjectsNotEvaluated(RuntimeError):
+    """Some subjects of the item could not be evaluated (their ids are in the message, no personal data):
+    the item stays pending and is delivered again, while every other subject has been evaluated."""
 
 
 def on_records_changed(payload: dict) -> None:
@@ -12,9 +26,28 @@ def on_records_changed(payload: dict) -> None:
     change can alter their lists: ``subjects_evaluate`` decides which, under lock.
 
     Run by the outbox delivery in the worker, here and now, 1,000 subjects per transaction — not enqueued as
-    further tasks, whose loss would lose the evaluation again. A chunk that fails raises: the item stays
-    pending and is delivered again (the chunks already evaluated are evaluated again, which changes nothing)."""
+    further tasks, whose loss would lose the evaluation again. A chunk that fails is evaluated again subject
+    by subject, so that one subject the rules cannot evaluate (bad data) does not hold back the 999 others
+    nor the chunks after it; the item then raises, stays pending and is delivered again (what was evaluated
+    is evaluated again, which changes nothing). The database away or the task's time limit is not a
+    subject's fault: it raises at once."""
     subject_ids, record_ids = payload["subject_ids"], payload.get("record_ids")
     actor = Actor.system("名单自动评估")
+    failed: list[int] = []
     for start in range(0, len(subject_ids), CHUNK):
-        subjects_evaluate(subject_ids=subject_ids[start : start + CHUNK], actor=actor, changed_records=record_ids)
+        chunk = subject_ids[start : start + CHUNK]
+        try:
+            subjects_evaluate(subject_ids=chunk, actor=actor, changed_records=record_ids)
+        except NOT_SUBJECT_FAULTS:
+            raise
+        except Exception:
+            for subject_id in chunk:
+                try:
+                    subjects_evaluate(subject_ids=[subject_id], actor=actor, changed_records=record_ids)
+                except NOT_SUBJECT_FAULTS:
+                    raise
+                except Exception as exc:
+                    logger.warning("subject %s not evaluated: %s", subject_id, type(exc).__name__, exc_info=True)
+                    failed.append(subject_id)
+    if failed:
+        raise SubjectsNotEvaluated(f"{len(failed)} subjects not evaluated: {failed[:20]}")

@@ -105,6 +105,9 @@ def _could_be_listed(
     stored = CreditStatus.objects.all()
     if subject_ids is not None:
         memberships, stored = memberships.filter(subject_id__in=subject_ids), stored.filter(subject_id__in=subject_ids)
+        # Only among them: the caller locked these subjects, and evaluating the other subjects of the records
+        # (a chunk of a larger item) would evaluate them unlocked, and every chunk would evaluate them all.
+        records = records.filter(subject_id__in=subject_ids)
     ids = set(
         records.filter(relevant_records_q(rule_set), subject__isnull=False)
         .order_by()

@@ -250,3 +250,97 @@ def test_the_database_away_at_delivery_time_loses_nothing(token, django_capture_
     assert item.state == "done"
     assert status_drift()[1] == []
     assert Membership.objects.filter(subject__uscc=company_uscc(1)).exists()
+
+
+@pytest.mark.django_db(transaction=True)  # as in the worker: each evaluation commits on its own
+def test_one_subject_that_cannot_be_evaluated_does_not_hold_back_the_others_of_its_item(reference_data, monkeypatch):
+    # Red-team (issue 11): one subject whose evaluation raises (bad data) used to roll back its whole chunk of
+    # 1,000 and stop the chunks after it, for every retry, until the item failed a day later: the other
+    # subjects' lists were never computed.
+    import sanctions.services
+
+    real_plans = sanctions.services.evaluation_plans
+    poisoned = CreditSubject.objects.none()
+
+    def plans(subject_ids, *args, **kwargs):
+        if set(subject_ids) & set(poisoned.values_list("pk", flat=True)):
+            raise ValueError("a rule cannot read this subject's facts")
+        return real_plans(subject_ids, *args, **kwargs)
+
+    monkeypatch.setattr(sanctions.services, "evaluation_plans", plans)
+    with transaction.atomic():
+        token = api_token_issue(DepartmentFactory(code="jl-scjg", sector="market_regulation"))[1]
+    poisoned = CreditSubject.objects.filter(uscc=company_uscc(2))
+    response = push(token, yzsxmd_item(1), yzsxmd_item(2), yzsxmd_item(3))
+    assert response.status_code == 200, response.content
+    item = OutboxItem.objects.get(topic="records.changed")
+    assert (item.state, item.attempts) == ("pending", 1)
+    assert item.last_error == "sanctions.receivers.on_records_changed: SubjectsNotEvaluated"
+    assert Membership.objects.filter(subject__uscc=company_uscc(1)).exists()
+    assert Membership.objects.filter(subject__uscc=company_uscc(3)).exists()
+    assert not Membership.objects.filter(subject__uscc=company_uscc(2)).exists()
+    # The data is repaired: the next delivery evaluates the last one and changes nothing for the others.
+    before = MembershipChange.objects.count()
+    monkeypatch.setattr(sanctions.services, "evaluation_plans", real_plans)
+    with time_machine.travel(item.next_attempt_at + datetime.timedelta(seconds=1)):
+        assert outbox_sweep()["delivered"] >= 1
+    item.refresh_from_db()
+    assert item.state == "done"
+    assert Membership.objects.filter(subject__uscc=company_uscc(2)).exists()
+    assert MembershipChange.objects.count() == before + 1
+    assert status_drift()[1] == []
+
+
+@pytest.mark.django_db
+def test_an_item_whose_topic_has_no_handler_here_waits_for_a_worker_that_knows_it():
+    # Red-team (issue 11): during a deployment the web writes a topic the worker's older code does not know;
+    # marking it done with no handler run dropped the consequence for good.
+    from outbox import registry
+
+    start = datetime.datetime(2026, 6, 1, 9, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        with transaction.atomic():
+            item = outbox_add(topic="test.new_topic", payload={"n": 1})
+        assert outbox_deliver(item.pk) is False
+    item.refresh_from_db()
+    assert (item.state, item.attempts, item.last_error) == ("pending", 1, "no handler: NoHandler")
+    try:
+        outbox.register("test.new_topic", _recording)  # the worker now runs the new code
+        with time_machine.travel(start + datetime.timedelta(seconds=11), tick=False):
+            assert outbox_sweep()["delivered"] == 1
+    finally:
+        registry._handlers.pop("test.new_topic", None)
+    item.refresh_from_db()
+    assert item.state == "done"
+    assert calls == [{"n": 1}]
+
+
+@pytest.mark.django_db
+def test_a_worker_whose_clock_is_behind_the_web_delivers_a_new_item_at_once():
+    # Red-team (issue 11): the item was due at the web's clock; a worker a minute behind found it "not due
+    # yet" right after the commit, and it waited for the sweep.
+    web = datetime.datetime(2026, 6, 1, 9, 2, tzinfo=datetime.UTC)
+    with time_machine.travel(web, tick=False), transaction.atomic():
+        item = outbox_add(topic="test.recording", payload={"n": 1})
+    with time_machine.travel(web - datetime.timedelta(minutes=2), tick=False):  # the worker's clock
+        assert outbox_deliver(item.pk) is True
+    assert calls == [{"n": 1}]
+
+
+def test_a_task_out_of_time_is_not_taken_for_a_bad_subject(monkeypatch):
+    # The per-subject retry of a failing chunk is for subjects the rules cannot evaluate: the task's soft time
+    # limit (or the database away) ends the delivery at once instead of starting 1,000 more evaluations.
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    import sanctions.receivers
+
+    evaluations = []
+
+    def evaluate(**kwargs):
+        evaluations.append(kwargs["subject_ids"])
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(sanctions.receivers, "subjects_evaluate", evaluate)
+    with pytest.raises(SoftTimeLimitExceeded):
+        sanctions.receivers.on_records_changed({"subject_ids": [1, 2, 3], "record_ids": [7]})
+    assert evaluations == [[1, 2, 3]]

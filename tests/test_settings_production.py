@@ -81,3 +81,15 @@ def test_production_refuses_development_short_and_missing_secrets(name, value, m
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert message in result.stderr
+
+
+def test_an_unreachable_database_host_fails_a_connection_within_seconds():
+    # Red-team (issue 11): without connect_timeout a host that does not answer (not "refused") held every
+    # request and /readyz in connect() for about two minutes, beyond gunicorn's --timeout.
+    show = "import credit_portal.settings.production as s; print(s.DATABASES['default']['OPTIONS']['connect_timeout'])"
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", show], cwd=ROOT, env={**environment, **GOOD}, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "5"

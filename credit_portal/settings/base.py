@@ -112,6 +112,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # (A connection pooler in transaction mode refuses startup options: set jit = off on the role there.)
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    # A database host that does not answer at all (down, partitioned: no "connection refused") would hold each
+    # request in connect() for the kernel's two minutes, past gunicorn's timeout, instead of a 503 at once.
+    options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")

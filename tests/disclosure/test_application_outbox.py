@@ -18,10 +18,33 @@ def test_an_application_e_mail_sent_while_the_broker_was_down_follows_from_the_s
         application, _ = submit(penalty, applicant_email="wang@example.com")
     assert mailoutbox == []
     item = OutboxItem.objects.get(topic="application.notify")
-    assert (item.state, item.payload) == ("pending", {"application_id": application.pk})
+    assert (item.state, item.payload) == ("pending", {"application_id": application.pk, "state": "submitted"})
     with django_capture_on_commit_callbacks(execute=True):
         outbox_sweep()
     assert [m.to for m in mailoutbox] == [["wang@example.com"]]
     assert application.receipt_number in mailoutbox[0].body
     item.refresh_from_db()
     assert item.state == "done"
+
+
+def test_each_step_is_announced_even_when_delivered_after_the_application_moved_on(
+    penalty, mailoutbox, django_capture_on_commit_callbacks, django_user_model
+):
+    # Red-team (issue 11): the e-mail was built from the application's state at delivery. Submitted and
+    # accepted before the worker delivered (the mail server away): the applicant got "accepted" twice and
+    # the credit centre never heard of the new case.
+    from disclosure.services import application_accept
+    from subjects.models import StaffRole
+    from tests.disclosure.test_applications import CENTRE, at, submit
+
+    admin = django_user_model.objects.create_user("centre-admin", email="centre@example.com")
+    StaffRole.objects.create(user=admin, role="credit_admin")
+    with at(2026, 7, 1), django_capture_on_commit_callbacks(execute=False):
+        application, _ = submit(penalty, applicant_email="wang@example.com")
+        application_accept(application=application, actor=CENTRE)
+    assert mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_sweep()
+    subjects = sorted((m.to[0], m.subject) for m in mailoutbox)
+    assert [to for to, _ in subjects] == ["centre@example.com", "wang@example.com", "wang@example.com"]
+    assert subjects[1][1] != subjects[2][1]  # received, then accepted

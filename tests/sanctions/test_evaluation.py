@@ -215,6 +215,10 @@ def test_only_subjects_a_change_can_alter_are_evaluated(push):
     # A serious penalty can (subject 4 has no list or status yet); any change of a listed subject is evaluated.
     assert subjects_affected([serious.pk], [subject(4).pk]) == [subject(4).pk]
     assert subjects_affected([more.pk], [subject(3).pk]) == [subject(3).pk]
+    # Only among the subjects asked for (the ones the caller locked): a chunk of a larger change must not
+    # evaluate the other subjects of its records, unlocked (red team, issue 11).
+    assert subjects_affected([serious.pk, more.pk], [subject(3).pk]) == [subject(3).pk]
+    assert subjects_affected([serious.pk], [subject(3).pk, subject(1).pk]) == [subject(3).pk]
     evaluated = subjects_evaluate(
         subject_ids=[*clean, subject(3).pk, subject(4).pk],
         actor=Actor.system(),
