@@ -93,3 +93,23 @@ def test_an_unreachable_database_host_fails_a_connection_within_seconds():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "5"
+
+
+def test_production_keeps_the_connection_settings_of_base_and_requires_a_database_url():
+    # production.py used to rebuild DATABASES from the URL and so dropped jit=off (short queries pay for JIT).
+    show = (
+        "import json, credit_portal.settings.production as s; d = s.DATABASES['default']; "
+        "print(json.dumps([d['OPTIONS'].get('options', ''), d['CONN_HEALTH_CHECKS'], d['NAME']]))"
+    )
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", show], cwd=ROOT, env={**environment, **GOOD}, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    options, health_checks, name = json.loads(result.stdout.strip().splitlines()[-1])
+    assert "-c jit=off" in options
+    assert health_checks is True
+    assert name == "credit"
+    missing = load(DATABASE_URL=None)
+    assert missing.returncode != 0
+    assert "DATABASE_URL" in missing.stderr

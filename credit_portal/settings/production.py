@@ -28,14 +28,9 @@ DEBUG = False
 SECRET_KEY = production_secret("DJANGO_SECRET_KEY", base.DEVELOPMENT_SECRET_KEY)
 SUBJECT_ID_HASH_KEY = production_secret("SUBJECT_ID_HASH_KEY", base.DEVELOPMENT_ID_HASH_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # a connection that died with a PostgreSQL restart is replaced
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # An unreachable host answers 503 within seconds instead of hanging each request (see base.py).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
-    )
+# Required here (no SQLite fallback); the connection itself is base.py's, built from the same variable, with
+# its health checks, connect timeout and jit=off.
+env("DATABASE_URL")
 REDIS_URL = env("REDIS_URL")
 CACHES = {
     "default": {
