@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import io
 
 import pytest
 import time_machine
@@ -132,3 +133,10 @@ def test_the_tasks_run_and_are_in_beat(published):
         opendata_daily_task()
     assert OpenDataFile.objects.get(kind="xzcf", scope="full").period_start == JUNE
     assert OpenDataFile.objects.get(kind="xzcf", scope="increment").period_start == datetime.date(2026, 6, 30)
+
+
+def test_seed_demo_fills_the_listing(client):
+    call_command("seed_demo", "--subjects=50", "--no-progress", stdout=io.StringIO())
+    assert OpenDataFile.objects.filter(scope=OpenDataScope.SNAPSHOT).exists()
+    assert OpenDataFile.objects.filter(scope=OpenDataScope.FULL).count() == 2
+    assert "暂无已生成的文件" not in client.get("/opendata/").content.decode().split("<h2>")[1]
