@@ -565,7 +565,8 @@ def opendata_file(request, pk: int):
         response = FileResponse(
             handle, as_attachment=True, filename=row.filename, content_type="text/csv; charset=utf-8"
         )
-        response["Content-Length"] = str(row.bytes)
+        # ``Content-Length`` is set by FileResponse from the open file itself, so it matches the bytes sent
+        # even if the period was regenerated between reading the row and opening the file.
     response["ETag"] = etag
     response["Cache-Control"] = f"public, max-age={settings.OPENDATA_MAX_AGE}"
     return response

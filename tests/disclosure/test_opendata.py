@@ -7,7 +7,7 @@ import io
 import pytest
 import time_machine
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from disclosure import opendata
 from disclosure.models import OpenDataFile, OpenDataScope
@@ -140,3 +140,13 @@ def test_seed_demo_fills_the_listing(client):
     assert OpenDataFile.objects.filter(scope=OpenDataScope.SNAPSHOT).exists()
     assert OpenDataFile.objects.filter(scope=OpenDataScope.FULL).count() == 2
     assert "暂无已生成的文件" not in client.get("/opendata/").content.decode().split("<h2>")[1]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["--day", "2026-13-01"], ["--month", "2026-06", "--kind", "yzsx_scjg"], ["--day", "2026-06-01", "--kind", "x"]],
+)
+def test_the_command_refuses_bad_arguments_and_writes_nothing(published, args):
+    with pytest.raises(CommandError):
+        call_command("opendata_generate", *args)
+    assert not OpenDataFile.objects.exists()

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -19,6 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("--all-recent", action="store_true", help="昨日增量、当前名单与上月全量")
 
     def handle(self, *args, kind=None, day=None, month=None, all_recent=False, **options):
+        if not (day or month or all_recent):
+            raise CommandError("请指定 --day、--month 或 --all-recent。")
         files = []
         try:
             if day:
@@ -39,9 +42,7 @@ class Command(BaseCommand):
                 today = timezone.localdate()
                 files += opendata.opendata_generate_day(today - datetime.timedelta(days=1))
                 files += opendata.opendata_generate_month(today.replace(day=1) - datetime.timedelta(days=1))
-        except ValueError as exc:
-            raise CommandError(f"参数有误：{exc}") from exc
-        if not (day or month or all_recent):
-            raise CommandError("请指定 --day、--month 或 --all-recent。")
+        except (ValueError, ObjectDoesNotExist) as exc:
+            raise CommandError(f"参数有误（日期格式或数据类别）：{exc}") from exc
         for f in files:
             self.stdout.write(f"{f.filename}\t{f.rows}\t{f.bytes}\t{f.sha256}")
