@@ -144,7 +144,12 @@ def test_seed_demo_fills_the_listing(client):
 
 @pytest.mark.parametrize(
     "args",
-    [[], ["--day", "2026-13-01"], ["--month", "2026-06", "--kind", "yzsx_scjg"], ["--day", "2026-06-01", "--kind", "x"]],
+    [
+        [],
+        ["--day", "2026-13-01"],
+        ["--month", "2026-06", "--kind", "yzsx_scjg"],
+        ["--day", "2026-06-01", "--kind", "x"],
+    ],
 )
 def test_the_command_refuses_bad_arguments_and_writes_nothing(published, args):
     with pytest.raises(CommandError):
