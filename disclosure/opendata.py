@@ -1,4 +1,5 @@
-"""Open data (数据开放): CSV files of the public lists and of 双公示 records for a date range.
+"""Open data (数据开放): CSV files of the public lists and of 双公示 records, written in the background per kind
+and period (``opendata_generate``) and served from disk; a request builds at most 31 days of records.
 
 Built from the same selectors as the pages (``public_records``, ``public_memberships``), so nothing that is
 not public can reach a file; natural persons appear masked, as on the pages. UTF-8 with a BOM, which the
@@ -20,7 +21,6 @@ from subjects.identifiers import mask_person_name
 
 from .selectors import public_record_data
 
-MAX_RANGE = datetime.timedelta(days=366)
 XZCF_COLUMNS = [
     ("行政相对人名称", None),
     ("统一社会信用代码/证件号码", None),
