@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from audit.admin_mixins import AuditedAdminMixin
 
-from .models import Article
+from .models import Article, OpenDataFile
 
 
 @admin.register(Article)
@@ -11,3 +11,20 @@ class ArticleAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_filter = ["category", "is_published"]
     search_fields = ["title", "body"]
     date_hierarchy = "published_at"
+
+
+@admin.register(OpenDataFile)
+class OpenDataFileAdmin(admin.ModelAdmin):
+    """Read-only: files are written by the background tasks and ``opendata_generate`` only."""
+
+    list_display = ["kind", "scope", "period_start", "period_end", "rows", "bytes", "generated_at", "sha256"]
+    list_filter = ["scope", "kind"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -185,3 +185,45 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class OpenDataScope(models.TextChoices):
+    INCREMENT = "increment", "日增量"
+    FULL = "full", "月全量"
+    SNAPSHOT = "snapshot", "当前名单"
+
+
+class OpenDataFile(models.Model):
+    """One open-data CSV file (数据开放, as 信用中国 publishes it): generated in the background per kind and
+    period, stored under ``OPENDATA_ROOT`` and served from disk with its checksum (issue 12: a year of
+    penalties built inside a request took 73 s and was cut by the worker timeout).
+
+    ``kind`` is a 双公示 type code (``xzcf``/``xzxk``) or a list type code; ``period_start``..``period_end`` is
+    one day (increment, snapshot) or one month (full). Regenerating a period replaces its file and this row."""
+
+    kind = models.CharField("数据类别", max_length=64)
+    scope = models.CharField("范围", max_length=16, choices=OpenDataScope.choices)
+    period_start = models.DateField("起始日期")
+    period_end = models.DateField("截止日期")
+    generated_at = models.DateTimeField("生成时间", default=timezone.now)
+    rows = models.PositiveIntegerField("记录数", default=0)
+    bytes = models.PositiveBigIntegerField("文件大小（字节）", default=0)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    path = models.CharField("存储路径", max_length=255, help_text="相对 OPENDATA_ROOT")
+
+    class Meta:
+        verbose_name = "开放数据文件"
+        verbose_name_plural = "开放数据文件"
+        ordering = ["kind", "-period_start", "scope"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "scope", "period_start"], name="opendata_kind_scope_period_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def filename(self) -> str:
+        if self.scope == OpenDataScope.FULL:
+            return f"{self.kind}-{self.period_start:%Y-%m}-full.csv"
+        return f"{self.kind}-{self.period_start:%Y-%m-%d}-{self.scope}.csv"

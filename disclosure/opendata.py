@@ -1,4 +1,5 @@
-"""Open data (数据开放): CSV files of the public lists and of 双公示 records for a date range.
+"""Open data (数据开放): CSV files of the public lists and of 双公示 records, written in the background per kind
+and period (``opendata_generate``) and served from disk; a request builds at most 31 days of records.
 
 Built from the same selectors as the pages (``public_records``, ``public_memberships``), so nothing that is
 not public can reach a file; natural persons appear masked, as on the pages. UTF-8 with a BOM, which the
@@ -7,15 +8,19 @@ spreadsheet programs used in government offices open correctly.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
+import hashlib
+import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 from subjects.identifiers import mask_person_name
 
 from .selectors import public_record_data
 
-MAX_RANGE = datetime.timedelta(days=366)
 XZCF_COLUMNS = [
     ("行政相对人名称", None),
     ("统一社会信用代码/证件号码", None),
@@ -95,3 +100,133 @@ def membership_rows(memberships) -> Iterator[str]:
             m.planned_end.isoformat() if m.planned_end else "",
         ]
         yield writer.writerow([_cell(value) for value in row])
+
+
+# --- Files generated in the background (issue 12) ------------------------------------------------------------
+# A year of penalties built inside a request took 73 s and was cut by the worker timeout at 759k rows. The files
+# are written by Celery tasks (``disclosure.tasks``) and the management command ``opendata_generate``, and served
+# from disk by ``views.opendata_file``; a request only reads one ``OpenDataFile`` row.
+
+RECORD_KINDS = ("xzcf", "xzxk")
+# What the old date-range endpoint still builds in a request; longer ranges are in the monthly files.
+MAX_REQUEST_RANGE = datetime.timedelta(days=31)
+
+
+def opendata_root() -> Path:
+    from django.conf import settings
+
+    return Path(settings.OPENDATA_ROOT)
+
+
+def _kind_rows(kind: str, period_start: datetime.date, period_end: datetime.date, scope: str) -> Iterator[str]:
+    """The CSV lines of one file. 双公示 files hold the records public today whose decision date
+    (``decided_on``, the date printed on the decision and the one the pages filter on) falls in the period;
+    a list file is the list's public entries as of generation (a snapshot: entries end and are removed, so
+    a list has no meaningful increment)."""
+    from records.models import RecordType
+    from sanctions.models import ListType
+
+    from .models import OpenDataScope
+    from .selectors import public_memberships, public_records_of_type
+
+    if kind in RECORD_KINDS:
+        record_type = RecordType.objects.get(code=kind)
+        records = (
+            public_records_of_type(record_type)
+            .filter(decided_on__gte=period_start, decided_on__lte=period_end)
+            .select_related("subject", "department")
+            .order_by("decided_on", "pk")
+        )
+        return record_rows(records, kind)
+    if scope != OpenDataScope.SNAPSHOT:
+        raise ValueError(f"list {kind!r}: only snapshot files")
+    list_type = ListType.objects.get(code=kind, is_active=True)
+    memberships = public_memberships().filter(list_type=list_type).order_by("started_on", "pk")
+    return membership_rows(memberships)
+
+
+def opendata_generate(*, kind: str, period_start: datetime.date, period_end: datetime.date, scope: str):
+    """Write one open-data file and record it: rows are streamed into a temporary file in the target folder
+    while the SHA-256 is computed, then the file is moved into place with ``os.replace`` (atomic on one file
+    system: a download never sees half a file) and the ``OpenDataFile`` row is created or updated. Idempotent:
+    regenerating a period replaces its file and row. Returns the row."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from audit.services import Actor, audit_event_record
+
+    from .models import OpenDataFile
+
+    root = opendata_root()
+    relative = Path(kind) / OpenDataFile(kind=kind, scope=scope, period_start=period_start).filename
+    target = root / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = rows = 0
+    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".csv")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for line in _kind_rows(kind, period_start, period_end, scope):
+                data = line.encode("utf-8")
+                out.write(data)
+                digest.update(data)
+                size += len(data)
+                rows += 1
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp_name, 0o644)
+        os.replace(temp_name, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        raise
+    with transaction.atomic():
+        row, _ = OpenDataFile.objects.update_or_create(
+            kind=kind,
+            scope=scope,
+            period_start=period_start,
+            defaults={
+                "period_end": period_end,
+                "generated_at": timezone.now(),
+                "rows": rows - 1,  # the header line
+                "bytes": size,
+                "sha256": digest.hexdigest(),
+                "path": str(relative),
+            },
+        )
+        audit_event_record(
+            actor=Actor.system("数据开放"),
+            action="opendata.generate",
+            obj=row,
+            reason=f"{row.filename} rows={row.rows} sha256={row.sha256}",
+        )
+    return row
+
+
+def month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    start = day.replace(day=1)
+    following = (start + datetime.timedelta(days=32)).replace(day=1)
+    return start, following - datetime.timedelta(days=1)
+
+
+def opendata_generate_day(day: datetime.date) -> list:
+    """The nightly set: each 双公示 type's increment of ``day`` and each active list's current snapshot."""
+    from sanctions.models import ListType
+
+    from .models import OpenDataScope
+
+    files = [
+        opendata_generate(kind=kind, period_start=day, period_end=day, scope=OpenDataScope.INCREMENT)
+        for kind in RECORD_KINDS
+    ]
+    for code in ListType.objects.filter(is_active=True).order_by("code").values_list("code", flat=True):
+        files.append(opendata_generate(kind=code, period_start=day, period_end=day, scope=OpenDataScope.SNAPSHOT))
+    return files
+
+
+def opendata_generate_month(day: datetime.date, kinds=RECORD_KINDS) -> list:
+    """The monthly full file of each 双公示 type for the month containing ``day``."""
+    from .models import OpenDataScope
+
+    start, end = month_bounds(day)
+    return [opendata_generate(kind=k, period_start=start, period_end=end, scope=OpenDataScope.FULL) for k in kinds]

@@ -35,6 +35,7 @@ urlpatterns = [
         name="evidence-download",
     ),
     path("opendata/", views.opendata, name="opendata"),
+    path("opendata/files/<int:pk>/", views.opendata_file, name="opendata-file"),
     path("opendata/lists/<slug:code>.csv", views.opendata_list, name="opendata-list"),
     path("opendata/shuanggongshi/<slug:type_code>.csv", views.opendata_shuanggongshi, name="opendata-sgs"),
     path("articles/<slug:category>/", views.article_list, name="articles"),

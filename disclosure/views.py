@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.db.models.fields.json import KT
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -39,7 +39,7 @@ from subjects.selectors import (
 from . import opendata as opendata_rows
 from . import page_cache
 from .addresses import person_pk, subject_url
-from .models import Article, ArticleCategory, CreditReport
+from .models import Article, ArticleCategory, CreditReport, OpenDataFile, OpenDataScope
 from .reports import report_issue
 from .reports import report_verify as report_verify_lookup
 from .selectors import (
@@ -519,13 +519,57 @@ def article_detail(request, pk: int):
     return render(request, "disclosure/article_detail.html", {"article": article})
 
 
+OPENDATA_FILES_PER_KIND = 40
+
+
 @require_GET
 def opendata(request):
-    types = ListType.objects.filter(is_active=True).order_by("colour", "code")
+    """The dated listing of the generated files (per kind, newest first, bounded) and the short-range form."""
+    types = list(ListType.objects.filter(is_active=True).order_by("colour", "code"))
+    kinds = [("xzcf", "行政处罚"), ("xzxk", "行政许可")]
+    kinds += [(t.code, f"{t.name}（{t.get_colour_display()}）") for t in types]
+    sections = []
+    for code, label in kinds:
+        files = OpenDataFile.objects.filter(kind=code).order_by("-period_start", "scope")
+        files = list(files[:OPENDATA_FILES_PER_KIND])
+        sections.append({"code": code, "label": label, "files": files})
     today = timezone.localdate()
     return render(
-        request, "disclosure/opendata.html", {"types": types, "default_from": today.replace(day=1), "default_to": today}
+        request,
+        "disclosure/opendata.html",
+        {
+            "types": types,
+            "sections": sections,
+            "default_from": max(today.replace(day=1), today - opendata_rows.MAX_REQUEST_RANGE),
+            "default_to": today,
+            "max_days": opendata_rows.MAX_REQUEST_RANGE.days,
+        },
     )
+
+
+@require_GET
+def opendata_file(request, pk: int):
+    """One generated file, streamed from disk (``FileResponse``): one query for its row, nothing computed; the
+    ETag is the SHA-256 shown on the listing, so a client can check the download and revalidate cheaply."""
+    row = OpenDataFile.objects.filter(pk=pk).first()
+    if row is None:
+        return _not_found(request, "文件不存在。")
+    etag = f'"{row.sha256}"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        try:
+            handle = open(opendata_rows.opendata_root() / row.path, "rb")  # noqa: SIM115 (closed by FileResponse)
+        except FileNotFoundError:
+            return _not_found(request, "文件正在重新生成，请稍后再试。")
+        response = FileResponse(
+            handle, as_attachment=True, filename=row.filename, content_type="text/csv; charset=utf-8"
+        )
+        # ``Content-Length`` is set by FileResponse from the open file itself, so it matches the bytes sent
+        # even if the period was regenerated between reading the row and opening the file.
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={settings.OPENDATA_MAX_AGE}"
+    return response
 
 
 def _csv_response(rows, filename: str) -> StreamingHttpResponse:
@@ -537,19 +581,37 @@ def _csv_response(rows, filename: str) -> StreamingHttpResponse:
 @require_GET
 @throttled("opendata")
 def opendata_list(request, code: str):
+    """A list's current entries: the nightly snapshot file when a recent one exists (a list is small, but a
+    request need not build what the background already has); otherwise built here as before."""
     list_type = get_object_or_404(ListType, code=code, is_active=True)
+    fresh = timezone.now() - datetime.timedelta(hours=36)
+    snapshot = (
+        OpenDataFile.objects.filter(kind=code, scope=OpenDataScope.SNAPSHOT, generated_at__gte=fresh)
+        .order_by("-period_start")
+        .first()
+    )
+    if snapshot is not None:
+        return redirect("disclosure:opendata-file", pk=snapshot.pk)
     memberships = public_memberships().filter(list_type=list_type).order_by("-started_on", "-pk")
     return _csv_response(opendata_rows.membership_rows(memberships), f"{code}-{timezone.localdate()}.csv")
+
+
+OPENDATA_RANGE_TOO_LONG = (
+    "按日期范围下载最多{days}天（YYYY-MM-DD）。更长时间段请在“数据开放”页面下载按月生成的全量文件和每日增量文件。"
+)
 
 
 @require_GET
 @throttled("opendata")
 def opendata_shuanggongshi(request, type_code: str):
-    if type_code not in ("xzxk", "xzcf"):
+    """A short date range built in the request (at most ``MAX_REQUEST_RANGE``, 31 days); longer ranges are
+    refused with a pointer to the monthly files, so no request builds a year of records (issue 12)."""
+    if type_code not in opendata_rows.RECORD_KINDS:
         return _not_found(request, "")
     start, end = _date(request.GET.get("from", "")), _date(request.GET.get("to", ""))
-    if start is None or end is None or end < start or end - start > opendata_rows.MAX_RANGE:
-        return render(request, "errors/400.html", {"message": "请选择不超过一年的起止日期（YYYY-MM-DD）。"}, status=400)
+    if start is None or end is None or end < start or end - start >= opendata_rows.MAX_REQUEST_RANGE:
+        message = OPENDATA_RANGE_TOO_LONG.format(days=opendata_rows.MAX_REQUEST_RANGE.days)
+        return render(request, "errors/400.html", {"message": message}, status=400)
     record_type = RecordType.objects.get(code=type_code)
     records = shuanggongshi_filter({"from": start.isoformat(), "to": end.isoformat()}, record_type)
     return _csv_response(opendata_rows.record_rows(records, type_code), f"{type_code}-{start}-{end}.csv")

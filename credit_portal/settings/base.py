@@ -202,6 +202,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "sanctions.tasks.status_check_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Open data (issue 12): yesterday's increments and list snapshots after midnight; on the 1st, last month's
+    # full files. Both take the date from the task's run time, so a late run still writes the right period.
+    "opendata-daily": {
+        "task": "disclosure.tasks.opendata_daily_task",
+        "schedule": crontab(hour=0, minute=45),
+    },
+    "opendata-monthly": {
+        "task": "disclosure.tasks.opendata_monthly_task",
+        "schedule": crontab(day_of_month=1, hour=1, minute=15),
+    },
     "batches-watchdog": {
         "task": "records.tasks.batches_watchdog_task",
         "schedule": crontab(minute="*/10"),
@@ -258,6 +268,10 @@ USE_TZ = True
 
 # Uploaded files (department spreadsheets) live outside the web root and are never served by URL.
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Generated open-data files (issue 12); served by ``disclosure.views.opendata_file``, never by the web server's
+# static or media mapping.
+OPENDATA_ROOT = env("OPENDATA_ROOT", default=str(Path(MEDIA_ROOT) / "opendata"))
+OPENDATA_MAX_AGE = env.int("OPENDATA_MAX_AGE", default=3600)
 BATCH_MAX_BYTES = env.int("BATCH_MAX_BYTES", default=100 * 1024 * 1024)
 # A validated upload not imported within this many days is closed and its file (citizen IDs in clear) deleted.
 BATCH_IMPORT_DAYS = env.int("BATCH_IMPORT_DAYS", default=30)

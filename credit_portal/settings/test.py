@@ -3,6 +3,10 @@
 ``DATABASE_URL`` and ``REDIS_URL`` still apply, so CI runs the suite on PostgreSQL and Redis.
 """
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import REDIS_URL, env, logging_config
 
@@ -14,6 +18,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 SUBJECT_ID_HASH_KEY = "test-id-hash-key"
 DEMO_ACCOUNTS_ENABLED = True
+# Open-data files the suite generates (seed_demo) go to a temporary folder, not the project's media/.
+OPENDATA_ROOT = str(Path(tempfile.gettempdir()) / f"credit-portal-test-opendata-{os.getpid()}")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -45,7 +45,7 @@ def test_a_record_stored_before_masking_is_shown_masked_on_every_public_path(pub
     masked = ids.mask_citizen_id(OLD_ID)
     with time_machine.travel(NOW, tick=False):
         page = published.get(f"/subjects/{company_uscc(1)}/", {"tab": "xzcf"}).text
-        csv_response = published.get("/opendata/shuanggongshi/xzcf.csv", {"from": "2026-01-01", "to": "2026-12-31"})
+        csv_response = published.get("/opendata/shuanggongshi/xzcf.csv", {"from": "2026-06-01", "to": "2026-07-01"})
         opendata = b"".join(csv_response.streaming_content).decode("utf-8-sig")
         report = render_to_string("disclosure/report.html", {"sections": public_sections(record.subject)})
     for output in (page, opendata, report):

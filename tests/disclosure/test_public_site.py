@@ -143,7 +143,7 @@ def csv_text(response) -> str:
 
 def test_open_data_csv_follows_the_publication_rules(published):
     penalties = csv_text(
-        get(published, "/opendata/shuanggongshi/xzcf.csv", **{"from": "2026-01-01", "to": "2026-12-31"})
+        get(published, "/opendata/shuanggongshi/xzcf.csv", **{"from": "2026-06-01", "to": "2026-07-01"})
     )
     assert "长市监罚〔2026〕1号" in penalties
     assert "警1号" not in penalties
@@ -156,10 +156,11 @@ def test_open_data_csv_follows_the_publication_rules(published):
     assert company_uscc(1) not in black
 
 
-def test_open_data_refuses_a_range_over_a_year(published):
-    response = get(published, "/opendata/shuanggongshi/xzcf.csv", **{"from": "2024-01-01", "to": "2026-01-02"})
+def test_open_data_refuses_a_range_over_31_days(published):
+    response = get(published, "/opendata/shuanggongshi/xzcf.csv", **{"from": "2026-06-01", "to": "2026-07-02"})
     assert response.status_code == 400
-    assert "不超过一年" in response.text
+    assert "最多31天" in response.text
+    assert "按月生成的全量文件" in response.text
 
 
 def test_shuanggongshi_pages_without_counting(client, django_capture_on_commit_callbacks):

@@ -1,9 +1,12 @@
 import sys
+from io import StringIO
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from disclosure.models import OpenDataFile
 from records.demo import demo_records_seed
 from sanctions.demo import demo_checks_seed
 from subjects.demo import demo_seed
@@ -26,6 +29,10 @@ class Command(BaseCommand):
         records = demo_records_seed(share=records_share, seed=seed)
         checks = demo_checks_seed(seed=seed)
         accounts = len(result["accounts"])
+        # The demo's 数据开放 listing: yesterday's increments, list snapshots and last month's full files (a few
+        # seconds at demo size). Only on the first run, so a repeated seed writes nothing (not even audit events).
+        if not OpenDataFile.objects.exists():
+            call_command("opendata_generate", "--all-recent", stdout=StringIO())
         self.stdout.write(
             f"新建部门 {result['departments']} 个，信用主体 {result['subjects']} 个，信用记录 {records} 条，"
             f"核查 {checks} 次，演示账号 {accounts} 个。"
