@@ -227,6 +227,14 @@ def world_build() -> World:
         ],
     )
     world.ids["person"] = person_token(CreditRecord.objects.get(pk=person_record).subject)
+    # One generated open-data file (the month of the records above), downloadable by anyone.
+    from disclosure.models import OpenDataScope
+    from disclosure.opendata import opendata_generate
+
+    month = CreditRecord.objects.get(pk=person_record).decided_on.replace(day=1)
+    world.ids["opendata_file"] = opendata_generate(
+        kind="xzcf", period_start=month, period_end=month, scope=OpenDataScope.FULL
+    ).pk
     # A report of the same content is reused, so issuing both once here keeps every cell off the PDF renderer.
     from django.test import Client
 

@@ -121,9 +121,8 @@ SITE = {
     ("disclosure:article-detail", "POST"):            "405    405    405    405    405    405    405    405    405    405    405",
     ("disclosure:opendata", "GET"):                   "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
     ("disclosure:opendata", "POST"):                  "405    405    405    405    405    405    405    405    405    405    405",
-    # A generated file is public to everyone; the world holds none, so every caller gets the same 404 (not a
-    # login or a 403). Its serving is tested in tests/disclosure/test_opendata.py.
-    ("disclosure:opendata-file", "GET"):              "404    404    404    404    404    404    404    404    404    404    404",
+    # A generated open-data file is public to everyone (its serving is tested in tests/disclosure/test_opendata.py).
+    ("disclosure:opendata-file", "GET"):              "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
     ("disclosure:opendata-file", "POST"):             "405    405    405    405    405    405    405    405    405    405    405",
     ("disclosure:opendata-list", "GET"):              "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
     ("disclosure:opendata-list", "POST"):             "405    405    405    405    405    405    405    405    405    405    405",
@@ -331,7 +330,7 @@ def route_args(name: str, world) -> list:
         "disclosure:articles": ["news"],
         "disclosure:article-detail": [ids["article"]],
         "disclosure:opendata-list": [LIST_CODE],
-        "disclosure:opendata-file": [999999],
+        "disclosure:opendata-file": [ids["opendata_file"]],
         "disclosure:opendata-sgs": ["xzcf"],
         "disclosure:objection-apply": [ids["record"]],
         "disclosure:repair-apply": [ids["record"]],
