@@ -23,7 +23,7 @@ from django.shortcuts import render
 # One definition of text that is never accepted, shared with record validation.
 from records.validation import UNSAFE_CHARACTERS
 
-API_PREFIX = "/api/"
+from .unavailable import is_api
 
 
 def unsafe_text_reason(value: str, *, max_length: int | None = None) -> str | None:
@@ -35,13 +35,9 @@ def unsafe_text_reason(value: str, *, max_length: int | None = None) -> str | No
     return None
 
 
-def _is_api(request) -> bool:
-    return request.path.startswith(API_PREFIX)
-
-
 def refusal(request, *, status: int, message: str, code: str, **extra):
     """The answer to a refused request: JSON for the API, the Chinese error page for people."""
-    if _is_api(request):
+    if is_api(request):
         return JsonResponse({"detail": message, "code": code, **extra}, status=status)
     return render(request, f"errors/{status}.html", {"message": message}, status=status)
 
@@ -79,7 +75,7 @@ def body_limit(request) -> int:
     if request.content_type != "multipart/form-data":
         return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     user = getattr(request, "user", None)
-    if _is_api(request) or (user is not None and user.is_authenticated):
+    if is_api(request) or (user is not None and user.is_authenticated):
         return settings.BATCH_MAX_BYTES + settings.REQUEST_BODY_OVERHEAD_BYTES
     return settings.PUBLIC_BODY_MAX_BYTES
 

@@ -51,6 +51,7 @@ def log_unavailable(request, exc: BaseException) -> None:
 
 
 def is_api(request) -> bool:
+    """Whether the request is a system's (``/api/``: answered in JSON) rather than a person's (a page)."""
     return request.path.startswith("/api/")
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from audit.admin_mixins import AuditedAdminMixin
+from audit.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
 
 from .models import Article, OpenDataFile
 
@@ -14,17 +14,8 @@ class ArticleAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(OpenDataFile)
-class OpenDataFileAdmin(admin.ModelAdmin):
+class OpenDataFileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: files are written by the background tasks and ``opendata_generate`` only."""
 
     list_display = ["kind", "scope", "period_start", "period_end", "rows", "bytes", "generated_at", "sha256"]
     list_filter = ["scope", "kind"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from statistics import median
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from records.choices import DisclosureLevel, ObjectionState, RecordStatus
@@ -20,10 +21,12 @@ from records.models import CreditRecord, RecordType
 from records.selectors import calendar_overrides
 from records.workdays import workdays_between
 from sanctions.choices import Colour, MembershipState
-from sanctions.models import Membership
+from sanctions.models import ListType, Membership
 from sanctions.selectors import bars
 from sanctions.services import status_of
-from subjects.models import CreditSubject
+from subjects.choices import SubjectKind
+from subjects.models import CreditSubject, Department
+from subjects.selectors import subjects_name_matching
 
 from . import rules
 from .models import Application, ApplicationEvent, ApplicationState
@@ -209,3 +212,78 @@ def applications_dashboard(*, today: datetime.date) -> dict:
         "by_state": bars([(k, n, "") for k, n in by_state.most_common()]),
         "by_department": bars([(k, n, "") for k, n in by_department.most_common(10)]),
     }
+
+
+# The public lists' filters, shared by the 双公示 and list pages and their CSV downloads ----------------------
+
+
+def division_prefix(code: str) -> str:
+    """The prefix of a GB/T 2260 code that covers its area: 220000 → 22, 220100 → 2201, 220104 → 220104."""
+    if len(code) == 6 and code.endswith("0000"):
+        return code[:2]
+    if len(code) == 6 and code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def parse_date_param(value: str) -> datetime.date | None:
+    """A YYYY-MM-DD query parameter, or None when it is absent or not a date."""
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# A name fragment matching at most this many subjects is looked up by subject id (its records come from the
+# subject index and are sorted, a few hundred rows at most); a commoner one is checked on each row read from
+# the (type, date, id) index, where matches are dense enough to fill a page quickly.
+NAME_MATCH_CAP = 2000
+
+
+def _keyword_filter(keyword: str) -> Q:
+    """The 双公示 keyword: a subject name fragment (trigram or bigram index on the subject name, see
+    subjects.search) or the beginning of the record number (``record_source_id_idx``). The record number is
+    matched by prefix only: a fragment in the middle has no index and would scan the table."""
+    matches = subjects_name_matching(keyword)
+    ids = list(matches.values_list("pk", flat=True)[: NAME_MATCH_CAP + 1])
+    by_number = Q(source_id__startswith=keyword)
+    if len(ids) <= NAME_MATCH_CAP:
+        return Q(subject_id__in=ids) | by_number
+    # Natural persons are never found by name (their rows show masked names only).
+    return (Q(subject__name__contains=keyword) & ~Q(subject__kind=SubjectKind.NATURAL_PERSON)) | by_number
+
+
+def shuanggongshi_filter(params, record_type: RecordType):
+    """The 双公示 list of one type with the public's filters; shared by the page and the CSV download.
+
+    The type and the department are filtered by id (looked up once by the caller or here), never by a join on
+    their codes, so the query stays on ``record_public_type_date_idx`` / ``record_public_dept_date_idx``."""
+    records = public_records_of_type(record_type).select_related("subject", "department")
+    if department := params.get("department"):
+        department_id = Department.objects.filter(code=department).values_list("pk", flat=True).first()
+        records = records.filter(department_id=department_id) if department_id else records.none()
+    if region := params.get("region", "").strip():
+        records = records.filter(subject__division_code__startswith=division_prefix(region))
+    if start := parse_date_param(params.get("from", "")):
+        records = records.filter(decided_on__gte=start)
+    if end := parse_date_param(params.get("to", "")):
+        records = records.filter(decided_on__lte=end)
+    if keyword := params.get("q", "").strip():
+        records = records.filter(_keyword_filter(keyword))
+    if kind := params.get("kind", "").strip():
+        records = records.annotate(penalty_kinds=KT("data__CF_CFLB")).filter(penalty_kinds__contains=kind)
+    return records.order_by("-decided_on", "-pk")
+
+
+def list_filter(params, list_type: ListType):
+    """The public members of one list with the public's filters; shared by the list page and its CSV download."""
+    memberships = public_memberships().filter(list_type=list_type)
+    if keyword := params.get("q", "").strip():
+        memberships = memberships.filter(subject__name__contains=keyword).exclude(
+            subject__kind=SubjectKind.NATURAL_PERSON
+        )
+    if region := params.get("region", "").strip():
+        memberships = memberships.filter(subject__division_code__startswith=division_prefix(region))
+    if start := parse_date_param(params.get("from", "")):
+        memberships = memberships.filter(started_on__gte=start)
+    return memberships.order_by("-started_on", "-pk")

@@ -13,7 +13,6 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.db.models.fields.json import KT
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,14 +25,12 @@ from sanctions.choices import Colour
 from sanctions.models import ListType
 from sanctions.services import status_of
 from subjects import identifiers as ids
-from subjects.choices import SubjectKind
 from subjects.models import CreditSubject, Department
 from subjects.selectors import (
     SearchQueryError,
     division_path,
     subject_get_by_code,
     subject_search,
-    subjects_name_matching,
 )
 
 from . import opendata as opendata_rows
@@ -46,10 +43,12 @@ from .selectors import (
     LIST_TABS,
     RECORD_TABS,
     TAB_KEYS,
+    list_filter,
+    parse_date_param,
     public_memberships,
     public_profile_get,
     public_records,
-    public_records_of_type,
+    shuanggongshi_filter,
 )
 from .throttle import client_address, is_filtered, throttled
 
@@ -364,63 +363,6 @@ def report_download(request):
     )
 
 
-def division_prefix(code: str) -> str:
-    """The prefix of a GB/T 2260 code that covers its area: 220000 → 22, 220100 → 2201, 220104 → 220104."""
-    if len(code) == 6 and code.endswith("0000"):
-        return code[:2]
-    if len(code) == 6 and code.endswith("00"):
-        return code[:4]
-    return code
-
-
-def _date(value: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
-
-
-# A name fragment matching at most this many subjects is looked up by subject id (its records come from the
-# subject index and are sorted, a few hundred rows at most); a commoner one is checked on each row read from
-# the (type, date, id) index, where matches are dense enough to fill a page quickly.
-NAME_MATCH_CAP = 2000
-
-
-def _keyword_filter(keyword: str) -> Q:
-    """The 双公示 keyword: a subject name fragment (trigram or bigram index on the subject name, see
-    subjects.search) or the beginning of the record number (``record_source_id_idx``). The record number is
-    matched by prefix only: a fragment in the middle has no index and would scan the table."""
-    matches = subjects_name_matching(keyword)
-    ids = list(matches.values_list("pk", flat=True)[: NAME_MATCH_CAP + 1])
-    by_number = Q(source_id__startswith=keyword)
-    if len(ids) <= NAME_MATCH_CAP:
-        return Q(subject_id__in=ids) | by_number
-    # Natural persons are never found by name (their rows show masked names only).
-    return (Q(subject__name__contains=keyword) & ~Q(subject__kind=SubjectKind.NATURAL_PERSON)) | by_number
-
-
-def shuanggongshi_filter(params, record_type: RecordType):
-    """The 双公示 list of one type with the public's filters; shared by the page and the CSV download.
-
-    The type and the department are filtered by id (looked up once by the caller or here), never by a join on
-    their codes, so the query stays on ``record_public_type_date_idx`` / ``record_public_dept_date_idx``."""
-    records = public_records_of_type(record_type).select_related("subject", "department")
-    if department := params.get("department"):
-        department_id = Department.objects.filter(code=department).values_list("pk", flat=True).first()
-        records = records.filter(department_id=department_id) if department_id else records.none()
-    if region := params.get("region", "").strip():
-        records = records.filter(subject__division_code__startswith=division_prefix(region))
-    if start := _date(params.get("from", "")):
-        records = records.filter(decided_on__gte=start)
-    if end := _date(params.get("to", "")):
-        records = records.filter(decided_on__lte=end)
-    if keyword := params.get("q", "").strip():
-        records = records.filter(_keyword_filter(keyword))
-    if kind := params.get("kind", "").strip():
-        records = records.annotate(penalty_kinds=KT("data__CF_CFLB")).filter(penalty_kinds__contains=kind)
-    return records.order_by("-decided_on", "-pk")
-
-
 def _first_page_key(record_type: RecordType) -> str:
     return f"shuanggongshi-first:{record_type.pk}:{timezone.localdate().isoformat()}"
 
@@ -467,19 +409,6 @@ def shuanggongshi(request, type_code: str):
             "departments": Department.objects.filter(is_active=True).order_by("code"),
         },
     )
-
-
-def list_filter(params, list_type: ListType):
-    memberships = public_memberships().filter(list_type=list_type)
-    if keyword := params.get("q", "").strip():
-        memberships = memberships.filter(subject__name__contains=keyword).exclude(
-            subject__kind=SubjectKind.NATURAL_PERSON
-        )
-    if region := params.get("region", "").strip():
-        memberships = memberships.filter(subject__division_code__startswith=division_prefix(region))
-    if start := _date(params.get("from", "")):
-        memberships = memberships.filter(started_on__gte=start)
-    return memberships.order_by("-started_on", "-pk")
 
 
 @require_GET
@@ -608,7 +537,7 @@ def opendata_shuanggongshi(request, type_code: str):
     refused with a pointer to the monthly files, so no request builds a year of records (issue 12)."""
     if type_code not in opendata_rows.RECORD_KINDS:
         return _not_found(request, "")
-    start, end = _date(request.GET.get("from", "")), _date(request.GET.get("to", ""))
+    start, end = parse_date_param(request.GET.get("from", "")), parse_date_param(request.GET.get("to", ""))
     if start is None or end is None or end < start or end - start >= opendata_rows.MAX_REQUEST_RANGE:
         message = OPENDATA_RANGE_TOO_LONG.format(days=opendata_rows.MAX_REQUEST_RANGE.days)
         return render(request, "errors/400.html", {"message": message}, status=400)

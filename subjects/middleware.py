@@ -18,6 +18,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from credit_portal.unavailable import is_api
+
 from .accounts import LAST_SEEN_SESSION_KEY, two_factor_pending
 
 # The request being served, for the receivers of changes Django makes in its own views (a password changed on
@@ -27,10 +29,6 @@ current_request: contextvars.ContextVar = contextvars.ContextVar("current_reques
 # How often the last-seen time is written back (seconds): the idle rule is exact to this, and a busy user
 # does not cost a session write per request.
 LAST_SEEN_RESOLUTION = 60
-
-
-def _is_api(request) -> bool:
-    return request.path.startswith("/api/")
 
 
 def _open_paths() -> set[str]:
@@ -61,13 +59,13 @@ class StaffSessionMiddleware:
         if self._idle_expired(request):
             request.session_idle_expired = True  # the logout receiver records why
             logout(request)
-            if _is_api(request):
+            if is_api(request):
                 return JsonResponse({"detail": "登录已超时，请重新登录。", "code": "session_expired"}, status=401)
             messages.info(request, f"超过 {settings.STAFF_SESSION_IDLE_MINUTES} 分钟未操作，请重新登录。")
             return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
         pending = two_factor_pending(user)
         if pending and request.path not in _open_paths():
-            if _is_api(request):
+            if is_api(request):
                 return JsonResponse(
                     {"detail": "请先在工作台完成双因素认证。", "code": "two_factor_required"}, status=403
                 )

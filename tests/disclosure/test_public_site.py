@@ -196,7 +196,7 @@ def test_natural_persons_are_not_found_by_name_in_lists(published):
 
 
 def test_region_filter_covers_exactly_the_area(published):
-    from disclosure.views import division_prefix
+    from disclosure.selectors import division_prefix
 
     assert [division_prefix(c) for c in ("220000", "220100", "320830")] == ["22", "2201", "320830"]
     assert "长市监罚〔2026〕1号" in get(published, "/shuanggongshi/xzcf/", region="220100").text
