@@ -16,13 +16,14 @@ class PageCacheNotWritten(RuntimeError):
 
 def pages_refresh(payload: dict) -> None:
     """Cached pages of the subjects are dropped: a new version token for each. The cache swallows its errors
-    (a miss, for pages), so the first token is read back: not there means not written, and raising keeps the
-    item pending until Redis takes it (otherwise the pages would stay stale for an hour)."""
+    (a miss, for pages), so the last token is read back: not there means not written, and raising keeps the
+    item pending until Redis takes it (otherwise the pages would stay stale for an hour). The last, not the
+    first: a bounded cache (LocMemCache, the embedded default) culls its oldest keys while a long list is set."""
     subject_ids = payload.get("subject_ids") or []
     if not subject_ids:
         return
     token = page_cache.subjects_touch(subject_ids)
-    if cache.get(page_cache.version_key(subject_ids[0])) != token:
+    if cache.get(page_cache.version_key(subject_ids[-1])) != token:
         raise PageCacheNotWritten(f"subject-version of {len(subject_ids)} subjects not written")
 
 

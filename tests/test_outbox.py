@@ -212,6 +212,23 @@ def test_pages_are_refreshed_only_when_the_cache_took_the_new_version(token, dja
     assert outbox_deliver(item.pk) is True
 
 
+SMALL_LOCAL_CACHE = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10}}
+}
+
+
+@pytest.mark.django_db
+def test_a_bounded_cache_culling_old_keys_while_many_pages_are_refreshed_is_not_a_failure():
+    """seed_demo on the embedded cache touched 500 subjects at a time: LocMemCache culled the first tokens and
+    the item was retried for ever."""
+    with override_settings(CACHES=SMALL_LOCAL_CACHE), transaction.atomic():
+        item = outbox_add(topic="subjects.facts_changed", payload={"subject_ids": list(range(1, 51))})
+    with override_settings(CACHES=SMALL_LOCAL_CACHE):
+        assert outbox_deliver(item.pk) is True
+    item.refresh_from_db()
+    assert item.state == "done"
+
+
 def test_every_outbox_topic_has_a_handler_registered_by_a_higher_app():
     from outbox.registry import handlers
 
