@@ -4,8 +4,9 @@ A record is public only if (DESIGN.md §4; seed 002 items 24–25, 77):
 - its type's disclosure level is public (not shared with government only, not restricted);
 - it is active — not pending review, unmatched, rejected, revoked or repaired;
 - the publication rules gave it a window (``publishable``) and the date is inside it: from the start to
-  the end inclusive (a window without an end lasts until something ends it, e.g. a list exit);
-- it is not a warning-only or simplified-procedure penalty (these are never published);
+  the end inclusive (a window without an end lasts until something ends it, e.g. a list exit). Warning-only
+  and simplified-procedure penalties are never published: ``records.rules.withheld_reason`` decides that
+  when the record is written, and ``publishable`` stores it;
 - an objection does not hide it: a record under objection stays visible with the mark "异议处理中" unless
   an admin has suspended its publication.
 
@@ -25,8 +26,6 @@ from subjects.identifiers import mask_citizen_ids_in_text, mask_document_number
 PUBLIC = "public"
 ACTIVE = "active"
 OBJECTION_NONE, OBJECTION_PENDING, OBJECTION_SUSPENDED = "none", "pending", "suspended"
-WARNING_ONLY = "警告"
-SIMPLIFIED_PROCEDURE_YES = "是"
 
 
 @dataclass(frozen=True)
@@ -36,8 +35,6 @@ class RecordView:
     publishable: bool
     start: datetime.date | None
     end: datetime.date | None
-    penalty_kinds: str = ""  # CF_CFLB, values separated by ";"
-    simplified_procedure: str = ""  # CF_SFJYCX
     objection: str = OBJECTION_NONE
 
 
@@ -60,10 +57,6 @@ def record_visibility(record: RecordView, as_of: datetime.date) -> Visibility:
         return Visibility(False, "尚未开始公示")
     if record.end is not None and as_of > record.end:
         return Visibility(False, "公示期已届满")
-    if record.penalty_kinds == WARNING_ONLY:
-        return Visibility(False, "警告类行政处罚不予公示")
-    if record.simplified_procedure == SIMPLIFIED_PROCEDURE_YES:
-        return Visibility(False, "适用简易程序的行政处罚不予公示")
     if record.objection == OBJECTION_SUSPENDED:
         return Visibility(False, "异议处理中，暂停公示")
     return Visibility(True, "公示中", objection_mark=record.objection == OBJECTION_PENDING)

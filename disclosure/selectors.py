@@ -44,7 +44,7 @@ TAB_KEYS = [key for key, *_ in RECORD_TABS] + [key for key, *_ in LIST_TABS] + [
 
 
 def public_record_q(as_of: datetime.date) -> Q:
-    """``rules.record_visibility`` in SQL. A missing JSON key must not hide a record, hence the has_key terms."""
+    """``rules.record_visibility`` in SQL, on stored columns only (the decision is made when a record is written)."""
     return Q(record_type__disclosure_level=DisclosureLevel.PUBLIC) & _public_record_own_q(as_of)
 
 
@@ -55,8 +55,6 @@ def _public_record_own_q(as_of: datetime.date) -> Q:
     return (
         Q(status=RecordStatus.ACTIVE, publishable=True, disclosure_start__lte=as_of)
         & (Q(disclosure_end__isnull=True) | Q(disclosure_end__gte=as_of))
-        & (~Q(data__has_key="CF_CFLB") | ~Q(data__CF_CFLB=rules.WARNING_ONLY))
-        & (~Q(data__has_key="CF_SFJYCX") | ~Q(data__CF_SFJYCX=rules.SIMPLIFIED_PROCEDURE_YES))
         & ~Q(objection=ObjectionState.SUSPENDED)
     )
 

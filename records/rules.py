@@ -6,7 +6,9 @@ general ones are published for at least 3 months and at most 1 year, severe ones
 production suspension, serious-dishonesty lists) for at least 1 year and at most 3 years, all from the
 decision date; when one decision carries several penalty kinds the longest period applies (the gravest
 severity derived from all of them); after the maximum, publication stops by itself. Warnings and
-simplified-procedure penalties are not published. The regimes themselves are data (``DisclosureRegime``).
+simplified-procedure penalties are not published (seed 002 items 24–25): :func:`withheld_reason` decides it
+from the record's data, and the stored ``publishable`` carries the decision, so the public queries filter a
+column instead of JSON keys. The regimes themselves are data (``DisclosureRegime``).
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 SEVERITY_ORDER = ("minor", "general", "serious", "severe")  # records.choices.Severity, mildest first
+PENALTY_KINDS_FIELD, SIMPLIFIED_PROCEDURE_FIELD = "CF_CFLB", "CF_SFJYCX"  # national field codes of xzcf
+WARNING_ONLY = "警告"
+SIMPLIFIED_PROCEDURE_YES = "是"
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,21 @@ def severity_window(*, decided_on: datetime.date, severity: str, regimes: Iterab
         return Window(publishable=False, start=None, end=None, repair_eligible_on=None, regime=regime.code)
     end = add_months(decided_on, period.max_months) - datetime.timedelta(days=1)
     return Window(publishable=True, start=decided_on, end=end, repair_eligible_on=repair_from, regime=regime.code)
+
+
+def withheld_reason(data: Mapping[str, str]) -> str:
+    """Why a record is never published whatever its window, or "": a penalty whose only kind is a warning, or
+    one decided under the simplified procedure (seed 002 items 24–25). A warning with a fine is published."""
+    if data.get(PENALTY_KINDS_FIELD, "") == WARNING_ONLY:
+        return "警告类行政处罚不予公示"
+    if data.get(SIMPLIFIED_PROCEDURE_FIELD, "") == SIMPLIFIED_PROCEDURE_YES:
+        return "适用简易程序的行政处罚不予公示"
+    return ""
+
+
+def withheld(window: Window) -> Window:
+    """The window of a record that is kept but never shown (:func:`withheld_reason`)."""
+    return replace(window, publishable=False, start=None, end=None, repair_eligible_on=None)
 
 
 def fixed_window(*, decided_on: datetime.date, months: int) -> Window:

@@ -95,10 +95,12 @@ def _window(
 ) -> rules.Window:
     record_type = entry.record_type
     if record_type.disclosure_rule == DisclosureRule.SEVERITY_REGIME:
-        return rules.severity_window(decided_on=clean.decided_on, severity=severity, regimes=regimes)
-    if record_type.disclosure_rule == DisclosureRule.FIXED_PERIOD:
-        return rules.fixed_window(decided_on=clean.decided_on, months=record_type.disclosure_months)
-    return rules.listing_window(decided_on=clean.decided_on, end_date=clean.end_date)
+        window = rules.severity_window(decided_on=clean.decided_on, severity=severity, regimes=regimes)
+    elif record_type.disclosure_rule == DisclosureRule.FIXED_PERIOD:
+        window = rules.fixed_window(decided_on=clean.decided_on, months=record_type.disclosure_months)
+    else:
+        window = rules.listing_window(decided_on=clean.decided_on, end_date=clean.end_date)
+    return rules.withheld(window) if rules.withheld_reason(clean.data) else window
 
 
 def _check_item(index: int, item: RecordInput, catalog: dict[str, CatalogEntry], today) -> _Accepted | ItemResult:
@@ -216,7 +218,13 @@ def records_ingest(
             subject: CreditSubject | None = resolution.subject
             key = (item.entry.record_type.pk, item.clean.source_id)
             record = existing.get(key) or new_records.get(key)
-            window_key = (item.entry.record_type.pk, item.clean.decided_on, item.severity, item.clean.end_date)
+            window_key = (
+                item.entry.record_type.pk,
+                item.clean.decided_on,
+                item.severity,
+                item.clean.end_date,
+                rules.withheld_reason(item.clean.data),
+            )
             window = windows.get(window_key) or windows.setdefault(
                 window_key, _window(item.entry, item.clean, item.severity, regimes)
             )
