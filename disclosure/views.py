@@ -115,6 +115,9 @@ def _profile_response(request, subject: CreditSubject):
     if request.user.is_authenticated:
         # Staff pages carry their own header and CSRF token: never cached, never served from the cache.
         return _profile_page(request, subject, tab)
+    if request.GET.get("cursor"):
+        # Pages after the first are read by key each time (one index range of the subject's records).
+        return _profile_page(request, subject, tab)
     key = page_cache.page_key(subject.pk, tab, timezone.localdate())
     content = cache.get(key)
     if content is None:
@@ -124,7 +127,10 @@ def _profile_response(request, subject: CreditSubject):
 
 
 def _profile_page(request, subject: CreditSubject, tab: str):
-    profile = public_profile_get(subject, tab=tab)
+    try:
+        profile = public_profile_get(subject, tab=tab, cursor=request.GET.get("cursor", ""))
+    except BadCursor:
+        return _bad_cursor(request)
     tabs = [(key, label, profile.counts[key]) for key, label, _ in RECORD_TABS[:2]]
     tabs += [(key, label, profile.counts[key]) for key, label, _ in LIST_TABS]
     tabs += [(key, label, profile.counts[key]) for key, label, _ in RECORD_TABS[2:]]
@@ -140,6 +146,8 @@ def _profile_page(request, subject: CreditSubject, tab: str):
             "tabs": tabs,
             "today": timezone.localdate(),
             "report_url": subject_url(subject) + "report/",
+            "page": profile.page,
+            "params": {"tab": tab},
         },
     )
 
