@@ -1,5 +1,10 @@
 """Credit reports (信用报告): a PDF of everything public about a subject at a moment, verifiable by anyone.
 
+A large subject's report is abridged (``selectors.public_report_body``): every section with its full count,
+in full only its most recent and its serious/severe records, the rest counted with their dates and referenced
+by the subject page, where they can be read; the PDF says so on its cover. The fingerprint still covers every
+public record of the subject, so a correction of one that is not printed makes a new report too.
+
 Each report has a number and an 8-character verification code; only a keyed hash of the code is kept.
 ``/reports/verify/`` shows issue time, subject and the PDF's SHA-256 to whoever has both, and lets them
 download it again; a wrong code gets the same answer as an unknown number. A report of the same subject
@@ -28,8 +33,9 @@ from audit.services import Actor, audit_event_record
 from subjects import identifiers as ids
 from subjects.models import CreditSubject
 
+from .addresses import subject_url
 from .models import CreditReport
-from .selectors import Section, public_sections
+from .selectors import REPORT_RECENT, REPORT_SECTION_CAP, ReportBody, public_report_body
 
 REUSE_WINDOW = datetime.timedelta(hours=1)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -39,9 +45,10 @@ def code_digest(code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), code.strip().upper().encode(), hashlib.sha256).hexdigest()
 
 
-def _fingerprint(subject: CreditSubject, sections: list[Section], status: str) -> str:
+def _fingerprint(subject: CreditSubject, body: ReportBody, status: str) -> str:
     content = {
-        # Every fact the report prints: a credit-centre correction of any of them makes a new report at once.
+        # Every fact the report prints: a credit-centre correction of any of them makes a new report at once;
+        # and, through the digest, every public record of the subject, printed or not (``ReportBody``).
         "subject": [
             subject.pk,
             subject.name,
@@ -53,8 +60,9 @@ def _fingerprint(subject: CreditSubject, sections: list[Section], status: str) -
         "status": status,
         "sections": [
             [s.key, [[r.pk, r.version] for r in s.records], [[m.pk, str(m.planned_end)] for m in s.memberships]]
-            for s in sections
+            for s in body.sections
         ],
+        "digest": body.digest,
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
@@ -84,8 +92,8 @@ def report_issue(
     Returns the report and, for a new one, its verification code (shown on the PDF, never stored in clear).
     """
     now = timezone.now()
-    sections = public_sections(subject)
-    fingerprint = _fingerprint(subject, sections, status)
+    body = public_report_body(subject)
+    fingerprint = _fingerprint(subject, body, status)
     recent = (
         CreditReport.objects.filter(subject=subject, content_fingerprint=fingerprint, issued_at__gte=now - REUSE_WINDOW)
         .order_by("-issued_at")
@@ -101,7 +109,12 @@ def report_issue(
             "subject": subject,
             "display_name": ids.mask_person_name(subject.name) if subject.is_natural_person else subject.name,
             "status": status,
-            "sections": sections,
+            "sections": body.sections,
+            "omitted": body.omitted,
+            "printed": sum(s.count for s in body.sections) - body.omitted,
+            "subject_page": base_url.rstrip("/") + subject_url(subject),
+            "recent": REPORT_RECENT,
+            "cap": REPORT_SECTION_CAP,
             "number": number,
             "code": code,
             "issued_at": now,

@@ -6,13 +6,11 @@ No login, read-only. Everything shown goes through ``disclosure.selectors`` (one
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -37,6 +35,7 @@ from . import opendata as opendata_rows
 from . import page_cache
 from .addresses import person_pk, subject_url
 from .models import Article, ArticleCategory, CreditReport, OpenDataFile, OpenDataScope
+from .paging import MAX_SLICE_PAGE, BadCursor, PageOutOfRange, SeekPage
 from .reports import report_issue
 from .reports import report_verify as report_verify_lookup
 from .selectors import (
@@ -53,131 +52,9 @@ from .selectors import (
 from .throttle import client_address, is_filtered, throttled
 
 PAGE_SIZE = 20
-# ``?page=N`` (an offset) is served this deep (1,000 rows); the pages' own links carry a cursor instead
-# (``SeekPage``), which costs the same at any depth.
-MAX_SLICE_PAGE = 50
 PAGE_OUT_OF_RANGE = (
     f"页码超出范围（按页码最多{MAX_SLICE_PAGE}页）：请使用页面上的“下一页”继续浏览，或用筛选条件缩小范围。"
 )
-
-
-class PageOutOfRange(Exception):
-    """A page number past what a list without a total count serves."""
-
-
-@dataclass
-class SlicePage:
-    """A page without a total count: counting millions of public records on every page view would cost more
-    than showing them, so the page knows only whether there is a next one (it reads one row more)."""
-
-    object_list: list
-    number: int
-    has_next: bool
-
-    @classmethod
-    def of(cls, queryset, page: str | None, size: int) -> SlicePage:
-        """Page ``page`` (1 when missing or not a number); raises ``PageOutOfRange`` past ``MAX_SLICE_PAGE``,
-        where the offset would be slow to skip (or, for absurd numbers, beyond what the database can count)."""
-        page = (page or "").strip()
-        number = max(int(page), 1) if page.isdecimal() and len(page) <= 9 else 1
-        if page.isdecimal() and (len(page) > 9 or number > MAX_SLICE_PAGE):
-            raise PageOutOfRange
-        rows = list(queryset[(number - 1) * size : number * size + 1])
-        return cls(object_list=rows[:size], number=number, has_next=len(rows) > size)
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_other_pages(self) -> bool:
-        return self.has_next or self.has_previous
-
-    def __iter__(self):
-        return iter(self.object_list)
-
-
-class BadCursor(Exception):
-    """A ``cursor`` parameter that was not made by this site (tampered, truncated or of another format)."""
-
-
-CURSOR_SALT = "disclosure.seek-page"
-
-
-@dataclass
-class SeekPage:
-    """A page of a list ordered newest first by ``(date, id)``, reached by seeking to the key of the row it
-    follows (keyset pagination, issue 12): every page costs one index range read of ``size + 1`` rows, at any
-    depth, where an offset would read and discard every row before it. The links carry a signed cursor (the
-    key of the first or last row shown, the direction and the page number shown to the reader)."""
-
-    object_list: list
-    number: int
-    has_next: bool
-    has_previous: bool
-    date_field: str = "decided_on"
-
-    @classmethod
-    def of(cls, queryset, params, size: int, *, date_field: str) -> SeekPage:
-        """The page named by ``params``: ``cursor`` if present (``BadCursor`` when it is not ours), else
-        ``page`` as a plain offset, for the first ``MAX_SLICE_PAGE`` pages only (``PageOutOfRange`` past)."""
-        raw = params.get("cursor", "")
-        if not raw:
-            sliced = SlicePage.of(queryset.order_by(f"-{date_field}", "-pk"), params.get("page"), size)
-            return cls(sliced.object_list, sliced.number, sliced.has_next, sliced.has_previous, date_field)
-        key_date, key_id, backwards, number = cls._cursor_load(raw)
-        # ``date <= key`` first: an index condition, so the scan starts at the key instead of the newest row;
-        # the OR then settles the ties on the same date by id.
-        if backwards:
-            after = Q(**{f"{date_field}__gt": key_date}) | Q(**{date_field: key_date, "pk__gt": key_id})
-            rows = list(
-                queryset.filter(**{f"{date_field}__gte": key_date}).filter(after).order_by(date_field, "pk")[: size + 1]
-            )
-            more = len(rows) > size
-            rows = rows[:size][::-1]
-            number = max(number, 2) if more else 1
-            return cls(rows, number, has_next=True, has_previous=more, date_field=date_field)
-        before = Q(**{f"{date_field}__lt": key_date}) | Q(**{date_field: key_date, "pk__lt": key_id})
-        rows = list(
-            queryset.filter(**{f"{date_field}__lte": key_date})
-            .filter(before)
-            .order_by(f"-{date_field}", "-pk")[: size + 1]
-        )
-        return cls(rows[:size], number, has_next=len(rows) > size, has_previous=True, date_field=date_field)
-
-    @staticmethod
-    def _cursor_load(raw: str) -> tuple[datetime.date, int, bool, int]:
-        try:
-            value = signing.Signer(salt=CURSOR_SALT).unsign_object(raw)
-            key_date = datetime.date.fromisoformat(value["d"])
-            key_id, backwards, number = value["i"], value["b"], value["n"]
-        except (signing.BadSignature, TypeError, ValueError, KeyError, UnicodeError) as error:
-            raise BadCursor from error
-        if not (isinstance(key_id, int) and isinstance(backwards, bool) and isinstance(number, int)):
-            raise BadCursor
-        return key_date, key_id, backwards, max(1, min(number, 10**9))
-
-    def _cursor(self, row, *, backwards: bool, number: int) -> str:
-        key_date = getattr(row, self.date_field)
-        value = {"d": key_date.isoformat(), "i": row.pk, "b": backwards, "n": number}
-        return signing.Signer(salt=CURSOR_SALT).sign_object(value)
-
-    @property
-    def next_cursor(self) -> str:
-        return self._cursor(self.object_list[-1], backwards=False, number=self.number + 1) if self.has_next else ""
-
-    @property
-    def previous_cursor(self) -> str:
-        if not self.has_previous or not self.object_list:
-            return ""
-        return self._cursor(self.object_list[0], backwards=True, number=self.number - 1)
-
-    @property
-    def has_other_pages(self) -> bool:
-        return self.has_next or self.has_previous
-
-    def __iter__(self):
-        return iter(self.object_list)
 
 
 def _bad_cursor(request):
@@ -238,6 +115,9 @@ def _profile_response(request, subject: CreditSubject):
     if request.user.is_authenticated:
         # Staff pages carry their own header and CSRF token: never cached, never served from the cache.
         return _profile_page(request, subject, tab)
+    if request.GET.get("cursor"):
+        # Pages after the first are read by key each time (one index range of the subject's records).
+        return _profile_page(request, subject, tab)
     key = page_cache.page_key(subject.pk, tab, timezone.localdate())
     content = cache.get(key)
     if content is None:
@@ -247,7 +127,10 @@ def _profile_response(request, subject: CreditSubject):
 
 
 def _profile_page(request, subject: CreditSubject, tab: str):
-    profile = public_profile_get(subject, tab=tab)
+    try:
+        profile = public_profile_get(subject, tab=tab, cursor=request.GET.get("cursor", ""))
+    except BadCursor:
+        return _bad_cursor(request)
     tabs = [(key, label, profile.counts[key]) for key, label, _ in RECORD_TABS[:2]]
     tabs += [(key, label, profile.counts[key]) for key, label, _ in LIST_TABS]
     tabs += [(key, label, profile.counts[key]) for key, label, _ in RECORD_TABS[2:]]
@@ -263,6 +146,8 @@ def _profile_page(request, subject: CreditSubject, tab: str):
             "tabs": tabs,
             "today": timezone.localdate(),
             "report_url": subject_url(subject) + "report/",
+            "page": profile.page,
+            "params": {"tab": tab},
         },
     )
 

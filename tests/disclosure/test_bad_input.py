@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from disclosure import urls as public_urls
 from disclosure.models import Application, Article
-from disclosure.views import MAX_SLICE_PAGE
+from disclosure.paging import MAX_SLICE_PAGE
 from records.models import CreditRecord
 from sanctions.models import ListType
 from tests.records.helpers import company_uscc

@@ -14,8 +14,9 @@ from django.test import RequestFactory, override_settings
 
 from audit.services import Actor
 from credit_portal.db_budget import statement_budget
+from disclosure.paging import CURSOR_SALT
 from disclosure.selectors import shuanggongshi_filter
-from disclosure.views import CURSOR_SALT, PAGE_SIZE
+from disclosure.views import PAGE_SIZE
 from records.models import CreditRecord, RecordType
 from subjects.services import staff_create
 from tests.disclosure.conftest import NOW
