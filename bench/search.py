@@ -48,6 +48,7 @@ Exit status 1 when an index check, the repeatability check or the planner probe 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import random
@@ -723,6 +724,171 @@ def report_broad(runs: int) -> bool:
     return repeatable
 
 
+# --- whole-name windows under concurrency (issue 12) --------------------------------------------------
+
+
+def whole_name_windows(rng: random.Random, count: int, length: int) -> list[str]:
+    """``count`` random ``length``-character windows of the whole names (region, trade name, industry, company
+    form) of random searchable subjects (organisations and individual businesses; natural persons are never
+    searched by name)."""
+    from subjects.choices import SubjectKind
+
+    windows: list[str] = []
+    while len(windows) < count:
+        for (name,) in sample_rows(rng, count, "name", f"kind <> '{SubjectKind.NATURAL_PERSON}'"):
+            if len(windows) < count and len(name) >= length:
+                start = rng.randrange(len(name) - length + 1)
+                windows.append(name[start : start + length])
+    return windows
+
+
+def region_and_industry_words() -> list[str]:
+    """The fixed list: prefecture short names, the industry words of subjects.demo (2- and 4-character starts),
+    and the company-form words."""
+    from subjects.demo import INDUSTRIES, PREFECTURES
+
+    words = [*PREFECTURES.values(), "吉林省", "长春市"]
+    words += [word[:2] for word in INDUSTRIES] + [word[:4] for word in INDUSTRIES if len(word) >= 4]
+    words += ["有限", "公司", "有限公司", "责任", "有限责任", "股份", "集团"]
+    return list(dict.fromkeys(words))
+
+
+def raw_stored_search(query: str) -> SearchOutcome:
+    """The selector's work by hand, with the store: the fragment's precomputed list (one primary-key lookup) and
+    the exact-name query, then the first page by id; a fragment not stored goes the raw two-step way."""
+    from django.conf import settings
+    from django.db import connection
+
+    if len(query) <= settings.SEARCH_FRAGMENT_MAX_LENGTH:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT ranked_ids FROM subjects_searchfragment WHERE fragment = %s", [query])
+            row = cursor.fetchone()
+            if row is not None:
+                stored = row[0] if isinstance(row[0], list) else json.loads(row[0])
+                cursor.execute(
+                    f"SELECT id FROM {TABLE} WHERE name = %s AND kind <> 'natural_person' ORDER BY id", [query]
+                )
+                exact = [pk for (pk,) in cursor.fetchall()]
+                ranked = exact + [pk for pk in stored if pk not in set(exact)]
+                page_ids = ranked[: settings.SEARCH_PAGE_SIZE]
+                cursor.execute(f"SELECT {_columns()} FROM {TABLE} WHERE id = ANY(%s)", [page_ids])
+                by_id = {row[0]: row for row in cursor.fetchall()}
+                return SearchOutcome(ranked, True, [pk for pk in page_ids if pk in by_id])
+    return raw_search(query)
+
+
+_PAGE_CLIENT = None
+
+
+def page_search(query: str) -> int:
+    """The whole search page in this process: ``GET /search/?q=`` through Django's test client (middleware,
+    rate limit in Redis, selector, statuses, template)."""
+    global _PAGE_CLIENT
+    from django.test import Client
+
+    if _PAGE_CLIENT is None:
+        _PAGE_CLIENT = Client()
+    response = _PAGE_CLIENT.get("/search/", {"q": query})
+    if response.status_code != 200:
+        raise RuntimeError(f"/search/?q={query} answered {response.status_code}")
+    return len(response.content)
+
+
+CONCURRENT_PATHS: dict[str, Callable[[str], object]] = {
+    "raw-two-step": raw_search,
+    "raw-stored": raw_stored_search,
+    "selector": selector_search,
+    "page": page_search,
+}
+
+
+def _concurrent_worker(job: tuple[str, list[str]]) -> list[float]:
+    """In a child process (its own database connection): warm up on a few queries, then time each one."""
+    path_name, queries = job
+    path = CONCURRENT_PATHS[path_name]
+    for query in queries[:3]:
+        path(query)
+    return [timed(lambda q=query: path(q))[0] for query in queries]
+
+
+def run_concurrent(path_name: str, queries: Sequence[str], clients: int) -> tuple[Timings, float]:
+    """``clients`` processes share ``queries`` round-robin and run them at once; (latencies, requests/s)."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # each child opens its own connection
+    jobs = [(path_name, list(queries[i::clients])) for i in range(clients)]
+    with multiprocessing.get_context("fork").Pool(clients) as pool:
+        start = time.perf_counter()
+        results = pool.map(_concurrent_worker, jobs)
+        wall = time.perf_counter() - start
+    values = [ms for result in results for ms in result]
+    # The warm-up queries run inside the wall time too: count them.
+    done = len(values) + sum(min(3, len(job[1])) for job in jobs)
+    return Timings(tuple(values)), done / wall
+
+
+def report_concurrent(rng: random.Random, count: int, clients: int, paths: Sequence[str]) -> bool:
+    """Whole-name windows and region/industry words with ``clients`` concurrent clients; True when p95 <= 50 ms
+    for the selector and the page on every set."""
+    from django.conf import settings
+
+    heading(f"Whole-name windows, {clients} concurrent clients (processes, one connection each)")
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.PUBLIC_RATE_LIMITS = {scope: (10**9, 60) for scope in settings.PUBLIC_RATE_LIMITS}
+    words = region_and_industry_words()
+    sets = {
+        "2-char windows": whole_name_windows(rng, count, 2),
+        "4-char windows": whole_name_windows(rng, count, 4),
+        "region/industry": words * max(1, count // len(words)),
+    }
+    stored = {fragment for (fragment,) in _stored_fragments()}
+    print(
+        f"  {len(stored)} fragments stored (SEARCH_FRAGMENT_MAX_LENGTH={settings.SEARCH_FRAGMENT_MAX_LENGTH}); "
+        f"words: {' '.join(words)}"
+    )
+    ok = True
+    for label, queries in sets.items():
+        share = sum(query in stored for query in queries) / len(queries)
+        print(f"\n  {label}: {len(queries)} queries, {share:.0%} of them stored fragments; load {load_average()}")
+        for path_name in paths:
+            timings, rate = run_concurrent(path_name, queries, clients)
+            print(f"    {path_name:<22} {timings.summary()}  {rate:7.1f} req/s")
+            if path_name in ("selector", "page"):
+                ok &= timings.p95 <= 50
+    print(f"\n  load average after: {load_average()}")
+    return ok
+
+
+def _stored_fragments() -> list[tuple[str]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT fragment FROM subjects_searchfragment")
+        return cursor.fetchall()
+
+
+def report_store_equivalence(rng: random.Random, count: int) -> bool:
+    """For ``count`` random stored fragments: the stored path returns the ranked ids the two-step path does."""
+    from django.conf import settings
+
+    from subjects.selectors import subject_search
+
+    heading(f"Store equivalence: {count} random stored fragments, stored path against the two-step path")
+    fragments = sorted(fragment for (fragment,) in _stored_fragments())
+    if not fragments:
+        print("  no fragment stored: run `manage.py search_fragments_refresh` first")
+        return False
+    chosen = rng.sample(fragments, min(count, len(fragments)))
+    mismatched = [q for q in chosen if subject_search(q).ranked_ids != raw_search(q).ranked_ids]
+    print(
+        f"  {'PASS' if not mismatched else 'FAIL'}: {len(chosen) - len(mismatched)} of {len(chosen)} identical"
+        f"{'; differ: ' + ' '.join(mismatched[:10]) if mismatched else ''} (cap {settings.SEARCH_RESULT_CAP})"
+    )
+    return not mismatched
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--queries", type=int, default=200, help="queries per set (default 200)")
@@ -731,11 +897,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--probe-queries", type=int, default=10, help="overestimated queries to time in the planner probe (default 10)"
     )
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
+    parser.add_argument(
+        "--only-concurrent",
+        action="store_true",
+        help="only the whole-name windows under concurrency (and the store check)",
+    )
+    parser.add_argument(
+        "--paths",
+        default=",".join(CONCURRENT_PATHS),
+        help="comma-separated paths of the concurrent section (default: all: " + ", ".join(CONCURRENT_PATHS) + ")",
+    )
     args = parser.parse_args(argv)
     setup_django()
 
     rng = random.Random(args.seed)
     report_data()
+    if args.only_concurrent:
+        same = report_store_equivalence(rng, 50)
+        fast = report_concurrent(rng, args.queries, args.clients, args.paths.split(","))
+        heading("Summary")
+        print(f"  stored fragments rank as the two-step path: {'PASS' if same else 'FAIL'}")
+        print(f"  whole-name windows, selector and page p95 <= 50 ms: {'PASS' if fast else 'FAIL'}")
+        print(f"  load average at end: {load_average()}")
+        return 0 if same and fast else 1
     two, four = realistic_queries(rng, args.queries)
     codes = [code for (code,) in sample_rows(rng, args.queries, "uscc", "uscc IS NOT NULL")]
     plans_ok = report_plans(two[0], four[0], BROAD_QUERIES[0])
@@ -743,12 +928,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     report_lookups(codes)
     repeatable = report_broad(args.broad_runs)
     probe_ok = report_histogram_probe(args.probe_queries)
+    same = report_store_equivalence(rng, 50)
+    fast = report_concurrent(rng, args.queries, args.clients, args.paths.split(","))
     heading("Summary")
+    print(f"  stored fragments rank as the two-step path: {'PASS' if same else 'FAIL'}")
+    print(f"  whole-name windows, selector and page p95 <= 50 ms: {'PASS' if fast else 'FAIL'}")
     print(f"  candidate plans (GIN index unordered, primary key walk when capped): {'PASS' if plans_ok else 'FAIL'}")
     print(f"  overestimated queries keep to the GIN indexes: {'PASS' if probe_ok else 'FAIL'}")
     print(f"  broad queries repeatable: {'PASS' if repeatable else 'FAIL'}")
     print(f"  load average at end: {load_average()}")
-    return 0 if plans_ok and repeatable and probe_ok else 1
+    return 0 if plans_ok and repeatable and probe_ok and same and fast else 1
 
 
 if __name__ == "__main__":
