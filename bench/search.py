@@ -26,7 +26,17 @@ What it measures, in order:
    PASS/FAIL for "no window matching at most SEARCH_RESULT_CAP rows is planned as a primary-key walk or Seq
    Scan" (such a scan cannot stop early and reads the whole table), and the selector's time on a few of
    them; then, for the windows that match more than the cap (and so also run the ordered query), how that
-   query is planned and how long it takes.
+   query is planned and how long it takes;
+7. the store of frequent fragments (``subjects.fragments``): for 50 random stored fragments, PASS/FAIL for
+   "the stored path returns the ranked ids of the two-step path";
+8. whole-name windows under concurrency (issue 12): ``--queries`` random 2-character and as many 4-character
+   windows of whole names (region, trade name, industry, company form) of random searchable subjects, and a
+   fixed list of region, industry and company-form words; each set run by ``--clients`` (8) processes at
+   once, each with its own database connection, through four paths: the raw two-step SQL (the search
+   without the store), the raw SQL with the store, the selector (``subject_search`` + first page) and the
+   whole page (``GET /search/?q=`` through Django's test client: middleware, rate limit and page cache in
+   Redis, template; the cache database of ``REDIS_URL`` is flushed first). p50/p95/max, requests/s, load
+   average; PASS/FAIL for "selector and page p95 <= 50 ms".
 
 Queries are what people type: fragments of the trade-name part of randomly chosen existing company names.
 The names come from ``subjects.demo`` ("{region}{trade name}{industry}{suffix}"); the script strips the
@@ -40,9 +50,13 @@ p95 is the nearest-rank percentile.
 Run it (PostgreSQL only; the database is typically seeded with ``seed_demo --subjects 1000000``)::
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/credit_bench .venv/bin/python bench/search.py \\
-        [--queries 200] [--seed 1] [--broad-runs 10] [--probe-queries 10]
+        [--queries 200] [--seed 1] [--broad-runs 10] [--probe-queries 10] [--clients 8] \\
+        [--only-concurrent] [--paths raw-two-step,raw-stored,selector,page]
 
-Exit status 1 when an index check, the repeatability check or the planner probe fails.
+``--only-concurrent`` runs only sections 1, 7 and 8.
+
+Exit status 1 when an index check, the repeatability check, the planner probe, the store check or the
+concurrent target fails.
 """
 
 from __future__ import annotations
@@ -802,17 +816,38 @@ CONCURRENT_PATHS: dict[str, Callable[[str], object]] = {
 }
 
 
-def _concurrent_worker(job: tuple[str, list[str]]) -> list[float]:
-    """In a child process (its own database connection): warm up on a few queries, then time each one."""
+def _backend_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a local PostgreSQL backend, from /proc (0 when it cannot be read)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _concurrent_worker(job: tuple[str, list[str]]) -> tuple[list[float], float, float]:
+    """In a child process (its own database connection): warm up on a few queries, then time each one.
+
+    Returns the latencies and the CPU seconds this process and its PostgreSQL backend spent on the timed
+    queries: unlike latencies, these do not grow with the load of a shared machine."""
+    from django.db import connection
+
     path_name, queries = job
     path = CONCURRENT_PATHS[path_name]
     for query in queries[:3]:
         path(query)
-    return [timed(lambda q=query: path(q))[0] for query in queries]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    cpu, db_cpu = time.process_time(), _backend_cpu_seconds(backend)
+    latencies = [timed(lambda q=query: path(q))[0] for query in queries]
+    return latencies, time.process_time() - cpu, _backend_cpu_seconds(backend) - db_cpu
 
 
-def run_concurrent(path_name: str, queries: Sequence[str], clients: int) -> tuple[Timings, float]:
-    """``clients`` processes share ``queries`` round-robin and run them at once; (latencies, requests/s)."""
+def run_concurrent(path_name: str, queries: Sequence[str], clients: int) -> tuple[Timings, float, float, float]:
+    """``clients`` processes share ``queries`` round-robin and run them at once.
+
+    Returns the latencies, requests/s, and the CPU ms per request of the Python side and of PostgreSQL."""
     import multiprocessing
 
     from django.db import connections
@@ -823,18 +858,22 @@ def run_concurrent(path_name: str, queries: Sequence[str], clients: int) -> tupl
         start = time.perf_counter()
         results = pool.map(_concurrent_worker, jobs)
         wall = time.perf_counter() - start
-    values = [ms for result in results for ms in result]
+    values = [ms for latencies, _, _ in results for ms in latencies]
     # The warm-up queries run inside the wall time too: count them.
     done = len(values) + sum(min(3, len(job[1])) for job in jobs)
-    return Timings(tuple(values)), done / wall
+    cpu = sum(result[1] for result in results) * 1000 / len(values)
+    db_cpu = sum(result[2] for result in results) * 1000 / len(values)
+    return Timings(tuple(values)), done / wall, cpu, db_cpu
 
 
 def report_concurrent(rng: random.Random, count: int, clients: int, paths: Sequence[str]) -> bool:
     """Whole-name windows and region/industry words with ``clients`` concurrent clients; True when p95 <= 50 ms
     for the selector and the page on every set."""
     from django.conf import settings
+    from django.core.cache import cache
 
     heading(f"Whole-name windows, {clients} concurrent clients (processes, one connection each)")
+    cache.clear()  # the configured cache (REDIS_URL): search pages are cached, start cold
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     settings.PUBLIC_RATE_LIMITS = {scope: (10**9, 60) for scope in settings.PUBLIC_RATE_LIMITS}
     words = region_and_industry_words()
@@ -853,8 +892,11 @@ def report_concurrent(rng: random.Random, count: int, clients: int, paths: Seque
         share = sum(query in stored for query in queries) / len(queries)
         print(f"\n  {label}: {len(queries)} queries, {share:.0%} of them stored fragments; load {load_average()}")
         for path_name in paths:
-            timings, rate = run_concurrent(path_name, queries, clients)
-            print(f"    {path_name:<22} {timings.summary()}  {rate:7.1f} req/s")
+            timings, rate, cpu, db_cpu = run_concurrent(path_name, queries, clients)
+            print(
+                f"    {path_name:<14} {timings.summary()}  {rate:6.1f} req/s  "
+                f"CPU/request: Python {cpu:5.2f} + PostgreSQL {db_cpu:5.2f} ms"
+            )
             if path_name in ("selector", "page"):
                 ok &= timings.p95 <= 50
     print(f"\n  load average after: {load_average()}")

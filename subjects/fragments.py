@@ -10,7 +10,7 @@ How the store stays equal to what the ordinary search would return:
 
 - ``search_fragments_refresh`` rebuilds it from the whole table: nightly (Celery beat) and after ``seed_demo``;
 - a rename writes the former name into its ``subjects.facts_changed`` outbox item, and
-  ``search_fragments_rename`` recomputes the stored fragments of the old and new name that the subject was in
+  ``search_fragments_rename`` updates the stored fragments of the old and new name that the subject was in
   or now belongs in (the refresh and these updates exclude each other by an advisory lock);
 - a new subject has the highest id, so it never belongs in a stored list of lowest ids (an exact-name match
   is looked up on every search); a fragment that becomes frequent after the refresh is searched the
@@ -20,17 +20,15 @@ How the store stays equal to what the ordinary search would return:
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max
 
 from .choices import SubjectKind
 from .models import CreditSubject, SearchFragment
-from .selectors import search_rank_key, subjects_name_matching
+from .selectors import search_rank_key
 
 # pg_advisory_xact_lock key: the refresh holds it exclusively, rename updates share it.
 _LOCK_KEY = 0x53454152  # "SEAR"
@@ -155,32 +153,9 @@ def search_fragments_refresh() -> int:
     return len(stored)
 
 
-def _walk_pays(matches: int, cap: int) -> bool:
-    """Whether walking the primary key finds the ``cap`` lowest-id matches sooner than reading all of them.
-
-    The walk reads about ``cap * table / matches`` rows, the index all ``matches``: equal at sqrt(cap * table).
-    """
-    table = CreditSubject.objects.aggregate(top=Max("pk"))["top"] or 0
-    return matches >= math.sqrt(cap * table)
-
-
-def _recompute(stored: SearchFragment, cap: int) -> None:
-    """The stored fragment's list again from the table, or the row removed when it no longer exceeds the cap."""
-    matches = subjects_name_matching(stored.fragment).values_list("pk", "name")
-    if _walk_pays(stored.matches, cap):
-        rows = list(matches.order_by("pk")[: cap + 1])
-    else:
-        rows = sorted(matches.order_by())[: cap + 1]
-    if len(rows) <= cap:
-        stored.delete()
-        return
-    stored.ranked_ids = _ranked_ids(stored.fragment, rows[:cap])
-    stored.save(update_fields=["ranked_ids", "refreshed_at"])
-
-
 def search_fragments_rename(former_names: dict[int, str]) -> int:
-    """After renames (subject id -> name before): recompute each stored fragment of an old or new name that one
-    of these subjects is listed under or now belongs in. Returns how many were recomputed; safe to repeat."""
+    """After renames (subject id -> name before): update each stored fragment of an old or new name that one
+    of these subjects is listed under or now belongs in. Returns how many changed; safe to repeat."""
     if not former_names:
         return 0
     cap, longest = settings.SEARCH_RESULT_CAP, settings.SEARCH_FRAGMENT_MAX_LENGTH
@@ -193,16 +168,41 @@ def search_fragments_rename(former_names: dict[int, str]) -> int:
     windows = set()
     for name in [*current.values(), *former_names.values()]:
         windows |= {name[i : i + n] for n in lengths for i in range(len(name) - n + 1)}
-    recomputed = 0
+    updated = 0
     with transaction.atomic():
         _lock(shared=True)
         # Rows locked in fragment order: two updates touching the same fragments wait for each other.
         for stored in SearchFragment.objects.select_for_update().filter(fragment__in=windows).order_by("fragment"):
-            listed, last = set(stored.ranked_ids), max(stored.ranked_ids)
-            if any(pk in listed or (pk < last and stored.fragment in name) for pk, name in current.items()):
-                _recompute(stored, cap)
-                recomputed += 1
-    return recomputed
+            if _fragment_update(stored, current, cap):
+                updated += 1
+    return updated
+
+
+def _fragment_update(stored: SearchFragment, current: dict[int, str], cap: int) -> bool:
+    """Bring one stored list up to date with the current names of renamed subjects; whether it changed.
+
+    The list holds every match up to its highest id (``last``), so after the renames the matches up to
+    ``last`` are the listed ones that still match plus the renamed ones that now do. Only when fewer than
+    the cap remain are the next matches read, walking the primary key from ``last`` (a few rows for a dense
+    fragment); when there are not enough, the fragment no longer exceeds the cap and leaves the store.
+    """
+    listed, last = set(stored.ranked_ids), max(stored.ranked_ids)
+    leaving = {pk for pk, name in current.items() if pk in listed and stored.fragment not in name}
+    staying = {pk for pk, name in current.items() if stored.fragment in name and pk <= last}
+    if not leaving and not staying:
+        return False
+    ids = sorted((listed - leaving) | staying)
+    if len(ids) <= cap:
+        beyond = CreditSubject.objects.filter(name__contains=stored.fragment, pk__gt=last)
+        beyond = beyond.exclude(kind=SubjectKind.NATURAL_PERSON).order_by("pk").values_list("pk", flat=True)
+        ids += list(beyond[: cap + 1 - len(ids)])
+        if len(ids) <= cap:
+            stored.delete()
+            return True
+    names = CreditSubject.objects.filter(pk__in=ids[:cap]).values_list("pk", "name")
+    stored.ranked_ids = _ranked_ids(stored.fragment, list(names))
+    stored.save(update_fields=["ranked_ids", "refreshed_at"])
+    return True
 
 
 def fragments_on_facts_changed(payload: dict) -> None:

@@ -124,9 +124,8 @@ def subject_search(raw_query: str) -> SubjectSearch:
         raise SearchQueryError("查询内容过长，请输入不超过100个字的名称或代码。")
 
     cap = settings.SEARCH_RESULT_CAP
-    matches = subjects_name_matching(query).values_list("pk", "name")
     if len(query) <= settings.SEARCH_FRAGMENT_MAX_LENGTH:
-        stored = SearchFragment.objects.filter(fragment=query).values_list("ranked_ids", flat=True).first()
+        stored = next(iter(SearchFragment.objects.filter(pk=query).values_list("ranked_ids", flat=True)), None)
         if stored is not None:
             # A frequent fragment: its capped, ranked list is precomputed. Exact-name matches rank first (by id)
             # and may lie beyond the cap, so they are looked up each time, as below.
@@ -136,6 +135,7 @@ def subject_search(raw_query: str) -> SubjectSearch:
             return SubjectSearch(
                 query=query, ranked_ids=exact + [pk for pk in stored if pk not in known], by_code=False, capped=True
             )
+    matches = subjects_name_matching(query).values_list("pk", "name")
     # First without an order, so the planner uses the name index: when it finds all the matches, their order
     # does not matter. Only a broad query runs again ordered by id (a walk of the primary key that stops
     # early, since matches are dense): PostgreSQL would otherwise walk the whole key for a rare fragment it
