@@ -132,8 +132,9 @@ def _lock(*, shared: bool) -> None:
 def search_fragments_refresh() -> int:
     """Rebuild the store from every searchable name; returns the number of frequent fragments stored.
 
-    Three passes over the table (about 1.5 minutes and 250 MB at a million subjects, see docs/benchmarks.md);
-    searches read the previous store until this one commits."""
+    Three passes over the table (1.5–3 minutes and under 300 MB at a million subjects on a loaded machine, see
+    docs/benchmarks.md; the names kept are bounded by fragments x (cap + 1), not by the table); searches read
+    the previous store until this one commits."""
     cap, longest = settings.SEARCH_RESULT_CAP, settings.SEARCH_FRAGMENT_MAX_LENGTH
     with transaction.atomic():
         _lock(shared=False)
