@@ -825,11 +825,12 @@ def _backend_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _concurrent_worker(job: tuple[str, list[str]]) -> tuple[list[float], float, float]:
+def _concurrent_worker(job: tuple[str, list[str]]) -> tuple[list[float], float, float, float, float]:
     """In a child process (its own database connection): warm up on a few queries, then time each one.
 
-    Returns the latencies and the CPU seconds this process and its PostgreSQL backend spent on the timed
-    queries: unlike latencies, these do not grow with the load of a shared machine."""
+    Returns the latencies, the CPU seconds this process and its PostgreSQL backend spent on the timed
+    queries (unlike latencies, these do not grow with the load of a shared machine), and when the timed
+    queries started and ended."""
     from django.db import connection
 
     path_name, queries = job
@@ -839,9 +840,9 @@ def _concurrent_worker(job: tuple[str, list[str]]) -> tuple[list[float], float, 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
-    cpu, db_cpu = time.process_time(), _backend_cpu_seconds(backend)
+    cpu, db_cpu, start = time.process_time(), _backend_cpu_seconds(backend), time.time()
     latencies = [timed(lambda q=query: path(q))[0] for query in queries]
-    return latencies, time.process_time() - cpu, _backend_cpu_seconds(backend) - db_cpu
+    return latencies, time.process_time() - cpu, _backend_cpu_seconds(backend) - db_cpu, start, time.time()
 
 
 def run_concurrent(path_name: str, queries: Sequence[str], clients: int) -> tuple[Timings, float, float, float]:
@@ -855,15 +856,14 @@ def run_concurrent(path_name: str, queries: Sequence[str], clients: int) -> tupl
     connections.close_all()  # each child opens its own connection
     jobs = [(path_name, list(queries[i::clients])) for i in range(clients)]
     with multiprocessing.get_context("fork").Pool(clients) as pool:
-        start = time.perf_counter()
         results = pool.map(_concurrent_worker, jobs)
-        wall = time.perf_counter() - start
-    values = [ms for latencies, _, _ in results for ms in latencies]
-    # The warm-up queries run inside the wall time too: count them.
-    done = len(values) + sum(min(3, len(job[1])) for job in jobs)
+    values = [ms for result in results for ms in result[0]]
+    # Requests/s over the timed phase: from the first worker's start to the last one's end (process start-up
+    # and each worker's warm-up, such as loading templates, are left out; workers that finish early are not).
+    wall = max(result[4] for result in results) - min(result[3] for result in results)
     cpu = sum(result[1] for result in results) * 1000 / len(values)
     db_cpu = sum(result[2] for result in results) * 1000 / len(values)
-    return Timings(tuple(values)), done / wall, cpu, db_cpu
+    return Timings(tuple(values)), len(values) / wall, cpu, db_cpu
 
 
 def report_concurrent(rng: random.Random, count: int, clients: int, paths: Sequence[str]) -> bool:
