@@ -26,7 +26,17 @@ What it measures, in order:
    PASS/FAIL for "no window matching at most SEARCH_RESULT_CAP rows is planned as a primary-key walk or Seq
    Scan" (such a scan cannot stop early and reads the whole table), and the selector's time on a few of
    them; then, for the windows that match more than the cap (and so also run the ordered query), how that
-   query is planned and how long it takes.
+   query is planned and how long it takes;
+7. the store of frequent fragments (``subjects.fragments``): for 50 random stored fragments, PASS/FAIL for
+   "the stored path returns the ranked ids of the two-step path";
+8. whole-name windows under concurrency (issue 12): ``--queries`` random 2-character and as many 4-character
+   windows of whole names (region, trade name, industry, company form) of random searchable subjects, and a
+   fixed list of region, industry and company-form words; each set run by ``--clients`` (8) processes at
+   once, each with its own database connection, through four paths: the raw two-step SQL (the search
+   without the store), the raw SQL with the store, the selector (``subject_search`` + first page) and the
+   whole page (``GET /search/?q=`` through Django's test client: middleware, rate limit and page cache in
+   Redis, template; the cache database of ``REDIS_URL`` is flushed first). p50/p95/max, requests/s, load
+   average; PASS/FAIL for "selector and page p95 <= 50 ms".
 
 Queries are what people type: fragments of the trade-name part of randomly chosen existing company names.
 The names come from ``subjects.demo`` ("{region}{trade name}{industry}{suffix}"); the script strips the
@@ -40,14 +50,19 @@ p95 is the nearest-rank percentile.
 Run it (PostgreSQL only; the database is typically seeded with ``seed_demo --subjects 1000000``)::
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/credit_bench .venv/bin/python bench/search.py \\
-        [--queries 200] [--seed 1] [--broad-runs 10] [--probe-queries 10]
+        [--queries 200] [--seed 1] [--broad-runs 10] [--probe-queries 10] [--clients 8] \\
+        [--only-concurrent] [--paths raw-two-step,raw-stored,selector,page]
 
-Exit status 1 when an index check, the repeatability check or the planner probe fails.
+``--only-concurrent`` runs only sections 1, 7 and 8.
+
+Exit status 1 when an index check, the repeatability check, the planner probe, the store check or the
+concurrent target fails.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import random
@@ -723,6 +738,199 @@ def report_broad(runs: int) -> bool:
     return repeatable
 
 
+# --- whole-name windows under concurrency (issue 12) --------------------------------------------------
+
+
+def whole_name_windows(rng: random.Random, count: int, length: int) -> list[str]:
+    """``count`` random ``length``-character windows of the whole names (region, trade name, industry, company
+    form) of random searchable subjects (organisations and individual businesses; natural persons are never
+    searched by name)."""
+    from subjects.choices import SubjectKind
+
+    windows: list[str] = []
+    while len(windows) < count:
+        for (name,) in sample_rows(rng, count, "name", f"kind <> '{SubjectKind.NATURAL_PERSON}'"):
+            if len(windows) < count and len(name) >= length:
+                start = rng.randrange(len(name) - length + 1)
+                windows.append(name[start : start + length])
+    return windows
+
+
+def region_and_industry_words() -> list[str]:
+    """The fixed list: prefecture short names, the industry words of subjects.demo (2- and 4-character starts),
+    and the company-form words."""
+    from subjects.demo import INDUSTRIES, PREFECTURES
+
+    words = [*PREFECTURES.values(), "吉林省", "长春市"]
+    words += [word[:2] for word in INDUSTRIES] + [word[:4] for word in INDUSTRIES if len(word) >= 4]
+    words += ["有限", "公司", "有限公司", "责任", "有限责任", "股份", "集团"]
+    return list(dict.fromkeys(words))
+
+
+def raw_stored_search(query: str) -> SearchOutcome:
+    """The selector's work by hand, with the store: the fragment's precomputed list (one primary-key lookup) and
+    the exact-name query, then the first page by id; a fragment not stored goes the raw two-step way."""
+    from django.conf import settings
+    from django.db import connection
+
+    if len(query) <= settings.SEARCH_FRAGMENT_MAX_LENGTH:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT ranked_ids FROM subjects_searchfragment WHERE fragment = %s", [query])
+            row = cursor.fetchone()
+            if row is not None:
+                stored = row[0] if isinstance(row[0], list) else json.loads(row[0])
+                cursor.execute(
+                    f"SELECT id FROM {TABLE} WHERE name = %s AND kind <> 'natural_person' ORDER BY id", [query]
+                )
+                exact = [pk for (pk,) in cursor.fetchall()]
+                ranked = exact + [pk for pk in stored if pk not in set(exact)]
+                page_ids = ranked[: settings.SEARCH_PAGE_SIZE]
+                cursor.execute(f"SELECT {_columns()} FROM {TABLE} WHERE id = ANY(%s)", [page_ids])
+                by_id = {row[0]: row for row in cursor.fetchall()}
+                return SearchOutcome(ranked, True, [pk for pk in page_ids if pk in by_id])
+    return raw_search(query)
+
+
+_PAGE_CLIENT = None
+
+
+def page_search(query: str) -> int:
+    """The whole search page in this process: ``GET /search/?q=`` through Django's test client (middleware,
+    rate limit in Redis, selector, statuses, template)."""
+    global _PAGE_CLIENT
+    from django.test import Client
+
+    if _PAGE_CLIENT is None:
+        _PAGE_CLIENT = Client()
+    response = _PAGE_CLIENT.get("/search/", {"q": query})
+    if response.status_code != 200:
+        raise RuntimeError(f"/search/?q={query} answered {response.status_code}")
+    return len(response.content)
+
+
+CONCURRENT_PATHS: dict[str, Callable[[str], object]] = {
+    "raw-two-step": raw_search,
+    "raw-stored": raw_stored_search,
+    "selector": selector_search,
+    "page": page_search,
+}
+
+
+def _backend_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a local PostgreSQL backend, from /proc (0 when it cannot be read)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _concurrent_worker(job: tuple[str, list[str]]) -> tuple[list[float], float, float, float, float]:
+    """In a child process (its own database connection): warm up on a few queries, then time each one.
+
+    Returns the latencies, the CPU seconds this process and its PostgreSQL backend spent on the timed
+    queries (unlike latencies, these do not grow with the load of a shared machine), and when the timed
+    queries started and ended."""
+    from django.db import connection
+
+    path_name, queries = job
+    path = CONCURRENT_PATHS[path_name]
+    for query in queries[:3]:
+        path(query)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    cpu, db_cpu, start = time.process_time(), _backend_cpu_seconds(backend), time.time()
+    latencies = [timed(lambda q=query: path(q))[0] for query in queries]
+    return latencies, time.process_time() - cpu, _backend_cpu_seconds(backend) - db_cpu, start, time.time()
+
+
+def run_concurrent(path_name: str, queries: Sequence[str], clients: int) -> tuple[Timings, float, float, float]:
+    """``clients`` processes share ``queries`` round-robin and run them at once.
+
+    Returns the latencies, requests/s, and the CPU ms per request of the Python side and of PostgreSQL."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # each child opens its own connection
+    jobs = [(path_name, list(queries[i::clients])) for i in range(clients)]
+    with multiprocessing.get_context("fork").Pool(clients) as pool:
+        results = pool.map(_concurrent_worker, jobs)
+    values = [ms for result in results for ms in result[0]]
+    # Requests/s over the timed phase: from the first worker's start to the last one's end (process start-up
+    # and each worker's warm-up, such as loading templates, are left out; workers that finish early are not).
+    wall = max(result[4] for result in results) - min(result[3] for result in results)
+    cpu = sum(result[1] for result in results) * 1000 / len(values)
+    db_cpu = sum(result[2] for result in results) * 1000 / len(values)
+    return Timings(tuple(values)), len(values) / wall, cpu, db_cpu
+
+
+def report_concurrent(rng: random.Random, count: int, clients: int, paths: Sequence[str]) -> bool:
+    """Whole-name windows and region/industry words with ``clients`` concurrent clients; True when p95 <= 50 ms
+    for the selector and the page on every set."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    heading(f"Whole-name windows, {clients} concurrent clients (processes, one connection each)")
+    cache.clear()  # the configured cache (REDIS_URL): search pages are cached, start cold
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.PUBLIC_RATE_LIMITS = {scope: (10**9, 60) for scope in settings.PUBLIC_RATE_LIMITS}
+    words = region_and_industry_words()
+    sets = {
+        "2-char windows": whole_name_windows(rng, count, 2),
+        "4-char windows": whole_name_windows(rng, count, 4),
+        "region/industry": words * max(1, count // len(words)),
+    }
+    stored = {fragment for (fragment,) in _stored_fragments()}
+    print(
+        f"  {len(stored)} fragments stored (SEARCH_FRAGMENT_MAX_LENGTH={settings.SEARCH_FRAGMENT_MAX_LENGTH}); "
+        f"words: {' '.join(words)}"
+    )
+    ok = True
+    for label, queries in sets.items():
+        share = sum(query in stored for query in queries) / len(queries)
+        print(f"\n  {label}: {len(queries)} queries, {share:.0%} of them stored fragments; load {load_average()}")
+        for path_name in paths:
+            timings, rate, cpu, db_cpu = run_concurrent(path_name, queries, clients)
+            print(
+                f"    {path_name:<14} {timings.summary()}  {rate:6.1f} req/s  "
+                f"CPU/request: Python {cpu:5.2f} + PostgreSQL {db_cpu:5.2f} ms"
+            )
+            if path_name in ("selector", "page"):
+                ok &= timings.p95 <= 50
+    print(f"\n  load average after: {load_average()}")
+    return ok
+
+
+def _stored_fragments() -> list[tuple[str]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT fragment FROM subjects_searchfragment")
+        return cursor.fetchall()
+
+
+def report_store_equivalence(rng: random.Random, count: int) -> bool:
+    """For ``count`` random stored fragments: the stored path returns the ranked ids the two-step path does."""
+    from django.conf import settings
+
+    from subjects.selectors import subject_search
+
+    heading(f"Store equivalence: {count} random stored fragments, stored path against the two-step path")
+    fragments = sorted(fragment for (fragment,) in _stored_fragments())
+    if not fragments:
+        print("  no fragment stored: run `manage.py search_fragments_refresh` first")
+        return False
+    chosen = rng.sample(fragments, min(count, len(fragments)))
+    mismatched = [q for q in chosen if subject_search(q).ranked_ids != raw_search(q).ranked_ids]
+    print(
+        f"  {'PASS' if not mismatched else 'FAIL'}: {len(chosen) - len(mismatched)} of {len(chosen)} identical"
+        f"{'; differ: ' + ' '.join(mismatched[:10]) if mismatched else ''} (cap {settings.SEARCH_RESULT_CAP})"
+    )
+    return not mismatched
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--queries", type=int, default=200, help="queries per set (default 200)")
@@ -731,11 +939,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--probe-queries", type=int, default=10, help="overestimated queries to time in the planner probe (default 10)"
     )
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
+    parser.add_argument(
+        "--only-concurrent",
+        action="store_true",
+        help="only the whole-name windows under concurrency (and the store check)",
+    )
+    parser.add_argument(
+        "--paths",
+        default=",".join(CONCURRENT_PATHS),
+        help="comma-separated paths of the concurrent section (default: all: " + ", ".join(CONCURRENT_PATHS) + ")",
+    )
     args = parser.parse_args(argv)
     setup_django()
 
     rng = random.Random(args.seed)
     report_data()
+    if args.only_concurrent:
+        same = report_store_equivalence(rng, 50)
+        fast = report_concurrent(rng, args.queries, args.clients, args.paths.split(","))
+        heading("Summary")
+        print(f"  stored fragments rank as the two-step path: {'PASS' if same else 'FAIL'}")
+        print(f"  whole-name windows, selector and page p95 <= 50 ms: {'PASS' if fast else 'FAIL'}")
+        print(f"  load average at end: {load_average()}")
+        return 0 if same and fast else 1
     two, four = realistic_queries(rng, args.queries)
     codes = [code for (code,) in sample_rows(rng, args.queries, "uscc", "uscc IS NOT NULL")]
     plans_ok = report_plans(two[0], four[0], BROAD_QUERIES[0])
@@ -743,12 +970,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     report_lookups(codes)
     repeatable = report_broad(args.broad_runs)
     probe_ok = report_histogram_probe(args.probe_queries)
+    same = report_store_equivalence(rng, 50)
+    fast = report_concurrent(rng, args.queries, args.clients, args.paths.split(","))
     heading("Summary")
+    print(f"  stored fragments rank as the two-step path: {'PASS' if same else 'FAIL'}")
+    print(f"  whole-name windows, selector and page p95 <= 50 ms: {'PASS' if fast else 'FAIL'}")
     print(f"  candidate plans (GIN index unordered, primary key walk when capped): {'PASS' if plans_ok else 'FAIL'}")
     print(f"  overestimated queries keep to the GIN indexes: {'PASS' if probe_ok else 'FAIL'}")
     print(f"  broad queries repeatable: {'PASS' if repeatable else 'FAIL'}")
     print(f"  load average at end: {load_average()}")
-    return 0 if plans_ok and repeatable and probe_ok else 1
+    return 0 if plans_ok and repeatable and probe_ok and same and fast else 1
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Caching of subject pages, dropped when the subject's records or lists change.
+"""Caching of subject pages and search result pages, dropped when a subject's records, lists or facts change.
 
 Each subject has a version token in the cache; the page key includes it, the tab and today's date (a
 disclosure window can close overnight without any change). A change sets a new token, so the old pages
@@ -9,6 +9,7 @@ a push or a recompute of a thousand subjects sets all of theirs in one round tri
 from __future__ import annotations
 
 import datetime
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -22,6 +23,17 @@ def version_key(subject_id: int) -> str:
 def page_key(subject_id: int, tab: str, today: datetime.date) -> str:
     version = cache.get(version_key(subject_id), 0)
     return f"subject-page:{subject_id}:{version}:{tab}:{today.isoformat()}"
+
+
+def search_page_key(
+    *, query: str, number: int, count: int, capped: bool, subject_ids: list[int], today: datetime.date
+) -> str:
+    """A search results page: the query as typed, which page of how many results, the subjects it shows
+    and their version tokens (one round trip for all)."""
+    versions = cache.get_many([version_key(pk) for pk in subject_ids])
+    shown = ",".join(f"{pk}:{versions.get(version_key(pk), 0)}" for pk in subject_ids)
+    digest = hashlib.sha256(f"{query}|{number}|{count}|{capped}|{today.isoformat()}|{shown}".encode()).hexdigest()
+    return f"search-page:{digest}"
 
 
 def subjects_touch(subject_ids) -> str:

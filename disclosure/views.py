@@ -98,6 +98,26 @@ def search(request):
         context["error"] = str(error)
         return render(request, "disclosure/search.html", context, status=400)
     page = Paginator(result.ranked_ids, settings.SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    if request.user.is_authenticated:
+        return _search_page(request, context, result, page)
+    # Frequent fragments come back page after page (a crawler, everyone typing 长春): the rendered page is kept
+    # under the result it shows and the version tokens of its subjects (dropped when one of them changes).
+    key = page_cache.search_page_key(
+        query=query,
+        number=page.number,
+        count=len(result.ranked_ids),
+        capped=result.capped,
+        subject_ids=list(page.object_list),
+        today=timezone.localdate(),
+    )
+    content = cache.get(key)
+    if content is None:
+        content = _search_page(request, context, result, page).content
+        cache.set(key, content, timeout=page_cache.timeout())
+    return HttpResponse(content)
+
+
+def _search_page(request, context: dict, result, page):
     subjects = result.subjects(page.object_list)
     statuses = status_of([s.pk for s in subjects])
     context.update(

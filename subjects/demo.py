@@ -19,6 +19,7 @@ from audit.services import Actor, audit_event_record
 
 from . import identifiers as ids
 from .choices import NameSource, RegistrationStatus, Sector, StaffRoleName, SubjectKind
+from .fragments import search_fragments_refresh
 from .models import CreditSubject, Department, Division
 from .privacy import citizen_id_digest
 from .services import SubjectClaim, department_create, staff_create, subject_resolve
@@ -370,6 +371,9 @@ def demo_seed(
         statement = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         with connection.cursor() as cursor:
             cursor.execute(f"{statement} subjects_creditsubject")
+    if inserted:
+        # The new names change which fragments are frequent; the nightly job would otherwise be the first.
+        search_fragments_refresh()
     if inserted:
         with transaction.atomic():
             audit_event_record(

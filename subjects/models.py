@@ -123,6 +123,26 @@ class CreditSubject(models.Model):
         return self.uscc or self.citizen_id_masked
 
 
+class SearchFragment(models.Model):
+    """A name fragment (2 to ``SEARCH_FRAGMENT_MAX_LENGTH`` characters) that more subjects match than a search
+    ranks, with its ranked result: what ``subject_search`` would compute, precomputed (subjects.fragments)."""
+
+    fragment = models.CharField("名称片段", max_length=16, primary_key=True)
+    matches = models.PositiveIntegerField("匹配主体数（刷新时）")
+    # The SEARCH_RESULT_CAP matching subjects with the lowest ids, in ranked order (exact-name matches are
+    # looked up at query time).
+    ranked_ids = models.JSONField("排序结果")
+    refreshed_at = models.DateTimeField("刷新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "高频名称片段"
+        verbose_name_plural = "高频名称片段"
+        ordering = ["fragment"]
+
+    def __str__(self) -> str:
+        return self.fragment
+
+
 class SubjectNameHistory(models.Model):
     """A name the subject used before (曾用名), kept when a record brings a new name."""
 

@@ -11,7 +11,7 @@ from django.db.models import QuerySet, Value
 
 from . import identifiers as ids
 from .choices import DEPARTMENT_ROLES, LegacyScheme, StaffRoleName, SubjectKind
-from .models import CreditSubject, Department, Division, StaffRole, SubjectIdentifier
+from .models import CreditSubject, Department, Division, SearchFragment, StaffRole, SubjectIdentifier
 from .search import NameBigrams
 
 
@@ -29,10 +29,14 @@ class SubjectSearch:
     capped: bool
 
     def subjects(self, ids: list[int] | None = None) -> list[CreditSubject]:
-        """The subjects of ``ids`` (by default all ranked ones), in ranked order, in one query."""
+        """The subjects of ``ids`` (by default all ranked ones), in ranked order, in one query.
+
+        A name search shows only subjects whose current name has the query: a precomputed list
+        (subjects.fragments) may still name a subject renamed a moment ago."""
         ids = self.ranked_ids if ids is None else ids
         by_pk = CreditSubject.objects.in_bulk(ids)
-        return [by_pk[pk] for pk in ids if pk in by_pk]
+        subjects = [by_pk[pk] for pk in ids if pk in by_pk]
+        return subjects if self.by_code else [subject for subject in subjects if self.query in subject.name]
 
 
 # The schemes by which anyone may look a subject up. Citizen ID numbers are deliberately absent: the public
@@ -81,7 +85,9 @@ def subjects_name_matching(query: str) -> QuerySet[CreditSubject]:
     return subjects
 
 
-def _rank_key(query: str):
+def search_rank_key(query: str):
+    """The sort key of (id, name) rows: exact name, then names starting with the query, then shorter names."""
+
     def key(row: tuple[int, str]) -> tuple[int, int, str, int]:
         pk, name = row
         rank = 0 if name == query else 1 if name.startswith(query) else 2
@@ -100,6 +106,8 @@ def subject_search(raw_query: str) -> SubjectSearch:
     lowest ids (not whatever the scan meets first) keeps page 2 consistent with page 1: PostgreSQL's
     synchronised sequential scans start each broad scan where the previous one stopped. The first, unordered
     query is what keeps a rare fragment on the name index (see the comment below and docs/benchmarks.md).
+    A frequent fragment (more matches than the cap) reads that same capped, ranked list precomputed
+    (subjects.fragments), instead of finding the lowest ids among tens of thousands of matches.
     """
     query = " ".join(raw_query.split())
     if looks_like_code(query):
@@ -116,6 +124,17 @@ def subject_search(raw_query: str) -> SubjectSearch:
         raise SearchQueryError("查询内容过长，请输入不超过100个字的名称或代码。")
 
     cap = settings.SEARCH_RESULT_CAP
+    if len(query) <= settings.SEARCH_FRAGMENT_MAX_LENGTH:
+        stored = next(iter(SearchFragment.objects.filter(pk=query).values_list("ranked_ids", flat=True)), None)
+        if stored is not None:
+            # A frequent fragment: its capped, ranked list is precomputed. Exact-name matches rank first (by id)
+            # and may lie beyond the cap, so they are looked up each time, as below.
+            named = CreditSubject.objects.filter(name=query).exclude(kind=SubjectKind.NATURAL_PERSON)
+            exact = list(named.order_by("pk").values_list("pk", flat=True))
+            known = set(exact)
+            return SubjectSearch(
+                query=query, ranked_ids=exact + [pk for pk in stored if pk not in known], by_code=False, capped=True
+            )
     matches = subjects_name_matching(query).values_list("pk", "name")
     # First without an order, so the planner uses the name index: when it finds all the matches, their order
     # does not matter. Only a broad query runs again ordered by id (a walk of the primary key that stops
@@ -127,7 +146,7 @@ def subject_search(raw_query: str) -> SubjectSearch:
         rows = list(matches.order_by("pk")[:cap])
         known = {pk for pk, _ in rows}
         rows += [row for row in matches.filter(name=query) if row[0] not in known]
-    rows.sort(key=_rank_key(query))
+    rows.sort(key=search_rank_key(query))
     return SubjectSearch(query=query, ranked_ids=[pk for pk, _ in rows], by_code=False, capped=capped)
 
 

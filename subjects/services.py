@@ -149,9 +149,12 @@ def _subject_update(
 ) -> None:
     """Apply ``changes`` to the locked row, validate, save, and audit before/after; ``subject`` follows along.
 
-    The public pages of the subject are cached: a ``subjects.facts_changed`` outbox item refreshes them."""
+    The public pages of the subject are cached: a ``subjects.facts_changed`` outbox item refreshes them. A
+    renamed organisation's item carries its former name, for the search fragments it leaves (subjects.fragments);
+    a natural person is never searched by name, and its name is not written there."""
     locked = CreditSubject.objects.select_for_update().get(pk=subject.pk)
     before = _subject_snapshot(locked, facts=facts)
+    former_name = locked.name
     for field, value in changes.items():
         setattr(locked, field, value)
         setattr(subject, field, value)
@@ -165,8 +168,10 @@ def _subject_update(
         before=before,
         after=_subject_snapshot(locked, facts=facts),
     )
-    subject_ids = [locked.pk]
-    outbox_add(topic=SUBJECTS_FACTS_CHANGED, payload={"subject_ids": subject_ids})
+    payload: dict = {"subject_ids": [locked.pk]}
+    if locked.name != former_name and not locked.is_natural_person:
+        payload["former_names"] = {str(locked.pk): former_name}
+    outbox_add(topic=SUBJECTS_FACTS_CHANGED, payload=payload)
 
 
 # Who may name a subject ----------------------------------------------------------------------------------

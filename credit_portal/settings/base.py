@@ -215,6 +215,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "disclosure.tasks.opendata_monthly_task",
         "schedule": crontab(day_of_month=1, hour=1, minute=15),
     },
+    # Name search (issue 12): the ranked results of frequent name fragments, rebuilt from the whole table.
+    "search-fragments-nightly": {
+        "task": "subjects.tasks.search_fragments_refresh_task",
+        "schedule": crontab(hour=4, minute=0),
+    },
     "batches-watchdog": {
         "task": "records.tasks.batches_watchdog_task",
         "schedule": crontab(minute="*/10"),
@@ -348,6 +353,9 @@ SPECTACULAR_SETTINGS = {
 SEARCH_MIN_LENGTH = 2
 SEARCH_RESULT_CAP = env.int("SEARCH_RESULT_CAP", default=1000)
 SEARCH_PAGE_SIZE = 20
+# Fragments of up to this many characters that match more than SEARCH_RESULT_CAP subjects have their ranked
+# result precomputed (subjects.fragments: nightly, after seed_demo, and for the fragments a rename touches).
+SEARCH_FRAGMENT_MAX_LENGTH = env.int("SEARCH_FRAGMENT_MAX_LENGTH", default=16)
 # Public rate limits per client address: (requests, window in seconds). A person reading the site never
 # meets them; a crawler copying the register does. "page": subject, person, 双公示 and list pages;
 # "filter": those lists with a filter in the query string (search-like); "apply": form submissions only.
