@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from audit.services import Actor
-from credit_portal.db_budget import statement_budget
+from credit_portal.db_budget import budgeted_stream, statement_budget
 from records.models import RecordType
 from sanctions.choices import Colour
 from sanctions.models import ListType
@@ -62,6 +62,8 @@ def _bad_cursor(request):
 
 
 @require_GET
+@throttled("page")
+@statement_budget
 def home(request):
     today = timezone.localdate()
     # Counting millions of rows on every visit would make the busiest page the slowest: the counts are
@@ -87,6 +89,7 @@ def home(request):
 
 @require_GET
 @throttled("search")
+@statement_budget
 def search(request):
     query = request.GET.get("q", "").strip()
     context: dict = {"query": query}
@@ -154,6 +157,7 @@ def _profile_page(request, subject: CreditSubject, tab: str):
 
 @require_GET
 @throttled("page")
+@statement_budget
 def subject_detail(request, code: str):
     try:
         subject = subject_get_by_code(code)
@@ -174,6 +178,7 @@ def _person(token: str) -> CreditSubject | None:
 
 @require_GET
 @throttled("page")
+@statement_budget
 def person_detail(request, token: str):
     subject = _person(token)
     if subject is None:
@@ -195,6 +200,7 @@ def _report_response(request, subject: CreditSubject):
 
 @require_GET
 @throttled("report")
+@statement_budget
 def subject_report(request, code: str):
     try:
         subject = subject_get_by_code(code)
@@ -207,6 +213,7 @@ def subject_report(request, code: str):
 
 @require_GET
 @throttled("report")
+@statement_budget
 def person_report(request, token: str):
     subject = _person(token)
     return _report_response(request, subject) if subject else _not_found(request, "")
@@ -217,6 +224,7 @@ DOWNLOAD_SIGNER = signing.TimestampSigner(salt="disclosure.report-download")
 
 @require_GET
 @throttled("verify")
+@statement_budget
 def report_verify(request):
     number, code = request.GET.get("number", "").strip(), request.GET.get("code", "").strip()
     context = {"number": number}
@@ -237,6 +245,7 @@ def report_verify(request):
 
 @require_GET
 @throttled("download")
+@statement_budget
 def report_download(request):
     try:
         number = DOWNLOAD_SIGNER.unsign(request.GET.get("t", ""), max_age=3600)
@@ -297,6 +306,8 @@ def shuanggongshi(request, type_code: str):
 
 
 @require_GET
+@throttled("page")
+@statement_budget
 def list_index(request):
     types = ListType.objects.filter(is_active=True).order_by("colour", "code")
     return render(request, "disclosure/list_index.html", {"types": types})
@@ -319,6 +330,8 @@ def list_detail(request, code: str):
 
 
 @require_GET
+@throttled("page")
+@statement_budget
 def article_list(request, category: str):
     if category not in ArticleCategory.values:
         return _not_found(request, "")
@@ -328,6 +341,8 @@ def article_list(request, category: str):
 
 
 @require_GET
+@throttled("page")
+@statement_budget
 def article_detail(request, pk: int):
     article = get_object_or_404(Article, pk=pk, is_published=True)
     return render(request, "disclosure/article_detail.html", {"article": article})
@@ -337,6 +352,8 @@ OPENDATA_FILES_PER_KIND = 40
 
 
 @require_GET
+@throttled("page")
+@statement_budget
 def opendata(request):
     """The dated listing of the generated files (per kind, newest first, bounded) and the short-range form."""
     types = list(ListType.objects.filter(is_active=True).order_by("colour", "code"))
@@ -362,6 +379,8 @@ def opendata(request):
 
 
 @require_GET
+@throttled("file")
+@statement_budget
 def opendata_file(request, pk: int):
     """One generated file, streamed from disk (``FileResponse``): one query for its row, nothing computed; the
     ETag is the SHA-256 shown on the listing, so a client can check the download and revalidate cheaply."""
@@ -387,13 +406,16 @@ def opendata_file(request, pk: int):
 
 
 def _csv_response(rows, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    """The rows are read while the body streams, under the statement budget (``budgeted_stream``): a stream
+    cut by it ends with a line saying so and breaks off, never as a clean, complete-looking 200."""
+    response = StreamingHttpResponse(budgeted_stream(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     return response
 
 
 @require_GET
 @throttled("opendata")
+@statement_budget
 def opendata_list(request, code: str):
     """A list's current entries: the nightly snapshot file when a recent one exists (a list is small, but a
     request need not build what the background already has); otherwise built here as before."""
@@ -417,6 +439,7 @@ OPENDATA_RANGE_TOO_LONG = (
 
 @require_GET
 @throttled("opendata")
+@statement_budget
 def opendata_shuanggongshi(request, type_code: str):
     """A short date range built in the request (at most ``MAX_REQUEST_RANGE``, 31 days); longer ranges are
     refused with a pointer to the monthly files, so no request builds a year of records (issue 12)."""

@@ -356,6 +356,8 @@ PUBLIC_RATE_LIMITS = {
     "filter": (env.int("RATE_LIMIT_FILTER", default=30), 60),
     "search": (env.int("RATE_LIMIT_SEARCH", default=60), 60),
     "download": (env.int("RATE_LIMIT_DOWNLOAD", default=30), 600),
+    # Generated open-data files (served from disk): a mirror fetching the dated listing gets through it.
+    "file": (env.int("RATE_LIMIT_FILE", default=120), 600),
     "report": (env.int("RATE_LIMIT_REPORT", default=10), 3600),
     "verify": (env.int("RATE_LIMIT_VERIFY", default=20), 600),
     "opendata": (env.int("RATE_LIMIT_OPENDATA", default=20), 3600),

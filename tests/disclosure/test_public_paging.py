@@ -255,7 +255,7 @@ def test_admin_record_search_by_number_prefix(admin_client):
 
 
 def test_admin_record_list_count_is_capped(admin_client, monkeypatch):
-    from records.paging import CappedCountPaginator
+    from credit_portal.paging import CappedCountPaginator
 
     monkeypatch.setattr(CappedCountPaginator, "CAP", 10)
     paginator = CappedCountPaginator(CreditRecord.objects.order_by("-pk"), 5)
