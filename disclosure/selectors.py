@@ -94,6 +94,23 @@ def public_memberships(colour: str | None = None) -> QuerySet[Membership]:
     return memberships.filter(list_type__colour=colour) if colour else memberships
 
 
+HOME_COUNTS_KEY = "home-counts"
+
+
+def home_counts_compute(as_of: datetime.date) -> dict:
+    """The home page's totals. Counting millions of public records takes seconds (past the public pages'
+    statement budget), so they are counted by ``home_counts_task`` in the background and kept in the cache."""
+    from sanctions.choices import Colour
+
+    return {
+        "as_of": as_of.isoformat(),
+        "subjects": CreditSubject.objects.exclude(kind=SubjectKind.NATURAL_PERSON).count(),
+        "records": public_records(as_of).count(),
+        "red": public_memberships(Colour.RED).count(),
+        "black": public_memberships(Colour.BLACK).count(),
+    }
+
+
 @dataclass
 class Profile:
     subject: CreditSubject

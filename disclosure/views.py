@@ -11,13 +11,14 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import OperationalError, transaction
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from audit.services import Actor
-from credit_portal.db_budget import budgeted_stream, statement_budget
+from credit_portal.db_budget import budgeted_stream, is_statement_timeout, statement_budget
 from records.models import RecordType
 from sanctions.choices import Colour
 from sanctions.models import ListType
@@ -39,16 +40,18 @@ from .paging import MAX_SLICE_PAGE, BadCursor, PageOutOfRange, SeekPage
 from .reports import report_issue
 from .reports import report_verify as report_verify_lookup
 from .selectors import (
+    HOME_COUNTS_KEY,
     LIST_TABS,
     RECORD_TABS,
     TAB_KEYS,
+    home_counts_compute,
     list_filter,
     parse_date_param,
     public_memberships,
     public_profile_get,
-    public_records,
     shuanggongshi_filter,
 )
+from .tasks import home_counts_task
 from .throttle import client_address, is_filtered, throttled
 
 PAGE_SIZE = 20
@@ -61,25 +64,33 @@ def _bad_cursor(request):
     return render(request, "errors/400.html", {"message": "翻页参数无效，请从第一页重新浏览。"}, status=400)
 
 
+def _home_counts() -> dict | None:
+    """The totals, counted in the background (``home_counts_task``, every ten minutes): on millions of records
+    the count takes seconds, past the page's statement budget. When the cache has none, one request (guarded
+    across workers by ``cache.add``) tries to count within the budget, in a savepoint so that a cancelled count
+    leaves the page's transaction usable, and otherwise asks the task; meanwhile the page shows dashes."""
+    counts = cache.get(HOME_COUNTS_KEY)
+    if counts is not None or not cache.add(f"{HOME_COUNTS_KEY}:trying", 1, timeout=600):
+        return counts
+    try:
+        with transaction.atomic():
+            counts = home_counts_compute(timezone.localdate())
+    except OperationalError as error:
+        if not is_statement_timeout(error):
+            raise
+        transaction.on_commit(home_counts_task.delay)
+        return None
+    cache.set(HOME_COUNTS_KEY, counts, timeout=24 * 3600)
+    cache.delete(f"{HOME_COUNTS_KEY}:trying")
+    return counts
+
+
 @require_GET
 @throttled("page")
 @statement_budget
 def home(request):
-    today = timezone.localdate()
-    # Counting millions of rows on every visit would make the busiest page the slowest: the counts are
-    # recomputed at most every ten minutes.
-    counts = cache.get_or_set(
-        f"home-counts:{today}",
-        lambda: {
-            "subjects": CreditSubject.objects.exclude(kind="natural_person").count(),
-            "records": public_records(today).count(),
-            "red": public_memberships(Colour.RED).count(),
-            "black": public_memberships(Colour.BLACK).count(),
-        },
-        timeout=600,
-    )
     context = {
-        "counts": counts,
+        "counts": _home_counts(),
         "latest_red": public_memberships(Colour.RED).order_by("-started_on", "-pk")[:5],
         "latest_black": public_memberships(Colour.BLACK).order_by("-started_on", "-pk")[:5],
         "news": Article.objects.filter(is_published=True).order_by("-published_at")[:6],

@@ -204,3 +204,13 @@ def test_workbench_and_api_record_filters_name_ids_not_joined_codes():
     assert "subjects_creditsubject" not in sql
     assert f'"subject_id" = {subject.pk}' in sql
     assert not RecordFilterSet({"record_type": "nope"}, CreditRecord.objects.all()).qs.exists()
+
+
+@pytest.mark.django_db
+def test_the_capped_count_does_not_read_in_list_order():
+    """Any CAP + 1 matching rows will do: ordered, the count walked the primary key to find them."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert CappedCountPaginator(CreditRecord.objects.order_by("-id"), 50).count == 0
+    assert "ORDER BY" not in queries.captured_queries[-1]["sql"]

@@ -207,6 +207,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Open data (issue 12): yesterday's increments and list snapshots after midnight; on the 1st, last month's
     # full files. Both take the date from the task's run time, so a late run still writes the right period.
+    # The home page's totals (public records and list entries counted over millions of rows, issue 12).
+    "home-counts": {
+        "task": "disclosure.tasks.home_counts_task",
+        "schedule": 600.0,
+    },
     "opendata-daily": {
         "task": "disclosure.tasks.opendata_daily_task",
         "schedule": crontab(hour=0, minute=45),
