@@ -1,9 +1,10 @@
 """Indexes of the staff lists of records (issue 12); the old (type, decision date) index goes.
 
 ``record_type_decided_idx`` served the public 双公示 lists until 0009 gave them partial indexes on (type,
-date, id); its date column then served nothing (EXPLAIN on 6 M records: no plan used it), while the admin's
-and workbench's lists of one type order by id. It is replaced by (type, id); the rare statuses get a small
-partial (status, id) index for the review and matching queues and the admin's status filter. Built and
+date, id). Nothing else needs its date column: the open-data files read public records through 0009's index,
+and the API's date filters run inside one department (``record_unique_per_department``). The admin's and the
+workbench's lists of one type, of any status, order by id: (type, id) replaces it. The rare statuses get a
+small partial (status, id) index for the review and matching queues and the admin's status filter. Built and
 dropped ``CONCURRENTLY`` on PostgreSQL (no write lock on a table of millions of rows), hence ``atomic = False``.
 """
 
