@@ -179,7 +179,7 @@ def test_list_pages_are_keyset_paged(client, django_capture_on_commit_callbacks)
 
 
 # Records of subjects in three counties of two cities and one outside the province: the region filter is on the
-# records' own copy of the subject's division (records.0011), county exactly, city by its first four digits.
+# records' own copy of the subject's division (records.0012), county exactly, city by its first four digits.
 REGIONS = {"220104": range(1, 6), "220106": range(6, 9), "220602": range(9, 13), "110105": range(13, 15)}
 
 

@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("records", "0010_admin_list_indexes"),
+        ("records", "0011_admin_list_indexes"),
         ("subjects", "0007_token_approval"),
     ]
 

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("records", "0009_public_list_indexes"),
+        ("records", "0010_withheld_penalties_not_publishable"),
     ]
 
     operations = [
