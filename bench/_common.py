@@ -396,11 +396,11 @@ def _insert_sql(select: str) -> str:
     return f"""
         INSERT INTO records_creditrecord (subject_id, department_id, record_type_id, source_id, status, severity,
             decided_on, publishable, disclosure_start, disclosure_end, repair_eligible_on, regime, data, data_hash,
-            version, channel, review_note, revoked_reason, received_at, updated_at, objection)
+            version, channel, review_note, revoked_reason, received_at, updated_at, objection, division_code)
         SELECT g.subject_id, g.dept_id, g.type_id, g.source_id, 'active', g.severity, g.decided_on, g.publishable,
             g.start_on, g.end_on, g.repair_on, g.regime, g.data,
             encode(sha256(convert_to(g.data::text, 'UTF8')), 'hex'), 1, 'batch', '', '', g.received_at,
-            g.received_at, 'none'
+            g.received_at, 'none', (SELECT s.division_code FROM subjects_creditsubject s WHERE s.id = g.subject_id)
         FROM ({select}) g
     """
 

@@ -10,6 +10,11 @@ connection does not carry the limit into the next request (staff pages and expor
 A crawler thus gets, per client: the page; 429 with ``Retry-After`` past its rate (disclosure/throttle.py);
 503 with ``Retry-After`` when a single request would run past the budget. Neither is cached.
 Other databases (SQLite in development and tests) have no statement timeout: the view runs as is.
+
+A streamed CSV reads its rows after the view has returned, so ``budgeted_stream`` puts the same limit on
+each read of the stream. The status line (200) has gone out by then: a stream cut by the budget ends with a
+last line saying the file is incomplete and then breaks off without the end of the chunked body, so no
+client takes it for a complete file (curl exits with 18, browsers mark the download failed).
 """
 
 from __future__ import annotations
@@ -41,6 +46,41 @@ def busy_response(request) -> HttpResponse:
     return response
 
 
+class StreamCut(RuntimeError):
+    """A streamed response stopped by the statement budget after its headers were sent. Raised out of the
+    stream so that the server drops the connection instead of ending the body cleanly."""
+
+
+STREAM_CUT_LINE = "数据导出中断：查询超时，本文件不完整。请稍后重试，或在“数据开放”页面下载按月生成的文件。\r\n"
+
+
+def _set_budget(milliseconds: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = %s", [int(milliseconds)])
+
+
+def budgeted_stream(rows):
+    """Iterate ``rows`` (lines of a streamed body that query the database as they go) in one transaction
+    under the public statement timeout; on a timeout, yield ``STREAM_CUT_LINE`` and raise ``StreamCut``.
+
+    One transaction also lets the rows' ``iterator()`` use a real server-side cursor, read chunk by chunk;
+    outside a transaction the cursor is declared ``WITH HOLD`` and the whole result is built up front."""
+    milliseconds = settings.PUBLIC_STATEMENT_TIMEOUT_MS
+    if connection.vendor != "postgresql" or not milliseconds or connection.in_atomic_block:
+        yield from rows
+        return
+    try:
+        with transaction.atomic():
+            _set_budget(milliseconds)
+            yield from rows
+    except OperationalError as exc:
+        if not is_statement_timeout(exc):
+            raise
+        logger.warning("statement timeout (%s ms) in a streamed response: cut", milliseconds)
+        yield STREAM_CUT_LINE
+        raise StreamCut("statement timeout while streaming") from exc
+
+
 def statement_budget(view):
     """Run ``view`` under the public statement timeout on PostgreSQL; a cancelled statement answers 503."""
 
@@ -51,8 +91,7 @@ def statement_budget(view):
             return view(request, *args, **kwargs)
         try:
             with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL statement_timeout = %s", [int(milliseconds)])
+                _set_budget(milliseconds)
                 return view(request, *args, **kwargs)
         except OperationalError as exc:
             if not is_statement_timeout(exc):
@@ -60,4 +99,5 @@ def statement_budget(view):
             logger.warning("statement timeout (%s ms): %s %s answered 503", milliseconds, request.method, request.path)
             return busy_response(request)
 
+    wrapper.statement_budget = True  # read by the test that every public page has a budget
     return wrapper

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.services import Actor, audit_event_record
+from credit_portal.db_budget import statement_budget
 from records.models import CreditRecord
 from records.services import RecordError
 from subjects.access import request_actor, staff_required
@@ -100,6 +101,7 @@ def repair_apply(request, pk: int):
 
 
 @throttled("verify")
+@statement_budget
 def application_status(request):
     form = StatusForm(request.GET or None)
     application = None

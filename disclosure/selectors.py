@@ -14,7 +14,7 @@ from statistics import median
 
 from django.db.models import BooleanField, Case, CharField, Count, F, Max, Min, Q, QuerySet, Sum, Value, When, Window
 from django.db.models.fields.json import KT
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Left, RowNumber
 from django.utils import timezone
 
 from records.choices import DisclosureLevel, ObjectionState, RecordStatus, Severity
@@ -92,6 +92,23 @@ def public_memberships(colour: str | None = None) -> QuerySet[Membership]:
     """Current list entries the public sees (suspended red entries are not shown as rewards)."""
     memberships = Membership.objects.filter(state=MembershipState.ACTIVE).select_related("list_type", "subject")
     return memberships.filter(list_type__colour=colour) if colour else memberships
+
+
+HOME_COUNTS_KEY = "home-counts"
+
+
+def home_counts_compute(as_of: datetime.date) -> dict:
+    """The home page's totals. Counting millions of public records takes seconds (past the public pages'
+    statement budget), so they are counted by ``home_counts_task`` in the background and kept in the cache."""
+    from sanctions.choices import Colour
+
+    return {
+        "as_of": as_of.isoformat(),
+        "subjects": CreditSubject.objects.exclude(kind=SubjectKind.NATURAL_PERSON).count(),
+        "records": public_records(as_of).count(),
+        "red": public_memberships(Colour.RED).count(),
+        "black": public_memberships(Colour.BLACK).count(),
+    }
 
 
 @dataclass
@@ -356,17 +373,37 @@ def _keyword_filter(keyword: str) -> Q:
     return (Q(subject__name__contains=keyword) & ~Q(subject__kind=SubjectKind.NATURAL_PERSON)) | by_number
 
 
+def _record_region_q(prefix: str) -> Q:
+    """Records of subjects in a region, on the records' own ``division_code`` (indexes in records/models.py): a
+    county exactly, a city by its first four digits (the expression ``record_public_city_date_idx`` holds),
+    anything else (a province) as a range of codes."""
+    if not prefix.isdigit():
+        return Q(pk__in=[])
+    if len(prefix) == 6:
+        return Q(division_code=prefix)
+    if len(prefix) == 4:
+        return Q(division_city=prefix)
+    # Digits of equal length sort the same under every collation: "22" <= "220104" < "23" ("99": no upper end).
+    following = str(int(prefix) + 1).zfill(len(prefix))
+    within = Q(division_code__gte=prefix)
+    return within & Q(division_code__lt=following) if len(following) == len(prefix) else within
+
+
 def shuanggongshi_filter(params, record_type: RecordType):
     """The 双公示 list of one type with the public's filters; shared by the page and the CSV download.
 
     The type and the department are filtered by id (looked up once by the caller or here), never by a join on
     their codes, so the query stays on ``record_public_type_date_idx`` / ``record_public_dept_date_idx``."""
-    records = public_records_of_type(record_type).select_related("subject", "department")
+    records = (
+        public_records_of_type(record_type)
+        .select_related("subject", "department")
+        .alias(division_city=Left("division_code", 4))
+    )
     if department := params.get("department"):
         department_id = Department.objects.filter(code=department).values_list("pk", flat=True).first()
         records = records.filter(department_id=department_id) if department_id else records.none()
     if region := params.get("region", "").strip():
-        records = records.filter(subject__division_code__startswith=division_prefix(region))
+        records = records.filter(_record_region_q(division_prefix(region)))
     if start := parse_date_param(params.get("from", "")):
         records = records.filter(decided_on__gte=start)
     if end := parse_date_param(params.get("to", "")):

@@ -17,6 +17,19 @@ def application_notify_task(application_id: int) -> int:
     return application_notify(Application.objects.select_related("department").get(pk=application_id))
 
 
+@shared_task(soft_time_limit=600, time_limit=660)
+def home_counts_task() -> dict:
+    """Every ten minutes (beat) and when the home page finds none: count the home page's totals (seconds on
+    millions of records) and keep them for a day, so a late or failed run shows slightly old totals."""
+    from django.core.cache import cache
+
+    from .selectors import HOME_COUNTS_KEY, home_counts_compute
+
+    counts = home_counts_compute(timezone.localdate())
+    cache.set(HOME_COUNTS_KEY, counts, timeout=24 * 3600)
+    return counts
+
+
 @shared_task(soft_time_limit=300, time_limit=360)
 def applications_overdue_task() -> int:
     """Daily: remind the credit centre of cases past their acceptance or department deadline."""

@@ -11,13 +11,14 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import OperationalError, transaction
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from audit.services import Actor
-from credit_portal.db_budget import statement_budget
+from credit_portal.db_budget import budgeted_stream, is_statement_timeout, statement_budget
 from records.models import RecordType
 from sanctions.choices import Colour
 from sanctions.models import ListType
@@ -39,16 +40,18 @@ from .paging import MAX_SLICE_PAGE, BadCursor, PageOutOfRange, SeekPage
 from .reports import report_issue
 from .reports import report_verify as report_verify_lookup
 from .selectors import (
+    HOME_COUNTS_KEY,
     LIST_TABS,
     RECORD_TABS,
     TAB_KEYS,
+    home_counts_compute,
     list_filter,
     parse_date_param,
     public_memberships,
     public_profile_get,
-    public_records,
     shuanggongshi_filter,
 )
+from .tasks import home_counts_task
 from .throttle import client_address, is_filtered, throttled
 
 PAGE_SIZE = 20
@@ -61,23 +64,33 @@ def _bad_cursor(request):
     return render(request, "errors/400.html", {"message": "翻页参数无效，请从第一页重新浏览。"}, status=400)
 
 
+def _home_counts() -> dict | None:
+    """The totals, counted in the background (``home_counts_task``, every ten minutes): on millions of records
+    the count takes seconds, past the page's statement budget. When the cache has none, one request (guarded
+    across workers by ``cache.add``) tries to count within the budget, in a savepoint so that a cancelled count
+    leaves the page's transaction usable, and otherwise asks the task; meanwhile the page shows dashes."""
+    counts = cache.get(HOME_COUNTS_KEY)
+    if counts is not None or not cache.add(f"{HOME_COUNTS_KEY}:trying", 1, timeout=600):
+        return counts
+    try:
+        with transaction.atomic():
+            counts = home_counts_compute(timezone.localdate())
+    except OperationalError as error:
+        if not is_statement_timeout(error):
+            raise
+        transaction.on_commit(home_counts_task.delay)
+        return None
+    cache.set(HOME_COUNTS_KEY, counts, timeout=24 * 3600)
+    cache.delete(f"{HOME_COUNTS_KEY}:trying")
+    return counts
+
+
 @require_GET
+@throttled("page")
+@statement_budget
 def home(request):
-    today = timezone.localdate()
-    # Counting millions of rows on every visit would make the busiest page the slowest: the counts are
-    # recomputed at most every ten minutes.
-    counts = cache.get_or_set(
-        f"home-counts:{today}",
-        lambda: {
-            "subjects": CreditSubject.objects.exclude(kind="natural_person").count(),
-            "records": public_records(today).count(),
-            "red": public_memberships(Colour.RED).count(),
-            "black": public_memberships(Colour.BLACK).count(),
-        },
-        timeout=600,
-    )
     context = {
-        "counts": counts,
+        "counts": _home_counts(),
         "latest_red": public_memberships(Colour.RED).order_by("-started_on", "-pk")[:5],
         "latest_black": public_memberships(Colour.BLACK).order_by("-started_on", "-pk")[:5],
         "news": Article.objects.filter(is_published=True).order_by("-published_at")[:6],
@@ -87,6 +100,7 @@ def home(request):
 
 @require_GET
 @throttled("search")
+@statement_budget
 def search(request):
     query = request.GET.get("q", "").strip()
     context: dict = {"query": query}
@@ -174,6 +188,7 @@ def _profile_page(request, subject: CreditSubject, tab: str):
 
 @require_GET
 @throttled("page")
+@statement_budget
 def subject_detail(request, code: str):
     try:
         subject = subject_get_by_code(code)
@@ -194,6 +209,7 @@ def _person(token: str) -> CreditSubject | None:
 
 @require_GET
 @throttled("page")
+@statement_budget
 def person_detail(request, token: str):
     subject = _person(token)
     if subject is None:
@@ -215,6 +231,7 @@ def _report_response(request, subject: CreditSubject):
 
 @require_GET
 @throttled("report")
+@statement_budget
 def subject_report(request, code: str):
     try:
         subject = subject_get_by_code(code)
@@ -227,6 +244,7 @@ def subject_report(request, code: str):
 
 @require_GET
 @throttled("report")
+@statement_budget
 def person_report(request, token: str):
     subject = _person(token)
     return _report_response(request, subject) if subject else _not_found(request, "")
@@ -237,6 +255,7 @@ DOWNLOAD_SIGNER = signing.TimestampSigner(salt="disclosure.report-download")
 
 @require_GET
 @throttled("verify")
+@statement_budget
 def report_verify(request):
     number, code = request.GET.get("number", "").strip(), request.GET.get("code", "").strip()
     context = {"number": number}
@@ -257,6 +276,7 @@ def report_verify(request):
 
 @require_GET
 @throttled("download")
+@statement_budget
 def report_download(request):
     try:
         number = DOWNLOAD_SIGNER.unsign(request.GET.get("t", ""), max_age=3600)
@@ -317,6 +337,8 @@ def shuanggongshi(request, type_code: str):
 
 
 @require_GET
+@throttled("page")
+@statement_budget
 def list_index(request):
     types = ListType.objects.filter(is_active=True).order_by("colour", "code")
     return render(request, "disclosure/list_index.html", {"types": types})
@@ -339,6 +361,8 @@ def list_detail(request, code: str):
 
 
 @require_GET
+@throttled("page")
+@statement_budget
 def article_list(request, category: str):
     if category not in ArticleCategory.values:
         return _not_found(request, "")
@@ -348,6 +372,8 @@ def article_list(request, category: str):
 
 
 @require_GET
+@throttled("page")
+@statement_budget
 def article_detail(request, pk: int):
     article = get_object_or_404(Article, pk=pk, is_published=True)
     return render(request, "disclosure/article_detail.html", {"article": article})
@@ -357,6 +383,8 @@ OPENDATA_FILES_PER_KIND = 40
 
 
 @require_GET
+@throttled("page")
+@statement_budget
 def opendata(request):
     """The dated listing of the generated files (per kind, newest first, bounded) and the short-range form."""
     types = list(ListType.objects.filter(is_active=True).order_by("colour", "code"))
@@ -382,6 +410,8 @@ def opendata(request):
 
 
 @require_GET
+@throttled("file")
+@statement_budget
 def opendata_file(request, pk: int):
     """One generated file, streamed from disk (``FileResponse``): one query for its row, nothing computed; the
     ETag is the SHA-256 shown on the listing, so a client can check the download and revalidate cheaply."""
@@ -407,13 +437,16 @@ def opendata_file(request, pk: int):
 
 
 def _csv_response(rows, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    """The rows are read while the body streams, under the statement budget (``budgeted_stream``): a stream
+    cut by it ends with a line saying so and breaks off, never as a clean, complete-looking 200."""
+    response = StreamingHttpResponse(budgeted_stream(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     return response
 
 
 @require_GET
 @throttled("opendata")
+@statement_budget
 def opendata_list(request, code: str):
     """A list's current entries: the nightly snapshot file when a recent one exists (a list is small, but a
     request need not build what the background already has); otherwise built here as before."""
@@ -437,6 +470,7 @@ OPENDATA_RANGE_TOO_LONG = (
 
 @require_GET
 @throttled("opendata")
+@statement_budget
 def opendata_shuanggongshi(request, type_code: str):
     """A short date range built in the request (at most ``MAX_REQUEST_RANGE``, 31 days); longer ranges are
     refused with a pointer to the monthly files, so no request builds a year of records (issue 12)."""

@@ -36,6 +36,7 @@ from .validation import CleanRecord, Invalid, validate_record
 MAX_ITEMS_PER_CALL = 1000
 RECORD_VALUE_FIELDS = [
     "subject",
+    "division_code",
     "status",
     "severity",
     "decided_on",
@@ -255,6 +256,7 @@ def records_ingest(
                 status = RecordStatus.PENDING_REVIEW if review else RecordStatus.ACTIVE
             values = {
                 "subject": subject,
+                "division_code": subject.division_code if subject is not None else "",
                 "status": status,
                 "severity": item.severity,
                 "decided_on": item.clean.decided_on,
@@ -479,7 +481,7 @@ def record_match(*, record: CreditRecord, subject: CreditSubject, actor: Actor, 
         actor=actor,
         change="match",
         reason=reason,
-        fields={"subject": subject, "status": status},
+        fields={"subject": subject, "division_code": subject.division_code, "status": status},
         allowed_from={RecordStatus.UNMATCHED},
     )
 

@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from credit_portal.paging import CappedCountPaginator
 from subjects import identifiers as ids
 from subjects.access import request_actor, staff_required
 from subjects.choices import StaffRoleName as Role
@@ -28,7 +29,6 @@ from .choices import BatchState, Channel, IngestOutcome, RecordStatus
 from .filtersets import RecordFilterSet
 from .forms import MatchForm, ReasonForm, RecordEntryForm, ReviewForm, TokenDecisionForm, TokenForm, UploadForm
 from .models import BatchRowError, QualityReport, RecordType
-from .paging import CappedCountPaginator
 from .quality import default_period
 from .selectors import batches_visible_to, catalog_entries, record_versions, records_visible_to
 from .services import (
@@ -62,7 +62,7 @@ def _record_for(request, pk: int):
 def record_list(request):
     records = records_visible_to(request.staff.department).order_by("-id")
     filterset = RecordFilterSet(request.GET, queryset=records)
-    # The department's records can be millions: the count stops at a cap (records/paging.py).
+    # The department's records can be millions: the count stops at a cap (credit_portal/paging.py).
     page = CappedCountPaginator(filterset.qs, 50).get_page(request.GET.get("page"))
     return render(
         request,

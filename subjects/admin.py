@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 
 from audit.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
 from audit.services import Actor, client_ip
+from credit_portal.paging import BigTableAdminMixin
 
 from .models import (
     CreditSubject,
@@ -15,6 +16,7 @@ from .models import (
     SubjectIdentifier,
     SubjectNameHistory,
 )
+from .selectors import subject_ids_for_staff_search
 from .services import registers_normalize, subject_conflict_resolve, subject_correct
 
 
@@ -58,7 +60,7 @@ class SubjectCorrectionForm(forms.ModelForm):
 
 
 @admin.register(CreditSubject)
-class CreditSubjectAdmin(admin.ModelAdmin):
+class CreditSubjectAdmin(BigTableAdminMixin, admin.ModelAdmin):
     """Subjects change through records (``subject_resolve``: only the registration authority of the
     subject's kind renames, names kept as 曾用名) and, as the remedy for a wrong name or fact, through the
     credit centre's correction here (``subject_correct``: reason required, audited with before and after,
@@ -66,9 +68,10 @@ class CreditSubjectAdmin(admin.ModelAdmin):
 
     form = SubjectCorrectionForm
     list_display = ["name", "uscc", "citizen_id_masked", "kind", "division_code", "registration_status"]
-    list_filter = ["kind", "registration_status", "name_source"]
-    search_fields = ["=uscc", "name"]
-    show_full_result_count = False
+    # No list filters: kind, registration status and name source have no index, and the count of a rare
+    # value read the whole register (millions of rows). The search finds a subject by code or name.
+    search_fields = ["=uscc"]  # the search itself is get_search_results (below)
+    search_help_text = "输入统一社会信用代码，或名称中的连续文字（最多匹配1000个主体）。"
     readonly_fields = [
         "kind",
         "uscc",
@@ -104,6 +107,13 @@ class CreditSubjectAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_search_results(self, request, queryset, search_term):
+        """By USCC on its unique index, or by name on the name indexes (``subject_ids_for_staff_search``); the
+        default ORed ``uscc`` with ``UPPER(name) LIKE '%…%'``, which reads every subject."""
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(pk__in=subject_ids_for_staff_search(search_term)), False
 
     def save_model(self, request, obj, form, change):
         """Not ``obj.save()``: the service compares with the stored row, keeps the former name and audits."""

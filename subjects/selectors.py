@@ -76,13 +76,40 @@ def subject_get_by_code(code: str) -> CreditSubject:
     raise uscc_error
 
 
-def subjects_name_matching(query: str) -> QuerySet[CreditSubject]:
-    # Natural persons are never found by name: a name search would tell who has a record (seed 002 item 77).
-    subjects = CreditSubject.objects.filter(name__contains=query).exclude(kind=SubjectKind.NATURAL_PERSON)
+def subjects_name_containing(query: str) -> QuerySet[CreditSubject]:
+    """Every subject whose name contains ``query``, on a name index (trigram, or bigram for two characters).
+    Staff searches only (the admin): natural persons included."""
+    subjects = CreditSubject.objects.filter(name__contains=query)
     if connection.vendor == "postgresql" and len(query) == 2:
         # Two characters are below pg_trgm's reach: go through the bigram index (see subjects.search).
         subjects = subjects.alias(bigrams=NameBigrams("name")).filter(bigrams__contains=NameBigrams(Value(query)))
     return subjects
+
+
+def subjects_name_matching(query: str) -> QuerySet[CreditSubject]:
+    # Natural persons are never found by name: a name search would tell who has a record (seed 002 item 77).
+    return subjects_name_containing(query).exclude(kind=SubjectKind.NATURAL_PERSON)
+
+
+# How many subjects a staff name search considers (``subject_ids_for_staff_search``): a common fragment such
+# as 有限 matches most of the register, and listing what refers to all of them would read every row.
+STAFF_SEARCH_SUBJECT_CAP = 1000
+
+
+def subject_ids_for_staff_search(term: str) -> list[int]:
+    """The subjects an admin search term names, for the changelists of tables that refer to subjects: the
+    subject with that USCC (unique index), or up to ``STAFF_SEARCH_SUBJECT_CAP`` subjects (lowest ids) whose
+    name contains the term (name indexes). Replaces the admin's OR of a joined code and a joined
+    ``UPPER(name) LIKE``, which no index serves."""
+    term = " ".join(term.split())
+    try:
+        return list(CreditSubject.objects.filter(uscc=ids.normalize_uscc(term)).values_list("pk", flat=True))
+    except ids.IdentifierError:
+        pass
+    if len(term) < 2:
+        return []
+    matches = subjects_name_containing(term).order_by("pk").values_list("pk", flat=True)
+    return list(matches[:STAFF_SEARCH_SUBJECT_CAP])
 
 
 def search_rank_key(query: str):

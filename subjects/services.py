@@ -948,7 +948,7 @@ def subjects_resolve_many(
     existing = {
         s.uscc: s
         for s in CreditSubject.objects.filter(uscc__in=usccs).only(
-            "id", "uscc", "name", "kind", "name_source", "name_changed_on"
+            "id", "uscc", "name", "kind", "name_source", "name_changed_on", "division_code"
         )
     }
     new = {}
@@ -1008,14 +1008,14 @@ def subjects_name_check(*, claims: list[SubjectClaim], registers: str) -> list[s
         subjects |= {
             s.uscc: s
             for s in CreditSubject.objects.filter(uscc__in=by_uscc).only(
-                "id", "uscc", "name", "kind", "name_source", "name_changed_on"
+                "id", "uscc", "name", "kind", "name_source", "name_changed_on", "division_code"
             )
         }
     if digests:
         subjects |= {
             s.citizen_id_hash: s
             for s in CreditSubject.objects.filter(citizen_id_hash__in=set(digests.values())).only(
-                "id", "citizen_id_hash", "name", "kind", "name_source", "name_changed_on"
+                "id", "citizen_id_hash", "name", "kind", "name_source", "name_changed_on", "division_code"
             )
         }
 

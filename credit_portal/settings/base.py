@@ -207,6 +207,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Open data (issue 12): yesterday's increments and list snapshots after midnight; on the 1st, last month's
     # full files. Both take the date from the task's run time, so a late run still writes the right period.
+    # The home page's totals (public records and list entries counted over millions of rows, issue 12).
+    "home-counts": {
+        "task": "disclosure.tasks.home_counts_task",
+        "schedule": 600.0,
+    },
     "opendata-daily": {
         "task": "disclosure.tasks.opendata_daily_task",
         "schedule": crontab(hour=0, minute=45),
@@ -364,6 +369,8 @@ PUBLIC_RATE_LIMITS = {
     "filter": (env.int("RATE_LIMIT_FILTER", default=30), 60),
     "search": (env.int("RATE_LIMIT_SEARCH", default=60), 60),
     "download": (env.int("RATE_LIMIT_DOWNLOAD", default=30), 600),
+    # Generated open-data files (served from disk): a mirror fetching the dated listing gets through it.
+    "file": (env.int("RATE_LIMIT_FILE", default=120), 600),
     "report": (env.int("RATE_LIMIT_REPORT", default=10), 3600),
     "verify": (env.int("RATE_LIMIT_VERIFY", default=20), 600),
     "opendata": (env.int("RATE_LIMIT_OPENDATA", default=20), 3600),
