@@ -19,10 +19,11 @@ Policy (DESIGN.md §4; seed 004 六(二), seed 000 四(八)):
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+
+from records.rules import period_end
 
 RULE_VERSION = "2026.11-1"
 
@@ -129,19 +130,13 @@ def source_severities(rules: Iterable[ListRule]) -> dict[str, frozenset[str] | N
     return severities
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _record_period(
     record: RecordFact, rule: ListRule, source: SourceRule
 ) -> tuple[datetime.date, datetime.date | None]:
     if source.use_record_end and record.end is not None:
         return record.decided_on, record.end
     if rule.duration_months:
-        return record.decided_on, add_months(record.decided_on, rule.duration_months) - datetime.timedelta(days=1)
+        return record.decided_on, period_end(record.decided_on, rule.duration_months)
     return record.decided_on, record.end
 
 

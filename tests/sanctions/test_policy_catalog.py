@@ -38,6 +38,8 @@ EVERY_PURCHASER_MEASURES = [
     ("supervision", "zdjg"),
 ]
 
+PURCHASER_IDS = [measure for _, measure in EVERY_PURCHASER_MEASURES]
+
 
 def measures_for(department, scenario, code) -> set[str]:
     with transaction.atomic():
@@ -57,7 +59,7 @@ def black_subject(push):
 
 @time_machine.travel(NOW, tick=False)
 @pytest.mark.parametrize("sector", Sector.values)
-@pytest.mark.parametrize(("scenario", "measure"), EVERY_PURCHASER_MEASURES, ids=[m for _, m in EVERY_PURCHASER_MEASURES])
+@pytest.mark.parametrize(("scenario", "measure"), EVERY_PURCHASER_MEASURES, ids=PURCHASER_IDS)
 def test_a_black_listed_subject_is_punished_by_every_department_doing_the_business(
     black_subject, sector, scenario, measure
 ):
@@ -170,7 +172,8 @@ def test_bases_cite_the_platforms_province_and_national_documents_only(division,
 def test_the_seeded_database_of_the_jilin_platform_cites_jilin(settings, client):
     assert settings.PLATFORM_DIVISION_CODE == "220000"
     for basis in all_bases():
-        assert "青政发" not in basis and "江苏" not in basis, basis
+        assert "青政发" not in basis, basis
+        assert "江苏" not in basis, basis
     page = client.get("/lists/zdgz_cf/").content.decode()
     assert "江苏" not in page
     assert "吉政发〔2014〕40号" in ListType.objects.get(code="zdgz_cf").legal_basis
