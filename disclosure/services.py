@@ -26,6 +26,7 @@ from audit.services import Actor, audit_event_record
 from outbox.services import outbox_add
 from records.choices import Channel, ObjectionState
 from records.models import CreditRecord
+from records.rules import period_after
 from records.selectors import calendar_overrides
 from records.services import (
     RecordInput,
@@ -40,7 +41,6 @@ from records.services import (
 from records.workdays import add_workdays
 from sanctions.choices import MembershipState
 from sanctions.models import Membership
-from sanctions.rules import add_months
 from subjects import identifiers as ids
 from subjects.choices import StaffRoleName
 from subjects.identifiers import IdentifierError
@@ -118,12 +118,12 @@ def evidence_check(uploads) -> list[tuple[str, str, bytes]]:
 def repair_facts(record: CreditRecord) -> rules.RepairFacts:
     """The facts the eligibility rule needs. A penalty carries its earliest repair date (from the disclosure
     regime); a record that keeps its subject on a black list takes it from the list: the listing date plus the
-    list's shortest listing period, when the list may be left by repair (e.g. 1 year for market regulation's
-    serious-violation list)."""
+    list's shortest listing period (the first day after it is served, ``records.rules.period_after``), when the
+    list may be left by repair (e.g. 1 year for market regulation's serious-violation list)."""
     eligible_on = record.repair_eligible_on
     if eligible_on is None:
         dates = [
-            add_months(membership.started_on, membership.list_type.earliest_exit_months)
+            period_after(membership.started_on, membership.list_type.earliest_exit_months)
             for membership in Membership.objects.filter(records=record, state=MembershipState.ACTIVE).select_related(
                 "list_type"
             )

@@ -313,6 +313,10 @@ RECORD_TYPES: list[dict] = [
 # Publication periods of penalties by regime, in months from the decision date: (published, min, max).
 # Order 36 and Order 58 name 轻微/一般/严重; Jiangsu's 较重 (seed 004 四(三)) takes the 一般 period, the
 # reading most favourable to the subject until the province decides otherwise (it is data: edit it).
+REGIME_2019_BASIS = (
+    "发改办财金〔2019〕527号《国家发展改革委办公厅关于进一步完善“信用中国”网站及"
+    "地方信用门户网站行政处罚信息信用修复机制的通知》"
+)
 REGIMES: list[dict] = [
     {
         "code": "ndrc-2025-36",
@@ -343,14 +347,15 @@ REGIMES: list[dict] = [
     {
         "code": "ndrc-2019",
         "name": "行政处罚信息信用修复（2019年规则）",
-        "basis": "发改办财金规〔2019〕527号",
+        # 527号: 一般 published 3 months to 1 year, 严重 6 months to 3 years, from the decision date.
+        "basis": REGIME_2019_BASIS,
         "effective_from": datetime.date(2000, 1, 1),
         "effective_to": datetime.date(2023, 4, 30),
         "periods": {
             "minor": (False, 0, 0),
-            "general": (True, 3, 36),
-            "serious": (True, 3, 36),
-            "severe": (True, 12, 36),
+            "general": (True, 3, 12),
+            "serious": (True, 3, 12),
+            "severe": (True, 6, 36),
         },
     },
 ]

@@ -68,6 +68,25 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def period_end(start: datetime.date, months: int) -> datetime.date:
+    """The last day of a period of ``months`` calendar months that counts ``start`` as its first day.
+
+    The day before the corresponding day ``months`` later; when that month has no corresponding day, the
+    period ends on its last day (the rule of 《民法典》第二百零二条: "没有对应日的，月末日为期间的最后一日").
+    So 2026-01-31 + 1 month ends on 2026-02-28 (not 02-27, which would be a month of 28 days), and
+    2024-02-29 + 12 months on 2025-02-28, while 2026-01-28 + 1 month ends on 2026-02-27.
+    """
+    corresponding = add_months(start, months)
+    if corresponding.day < start.day:  # clamped: the month has no corresponding day
+        return corresponding
+    return corresponding - datetime.timedelta(days=1)
+
+
+def period_after(start: datetime.date, months: int) -> datetime.date:
+    """The first day after such a period: from when a minimum period (of publication, of listing) is served."""
+    return period_end(start, months) + datetime.timedelta(days=1)
+
+
 def gravest(severities: Iterable[str]) -> str:
     ranked = [s for s in severities if s in SEVERITY_ORDER]
     return max(ranked, key=SEVERITY_ORDER.index) if ranked else ""
@@ -105,10 +124,10 @@ def severity_window(*, decided_on: datetime.date, severity: str, regimes: Iterab
             publishable=False, start=None, end=None, repair_eligible_on=None, regime=regime.code if regime else ""
         )
     period = regime.periods[severity]
-    repair_from = add_months(decided_on, period.min_months)
     if not period.published:
         return Window(publishable=False, start=None, end=None, repair_eligible_on=None, regime=regime.code)
-    end = add_months(decided_on, period.max_months) - datetime.timedelta(days=1)
+    repair_from = period_after(decided_on, period.min_months)
+    end = period_end(decided_on, period.max_months)
     return Window(publishable=True, start=decided_on, end=end, repair_eligible_on=repair_from, regime=regime.code)
 
 
@@ -129,8 +148,7 @@ def withheld(window: Window) -> Window:
 
 def fixed_window(*, decided_on: datetime.date, months: int) -> Window:
     """Records shown for a fixed period from the decision (e.g. licences: 3 years)."""
-    end = add_months(decided_on, months) - datetime.timedelta(days=1)
-    return Window(publishable=True, start=decided_on, end=end, repair_eligible_on=None)
+    return Window(publishable=True, start=decided_on, end=period_end(decided_on, months), repair_eligible_on=None)
 
 
 def listing_window(*, decided_on: datetime.date, end_date: datetime.date | None) -> Window:

@@ -390,8 +390,11 @@ def validate_record(
     end_date = None
     if spec.end_date_field and spec.end_date_field in data:
         end_date = datetime.date.fromisoformat(data[spec.end_date_field])
-        if decided_on and end_date < decided_on:
-            problems.add(spec.end_date_field, "截止日期不能早于决定日期。")
+    # Every date that ends a period (the record's end, a penalty's 有效期 or 公示截止期) comes after the decision.
+    for code, field_spec in fields.items():
+        is_end = code == spec.end_date_field or (field_spec.type == DATE and _is_period_end(field_spec))
+        if decided_on and is_end and code in data and datetime.date.fromisoformat(data[code]) < decided_on:
+            problems.add(code, f"{field_spec.label}不能早于决定日期。")
 
     if problems.errors:
         return _without_citizen_ids_in_errors(problems)

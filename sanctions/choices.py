@@ -5,6 +5,8 @@ class Colour(models.TextChoices):
     RED = "red", "守信激励（红名单）"
     BLACK = "black", "失信惩戒（黑名单）"
     WATCH = "watch", "重点关注"
+    # 一般失信 (seed 004 四（三）): measures that warn (提醒, 约谈, 告诫); the credit status stays 正常.
+    NOTICE = "notice", "提醒告诫（一般失信）"
 
 
 class CreditStatusValue(models.TextChoices):

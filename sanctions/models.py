@@ -164,7 +164,7 @@ class Measure(models.Model):
         "实施部门（行业领域）",
         default=list,
         blank=True,
-        help_text=f"可选：{'、'.join(Sector.values)}；为空表示所有部门",
+        help_text=f"可选：{'、'.join(Sector.values)}；为空表示在适用场景中办理业务的所有部门（如政府采购中的每个采购人）",
     )
     departments = models.ManyToManyField(Department, verbose_name="实施部门（指定）", related_name="+", blank=True)
     scenarios = models.JSONField("适用场景", default=list, help_text=f"可选：{'、'.join(Scenario.values)}")

@@ -9,22 +9,25 @@ Policy (DESIGN.md §4; seed 004 六(二), seed 000 四(八)):
 - A record feeds a list when it is active, of a source type of the list, matches the source's field
   condition and severities, and the date is within its period: from the decision date to its end (the
   record's own end — a list's validity or a penalty's disclosure end — or the list's standard duration).
-- Black overrides everything. A red membership is suspended (not ended) while the subject is black or has
-  an active 严重 record, and resumes when that ends.
+- Black overrides everything, then watch, then red. A ``notice`` list (一般失信: measures that warn,
+  seed 004 四（三）) carries measures but never changes the status.
+- A red membership is suspended (not ended) while the subject is black or has an active 严重 record, and
+  resumes when that ends.
 - A membership whose records are all revoked ends as ``source_revoked``; all repaired, ``repaired``; past
   its planned end, ``expired``; otherwise, when the condition no longer holds, ``rule``.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from records.rules import period_end
+
 RULE_VERSION = "2026.11-1"
 
-RED, BLACK, WATCH = "red", "black", "watch"
+RED, BLACK, WATCH, NOTICE = "red", "black", "watch", "notice"
 STATUS_RED, STATUS_NORMAL, STATUS_WATCH, STATUS_BLACK = "red", "normal", "watch", "black"
 ACTIVE_RECORD = "active"
 REVOKED, REPAIRED = "revoked", "repaired"
@@ -127,19 +130,13 @@ def source_severities(rules: Iterable[ListRule]) -> dict[str, frozenset[str] | N
     return severities
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _record_period(
     record: RecordFact, rule: ListRule, source: SourceRule
 ) -> tuple[datetime.date, datetime.date | None]:
     if source.use_record_end and record.end is not None:
         return record.decided_on, record.end
     if rule.duration_months:
-        return record.decided_on, add_months(record.decided_on, rule.duration_months) - datetime.timedelta(days=1)
+        return record.decided_on, period_end(record.decided_on, rule.duration_months)
     return record.decided_on, record.end
 
 

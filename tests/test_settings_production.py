@@ -25,7 +25,9 @@ SHOW = (
     "'SSL_REDIRECT': s.SECURE_SSL_REDIRECT, 'PROXY_SSL': s.SECURE_PROXY_SSL_HEADER, "
     "'SESSION_SECURE': s.SESSION_COOKIE_SECURE, 'CSRF_SECURE': s.CSRF_COOKIE_SECURE, "
     "'DEMO': s.DEMO_ACCOUNTS_ENABLED, 'EAGER': s.CELERY_TASK_ALWAYS_EAGER, "
-    "'STATIC': s.STORAGES['staticfiles']['BACKEND'], 'SECRET': s.SECRET_KEY, 'HASH': s.SUBJECT_ID_HASH_KEY}))"
+    "'STATIC': s.STORAGES['staticfiles']['BACKEND'], 'SECRET': s.SECRET_KEY, 'HASH': s.SUBJECT_ID_HASH_KEY, "
+    "'FINDERS': s.WHITENOISE_USE_FINDERS, 'AUTOREFRESH': s.WHITENOISE_AUTOREFRESH, "
+    "'JIT_OFF': '-c jit=off' in s.DATABASES['default']['OPTIONS'].get('options', '')}))"
 )
 
 
@@ -59,7 +61,19 @@ def test_production_settings_load_with_real_secrets_and_set_transport_security()
         "STATIC": "whitenoise.storage.CompressedManifestStaticFilesStorage",
         "SECRET": GOOD["DJANGO_SECRET_KEY"],
         "HASH": GOOD["SUBJECT_ID_HASH_KEY"],
+        "FINDERS": False,
+        "AUTOREFRESH": False,
+        "JIT_OFF": True,
     }
+
+
+def test_production_is_not_switched_back_to_development_by_the_environment():
+    # base.py reads DJANGO_DEBUG (default on) and derives WhiteNoise's finder and autorefresh from it: a
+    # compose file or .env that sets it must not turn on debug pages or per-request static file scanning.
+    result = load(DJANGO_DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (values["DEBUG"], values["FINDERS"], values["AUTOREFRESH"], values["JIT_OFF"]) == (False, False, False, True)
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,10 @@ def production_secret(name: str, development_default: str) -> str:
 
 
 DEBUG = False
+# base.py derives these from its own DEBUG, which defaults to on: serving from the finders and re-scanning
+# files on every request are development conveniences (slow, and they serve unhashed files), never production.
+WHITENOISE_USE_FINDERS = False
+WHITENOISE_AUTOREFRESH = False
 SECRET_KEY = production_secret("DJANGO_SECRET_KEY", base.DEVELOPMENT_SECRET_KEY)
 SUBJECT_ID_HASH_KEY = production_secret("SUBJECT_ID_HASH_KEY", base.DEVELOPMENT_ID_HASH_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")

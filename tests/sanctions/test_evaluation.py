@@ -152,12 +152,13 @@ def test_full_recompute_evaluates_only_subjects_that_could_be_listed(push):
         hmd_item(1),
         yzsxmd_item(2),
         xzcf_item(3, CF_CFLB="暂扣许可证件"),  # serious: watch
-        xzcf_item(4, CF_CFLB="罚款"),  # general: cannot list anyone
+        xzcf_item(4, CF_CFLB="警告"),  # minor: cannot list anyone
         xzxk_item(5),
+        xzcf_item(6, CF_CFLB="罚款"),  # general: the 一般失信 list (its measures warn; status stays normal)
     )
-    assert subjects_to_evaluate() == sorted(subject(n).pk for n in (1, 2, 3))
+    assert subjects_to_evaluate() == sorted(subject(n).pk for n in (1, 2, 3, 6))
     call_command("recompute_status", "--all", "--no-progress", stdout=io.StringIO())
-    assert [status(n) for n in (1, 2, 3, 4, 5)] == ["red", "black", "watch", "normal", "normal"]
+    assert [status(n) for n in (1, 2, 3, 4, 5, 6)] == ["red", "black", "watch", "normal", "normal", "normal"]
     assert not CreditStatus.objects.filter(subject__in=[subject(4), subject(5)]).exists()
 
 
@@ -167,8 +168,8 @@ def test_a_membership_whose_record_no_longer_qualifies_still_ends_and_is_recompu
 
     push(xzcf_item(3, CF_CFLB="暂扣许可证件"))
     assert status(3) == "watch"
-    # The department corrects the penalty kind: the record becomes a general one, which no list reads.
-    push(xzcf_item(3, CF_CFLB="罚款"))
+    # The department corrects the penalty kind: the record becomes a minor one, which no list reads.
+    push(xzcf_item(3, CF_CFLB="警告"))
     watch = Membership.objects.get(subject=subject(3))
     assert (watch.state, watch.end_reason) == ("ended", "rule")
     assert status(3) == "normal"
@@ -203,15 +204,15 @@ def test_only_subjects_a_change_can_alter_are_evaluated(push):
     _store_without_evaluation(
         push,
         xzxk_item(1),
-        xzcf_item(2, CF_CFLB="罚款"),
+        xzcf_item(2, CF_CFLB="警告"),
         xzcf_item(4, CF_CFLB="暂扣许可证件"),
         xzcf_item(31, CF_XDR_SHXYM=company_uscc(3), CF_XDR_MC="长春测试3商贸有限公司"),
     )
-    licence, general, serious, more = CreditRecord.objects.filter(status="active").order_by("pk")[1:]
+    licence, minor, serious, more = CreditRecord.objects.filter(status="active").order_by("pk")[1:]
     clean = [subject(1).pk, subject(2).pk]
-    # A licence and a general penalty of clean subjects cannot list them: they are not evaluated.
-    assert subjects_affected([licence.pk, general.pk], clean) == []
-    assert subjects_evaluate(subject_ids=clean, actor=Actor.system(), changed_records=[licence.pk, general.pk]) == {}
+    # A licence and a minor penalty (a warning) of clean subjects cannot list them: they are not evaluated.
+    assert subjects_affected([licence.pk, minor.pk], clean) == []
+    assert subjects_evaluate(subject_ids=clean, actor=Actor.system(), changed_records=[licence.pk, minor.pk]) == {}
     # A serious penalty can (subject 4 has no list or status yet); any change of a listed subject is evaluated.
     assert subjects_affected([serious.pk], [subject(4).pk]) == [subject(4).pk]
     assert subjects_affected([more.pk], [subject(3).pk]) == [subject(3).pk]
@@ -222,7 +223,7 @@ def test_only_subjects_a_change_can_alter_are_evaluated(push):
     evaluated = subjects_evaluate(
         subject_ids=[*clean, subject(3).pk, subject(4).pk],
         actor=Actor.system(),
-        changed_records=[licence.pk, general.pk, serious.pk, more.pk],
+        changed_records=[licence.pk, minor.pk, serious.pk, more.pk],
     )
     assert evaluated == {subject(3).pk: "watch", subject(4).pk: "watch"}
 
@@ -249,8 +250,8 @@ def test_full_recompute_in_two_processes_gives_the_same_lists(reference_data, cl
             hmd_item(1),
             yzsxmd_item(2),
             xzcf_item(3, CF_CFLB="暂扣许可证件"),
-            xzcf_item(4),
+            xzcf_item(4),  # a fine: 一般, on the list whose measures warn (status stays normal)
         )
         call_command("recompute_status", "--all", "--jobs", "2", "--no-progress", stdout=io.StringIO())
         assert [status(n) for n in (1, 2, 3, 4)] == ["red", "black", "watch", "normal"]
-        assert Membership.objects.count() == MembershipChange.objects.count() == 3
+        assert Membership.objects.count() == MembershipChange.objects.count() == 4

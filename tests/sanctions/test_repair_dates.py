@@ -1,0 +1,26 @@
+"""The earliest repair date of a black listing (disclosure.services.repair_facts) follows the same period rule
+as publication windows (records.rules.period_after): the day after the list's shortest listing period."""
+
+import datetime
+
+import pytest
+import time_machine
+
+from disclosure import rules as disclosure_rules
+from disclosure.services import repair_facts
+from records.models import CreditRecord
+from tests.records.helpers import yzsxmd_item
+
+D = datetime.date
+
+
+@pytest.mark.django_db
+def test_the_repair_date_of_a_listing_is_the_day_after_its_shortest_listing_period(push):
+    # disclosure.services.repair_facts: a serious-violation listing (earliest exit after 12 months) of
+    # 2024-02-29 can be repaired from 2025-03-01: its first year ends on 2025-02-28.
+    with time_machine.travel(datetime.datetime(2025, 2, 28, 10, tzinfo=datetime.UTC), tick=False):
+        [record_id] = push(yzsxmd_item(7, decided_on="2024-02-29", until="2027-02-28"))
+        facts = repair_facts(CreditRecord.objects.get(pk=record_id))
+    assert facts.repair_eligible_on == D(2025, 3, 1)
+    assert not disclosure_rules.repair_eligibility(facts, D(2025, 2, 28)).eligible
+    assert disclosure_rules.repair_eligibility(facts, D(2025, 3, 1)).eligible
