@@ -10,7 +10,7 @@ from records.catalog import REGIMES
 from records.models import DisclosureRegime, RegimePeriod
 
 pytestmark = pytest.mark.django_db
-migration = importlib.import_module("records.migrations.0010_correct_2019_regime")
+migration = importlib.import_module("records.migrations.0013_correct_2019_regime")
 
 
 def periods() -> dict[str, tuple[bool, int, int]]:

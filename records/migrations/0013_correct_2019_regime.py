@@ -29,5 +29,5 @@ def correct(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("records", "0009_public_list_indexes")]
+    dependencies = [("records", "0012_record_division")]
     operations = [migrations.RunPython(correct, migrations.RunPython.noop)]
