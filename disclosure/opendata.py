@@ -124,10 +124,8 @@ def _kind_rows(kind: str, period_start: datetime.date, period_end: datetime.date
     a list file is the list's public entries as of generation (a snapshot: entries end and are removed, so
     a list has no meaningful increment)."""
     from records.models import RecordType
-    from sanctions.models import ListType
-
     from .models import OpenDataScope
-    from .selectors import public_memberships, public_records_of_type
+    from .selectors import public_list_types, public_memberships, public_records_of_type
 
     if kind in RECORD_KINDS:
         record_type = RecordType.objects.get(code=kind)
@@ -140,7 +138,7 @@ def _kind_rows(kind: str, period_start: datetime.date, period_end: datetime.date
         return record_rows(records, kind)
     if scope != OpenDataScope.SNAPSHOT:
         raise ValueError(f"list {kind!r}: only snapshot files")
-    list_type = ListType.objects.get(code=kind, is_active=True)
+    list_type = public_list_types().get(code=kind)
     memberships = public_memberships().filter(list_type=list_type).order_by("started_on", "pk")
     return membership_rows(memberships)
 
@@ -211,15 +209,14 @@ def month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 def opendata_generate_day(day: datetime.date) -> list:
     """The nightly set: each 双公示 type's increment of ``day`` and each active list's current snapshot."""
-    from sanctions.models import ListType
-
     from .models import OpenDataScope
+    from .selectors import public_list_types
 
     files = [
         opendata_generate(kind=kind, period_start=day, period_end=day, scope=OpenDataScope.INCREMENT)
         for kind in RECORD_KINDS
     ]
-    for code in ListType.objects.filter(is_active=True).order_by("code").values_list("code", flat=True):
+    for code in public_list_types().order_by("code").values_list("code", flat=True):
         files.append(opendata_generate(kind=code, period_start=day, period_end=day, scope=OpenDataScope.SNAPSHOT))
     return files
 

@@ -88,9 +88,20 @@ def public_record_data(record: CreditRecord) -> dict[str, str]:
     return cached
 
 
+# Lists the public site shows. A ``notice`` list (一般失信) only tells departments which warning measures apply
+# (信用提醒、警示约谈: seed 004 四（三）); even 较重 dishonesty is published only "in a limited scope" there.
+PUBLISHED_COLOURS = (Colour.RED, Colour.BLACK, Colour.WATCH)
+
+
+def public_list_types() -> QuerySet[ListType]:
+    return ListType.objects.filter(is_active=True, colour__in=PUBLISHED_COLOURS)
+
+
 def public_memberships(colour: str | None = None) -> QuerySet[Membership]:
-    """Current list entries the public sees (suspended red entries are not shown as rewards)."""
-    memberships = Membership.objects.filter(state=MembershipState.ACTIVE).select_related("list_type", "subject")
+    """Current entries of published lists (suspended red entries are not shown as rewards)."""
+    memberships = Membership.objects.filter(
+        state=MembershipState.ACTIVE, list_type__colour__in=PUBLISHED_COLOURS
+    ).select_related("list_type", "subject")
     return memberships.filter(list_type__colour=colour) if colour else memberships
 
 

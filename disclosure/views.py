@@ -21,7 +21,6 @@ from audit.services import Actor
 from credit_portal.db_budget import budgeted_stream, is_statement_timeout, statement_budget
 from records.models import RecordType
 from sanctions.choices import Colour
-from sanctions.models import ListType
 from sanctions.services import status_of
 from subjects import identifiers as ids
 from subjects.models import CreditSubject, Department
@@ -40,6 +39,7 @@ from .paging import MAX_SLICE_PAGE, BadCursor, PageOutOfRange, SeekPage
 from .reports import report_issue
 from .reports import report_verify as report_verify_lookup
 from .selectors import (
+    public_list_types,
     HOME_COUNTS_KEY,
     LIST_TABS,
     RECORD_TABS,
@@ -340,7 +340,7 @@ def shuanggongshi(request, type_code: str):
 @throttled("page")
 @statement_budget
 def list_index(request):
-    types = ListType.objects.filter(is_active=True).order_by("colour", "code")
+    types = public_list_types().order_by("colour", "code")
     return render(request, "disclosure/list_index.html", {"types": types})
 
 
@@ -349,7 +349,7 @@ def list_index(request):
 @throttled("filter", when=is_filtered)
 @statement_budget
 def list_detail(request, code: str):
-    list_type = get_object_or_404(ListType, code=code, is_active=True)
+    list_type = get_object_or_404(public_list_types(), code=code)
     try:
         # Keyset pages on (started_on, id), served by ``membership_list_idx`` (list type, state, started_on).
         page = SeekPage.of(list_filter(request.GET, list_type), request.GET, PAGE_SIZE, date_field="started_on")
@@ -387,7 +387,7 @@ OPENDATA_FILES_PER_KIND = 40
 @statement_budget
 def opendata(request):
     """The dated listing of the generated files (per kind, newest first, bounded) and the short-range form."""
-    types = list(ListType.objects.filter(is_active=True).order_by("colour", "code"))
+    types = list(public_list_types().order_by("colour", "code"))
     kinds = [("xzcf", "行政处罚"), ("xzxk", "行政许可")]
     kinds += [(t.code, f"{t.name}（{t.get_colour_display()}）") for t in types]
     sections = []
@@ -450,7 +450,7 @@ def _csv_response(rows, filename: str) -> StreamingHttpResponse:
 def opendata_list(request, code: str):
     """A list's current entries: the nightly snapshot file when a recent one exists (a list is small, but a
     request need not build what the background already has); otherwise built here as before."""
-    list_type = get_object_or_404(ListType, code=code, is_active=True)
+    list_type = get_object_or_404(public_list_types(), code=code)
     fresh = timezone.now() - datetime.timedelta(hours=36)
     snapshot = (
         OpenDataFile.objects.filter(kind=code, scope=OpenDataScope.SNAPSHOT, generated_at__gte=fresh)

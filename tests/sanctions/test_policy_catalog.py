@@ -127,6 +127,21 @@ def test_general_dishonesty_has_its_measures_and_leaves_the_status_normal(push, 
 
 
 @time_machine.travel(NOW, tick=False)
+def test_the_general_dishonesty_list_is_for_departments_and_never_published(push, client):
+    """Seed 004 四（三）: 一般失信 is met with 信用提醒 and 警示约谈; even 较重 is published only "in a limited scope".
+    The list tells a checking department which warning measures apply; the public site does not show it."""
+    push(xzcf_item(6, CF_CFLB="罚款", decided_on=datetime.date(2026, 6, 1)))
+    membership = Membership.objects.get(list_type__code="yb_cf", subject__uscc=company_uscc(6))
+    assert membership.state == "active"
+    assert "yb_cf" not in client.get("/lists/").content.decode()
+    assert client.get("/lists/yb_cf/").status_code == 404
+    assert client.get("/opendata/lists/yb_cf.csv").status_code == 404
+    assert "yb_cf" not in client.get("/opendata/").content.decode()
+    page = client.get(f"/subjects/{company_uscc(6)}/?tab=black").content.decode()
+    assert "一般失信" not in page
+
+
+@time_machine.travel(NOW, tick=False)
 @pytest.mark.parametrize(
     ("kinds", "lists"),
     [
