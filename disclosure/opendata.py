@@ -124,6 +124,7 @@ def _kind_rows(kind: str, period_start: datetime.date, period_end: datetime.date
     a list file is the list's public entries as of generation (a snapshot: entries end and are removed, so
     a list has no meaningful increment)."""
     from records.models import RecordType
+
     from .models import OpenDataScope
     from .selectors import public_list_types, public_memberships, public_records_of_type
 

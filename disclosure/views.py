@@ -39,7 +39,6 @@ from .paging import MAX_SLICE_PAGE, BadCursor, PageOutOfRange, SeekPage
 from .reports import report_issue
 from .reports import report_verify as report_verify_lookup
 from .selectors import (
-    public_list_types,
     HOME_COUNTS_KEY,
     LIST_TABS,
     RECORD_TABS,
@@ -47,6 +46,7 @@ from .selectors import (
     home_counts_compute,
     list_filter,
     parse_date_param,
+    public_list_types,
     public_memberships,
     public_profile_get,
     shuanggongshi_filter,
