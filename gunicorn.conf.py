@@ -3,9 +3,16 @@
 The access log masks what would identify a person (credit_portal/logging.py; docs/operations.md): the
 client address keeps its first two octets (IPv4) or first 32 bits (IPv6), every query-string value becomes
 ``***`` (``/search/?q=***``), and a citizen ID number in a path (``/subjects/<ID>/``), a referrer or a header
-is masked. gunicorn's error log goes through the same filter. Other settings come from the command line or
+is masked. gunicorn's error log goes through the same filter.
+
+The worker settings are the production ones, in this one place: docker-compose.yml passes only the bind
+address, and ``bench/public.py`` starts gunicorn with this file, so the benchmark measures what ships
+(docs/operations.md, "Web workers"; figures in docs/benchmarks.md). ``WEB_WORKERS``, ``WEB_THREADS`` and
+``WEB_TIMEOUT`` override them from the environment (``.env``); other settings come from the command line or
 ``GUNICORN_CMD_ARGS`` as usual.
 """
+
+import os
 
 from gunicorn.glogging import Logger
 
@@ -37,3 +44,12 @@ class PrivacyLogger(Logger):
 logger_class = PrivacyLogger
 accesslog = "-"
 errorlog = "-"
+
+# Chosen from the issue-12 crawler mix on two cores (docs/benchmarks.md): see docs/operations.md.
+workers = int(os.environ.get("WEB_WORKERS", "4"))
+threads = int(os.environ.get("WEB_THREADS", "4"))
+worker_class = "gthread" if threads > 1 else "sync"
+# For gthread the worker's heartbeat limit (a process that stops answering is restarted), not a request limit:
+# the public list pages have their statement budget (credit_portal/db_budget.py) and the proxy its 65 s.
+timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
+graceful_timeout = 30
