@@ -15,7 +15,7 @@ The mix (shares of requests; ``MIX``):
 - subject pages: ``--subjects`` (3,000) distinct organisations with records; half of them are requested once
   before the run (cached), the other half are uncached until their first request in the run;
 - 双公示 (``/shuanggongshi/xzcf/`` and ``/xzxk/``): the first page; ``?page=N`` (1–50 served, deeper
-  refused with 404); chains of "下一页" links (1–20 pages) started at depths 1–5,000, unfiltered and with
+  refused with 404); chains of "下一页" links (1–20 pages) started at depths 1–5,000 unfiltered and 1–1,000 with
   filters (``q=有限``, a prefecture and a county code, a department). A crawler reaches a deep page only by
   following next links; the bench starts its chains from cursors such a crawler has kept: they are made
   before the run by the site's own signer from the row keys at those depths (the rows an offset would reach),
@@ -53,6 +53,7 @@ REQUEST_TIMEOUT = 10  # seconds: no answer within it is a timeout
 REGION_WORDS = ("延边", "松原", "长春", "吉林", "四平", "通化", "白山", "白城", "辽源", "梅河口", "珲春", "公主岭")
 INDUSTRY_WORDS = ("餐饮", "建筑", "商贸", "科技", "物流", "农业", "医药", "房地产", "汽车", "服装", "食品", "教育")
 MAX_DEPTH = 5000
+MAX_FILTER_DEPTH = 1000  # filtered chains start up to this deep (the filtered lists are shorter)
 PAGE_SIZE = 20
 NUMBERED_PAGES = 50  # disclosure.views.MAX_SLICE_PAGE
 
@@ -209,9 +210,9 @@ def plan_make(rng: random.Random, subjects: Sequence[str], *, searches: int, log
             kind = "sgs_walk" if not params else "sgs_filter"
             if params:
                 filters_first.append(f"{base}?{query}")
-            depths = _depths(rng, 25 if not params else 10, MAX_DEPTH)
+            depths = _depths(rng, 25, MAX_DEPTH) if not params else _depths(rng, 10, MAX_FILTER_DEPTH)
             with connection.cursor() as cursor:
-                cursor.execute("SET statement_timeout = 120000")
+                cursor.execute("SET statement_timeout = 60000")
             try:
                 keys = _seek_keys(shuanggongshi_filter(params, record_type), depths, "decided_on")
             except Exception as error:  # a filter too slow to seed: said, and only its first page is used
@@ -268,6 +269,12 @@ def plan_make(rng: random.Random, subjects: Sequence[str], *, searches: int, log
 # --- the clients ---------------------------------------------------------------------------------------------------
 
 NEXT_LINK = re.compile(r'<a rel="next" href="([^"]+)"')
+# The paths deploy/nginx.conf sends to the heavy pool (docker-compose.yml "web-heavy").
+HEAVY_PATH = re.compile(r"^/(subjects|persons)/[^/]+/report/$|^/reports/download/|^/opendata/.+")
+
+
+def is_heavy(path: str) -> bool:
+    return bool(HEAVY_PATH.match(path.split("?", 1)[0]))
 
 
 class Connection:
@@ -311,17 +318,20 @@ class Sample:
     failure: str
 
 
-def _client(index: int, port: int, plan: Plan, duration: float, seed: int, queue) -> None:
+def _client(index: int, port: int, heavy_port: int | None, plan: Plan, duration: float, seed: int, queue) -> None:
     """One crawler connection: draws page types by ``MIX`` until ``duration`` has passed; 双公示 and list
-    chains follow the next link of each answer for 1–20 pages."""
+    chains follow the next link of each answer for 1–20 pages. With ``heavy_port``, the heavy paths go there
+    (as the proxy routes them), over a second connection."""
     rng = random.Random(seed * 1000 + index)
-    conn = Connection(port)
+    pages = Connection(port)
+    heavy = Connection(heavy_port) if heavy_port else pages
     samples: list[Sample] = []
     seen_uncached: set[str] = set()
     chain: list = []  # [kind label, next path, pages left]
     deadline = time.monotonic() + duration
 
     def fetch(kind: str, path: str, expected: int = 200) -> bytes:
+        conn = heavy if is_heavy(path) else pages
         start = time.perf_counter()
         status, body, failure = conn.get(path)
         samples.append(Sample(kind, path, status, expected, (time.perf_counter() - start) * 1000, failure))
@@ -389,7 +399,7 @@ def _crawl(rng, plan: Plan, deadline: float, chain: list, fetch, follow, seen_un
             fetch("report PDF", f"/subjects/{rng.choice(plan.reports)}/report/")
 
 
-def run(port: int, plan: Plan, *, duration: int, connections: int, seed: int) -> list[Sample]:
+def run(port: int, plan: Plan, *, duration: int, connections: int, seed: int, heavy_port=None) -> list[Sample]:
     """Run the mix; returns every request's sample. The clients are processes (no shared interpreter lock
     between them, so a slow parse in one client does not show as latency in another)."""
     from django.db import connections as db_connections
@@ -398,7 +408,8 @@ def run(port: int, plan: Plan, *, duration: int, connections: int, seed: int) ->
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
     processes = [
-        context.Process(target=_client, args=(index, port, plan, duration, seed, queue)) for index in range(connections)
+        context.Process(target=_client, args=(index, port, heavy_port, plan, duration, seed, queue))
+        for index in range(connections)
     ]
     for process in processes:
         process.start()

@@ -135,6 +135,7 @@ class Server:
     threads: int | None
     redis_url: str
     raised_limits: bool = True
+    extra_env: dict = field(default_factory=dict)
     port: int = 0
     process: subprocess.Popen | None = None
     log_path: str = ""
@@ -147,13 +148,14 @@ class Server:
             env["WEB_WORKERS"] = str(self.workers)
         if self.threads is not None:
             env["WEB_THREADS"] = str(self.threads)
+        env.update(self.extra_env)
         return env
 
     @property
     def label(self) -> str:
         s = self.settings or gunicorn_settings(self.environment)
         threads = s["threads"]
-        shipped = " (shipped)" if self.workers is None and self.threads is None else ""
+        shipped = " (shipped)" if self.workers is None and self.threads is None and not self.extra_env else ""
         return (
             f"{s['workers']} workers × {threads} thread{'s' if threads > 1 else ''} ({s['worker_class']}, "
             f"timeout {s['timeout']} s){shipped}"
@@ -222,9 +224,9 @@ class Server:
 
 @contextlib.contextmanager
 def serving(
-    workers: int | None, threads: int | None, redis_url: str, *, raised_limits: bool = True
+    workers: int | None, threads: int | None, redis_url: str, *, raised_limits: bool = True, extra_env=None
 ) -> Iterator[Server]:
-    server = Server(workers, threads, redis_url, raised_limits=raised_limits)
+    server = Server(workers, threads, redis_url, raised_limits=raised_limits, extra_env=extra_env or {})
     try:
         server.start()
         yield server
@@ -615,23 +617,30 @@ def crawler_mix(args, rng: random.Random, failed_before: bool) -> bool:
     failed = failed_before
     configs = [(None, None), *parse_configs(args.mix_configs)] if args.mix_configs else [(None, None)]
     summaries = []
+    heavy = parse_configs(args.heavy)[0] if args.heavy != "none" else None
     for index, (workers, threads) in enumerate(configs):
-        with serving(workers, threads, args.redis_url) as server:
+        with contextlib.ExitStack() as stack:
+            server = stack.enter_context(serving(workers, threads, args.redis_url))
+            heavy_server = None
+            if heavy:  # the heavy pool of docker-compose.yml (web-heavy), as the proxy routes to it
+                heavy_server = stack.enter_context(
+                    serving(heavy[0], heavy[1], args.redis_url, extra_env={"WEB_TIMEOUT": "60"})
+                )
             if index == 0:
                 check_cursors(server, plan)
             flush_cache(args.redis_url)
-            warm = Client(server.port)
-            for uscc in plan.subjects_cached:  # half the subjects are cached before the run
-                warm.get(f"/subjects/{uscc}/")
-            for path in plan.first_pages + plan.list_pages[:1]:
-                warm.get(path)
-            heading(f"Crawler mix: {args.connections} connections, {args.duration} s ({server.label})")
+            warm_up_concurrently(
+                server.port,
+                [f"/subjects/{uscc}/" for uscc in plan.subjects_cached] + plan.first_pages + plan.list_pages[:1],
+            )
+            pools = server.label + (f"; heavy pool {heavy_server.label}" if heavy_server else "")
+            heading(f"Crawler mix: {args.connections} connections, {args.duration} s ({pools})")
             print(f"{load_average()} (start)")
             samples = crawl.run(server.port, plan, duration=args.duration, connections=args.connections, seed=args.seed)
             print(f"{load_average()} (end)")
             rows = crawl.figures(samples)
             crawl.print_figures(rows, samples, args.duration)
-            summaries.append((server.label, rows, samples, os.getloadavg()))
+            summaries.append((pools, rows, samples, os.getloadavg()))
             if index == 0:
                 failed |= not all(row.met for row in rows)
                 heading("Raw SQL of the same work (sample of the mix's URLs, replayed through a plain cursor)")
@@ -668,6 +677,22 @@ def crawler_mix(args, rng: random.Random, failed_before: bool) -> bool:
         "configuration, the shipped one)"
     )
     return failed
+
+
+def warm_up_concurrently(port: int, paths: list[str], connections: int = 4) -> None:
+    """Request ``paths`` once (half the subject pages are cached before the run), over a few connections."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def part(index: int) -> int:
+        client = Client(port)
+        for path in paths[index::connections]:
+            client.get(path)
+        return len(client.errors)
+
+    start = time.monotonic()
+    with ThreadPoolExecutor(connections) as pool:
+        errors = sum(pool.map(part, range(connections)))
+    print(f"warm-up: {len(paths)} pages requested in {time.monotonic() - start:.0f} s ({errors} errors)")
 
 
 def check_cursors(server: Server, plan) -> None:
@@ -707,6 +732,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--load-configs", default="", help="extra load tests, e.g. 3x1,4x1,2x4 (workers x threads)")
     parser.add_argument("--only", choices=("all", "issue5", "crawl"), default="all", help="which parts to run")
     parser.add_argument("--mix-configs", default="", help="the crawler mix again on e.g. 2x1,3x1,2x4,4x2")
+    parser.add_argument(
+        "--heavy",
+        default="2x1",
+        help="the heavy pool (reports, open-data downloads; docker-compose.yml web-heavy) or none",
+    )
     parser.add_argument("--subjects", type=int, default=3000, help="distinct subjects of the crawler mix")
     parser.add_argument("--raw-per-type", type=int, default=30, help="URLs per page type replayed as raw SQL")
     parser.add_argument("--queries", type=int, default=200)
