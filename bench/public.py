@@ -749,9 +749,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ["REDIS_URL"] = args.redis_url  # this process reads the same cache as the server
     os.environ.update(RAISED_LIMITS)  # the in-process requests of the raw-SQL comparison
-    # Reports and open-data files go to a folder of this run, not into the repository's media/.
-    media = tempfile.mkdtemp(prefix="bench-public-media-")
-    os.environ.setdefault("DJANGO_MEDIA_ROOT", media)
+    # Reports and open-data files go to a folder of this database, not into the repository's media/ (a report
+    # issued today is reused by the next run, so the folder must outlive the run).
+    database = os.environ.get("DATABASE_URL", "default").rstrip("/").rsplit("/", 1)[-1]
+    os.environ.setdefault("DJANGO_MEDIA_ROOT", os.path.join(tempfile.gettempdir(), f"bench-public-media-{database}"))
     os.environ.setdefault("OPENDATA_ROOT", os.path.join(os.environ["DJANGO_MEDIA_ROOT"], "opendata"))
     setup_django("bench/public.py")
     from django.core.management import call_command

@@ -16,7 +16,7 @@ from django.urls import reverse
 ROOT = Path(settings.BASE_DIR)
 WORKER_OPTIONS = ("-w", "--workers", "--threads", "-k", "--worker-class", "-t", "--timeout")
 # The shipped web pool (chosen from the crawler mix in docs/benchmarks.md; docs/operations.md "Web workers").
-SHIPPED = {"workers": 4, "threads": 4, "worker_class": "gthread", "timeout": 30}
+SHIPPED = {"workers": 2, "threads": 4, "worker_class": "gthread", "timeout": 30}
 
 
 def _gunicorn_settings(monkeypatch, **environment) -> dict:
