@@ -1,4 +1,5 @@
-"""Public site benchmark (issue 5): search and subject pages over HTTP, served by gunicorn, and a load test.
+"""Public site benchmark (issues 5 and 12): search and subject pages over HTTP, served by gunicorn, a load test,
+and the crawler mix of issue 12 (``bench/crawl.py``; ``--only crawl`` runs it alone).
 
 What it measures, in order, in one run:
 
@@ -6,7 +7,8 @@ What it measures, in order, in one run:
    the data summary and the load average. It refuses to time while ``bench/ingest.py`` runs
    (``--wait-quiet`` waits instead). When no list membership exists yet it runs ``recompute_status --all``
    first (untimed), so the pages show lists and statuses;
-2. it starts gunicorn itself (``credit_portal.wsgi``, ``--workers``/``--threads``; ``DJANGO_DEBUG=false``,
+2. it starts gunicorn itself (``-c gunicorn.conf.py credit_portal.wsgi`` and a bind address, as docker-compose.yml
+   does: the shipped worker settings unless ``--workers``/``--threads`` are given; ``DJANGO_DEBUG=false``,
    ``DJANGO_ALLOWED_HOSTS=127.0.0.1``, the same ``DATABASE_URL``, ``REDIS_URL`` = ``--redis-url`` (the
    cache: pages, rate limits), and the public rate limits raised to 1,000,000 via ``RATE_LIMIT_*``) on a
    free port of 127.0.0.1, waits until it answers, and stops it at the end, also on error;
@@ -33,7 +35,12 @@ What it measures, in order, in one run:
    ``--load-configs 2x1,3x1,4x1,2x4`` (workers x threads) gunicorn is restarted for each configuration
    and the load test repeated (latencies are measured with the first);
 6. a summary with the targets of issue 5: search p95 ≤ 50 ms, cached subject page p95 ≤ 20 ms, ≥ 300
-   requests/s for cached subject pages on 2 cores, 0 errors.
+   requests/s for cached subject pages on 2 cores, 0 errors;
+7. the **crawler mix** (issue 12, ``bench/crawl.py``): 8 connections for 60 s over every public page type on
+   the shipped settings with the heavy pool beside (``--heavy``), again on each of ``--mix-configs``; the raw
+   SQL of the same work per page type; one crawler against the shipped rate limits (``--limits-redis-url``,
+   flushed); per-type figures beside the targets of issue 12 (every page p95 ≤ 200 ms, search ≤ 50 ms,
+   cached subject page ≤ 20 ms, 0 errors and timeouts).
 
 Run it (PostgreSQL only; Redis database 3 is flushed; ``wrk`` from ``apt-get install wrk``)::
 
@@ -41,7 +48,8 @@ Run it (PostgreSQL only; Redis database 3 is flushed; ``wrk`` from ``apt-get ins
         [--records 3000000] [--redis-url redis://127.0.0.1:6379/3] [--workers 2] [--threads 1] \\
         [--load-configs 2x1,3x1,4x1,2x4] [--queries 200] [--pages 200] [--duration 60] [--seed 1]
 
-Exit status 1 when a request failed (non-200, socket error) during the measurements or the load test.
+Exit status 1 when a request failed (non-200, socket error) during the measurements or the load test, or when the
+crawler mix on the shipped settings missed a target or met an error or timeout.
 """
 
 from __future__ import annotations
@@ -645,9 +653,7 @@ def crawler_mix(args, rng: random.Random, failed_before: bool) -> bool:
                 failed |= not all(row.met for row in rows)
                 heading("Raw SQL of the same work (sample of the mix's URLs, replayed through a plain cursor)")
                 crawl.raw_sql(samples, rows, per_kind=args.raw_per_type, seed=args.seed)
-    with serving(
-        None, None, "redis://" + args.redis_url.split("://", 1)[1].rsplit("/", 1)[0] + "/15", raised_limits=False
-    ) as server:
+    with serving(None, None, args.limits_redis_url, raised_limits=False) as server:
         heading(f"One crawler with the shipped rate limits ({server.label})")
         flush_cache(server.redis_url)
         deep = [path for path, _ in plan.chains.get("sgs_walk", [])] or plan.first_pages
@@ -736,6 +742,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--heavy",
         default="2x1",
         help="the heavy pool (reports, open-data downloads; docker-compose.yml web-heavy) or none",
+    )
+    parser.add_argument(
+        "--limits-redis-url", default="redis://127.0.0.1:6379/15", help="cache of the shipped-limits check (flushed)"
     )
     parser.add_argument("--subjects", type=int, default=3000, help="distinct subjects of the crawler mix")
     parser.add_argument("--raw-per-type", type=int, default=30, help="URLs per page type replayed as raw SQL")
