@@ -1,4 +1,5 @@
-"""Public site benchmark (issue 5): search and subject pages over HTTP, served by gunicorn, and a load test.
+"""Public site benchmark (issues 5 and 12): search and subject pages over HTTP, served by gunicorn, a load test,
+and the crawler mix of issue 12 (``bench/crawl.py``; ``--only crawl`` runs it alone).
 
 What it measures, in order, in one run:
 
@@ -6,7 +7,8 @@ What it measures, in order, in one run:
    the data summary and the load average. It refuses to time while ``bench/ingest.py`` runs
    (``--wait-quiet`` waits instead). When no list membership exists yet it runs ``recompute_status --all``
    first (untimed), so the pages show lists and statuses;
-2. it starts gunicorn itself (``credit_portal.wsgi``, ``--workers``/``--threads``; ``DJANGO_DEBUG=false``,
+2. it starts gunicorn itself (``-c gunicorn.conf.py credit_portal.wsgi`` and a bind address, as docker-compose.yml
+   does: the shipped worker settings unless ``--workers``/``--threads`` are given; ``DJANGO_DEBUG=false``,
    ``DJANGO_ALLOWED_HOSTS=127.0.0.1``, the same ``DATABASE_URL``, ``REDIS_URL`` = ``--redis-url`` (the
    cache: pages, rate limits), and the public rate limits raised to 1,000,000 via ``RATE_LIMIT_*``) on a
    free port of 127.0.0.1, waits until it answers, and stops it at the end, also on error;
@@ -33,7 +35,12 @@ What it measures, in order, in one run:
    ``--load-configs 2x1,3x1,4x1,2x4`` (workers x threads) gunicorn is restarted for each configuration
    and the load test repeated (latencies are measured with the first);
 6. a summary with the targets of issue 5: search p95 ≤ 50 ms, cached subject page p95 ≤ 20 ms, ≥ 300
-   requests/s for cached subject pages on 2 cores, 0 errors.
+   requests/s for cached subject pages on 2 cores, 0 errors;
+7. the **crawler mix** (issue 12, ``bench/crawl.py``): 8 connections for 60 s over every public page type on
+   the shipped settings with the heavy pool beside (``--heavy``), again on each of ``--mix-configs``; the raw
+   SQL of the same work per page type; one crawler against the shipped rate limits (``--limits-redis-url``,
+   flushed); per-type figures beside the targets of issue 12 (every page p95 ≤ 200 ms, search ≤ 50 ms,
+   cached subject page ≤ 20 ms, 0 errors and timeouts).
 
 Run it (PostgreSQL only; Redis database 3 is flushed; ``wrk`` from ``apt-get install wrk``)::
 
@@ -41,7 +48,8 @@ Run it (PostgreSQL only; Redis database 3 is flushed; ``wrk`` from ``apt-get ins
         [--records 3000000] [--redis-url redis://127.0.0.1:6379/3] [--workers 2] [--threads 1] \\
         [--load-configs 2x1,3x1,4x1,2x4] [--queries 200] [--pages 200] [--duration 60] [--seed 1]
 
-Exit status 1 when a request failed (non-200, socket error) during the measurements or the load test.
+Exit status 1 when a request failed (non-200, socket error) during the measurements or the load test, or when the
+crawler mix on the shipped settings missed a target or met an error or timeout.
 """
 
 from __future__ import annotations
@@ -97,58 +105,112 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def gunicorn_settings(environment: dict[str, str]) -> dict[str, object]:
+    """The worker settings ``gunicorn.conf.py`` gives under ``environment`` (the file read as gunicorn reads it)."""
+    import runpy
+
+    saved = {key: os.environ.get(key) for key in GUNICORN_ENV}
+    try:
+        for key in GUNICORN_ENV:
+            os.environ.pop(key, None)
+            if key in environment:
+                os.environ[key] = environment[key]
+        conf = runpy.run_path(str(REPO_ROOT / "gunicorn.conf.py"))
+    finally:
+        for key, value in saved.items():
+            os.environ.pop(key, None)
+            if value is not None:
+                os.environ[key] = value
+    return {key: conf[key] for key in ("workers", "threads", "worker_class", "timeout")}
+
+
+GUNICORN_ENV = ("WEB_WORKERS", "WEB_THREADS", "WEB_TIMEOUT")
+# The public rate limits raised for the measurements (one client address makes every request); the shipped
+# limits are checked on their own (``shipped_limits``).
+RAISED_LIMITS = {
+    f"RATE_LIMIT_{scope}": "1000000"
+    for scope in ("PAGE", "FILTER", "SEARCH", "DOWNLOAD", "REPORT", "VERIFY", "OPENDATA")
+}
+
+
 @dataclass
 class Server:
-    workers: int
-    threads: int
+    """gunicorn as it ships: ``-c gunicorn.conf.py`` (workers, threads, class, timeout, the masking access
+    log) and only the bind address on the command line, as docker-compose.yml starts it. ``workers`` and
+    ``threads`` (when given) go through ``WEB_WORKERS``/``WEB_THREADS``, the variables the file reads."""
+
+    workers: int | None
+    threads: int | None
     redis_url: str
+    raised_limits: bool = True
+    extra_env: dict = field(default_factory=dict)
     port: int = 0
     process: subprocess.Popen | None = None
     log_path: str = ""
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def environment(self) -> dict[str, str]:
+        env = {key: value for key, value in os.environ.items() if key not in GUNICORN_ENV}
+        if self.workers is not None:
+            env["WEB_WORKERS"] = str(self.workers)
+        if self.threads is not None:
+            env["WEB_THREADS"] = str(self.threads)
+        env.update(self.extra_env)
+        return env
 
     @property
     def label(self) -> str:
-        kind = "sync" if self.threads == 1 else "gthread"
-        return f"{self.workers} workers × {self.threads} thread{'s' if self.threads > 1 else ''} ({kind})"
+        s = self.settings or gunicorn_settings(self.environment)
+        threads = s["threads"]
+        shipped = " (shipped)" if self.workers is None and self.threads is None and not self.extra_env else ""
+        return (
+            f"{s['workers']} workers × {threads} thread{'s' if threads > 1 else ''} ({s['worker_class']}, "
+            f"timeout {s['timeout']} s){shipped}"
+        )
 
     def start(self) -> None:
         self.port = free_port()
+        self.settings = gunicorn_settings(self.environment)
         env = {
-            **os.environ,
+            **self.environment,
             "DJANGO_SETTINGS_MODULE": "credit_portal.settings.base",
             "DJANGO_DEBUG": "false",
             "DJANGO_ALLOWED_HOSTS": HOST,
             "REDIS_URL": self.redis_url,
-            "RATE_LIMIT_SEARCH": "1000000",
-            "RATE_LIMIT_REPORT": "1000000",
-            "RATE_LIMIT_VERIFY": "1000000",
-            "RATE_LIMIT_OPENDATA": "1000000",
         }
+        for key in RAISED_LIMITS:
+            env.pop(key, None)
+        if self.raised_limits:
+            env.update(RAISED_LIMITS)
         handle, self.log_path = tempfile.mkstemp(prefix="bench-public-gunicorn-", suffix=".log")
         os.close(handle)
         command = [
             str(REPO_ROOT / ".venv" / "bin" / "gunicorn"),
+            "-c",
+            "gunicorn.conf.py",
             "credit_portal.wsgi",
-            "-b",
+            "--bind",
             f"{HOST}:{self.port}",
-            "-w",
-            str(self.workers),
-            "--threads",
-            str(self.threads),
-            "--error-logfile",
-            self.log_path,
         ]
-        self.process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, start_new_session=True)
+        with open(self.log_path, "ab") as log:  # the access log (one line a request) and the error log
+            self.process = subprocess.Popen(
+                command, cwd=REPO_ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT
+            )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 sys.exit(f"gunicorn exited with {self.process.returncode}; see {self.log_path}")
             try:
                 connection = http.client.HTTPConnection(HOST, self.port, timeout=10)
-                connection.request("GET", "/search/")
+                connection.request("GET", "/healthz")
                 if connection.getresponse().status == 200:
                     connection.close()
-                    print(f"gunicorn {self.label} on {HOST}:{self.port} (pid {self.process.pid}), log {self.log_path}")
+                    limits = "rate limits raised (RATE_LIMIT_*=1000000)" if self.raised_limits else "shipped limits"
+                    print(
+                        f"gunicorn {self.label} on {HOST}:{self.port} (pid {self.process.pid}), {limits}, "
+                        f"log {self.log_path}"
+                    )
                     return
             except OSError:
                 pass
@@ -169,8 +231,10 @@ class Server:
 
 
 @contextlib.contextmanager
-def serving(workers: int, threads: int, redis_url: str) -> Iterator[Server]:
-    server = Server(workers, threads, redis_url)
+def serving(
+    workers: int | None, threads: int | None, redis_url: str, *, raised_limits: bool = True, extra_env=None
+) -> Iterator[Server]:
+    server = Server(workers, threads, redis_url, raised_limits=raised_limits, extra_env=extra_env or {})
     try:
         server.start()
         yield server
@@ -546,14 +610,144 @@ def parse_configs(text: str) -> list[tuple[int, int]]:
     return configs
 
 
+def crawler_mix(args, rng: random.Random, failed_before: bool) -> bool:
+    """The issue-12 crawler mix (bench/crawl.py) on the shipped gunicorn settings, then on each of
+    ``--mix-configs``; the raw SQL of the same work; what one crawler gets with the shipped limits. Returns
+    whether a target was missed or a request failed."""
+    import crawl
+
+    heading("Crawler mix: plan (untimed)")
+    crawl.opendata_ensure()
+    subjects = [uscc for _, uscc in sample_subjects(rng, args.subjects)]
+    plan = crawl.plan_make(rng, subjects, searches=args.queries * 2)
+    for note in plan.notes:
+        print(note)
+    failed = failed_before
+    configs = [(None, None), *parse_configs(args.mix_configs)] if args.mix_configs else [(None, None)]
+    summaries = []
+    heavy = parse_configs(args.heavy)[0] if args.heavy != "none" else None
+    for index, (workers, threads) in enumerate(configs):
+        with contextlib.ExitStack() as stack:
+            server = stack.enter_context(serving(workers, threads, args.redis_url))
+            heavy_server = None
+            if heavy:  # the heavy pool of docker-compose.yml (web-heavy), as the proxy routes to it
+                heavy_server = stack.enter_context(
+                    serving(heavy[0], heavy[1], args.redis_url, extra_env={"WEB_TIMEOUT": "60"})
+                )
+            if index == 0:
+                check_cursors(server, plan)
+            flush_cache(args.redis_url)
+            warm_up_concurrently(
+                server.port,
+                [f"/subjects/{uscc}/" for uscc in plan.subjects_cached] + plan.first_pages + plan.list_pages[:1],
+            )
+            pools = server.label + (f"; heavy pool {heavy_server.label}" if heavy_server else "")
+            heading(f"Crawler mix: {args.connections} connections, {args.duration} s ({pools})")
+            print(f"{load_average()} (start)")
+            samples = crawl.run(server.port, plan, duration=args.duration, connections=args.connections, seed=args.seed)
+            print(f"{load_average()} (end)")
+            rows = crawl.figures(samples)
+            crawl.print_figures(rows, samples, args.duration)
+            summaries.append((pools, rows, samples, os.getloadavg()))
+            if index == 0:
+                failed |= not all(row.met for row in rows)
+                heading("Raw SQL of the same work (sample of the mix's URLs, replayed through a plain cursor)")
+                crawl.raw_sql(samples, rows, per_kind=args.raw_per_type, seed=args.seed)
+    with serving(None, None, args.limits_redis_url, raised_limits=False) as server:
+        heading(f"One crawler with the shipped rate limits ({server.label})")
+        flush_cache(server.redis_url)
+        deep = [path for path, _ in plan.chains.get("sgs_walk", [])] or plan.first_pages
+        for line in crawl.shipped_limits_check(server.port, deep, count=130):
+            print(f"双公示 pages: {line}")
+        filtered = plan.filters_first
+        flush_cache(server.redis_url)  # each check starts with fresh counters
+        for line in crawl.shipped_limits_check(server.port, filtered, count=40):
+            print(f"双公示 filtered: {line}")
+        flush_cache(server.redis_url)
+        searches = [f"/search/?q={quote(q)}" for q in plan.searches]
+        for line in crawl.shipped_limits_check(server.port, searches, count=70):
+            print(f"search: {line}")
+        flush_cache(server.redis_url)
+    heading("Summary: crawler mix (targets of issue 12)")
+    for label, rows, samples, load in summaries:
+        missed = [row.kind for row in rows if not row.met]
+        answered = [s.ms for s in samples if not s.failure]
+        print(
+            f"{label}: {len(samples) / args.duration:,.0f} requests/s, p95 {crawl.percentile(answered, 0.95):.1f} ms, "
+            f"errors {sum(r.errors for r in rows)}, timeouts {sum(r.timeouts for r in rows)}; load average at end "
+            f"{load[0]:.2f}; missed: {', '.join(missed) or 'none'}"
+        )
+    print(
+        f"targets: every public page p95 ≤ {crawl.TARGET_PAGE_P95} ms, search p95 ≤ {crawl.TARGET_SEARCH_P95} ms, "
+        f"cached subject page p95 ≤ {crawl.TARGET_SUBJECT_P95} ms, 0 errors and 0 timeouts (judged on the first "
+        "configuration, the shipped one)"
+    )
+    return failed
+
+
+def warm_up_concurrently(port: int, paths: list[str], connections: int = 4) -> None:
+    """Request ``paths`` once (half the subject pages are cached before the run), over a few connections."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def part(index: int) -> int:
+        client = Client(port)
+        for path in paths[index::connections]:
+            client.get(path)
+        return len(client.errors)
+
+    start = time.monotonic()
+    with ThreadPoolExecutor(connections) as pool:
+        errors = sum(pool.map(part, range(connections)))
+    print(f"warm-up: {len(paths)} pages requested in {time.monotonic() - start:.0f} s ({errors} errors)")
+
+
+def check_cursors(server: Server, plan) -> None:
+    """The made cursors are the ones the site prints: walk three next links from the first page and compare."""
+    import crawl
+
+    client = Client(server.port)
+    path = "/shuanggongshi/xzcf/"
+    for _ in range(3):
+        _, body = client.get(path)
+        match = crawl.NEXT_LINK.search(body.decode())
+        if match is None:
+            print("cursor check: fewer than 4 pages, skipped")
+            return
+        from html import unescape
+
+        path = "/shuanggongshi/xzcf/" + unescape(match.group(1))
+    from django.db import connection
+
+    from disclosure.selectors import shuanggongshi_filter
+    from records.models import RecordType
+
+    keys = crawl._seek_keys(shuanggongshi_filter({}, RecordType.objects.get(code="xzcf")), [4], "decided_on")
+    made = "/shuanggongshi/xzcf/?cursor=" + quote(crawl._cursor(*keys[4], 4))
+    connection.close()
+    verdict = "equal" if made == path else f"DIFFERENT ({made} vs {path})"
+    print(f"cursor check: page 4 reached by three next links and the made cursor of depth 4 are {verdict}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=3_000_000, help="bench data: records the table holds at least")
     parser.add_argument("--skip-data", action="store_true", help="do not check or add bench data")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/3", help="cache of the served site (flushed)")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=None, help="default: gunicorn.conf.py (what ships)")
+    parser.add_argument("--threads", type=int, default=None, help="default: gunicorn.conf.py (what ships)")
     parser.add_argument("--load-configs", default="", help="extra load tests, e.g. 3x1,4x1,2x4 (workers x threads)")
+    parser.add_argument("--only", choices=("all", "issue5", "crawl"), default="all", help="which parts to run")
+    parser.add_argument("--mix-configs", default="", help="the crawler mix again on e.g. 2x1,3x1,2x4,4x2")
+    parser.add_argument(
+        "--heavy",
+        default="2x1",
+        help="the heavy pool (reports, open-data downloads; docker-compose.yml web-heavy) or none",
+    )
+    parser.add_argument(
+        "--limits-redis-url", default="redis://127.0.0.1:6379/15", help="cache of the shipped-limits check (flushed)"
+    )
+    parser.add_argument("--subjects", type=int, default=3000, help="distinct subjects of the crawler mix")
+    parser.add_argument("--raw-per-type", type=int, default=30, help="URLs per page type replayed as raw SQL")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--duration", type=int, default=60)
@@ -563,6 +757,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--wait-quiet", action="store_true", help="wait while bench/ingest.py runs")
     args = parser.parse_args(argv)
     os.environ["REDIS_URL"] = args.redis_url  # this process reads the same cache as the server
+    os.environ.update(RAISED_LIMITS)  # the in-process requests of the raw-SQL comparison
+    # Reports and open-data files go to a folder of this database, not into the repository's media/ (a report
+    # issued today is reused by the next run, so the folder must outlive the run).
+    database = os.environ.get("DATABASE_URL", "default").rstrip("/").rsplit("/", 1)[-1]
+    os.environ.setdefault("DJANGO_MEDIA_ROOT", os.path.join(tempfile.gettempdir(), f"bench-public-media-{database}"))
+    os.environ.setdefault("OPENDATA_ROOT", os.path.join(os.environ["DJANGO_MEDIA_ROOT"], "opendata"))
     setup_django("bench/public.py")
     from django.core.management import call_command
     from django.db import connection
@@ -580,6 +780,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     wait_for_quiet(wait=args.wait_quiet)
 
     rng = random.Random(args.seed)
+    failed = False
+    if args.only in ("all", "issue5"):
+        failed |= issue5(args, rng)
+    if args.only in ("all", "crawl"):
+        failed |= crawler_mix(args, rng, failed)
+    print(load_average())
+    return 1 if failed else 0
+
+
+def issue5(args, rng: random.Random) -> bool:
+    """Search and subject pages one at a time beside their raw SQL, and the cached-page load test (issue 5)."""
     two, four = search_module().realistic_queries(rng, args.queries)
     subjects = sample_subjects(rng, args.pages + WARM_UP_PAGES)
     works = [capture_page_work(pk, uscc) for pk, uscc in subjects]
@@ -589,11 +800,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     failed = False
     loads = []
-    configs = (
-        [(args.workers, args.threads), *parse_configs(args.load_configs)]
-        if args.load_configs
-        else [(args.workers, args.threads)]
-    )
+    configs = parse_configs(args.load_configs) if args.load_configs else []
     with serving(args.workers, args.threads, args.redis_url) as server:
         client = Client(server.port)
         heading(f"Search over HTTP ({server.label})")
@@ -614,7 +821,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 connections=args.connections,
             )
         )
-    for workers, threads in configs[1:]:
+    for workers, threads in configs:
         with serving(workers, threads, args.redis_url) as server:
             heading(f"Load test: cached subject pages, {args.duration} s ({server.label})")
             loads.append(
@@ -649,8 +856,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"load, {load['label']}: {load['rps']:,.0f} requests/s, p95 {load['percentiles'].get('95', 0):.1f} ms, "
             f"{load['errors']} errors (target ≥ {TARGET_RPS} requests/s with 0 errors: {verdict})"
         )
-    print(load_average())
-    return 1 if failed else 0
+    return failed
 
 
 if __name__ == "__main__":
