@@ -99,8 +99,8 @@ def report_issue(
         .order_by("-issued_at")
         .first()
     )
-    if recent is not None:
-        return recent, None
+    if recent is not None and recent.file.storage.exists(recent.file.name):
+        return recent, None  # a file lost from storage (a restored database, a wiped volume) is issued anew
     number = f"XY{timezone.localtime(now):%Y%m%d}{secrets.randbelow(10**10):010d}"
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
     verify_url = base_url.rstrip("/") + reverse("disclosure:report-verify") + f"?number={number}"

@@ -53,6 +53,16 @@ def test_same_content_within_the_hour_reuses_the_report(published):
     assert CreditReport.objects.count() == 1
 
 
+def test_a_report_whose_file_was_lost_is_issued_anew_not_a_500(published):
+    download(published)
+    lost = CreditReport.objects.get()
+    lost.file.storage.delete(lost.file.name)
+    response = download(published)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert CreditReport.objects.exclude(pk=lost.pk).count() == 1
+
+
 def test_changed_content_makes_a_new_report(published, django_capture_on_commit_callbacks):
     from audit.services import Actor
     from records.services import record_revoke
