@@ -329,11 +329,21 @@ def shuanggongshi(request, type_code: str):
         {
             "record_type": record_type,
             "page": page,
-            "params": request.GET,
+            "params": _form_params(request.GET),
             "penalty_kinds": penalty_kinds,
             "departments": Department.objects.filter(is_active=True).order_by("code"),
         },
     )
+
+
+# The filter fields of the list pages' forms. Each is always in the template's ``params``: a key missing from
+# a QueryDict makes Django's template engine call dir() on it (tens of microseconds, once per department in
+# the 部门 select), a tenth of a 双公示 page's time.
+FORM_FIELDS = ("q", "department", "region", "from", "to", "kind")
+
+
+def _form_params(query) -> dict[str, str]:
+    return dict.fromkeys(FORM_FIELDS, "") | query.dict()
 
 
 @require_GET
@@ -357,7 +367,8 @@ def list_detail(request, code: str):
         return _not_found(request, PAGE_OUT_OF_RANGE)
     except BadCursor:
         return _bad_cursor(request)
-    return render(request, "disclosure/list_detail.html", {"list_type": list_type, "page": page, "params": request.GET})
+    context = {"list_type": list_type, "page": page, "params": _form_params(request.GET)}
+    return render(request, "disclosure/list_detail.html", context)
 
 
 @require_GET
