@@ -77,6 +77,7 @@ TARGET_PAGE_P95 = 200
 TARGET_SEARCH_P95 = 50
 TARGET_SUBJECT_P95 = 20
 TYPE_TARGETS = {"search": TARGET_SEARCH_P95, "subject, cached": TARGET_SUBJECT_P95}
+SERVER_SIDE_TARGETS = set(TYPE_TARGETS)
 # Downloads are files, not pages: shown, with no p95 target (the report has its own: ≤ 10 s for 5,000 records).
 NO_TARGET = {"report PDF", "open-data file"}
 
@@ -178,9 +179,8 @@ def plan_make(rng: random.Random, subjects: Sequence[str], *, searches: int, log
     from django.db import connection
 
     from disclosure.models import OpenDataFile
-    from disclosure.selectors import list_filter, shuanggongshi_filter
+    from disclosure.selectors import list_filter, public_list_types, shuanggongshi_filter
     from records.models import RecordType
-    from sanctions.models import ListType
     from subjects.models import Department
 
     started = time.monotonic()
@@ -228,7 +228,7 @@ def plan_make(rng: random.Random, subjects: Sequence[str], *, searches: int, log
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = 0")
     list_pages = ["/lists/"]
-    for list_type in ListType.objects.filter(is_active=True).order_by("code"):
+    for list_type in public_list_types().order_by("code"):
         base = f"/lists/{list_type.code}/"
         list_pages += [base, f"{base}?{urlencode({'q': '有限'})}", f"{base}?region={prefectures[0]}"]
         keys = _seek_keys(list_filter({}, list_type), _depths(rng, 5, 500), "started_on")
@@ -269,6 +269,7 @@ def plan_make(rng: random.Random, subjects: Sequence[str], *, searches: int, log
 # --- the clients ---------------------------------------------------------------------------------------------------
 
 NEXT_LINK = re.compile(r'<a rel="next" href="([^"]+)"')
+SERVER_TIMING = re.compile(r"app;dur=([0-9.]+)")
 # The paths deploy/nginx.conf sends to the heavy pool (docker-compose.yml "web-heavy").
 HEAVY_PATH = re.compile(r"^/(subjects|persons)/[^/]+/report/$|^/reports/download/|^/opendata/.+")
 
@@ -284,8 +285,9 @@ class Connection:
         self.port = port
         self.connection: http.client.HTTPConnection | None = None
 
-    def get(self, path: str) -> tuple[int, bytes, str]:
-        """(status, body, failure): status 0 and a failure ("timeout" or "error: …") when there is no answer."""
+    def get(self, path: str) -> tuple[int, bytes, str, float | None]:
+        """(status, body, failure, server ms): status 0 and a failure ("timeout" or "error: …") when there is
+        no answer; the server's own time from its ``Server-Timing`` header (credit_portal/timing.py)."""
         if self.connection is None:
             self.connection = http.client.HTTPConnection(HOST, self.port, timeout=REQUEST_TIMEOUT)
         try:
@@ -294,13 +296,14 @@ class Connection:
             body = response.read()
         except TimeoutError:
             self._close()
-            return 0, b"", "timeout"
+            return 0, b"", "timeout", None
         except (OSError, http.client.HTTPException) as error:
             self._close()
-            return 0, b"", f"error: {error.__class__.__name__}"
+            return 0, b"", f"error: {error.__class__.__name__}", None
         if response.will_close:
             self._close()
-        return response.status, body, ""
+        timing = SERVER_TIMING.search(response.getheader("Server-Timing") or "")
+        return response.status, body, "", float(timing.group(1)) if timing else None
 
     def _close(self) -> None:
         if self.connection is not None:
@@ -316,6 +319,7 @@ class Sample:
     expected: int
     ms: float
     failure: str
+    server_ms: float | None = None  # the application's own time (Server-Timing), without the wait for a CPU
 
 
 def _client(index: int, port: int, heavy_port: int | None, plan: Plan, duration: float, seed: int, queue) -> None:
@@ -333,8 +337,9 @@ def _client(index: int, port: int, heavy_port: int | None, plan: Plan, duration:
     def fetch(kind: str, path: str, expected: int = 200) -> bytes:
         conn = heavy if is_heavy(path) else pages
         start = time.perf_counter()
-        status, body, failure = conn.get(path)
-        samples.append(Sample(kind, path, status, expected, (time.perf_counter() - start) * 1000, failure))
+        status, body, failure, server_ms = conn.get(path)
+        elapsed = (time.perf_counter() - start) * 1000
+        samples.append(Sample(kind, path, status, expected, elapsed, failure, server_ms))
         return body
 
     def follow(kind: str, body: bytes) -> None:
@@ -348,7 +353,7 @@ def _client(index: int, port: int, heavy_port: int | None, plan: Plan, duration:
     try:
         _crawl(rng, plan, deadline, chain, fetch, follow, seen_uncached)
     finally:
-        queue.put([(s.kind, s.path, s.status, s.expected, s.ms, s.failure) for s in samples])
+        queue.put([(s.kind, s.path, s.status, s.expected, s.ms, s.failure, s.server_ms) for s in samples])
 
 
 def _crawl(rng, plan: Plan, deadline: float, chain: list, fetch, follow, seen_uncached: set[str]) -> None:
@@ -440,10 +445,18 @@ class TypeFigures:
     timeouts: int
     statuses: Counter
     target: int | None
+    server_p50: float = 0.0
+    server_p95: float = 0.0
+
+    @property
+    def judged_p95(self) -> float:
+        """Search and subject pages are judged server-side (issue 12: "p95 ≤ 50 ms server-side"): what the
+        clients see on this machine includes waiting for one of the 2 cores they share with the server."""
+        return self.server_p95 if self.kind in SERVER_SIDE_TARGETS else self.p95
 
     @property
     def met(self) -> bool:
-        return self.errors == 0 and self.timeouts == 0 and (self.target is None or self.p95 <= self.target)
+        return self.errors == 0 and self.timeouts == 0 and (self.target is None or self.judged_p95 <= self.target)
 
 
 def figures(samples: Sequence[Sample]) -> list[TypeFigures]:
@@ -454,6 +467,7 @@ def figures(samples: Sequence[Sample]) -> list[TypeFigures]:
     for kind in sorted(by_kind, key=lambda k: -len(by_kind[k])):
         rows = by_kind[kind]
         answered = [s.ms for s in rows if not s.failure]
+        server = [s.server_ms for s in rows if s.server_ms is not None]
         target = None if kind in NO_TARGET else TYPE_TARGETS.get(kind, TARGET_PAGE_P95)
         result.append(
             TypeFigures(
@@ -466,6 +480,8 @@ def figures(samples: Sequence[Sample]) -> list[TypeFigures]:
                 timeouts=sum(1 for s in rows if s.failure == "timeout"),
                 statuses=Counter(s.status for s in rows if s.status and s.status != 200),
                 target=target,
+                server_p50=percentile(server, 0.5),
+                server_p95=percentile(server, 0.95),
             )
         )
     return result
@@ -473,21 +489,22 @@ def figures(samples: Sequence[Sample]) -> list[TypeFigures]:
 
 def print_figures(rows: list[TypeFigures], samples: Sequence[Sample], duration: int) -> None:
     print(
-        f"{'page type':<26}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'errors':>8}{'timeouts':>9}"
-        f"  {'target p95':<12}{'non-200 by status'}"
+        f"{'page type':<26}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'server p50':>11}{'server p95':>11}"
+        f"{'errors':>8}{'timeouts':>9}  {'target p95':<14}{'non-200 by status'}"
     )
     for row in rows:
         target = f"≤ {row.target}" if row.target is not None else "—"
+        target += " (server)" if row.kind in SERVER_SIDE_TARGETS else ""
         verdict = "" if row.met else "  MISSED"
         statuses = ", ".join(f"{status}: {count}" for status, count in sorted(row.statuses.items())) or "—"
         print(
-            f"{row.kind:<26}{row.requests:>9,}{row.p50:>9.1f}{row.p95:>9.1f}{row.max:>9.1f}{row.errors:>8}"
-            f"{row.timeouts:>9}  {target:<12}{statuses}{verdict}"
+            f"{row.kind:<26}{row.requests:>9,}{row.p50:>9.1f}{row.p95:>9.1f}{row.max:>9.1f}{row.server_p50:>11.1f}"
+            f"{row.server_p95:>11.1f}{row.errors:>8}{row.timeouts:>9}  {target:<14}{statuses}{verdict}"
         )
     answered = [s.ms for s in samples if not s.failure]
     print(
         f"{'all':<26}{len(samples):>9,}{percentile(answered, 0.5):>9.1f}{percentile(answered, 0.95):>9.1f}"
-        f"{max(answered, default=0):>9.1f}{sum(r.errors for r in rows):>8}{sum(r.timeouts for r in rows):>9}"
+        f"{max(answered, default=0):>9.1f}{'':>22}{sum(r.errors for r in rows):>8}{sum(r.timeouts for r in rows):>9}"
         f"  ({len(samples) / duration:,.0f} requests/s)"
     )
     failures = [s for s in samples if s.failure or (s.status and s.status != s.expected)]

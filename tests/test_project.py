@@ -64,3 +64,11 @@ def test_every_scheduled_task_is_a_registered_task():
     app.loader.import_default_modules()
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         assert entry["task"] in app.tasks, name
+
+
+@pytest.mark.django_db
+def test_every_response_says_how_long_the_application_took(client):
+    """credit_portal/timing.py: the crawler benchmark reads it to tell server time from waiting for a CPU."""
+    for path in ("/", "/no-such-page/"):
+        timing = client.get(path)["Server-Timing"]
+        assert re.fullmatch(r"app;dur=\d+\.\d", timing), timing

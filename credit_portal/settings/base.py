@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "credit_portal.timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "credit_portal.security.SecurityHeadersMiddleware",
     # A view failing because PostgreSQL or the broker is down answers 503 with Retry-After, not 500.
