@@ -45,17 +45,17 @@ logger_class = PrivacyLogger
 accesslog = "-"
 errorlog = "-"
 
-# Chosen from the issue-12 crawler mix (docs/benchmarks.md; docs/operations.md "Web workers"): one gthread
-# worker process per core, 4 threads each. On two cores the pages are CPU-bound (Django and the templates,
-# not the database): more processes than cores (3x1, 4x2, 4x4) only competed for the CPUs, while threads keep
-# a fast page from waiting behind a slow one in the same process (a sync worker serves one request at a time)
-# and let a request that waits on PostgreSQL leave the CPU to the others. Reports and downloads go to the
-# heavy pool (docker-compose.yml web-heavy, routed by deploy/nginx.conf).
+# Chosen from the issue-12 crawler mix (docs/benchmarks.md; docs/operations.md "Web workers"): one sync worker
+# process per core. On two cores the pages are CPU-bound (Django and the templates, not the database). Threads
+# (2 gthread workers x 4) served more requests a second, but each request then waits for the GIL behind the
+# others of its process: search p95 86 ms and cached subject pages 43 ms server-side, against 28 and 12 ms
+# with sync workers, which met every target. Slow requests no longer hold a sync worker: public pages have
+# a 3 s statement budget and answer in milliseconds at any depth, and reports and downloads go to the heavy
+# pool (docker-compose.yml web-heavy, routed by deploy/nginx.conf).
 workers = int(os.environ.get("WEB_WORKERS", "2"))
-threads = int(os.environ.get("WEB_THREADS", "4"))
+threads = int(os.environ.get("WEB_THREADS", "1"))
 worker_class = "gthread" if threads > 1 else "sync"
-# For gthread the worker's heartbeat limit (a process that stops answering is restarted), not a request limit:
-# the public list pages have their statement budget (credit_portal/db_budget.py) and the proxy its 65 s. For
-# sync workers (the heavy pool) a limit on one request.
-timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
+# For sync workers a limit on one request, as long as the proxy waits (65 s); for gthread the worker's
+# heartbeat limit. The public pages have their statement budget (credit_portal/db_budget.py) well below it.
+timeout = int(os.environ.get("WEB_TIMEOUT", "60"))
 graceful_timeout = 30

@@ -16,7 +16,7 @@ from django.urls import reverse
 ROOT = Path(settings.BASE_DIR)
 WORKER_OPTIONS = ("-w", "--workers", "--threads", "-k", "--worker-class", "-t", "--timeout")
 # The shipped web pool (chosen from the crawler mix in docs/benchmarks.md; docs/operations.md "Web workers").
-SHIPPED = {"workers": 2, "threads": 4, "worker_class": "gthread", "timeout": 30}
+SHIPPED = {"workers": 2, "threads": 1, "worker_class": "sync", "timeout": 60}
 
 
 def _gunicorn_settings(monkeypatch, **environment) -> dict:
@@ -37,8 +37,8 @@ def test_gunicorn_conf_holds_the_shipped_worker_settings(monkeypatch):
 
 
 def test_gunicorn_conf_reads_the_pool_size_from_the_environment(monkeypatch):
-    heavy = _gunicorn_settings(monkeypatch, WEB_WORKERS="2", WEB_THREADS="1", WEB_TIMEOUT="60")
-    assert heavy == {"workers": 2, "threads": 1, "worker_class": "sync", "timeout": 60}
+    threaded = _gunicorn_settings(monkeypatch, WEB_WORKERS="3", WEB_THREADS="4", WEB_TIMEOUT="30")
+    assert threaded == {"workers": 3, "threads": 4, "worker_class": "gthread", "timeout": 30}
 
 
 @pytest.mark.parametrize("service", ["web", "web-heavy"])
