@@ -365,6 +365,34 @@ def parse_date_param(value: str) -> datetime.date | None:
         return None
 
 
+class FilterError(ValueError):
+    """A list filter whose value is not what the field asks for; the message (Chinese) says which and how."""
+
+
+_FILTER_HINT = "请检查筛选条件。"
+
+
+def _date_filter(params, name: str, label: str) -> datetime.date | None:
+    """A date filter: None when empty; ``FilterError`` when not a date (dropping it silently would show the
+    unfiltered list as if it were the one asked for)."""
+    value = (params.get(name) or "").strip()
+    if not value:
+        return None
+    day = parse_date_param(value)
+    if day is None:
+        raise FilterError(f"{label}无效：应为 YYYY-MM-DD 格式的日期。{_FILTER_HINT}")
+    return day
+
+
+def _region_filter(params) -> str:
+    """The region filter: a GB/T 2260 code or its prefix, 1 to 6 ASCII digits ("" when empty). ``str.isdigit``
+    alone is not enough: superscripts and full-width digits are "digits" that ``int`` or the codes never match."""
+    region = (params.get("region") or "").strip()
+    if region and not (region.isascii() and region.isdigit() and len(region) <= 6):
+        raise FilterError(f"地区代码无效：应为6位行政区划代码（如 220100）。{_FILTER_HINT}")
+    return region
+
+
 # A name fragment matching at most this many subjects is looked up by subject id (its records come from the
 # subject index and are sorted, a few hundred rows at most); a commoner one is checked on each row read from
 # the (type, date, id) index, where matches are dense enough to fill a page quickly.
@@ -401,7 +429,8 @@ def _record_region_q(prefix: str) -> Q:
 
 
 def shuanggongshi_filter(params, record_type: RecordType):
-    """The 双公示 list of one type with the public's filters; shared by the page and the CSV download.
+    """The 双公示 list of one type with the public's filters; shared by the page and the CSV download. Raises
+    ``FilterError`` for a region or date that is not one.
 
     The type and the department are filtered by id (looked up once by the caller or here), never by a join on
     their codes, so the query stays on ``record_public_type_date_idx`` / ``record_public_dept_date_idx``."""
@@ -413,11 +442,11 @@ def shuanggongshi_filter(params, record_type: RecordType):
     if department := params.get("department"):
         department_id = Department.objects.filter(code=department).values_list("pk", flat=True).first()
         records = records.filter(department_id=department_id) if department_id else records.none()
-    if region := params.get("region", "").strip():
+    if region := _region_filter(params):
         records = records.filter(_record_region_q(division_prefix(region)))
-    if start := parse_date_param(params.get("from", "")):
+    if start := _date_filter(params, "from", "起始日期"):
         records = records.filter(decided_on__gte=start)
-    if end := parse_date_param(params.get("to", "")):
+    if end := _date_filter(params, "to", "截止日期"):
         records = records.filter(decided_on__lte=end)
     if keyword := params.get("q", "").strip():
         records = records.filter(_keyword_filter(keyword))
@@ -427,14 +456,14 @@ def shuanggongshi_filter(params, record_type: RecordType):
 
 
 def list_filter(params, list_type: ListType):
-    """The public members of one list with the public's filters; shared by the list page and its CSV download."""
+    """The public members of one list with the public's filters (``FilterError`` as ``shuanggongshi_filter``)."""
     memberships = public_memberships().filter(list_type=list_type)
     if keyword := params.get("q", "").strip():
         memberships = memberships.filter(subject__name__contains=keyword).exclude(
             subject__kind=SubjectKind.NATURAL_PERSON
         )
-    if region := params.get("region", "").strip():
+    if region := _region_filter(params):
         memberships = memberships.filter(subject__division_code__startswith=division_prefix(region))
-    if start := parse_date_param(params.get("from", "")):
+    if start := _date_filter(params, "from", "起始日期"):
         memberships = memberships.filter(started_on__gte=start)
     return memberships.order_by("-started_on", "-pk")

@@ -43,6 +43,7 @@ from .selectors import (
     LIST_TABS,
     RECORD_TABS,
     TAB_KEYS,
+    FilterError,
     home_counts_compute,
     list_filter,
     parse_date_param,
@@ -62,6 +63,10 @@ PAGE_OUT_OF_RANGE = (
 
 def _bad_cursor(request):
     return render(request, "errors/400.html", {"message": "翻页参数无效，请从第一页重新浏览。"}, status=400)
+
+
+def _bad_filter(request, error: FilterError):
+    return render(request, "errors/400.html", {"message": str(error)}, status=400)
 
 
 def _home_counts() -> dict | None:
@@ -322,6 +327,8 @@ def shuanggongshi(request, type_code: str):
         return _not_found(request, PAGE_OUT_OF_RANGE)
     except BadCursor:
         return _bad_cursor(request)
+    except FilterError as error:
+        return _bad_filter(request, error)
     penalty_kinds = record_type.fields.filter(code="CF_CFLB").values_list("enum_values", flat=True).first() or []
     return render(
         request,
@@ -357,6 +364,8 @@ def list_detail(request, code: str):
         return _not_found(request, PAGE_OUT_OF_RANGE)
     except BadCursor:
         return _bad_cursor(request)
+    except FilterError as error:
+        return _bad_filter(request, error)
     return render(request, "disclosure/list_detail.html", {"list_type": list_type, "page": page, "params": request.GET})
 
 

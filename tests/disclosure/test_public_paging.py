@@ -214,12 +214,17 @@ def regional(client, django_capture_on_commit_callbacks):
         ("220000", ["220104", "220106", "220602"]),
         ("110000", ["110105"]),
         ("990000", []),
-        ("22x", []),
     ],
 )
 def test_region_filter_is_on_the_records_division(regional, region, divisions):
     pages, _ = walk(regional, "/shuanggongshi/xzxk/", f"region={region}")
     assert sorted(map(int, flat(pages))) == sorted(n for d in divisions for n in REGIONS[d])
+
+
+def test_a_region_that_is_no_code_is_a_400_not_an_empty_list(regional):
+    response = get(regional, "/shuanggongshi/xzxk/", region="22x")
+    assert response.status_code == 400
+    assert "地区代码无效" in response.text
 
 
 def test_records_carry_their_subjects_division(regional):
