@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from .models import Application, ApplicationState
 from .notifications import application_notify, overdue_escalate
-from .opendata import opendata_generate_day, opendata_generate_month
+from .opendata import opendata_generate_day, opendata_generate_month, opendata_mark_ended, opendata_regenerate_stale
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5, soft_time_limit=60, time_limit=90)
@@ -56,7 +56,16 @@ OPENDATA_TASK = {"acks_late": False, "soft_time_limit": 3300, "time_limit": 3600
 def opendata_daily_task(day: str | None = None) -> int:
     """Nightly: yesterday's 双公示 increments and each list's snapshot (``opendata.opendata_generate_day``)."""
     target = datetime.date.fromisoformat(day) if day else timezone.localdate() - datetime.timedelta(days=1)
-    return len(opendata_generate_day(target))
+    # Records whose disclosure period ended yesterday (or starts today) leave (or join) the files holding them.
+    opendata_mark_ended(timezone.localdate())
+    written = len(opendata_generate_day(target))
+    return written + opendata_regenerate_stale()
+
+
+@shared_task(**OPENDATA_TASK)
+def opendata_stale_task() -> int:
+    """Every few minutes: write again the files a record change made stale (``OpenDataFile.stale_since``)."""
+    return opendata_regenerate_stale()
 
 
 @shared_task(**OPENDATA_TASK)
