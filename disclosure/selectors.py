@@ -12,7 +12,25 @@ from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
 
-from django.db.models import BooleanField, Case, CharField, Count, F, Max, Min, Q, QuerySet, Sum, Value, When, Window
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    F,
+    Func,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    TextField,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.fields.json import KT
 from django.db.models.functions import Left, RowNumber
 from django.utils import timezone
@@ -451,8 +469,28 @@ def shuanggongshi_filter(params, record_type: RecordType):
     if keyword := params.get("q", "").strip():
         records = records.filter(_keyword_filter(keyword))
     if kind := params.get("kind", "").strip():
-        records = records.annotate(penalty_kinds=KT("data__CF_CFLB")).filter(penalty_kinds__contains=kind)
+        records = _penalty_kind_filter(records, kind)
     return records.order_by("-decided_on", "-pk")
+
+
+def penalty_kinds_expression() -> Func:
+    """A penalty's kinds as an array: ``string_to_array(data ->> 'CF_CFLB', ';')`` (stored ;-separated, see
+    records.validation), the expression of the GIN index ``record_public_penalty_kind_gin`` (records 0014)."""
+    return Func(KT("data__CF_CFLB"), Value(";"), function="string_to_array", output_field=ArrayField(TextField()))
+
+
+def _penalty_kind_filter(records: QuerySet, kind: str) -> QuerySet:
+    """Penalties of one kind (an element of the list, not a substring: 罚 is no kind). On PostgreSQL the array
+    containment the GIN index serves; elsewhere (SQLite) the same match on the separated text."""
+    if connection.vendor == "postgresql":
+        return records.alias(penalty_kinds=penalty_kinds_expression()).filter(penalty_kinds__contains=[kind])
+    records = records.alias(penalty_kinds=KT("data__CF_CFLB"))
+    return records.filter(
+        Q(penalty_kinds=kind)
+        | Q(penalty_kinds__startswith=f"{kind};")
+        | Q(penalty_kinds__endswith=f";{kind}")
+        | Q(penalty_kinds__contains=f";{kind};")
+    )
 
 
 def list_filter(params, list_type: ListType):
