@@ -12,6 +12,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import OperationalError, transaction
+from django.db.models import Q
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -424,7 +425,10 @@ def opendata(request):
 def opendata_file(request, pk: int):
     """One generated file, streamed from disk (``FileResponse``): one query for its row, nothing computed; the
     ETag is the SHA-256 shown on the listing, so a client can check the download and revalidate cheaply."""
-    row = OpenDataFile.objects.filter(pk=pk).first()
+    # A list that is no longer published (deactivated, or now a notice list for departments only) takes its
+    # files with it; the condition is a subquery, so this stays one query.
+    published = Q(kind__in=opendata_rows.RECORD_KINDS) | Q(kind__in=public_list_types().values("code"))
+    row = OpenDataFile.objects.filter(published, pk=pk).first()
     if row is None:
         return _not_found(request, "文件不存在。")
     etag = f'"{row.sha256}"'

@@ -215,3 +215,16 @@ def test_only_the_latest_snapshot_of_a_list_is_kept(published, opendata_root):
     snapshots = OpenDataFile.objects.filter(kind="yzsx_scjg", scope=OpenDataScope.SNAPSHOT)
     assert list(snapshots.values_list("period_start", flat=True)) == [datetime.date(2026, 6, 2)]
     assert sorted(p.name for p in (opendata_root / "yzsx_scjg").iterdir()) == ["yzsx_scjg-2026-06-02-snapshot.csv"]
+
+
+@pytest.mark.parametrize("change", [{"is_active": False}, {"colour": "notice"}])
+def test_a_list_no_longer_published_is_not_downloadable(published, opendata_root, change):
+    from sanctions.models import ListType
+
+    with time_machine.travel(NOW, tick=False):
+        call_command("opendata_generate", "--day", "2026-06-01")
+    snapshot = OpenDataFile.objects.get(kind="yzsx_scjg")
+    assert published.get(f"/opendata/files/{snapshot.pk}/").status_code == 200
+    ListType.objects.filter(code="yzsx_scjg").update(**change)
+    assert published.get(f"/opendata/files/{snapshot.pk}/").status_code == 404
+    assert f"/opendata/files/{snapshot.pk}/" not in published.get("/opendata/").content.decode()
