@@ -102,8 +102,32 @@ def public_record_data(record: CreditRecord) -> dict[str, str]:
     if cached is None:
         record_type = record._state.fields_cache.get("record_type")
         field = record_type.citizen_id_field if record_type is not None else ""
-        cached = record._public_data = rules.public_record_data(record.data, document_number_field=field)
+        cached = record._public_data = rules.public_record_data(
+            record.data, document_number_field=field, person_names=_person_names(record)
+        )
     return cached
+
+
+# The national party fields: category (自然人 for a person) and name, e.g. CF_XDR_LB and CF_XDR_MC.
+PARTY_CATEGORY_SUFFIX, PARTY_NAME_SUFFIX, NATURAL_PERSON_CATEGORY = "_XDR_LB", "_XDR_MC", "自然人"
+
+
+def _person_names(record: CreditRecord) -> list[str]:
+    """The names of a natural person a record is about, to be masked in its text: the subject's name when the
+    subject is loaded (the callers load it: pages, reports and files) and the name the department reported.
+    A record is a person's when its subject is one or, when the subject is not loaded, its data says so."""
+    data = record.data if isinstance(record.data, dict) else {}
+    subject = record._state.fields_cache.get("subject")
+    if subject is not None:
+        person = subject.is_natural_person
+    else:
+        person = any(
+            code.endswith(PARTY_CATEGORY_SUFFIX) and value == NATURAL_PERSON_CATEGORY for code, value in data.items()
+        )
+    if not person:
+        return []
+    names = [value for code, value in data.items() if code.endswith(PARTY_NAME_SUFFIX) and isinstance(value, str)]
+    return [subject.name, *names] if subject is not None else names
 
 
 # Lists the public site shows. A ``notice`` list (一般失信) only tells departments which warning measures apply
@@ -202,6 +226,8 @@ def public_profile_get(
     else:
         tab_records = records.filter(_tab_filter(tab)).select_related("record_type", "department")
         profile.page = SeekPage.of(tab_records, {"cursor": cursor}, TAB_PAGE_SIZE, date_field="decided_on")
+        for record in profile.page.object_list:
+            record.subject = subject  # known: no query, and the masking of a person's name in the text needs it
     return profile
 
 
@@ -302,6 +328,7 @@ def public_report_body(subject: CreditSubject, *, as_of: datetime.date | None = 
     chosen: dict[str, list[CreditRecord]] = {key: [] for key in ranks}
     full = CreditRecord.objects.filter(pk__in=wanted).select_related("record_type", "department")
     for record in full.order_by("-decided_on", "-pk"):
+        record.subject = subject  # for the masking of a person's name in the text (``public_record_data``)
         chosen[wanted[record.pk]].append(record)
     omitted_range: dict[str, tuple] = {}
     if large:
