@@ -86,6 +86,10 @@ class SeekPage:
             rows = list(
                 queryset.filter(**{f"{date_field}__gte": key_date}).filter(after).order_by(date_field, "pk")[: size + 1]
             )
+            if not rows:
+                # Every row before the key has left the list since the link was made (revoked, its disclosure
+                # period ended): the first page is what comes before.
+                return cls.of(queryset, {}, size, date_field=date_field)
             more = len(rows) > size
             rows = rows[:size][::-1]
             number = max(number, 2) if more else 1

@@ -104,6 +104,23 @@ def test_previous_links_walk_back_to_the_same_pages(licences):
     assert link(first, "上一页") is None
 
 
+def test_previous_link_after_the_rows_before_it_left_serves_the_first_page(licences):
+    """Red team (issue 12): the rows a 上一页 cursor points back to can leave the list meanwhile (revoked, their
+    disclosure period ended overnight). The backwards read was then empty and the page asked the last of no rows
+    for its cursor: a 500 for an ordinary link. Now the first page is served."""
+    pages, queries = walk(licences, "/shuanggongshi/xzxk/")
+    with time_machine.travel(NOW, tick=False):
+        second = licences.get(f"/shuanggongshi/xzxk/?{queries[1]}").text
+    back = link(second, "上一页")
+    first_page = [f"长市监许〔2026〕{n}号" for n in pages[0]]
+    CreditRecord.objects.filter(source_id__in=first_page).update(status="revoked")
+    with time_machine.travel(NOW, tick=False):
+        response = licences.get(f"/shuanggongshi/xzxk/?{back}")
+    assert response.status_code == 200
+    assert NUMBER.findall(response.text) == pages[1]
+    assert "第 1 页" in response.text
+
+
 def test_filters_combine_with_the_cursor(licences):
     pages, queries = walk(licences, "/shuanggongshi/xzxk/", "department=jl-scjg")
     assert flat(pages) == expected(department__code="jl-scjg")
