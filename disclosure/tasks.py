@@ -64,8 +64,19 @@ def opendata_daily_task(day: str | None = None) -> int:
 
 @shared_task(**OPENDATA_TASK)
 def opendata_stale_task() -> int:
-    """Every few minutes: write again the files a record change made stale (``OpenDataFile.stale_since``)."""
-    return opendata_regenerate_stale()
+    """Every few minutes: write again the files a record change made stale (``OpenDataFile.stale_since``). One
+    run at a time: a month of records can take longer than the interval (a second run would write the same)."""
+    from django.core.cache import cache
+
+    if not cache.add(OPENDATA_STALE_RUNNING, 1, timeout=OPENDATA_TASK["time_limit"]):
+        return 0
+    try:
+        return opendata_regenerate_stale()
+    finally:
+        cache.delete(OPENDATA_STALE_RUNNING)
+
+
+OPENDATA_STALE_RUNNING = "opendata-stale-running"
 
 
 @shared_task(**OPENDATA_TASK)
