@@ -218,8 +218,10 @@ def _older_snapshots_drop(kind: str, period_start: datetime.date) -> None:
     older.delete()
 
 
-def _files_mark_stale(pairs) -> int:
-    """Mark the 双公示 files whose period holds one of ``pairs`` (type code, decision date) as stale."""
+def _files_mark_stale(pairs, *, written_before: dict | None = None) -> int:
+    """Mark the 双公示 files whose period holds one of ``pairs`` (type code, decision date) as stale; with
+    ``written_before`` ({(type code, decision date): moment}), only files written before that moment (a file
+    written after a record left or joined already shows it right)."""
     from django.utils import timezone
 
     from .models import OpenDataFile
@@ -231,8 +233,11 @@ def _files_mark_stale(pairs) -> int:
     stale = []
     for kind, days in dates.items():
         files = OpenDataFile.objects.filter(kind=kind, period_start__lte=max(days), period_end__gte=min(days))
-        for pk, start, end in files.values_list("pk", "period_start", "period_end"):
-            if any(start <= day <= end for day in days):
+        for pk, start, end, generated_at in files.values_list("pk", "period_start", "period_end", "generated_at"):
+            held = [day for day in days if start <= day <= end]
+            if written_before is not None:
+                held = [day for day in held if generated_at < written_before[(kind, day)]]
+            if held:
                 stale.append(pk)
     # Always a new time, also on a file already stale: a regeneration that began before this change does not
     # clear the mark (``opendata_regenerate_stale`` clears only the time it read).
@@ -262,16 +267,36 @@ def opendata_records_changed(payload: dict) -> int:
     return _files_mark_stale(pairs)
 
 
+# How many days back the nightly run looks: a night missed (beat or worker down) is caught up on the next.
+ENDED_LOOKBACK_DAYS = 7
+
+
 def opendata_mark_ended(today: datetime.date) -> int:
-    """Mark the files holding records that leave or join the public site by the calendar alone: disclosure
-    period ended yesterday, or starting today (no service call, so no ``records.changed``)."""
+    """Mark the files holding records that left or joined the public site by the calendar alone (no service
+    call, so no ``records.changed``): a disclosure period that ended, or one that started, in the last
+    ``ENDED_LOOKBACK_DAYS`` days, when the file was written before that day began."""
+    from django.utils import timezone
+
     from records.models import CreditRecord
 
-    yesterday = today - datetime.timedelta(days=1)
+    first = today - datetime.timedelta(days=ENDED_LOOKBACK_DAYS)
     moved = CreditRecord.objects.filter(record_type__code__in=RECORD_KINDS).filter(
-        Q(disclosure_end=yesterday) | Q(disclosure_start=today)
+        Q(disclosure_end__gte=first - datetime.timedelta(days=1), disclosure_end__lt=today)
+        | Q(disclosure_start__gt=first, disclosure_start__lte=today)
     )
-    return _files_mark_stale(set(moved.values_list("record_type__code", "decided_on").distinct()))
+    changed_on: dict[tuple[str, datetime.date], datetime.date] = {}
+    rows = moved.values_list("record_type__code", "decided_on", "disclosure_start", "disclosure_end").distinct()
+    for kind, decided_on, start, end in rows:
+        days = [start] if start is not None and first < start <= today else []
+        if end is not None and end < today:
+            days.append(end + datetime.timedelta(days=1))  # public through its last day
+        key = (kind, decided_on)
+        changed_on[key] = max([*days, changed_on.get(key, datetime.date.min)])
+    zone = timezone.get_current_timezone()
+    written_before = {
+        key: datetime.datetime.combine(day, datetime.time.min, tzinfo=zone) for key, day in changed_on.items()
+    }
+    return _files_mark_stale(set(changed_on), written_before=written_before)
 
 
 def opendata_regenerate_stale() -> int:

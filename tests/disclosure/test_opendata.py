@@ -228,3 +228,20 @@ def test_a_list_no_longer_published_is_not_downloadable(published, opendata_root
     ListType.objects.filter(code="yzsx_scjg").update(**change)
     assert published.get(f"/opendata/files/{snapshot.pk}/").status_code == 404
     assert f"/opendata/files/{snapshot.pk}/" not in published.get("/opendata/").content.decode()
+
+
+def test_a_missed_night_is_caught_up_and_a_file_written_after_the_end_is_left_alone(published, opendata_root):
+    from disclosure.opendata import opendata_mark_ended
+
+    record = CreditRecord.objects.get(source_id="长市监罚〔2026〕1号")
+    CreditRecord.objects.filter(pk=record.pk).update(disclosure_end=datetime.date(2026, 6, 29))
+    with time_machine.travel(datetime.datetime(2026, 6, 29, 12, tzinfo=NOW.tzinfo), tick=False):
+        before = opendata.opendata_generate(  # written while the record was public
+            kind="xzcf", period_start=JUNE, period_end=datetime.date(2026, 6, 30), scope=OpenDataScope.FULL
+        )
+    assert "长市监罚〔2026〕1号" in (opendata_root / before.path).read_text("utf-8-sig")
+    other = generate(kind="xzcf", scope=OpenDataScope.INCREMENT, start=JUNE, end=JUNE)  # written 07-01: without it
+    with time_machine.travel(datetime.datetime(2026, 7, 2, 0, 45, tzinfo=NOW.tzinfo), tick=False):
+        assert opendata_mark_ended(datetime.date(2026, 7, 2)) == 1  # the nights of 06-30 and 07-01 were missed
+    assert OpenDataFile.objects.get(pk=before.pk).stale_since is not None
+    assert OpenDataFile.objects.get(pk=other.pk).stale_since is None
