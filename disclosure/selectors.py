@@ -225,7 +225,9 @@ def public_profile_get(
         profile.memberships = [m for m in memberships if m.list_type.colour == list_colours[tab]]
     else:
         tab_records = records.filter(_tab_filter(tab)).select_related("record_type", "department")
-        profile.page = SeekPage.of(tab_records, {"cursor": cursor}, TAB_PAGE_SIZE, date_field="decided_on")
+        profile.page = SeekPage.of(
+            tab_records, {"cursor": cursor}, TAB_PAGE_SIZE, date_field="decided_on", scope=f"subject:{subject.pk}:{tab}"
+        )
         for record in profile.page.object_list:
             record.subject = subject  # known: no query, and the masking of a person's name in the text needs it
     return profile

@@ -36,7 +36,7 @@ from . import opendata as opendata_rows
 from . import page_cache
 from .addresses import person_pk, subject_url
 from .models import Article, ArticleCategory, CreditReport, OpenDataFile, OpenDataScope
-from .paging import MAX_SLICE_PAGE, BadCursor, PageOutOfRange, SeekPage
+from .paging import MAX_SLICE_PAGE, BadCursor, PageOutOfRange, SeekPage, filters_scope
 from .reports import report_issue
 from .reports import report_verify as report_verify_lookup
 from .selectors import (
@@ -308,7 +308,9 @@ def _shuanggongshi_page(request, record_type: RecordType) -> SeekPage:
         cached = cache.get(_first_page_key(record_type))
         if cached is not None:
             return cached
-    page = SeekPage.of(shuanggongshi_filter(request.GET, record_type), request.GET, PAGE_SIZE, date_field="decided_on")
+    records = shuanggongshi_filter(request.GET, record_type)
+    scope = filters_scope(f"shuanggongshi:{record_type.code}", request.GET)
+    page = SeekPage.of(records, request.GET, PAGE_SIZE, date_field="decided_on", scope=scope)
     if unfiltered_first:
         cache.set(_first_page_key(record_type), page, settings.SHUANGGONGSHI_FIRST_PAGE_SECONDS)
     return page
@@ -360,7 +362,10 @@ def list_detail(request, code: str):
     list_type = get_object_or_404(public_list_types(), code=code)
     try:
         # Keyset pages on (started_on, id), served by ``membership_list_idx`` (list type, state, started_on).
-        page = SeekPage.of(list_filter(request.GET, list_type), request.GET, PAGE_SIZE, date_field="started_on")
+        scope = filters_scope(f"list:{list_type.code}", request.GET)
+        page = SeekPage.of(
+            list_filter(request.GET, list_type), request.GET, PAGE_SIZE, date_field="started_on", scope=scope
+        )
     except PageOutOfRange:
         return _not_found(request, PAGE_OUT_OF_RANGE)
     except BadCursor:

@@ -14,7 +14,7 @@ from django.test import RequestFactory, override_settings
 
 from audit.services import Actor
 from credit_portal.db_budget import statement_budget
-from disclosure.paging import CURSOR_SALT
+from disclosure.paging import CURSOR_SALT, BadCursor
 from disclosure.selectors import shuanggongshi_filter
 from disclosure.views import PAGE_SIZE
 from records.models import CreditRecord, RecordType
@@ -159,8 +159,48 @@ def test_tampered_cursor_is_a_clean_400(licences, url, cursor):
 
 
 def test_a_cursor_of_this_site_is_accepted(licences):
-    cursor = signing.Signer(salt=CURSOR_SALT).sign_object({"d": "2026-05-11", "i": 10**6, "b": False, "n": 2})
+    from disclosure.paging import _scope_digest, filters_scope
+
+    scope = _scope_digest(filters_scope("shuanggongshi:xzxk", {}))
+    value = {"d": "2026-05-11", "i": 10**6, "b": False, "n": 2, "s": scope}
+    cursor = signing.Signer(salt=CURSOR_SALT).sign_object(value)
     assert get(licences, "/shuanggongshi/xzxk/", cursor=cursor).status_code == 200
+
+
+# Red team (issue 12): a cursor carries the list it was made for (type, list, subject and tab, filters). Before,
+# one made for another list or filter was taken as a key anywhere: the page showed an arbitrary stretch of the
+# list under the page number of the other one.
+def test_a_cursor_of_another_list_or_filter_is_a_400(licences):
+    _, queries = walk(licences, "/shuanggongshi/xzxk/", "department=jl-scjg")
+    cursor = dict(re.findall(r"([^&=]+)=([^&]*)", queries[1]))["cursor"]
+    from urllib.parse import unquote
+
+    cursor = unquote(cursor)
+    assert get(licences, "/shuanggongshi/xzxk/", department="jl-scjg", cursor=cursor).status_code == 200
+    for url, params in [
+        ("/shuanggongshi/xzxk/", {}),  # the filter dropped
+        ("/shuanggongshi/xzxk/", {"department": "cc-scjg"}),  # another filter
+        ("/shuanggongshi/xzcf/", {"department": "jl-scjg"}),  # another type
+        ("/lists/yzsx_scjg/", {"department": "jl-scjg"}),  # another list
+    ]:
+        response = get(licences, url, cursor=cursor, **params)
+        assert response.status_code == 400, url
+        assert "翻页参数无效" in response.text
+
+
+def test_a_subject_tab_cursor_is_for_that_subject_and_tab(licences):
+    from disclosure.selectors import public_profile_get
+    from subjects.models import CreditSubject
+
+    subject = CreditSubject.objects.get(uscc=company_uscc(1))
+    other = CreditSubject.objects.get(uscc=company_uscc(2))
+    with time_machine.travel(NOW, tick=False):
+        page = public_profile_get(subject, tab="xzxk").page
+        cursor = page._cursor(page.object_list[0], backwards=False, number=2)
+        assert public_profile_get(subject, tab="xzxk", cursor=cursor).page is not None
+        for target, tab in [(other, "xzxk"), (subject, "xzcf")]:
+            with pytest.raises(BadCursor):
+                public_profile_get(target, tab=tab, cursor=cursor)
 
 
 def test_shuanggongshi_query_count_is_pinned(licences, django_assert_max_num_queries):
