@@ -17,5 +17,15 @@ class ArticleAdmin(AuditedAdminMixin, admin.ModelAdmin):
 class OpenDataFileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: files are written by the background tasks and ``opendata_generate`` only."""
 
-    list_display = ["kind", "scope", "period_start", "period_end", "rows", "bytes", "generated_at", "sha256"]
+    list_display = [
+        "kind",
+        "scope",
+        "period_start",
+        "period_end",
+        "rows",
+        "bytes",
+        "generated_at",
+        "stale_since",
+        "sha256",
+    ]
     list_filter = ["scope", "kind"]

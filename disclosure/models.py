@@ -210,6 +210,9 @@ class OpenDataFile(models.Model):
     bytes = models.PositiveBigIntegerField("文件大小（字节）", default=0)
     sha256 = models.CharField("SHA-256", max_length=64)
     path = models.CharField("存储路径", max_length=255, help_text="相对 OPENDATA_ROOT")
+    # Set when a record of the period changed or left the public site after the file was written: the file is
+    # written again by ``opendata_stale_task`` (every few minutes), so it never keeps publishing what is hidden.
+    stale_since = models.DateTimeField("待重新生成", null=True, blank=True)
 
     class Meta:
         verbose_name = "开放数据文件"

@@ -17,9 +17,11 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.db.models import Q
+
 from subjects.identifiers import mask_person_name
 
-from .selectors import public_record_data
+from .selectors import parse_date_param, public_record_data
 
 XZCF_COLUMNS = [
     ("行政相对人名称", None),
@@ -154,7 +156,7 @@ def opendata_generate(*, kind: str, period_start: datetime.date, period_end: dat
 
     from audit.services import Actor, audit_event_record
 
-    from .models import OpenDataFile
+    from .models import OpenDataFile, OpenDataScope
 
     root = opendata_root()
     relative = Path(kind) / OpenDataFile(kind=kind, scope=scope, period_start=period_start).filename
@@ -180,6 +182,8 @@ def opendata_generate(*, kind: str, period_start: datetime.date, period_end: dat
             os.unlink(temp_name)
         raise
     with transaction.atomic():
+        if scope == OpenDataScope.SNAPSHOT:
+            _older_snapshots_drop(kind, period_start)
         row, _ = OpenDataFile.objects.update_or_create(
             kind=kind,
             scope=scope,
@@ -200,6 +204,112 @@ def opendata_generate(*, kind: str, period_start: datetime.date, period_end: dat
             reason=f"{row.filename} rows={row.rows} sha256={row.sha256}",
         )
     return row
+
+
+def _older_snapshots_drop(kind: str, period_start: datetime.date) -> None:
+    """A list snapshot is the list as it is now: an older one would go on publishing entries that have since
+    ended or been repaired (a repair stops publication), so only the newest is kept, on disk and listed."""
+    from .models import OpenDataFile, OpenDataScope
+
+    older = OpenDataFile.objects.filter(kind=kind, scope=OpenDataScope.SNAPSHOT, period_start__lt=period_start)
+    for path in older.values_list("path", flat=True):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(opendata_root() / path)
+    older.delete()
+
+
+def _files_mark_stale(pairs, *, written_before: dict | None = None) -> int:
+    """Mark the 双公示 files whose period holds one of ``pairs`` (type code, decision date) as stale; with
+    ``written_before`` ({(type code, decision date): moment}), only files written before that moment (a file
+    written after a record left or joined already shows it right)."""
+    from django.utils import timezone
+
+    from .models import OpenDataFile
+
+    dates: dict[str, set[datetime.date]] = {}
+    for kind, day in pairs:
+        if kind in RECORD_KINDS and day is not None:
+            dates.setdefault(kind, set()).add(day)
+    stale = []
+    for kind, days in dates.items():
+        files = OpenDataFile.objects.filter(kind=kind, period_start__lte=max(days), period_end__gte=min(days))
+        for pk, start, end, generated_at in files.values_list("pk", "period_start", "period_end", "generated_at"):
+            held = [day for day in days if start <= day <= end]
+            if written_before is not None:
+                held = [day for day in held if generated_at < written_before[(kind, day)]]
+            if held:
+                stale.append(pk)
+    # Always a new time, also on a file already stale: a regeneration that began before this change does not
+    # clear the mark (``opendata_regenerate_stale`` clears only the time it read).
+    return OpenDataFile.objects.filter(pk__in=stale).update(stale_since=timezone.now()) if stale else 0
+
+
+def opendata_records_changed(payload: dict) -> int:
+    """Outbox handler of ``records.changed``: the files holding these records' periods, under their decision
+    date now and under the dates of their earlier versions (a correction may move a record to another
+    period), are marked stale. Returns how many."""
+    from django.db.models.fields.json import KT
+
+    from records.models import CreditRecord, RecordVersion
+
+    record_ids = payload.get("record_ids") or []
+    if not record_ids:
+        return 0
+    records = CreditRecord.objects.filter(pk__in=record_ids, record_type__code__in=RECORD_KINDS)
+    pairs = set(records.values_list("record_type__code", "decided_on"))
+    earlier = (
+        RecordVersion.objects.filter(record__in=records.filter(version__gt=1))
+        .annotate(xzcf=KT("data__CF_JDRQ"), xzxk=KT("data__XK_JDRQ"))
+        .values_list("record__record_type__code", "xzcf", "xzxk")
+    )
+    for kind, xzcf, xzxk in earlier:
+        pairs.add((kind, parse_date_param(xzcf if kind == "xzcf" else xzxk)))
+    return _files_mark_stale(pairs)
+
+
+# How many days back the nightly run looks: a night missed (beat or worker down) is caught up on the next.
+ENDED_LOOKBACK_DAYS = 7
+
+
+def opendata_mark_ended(today: datetime.date) -> int:
+    """Mark the files holding records that left or joined the public site by the calendar alone (no service
+    call, so no ``records.changed``): a disclosure period that ended, or one that started, in the last
+    ``ENDED_LOOKBACK_DAYS`` days, when the file was written before that day began."""
+    from django.utils import timezone
+
+    from records.models import CreditRecord
+
+    first = today - datetime.timedelta(days=ENDED_LOOKBACK_DAYS)
+    moved = CreditRecord.objects.filter(record_type__code__in=RECORD_KINDS).filter(
+        Q(disclosure_end__gte=first - datetime.timedelta(days=1), disclosure_end__lt=today)
+        | Q(disclosure_start__gt=first, disclosure_start__lte=today)
+    )
+    changed_on: dict[tuple[str, datetime.date], datetime.date] = {}
+    rows = moved.values_list("record_type__code", "decided_on", "disclosure_start", "disclosure_end").distinct()
+    for kind, decided_on, start, end in rows:
+        days = [start] if start is not None and first < start <= today else []
+        if end is not None and end < today:
+            days.append(end + datetime.timedelta(days=1))  # public through its last day
+        key = (kind, decided_on)
+        changed_on[key] = max([*days, changed_on.get(key, datetime.date.min)])
+    zone = timezone.get_current_timezone()
+    written_before = {
+        key: datetime.datetime.combine(day, datetime.time.min, tzinfo=zone) for key, day in changed_on.items()
+    }
+    return _files_mark_stale(set(changed_on), written_before=written_before)
+
+
+def opendata_regenerate_stale() -> int:
+    """Write every stale file again (oldest mark first); returns how many. A mark set while a file was being
+    written is newer than the one read here, so that file stays stale for the next run."""
+    from .models import OpenDataFile
+
+    done = 0
+    for row in OpenDataFile.objects.filter(stale_since__isnull=False).order_by("stale_since", "pk"):
+        opendata_generate(kind=row.kind, period_start=row.period_start, period_end=row.period_end, scope=row.scope)
+        OpenDataFile.objects.filter(pk=row.pk, stale_since=row.stale_since).update(stale_since=None)
+        done += 1
+    return done
 
 
 def month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:

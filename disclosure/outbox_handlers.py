@@ -27,6 +27,13 @@ def pages_refresh(payload: dict) -> None:
         raise PageCacheNotWritten(f"subject-version of {len(subject_ids)} subjects not written")
 
 
+def opendata_refresh(payload: dict) -> None:
+    """The open-data files holding the changed records are marked stale and written again in the background."""
+    from .opendata import opendata_records_changed
+
+    opendata_records_changed(payload)
+
+
 def application_notify_deliver(payload: dict) -> None:
     """E-mail about the state the item was written for, here in the worker (a mail server away raises: the
     item is tried again with backoff). That state, not the current one: delivered after the application moved

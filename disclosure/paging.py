@@ -4,6 +4,7 @@ pages on ``(date, id)`` with signed cursors), shared by the 双公示 and list p
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 from django.core import signing
@@ -50,6 +51,17 @@ class SlicePage:
         return iter(self.object_list)
 
 
+def _scope_digest(scope: str) -> str:
+    """A short digest of a list's scope (its type or subject and filters), carried in its cursors."""
+    return hashlib.sha256(scope.encode()).hexdigest()[:12] if scope else ""
+
+
+def filters_scope(name: str, params, ignored=("page", "cursor")) -> str:
+    """The scope of a filtered list: ``name`` and its non-empty filters in a fixed order."""
+    filters = sorted((key, value.strip()) for key, value in params.items() if key not in ignored and value.strip())
+    return f"{name}?" + "&".join(f"{key}={value}" for key, value in filters)
+
+
 class BadCursor(Exception):
     """A ``cursor`` parameter that was not made by this site (tampered, truncated or of another format)."""
 
@@ -69,16 +81,19 @@ class SeekPage:
     has_next: bool
     has_previous: bool
     date_field: str = "decided_on"
+    scope: str = ""
 
     @classmethod
-    def of(cls, queryset, params, size: int, *, date_field: str) -> SeekPage:
-        """The page named by ``params``: ``cursor`` if present (``BadCursor`` when it is not ours), else
-        ``page`` as a plain offset, for the first ``MAX_SLICE_PAGE`` pages only (``PageOutOfRange`` past)."""
+    def of(cls, queryset, params, size: int, *, date_field: str, scope: str = "") -> SeekPage:
+        """The page named by ``params``: ``cursor`` if present (``BadCursor`` when it is not ours, or was made
+        for another list: ``scope`` names the list and its filters), else ``page`` as a plain offset, for the
+        first ``MAX_SLICE_PAGE`` pages only (``PageOutOfRange`` past)."""
         raw = params.get("cursor", "")
+        scope = _scope_digest(scope)
         if not raw:
             sliced = SlicePage.of(queryset.order_by(f"-{date_field}", "-pk"), params.get("page"), size)
-            return cls(sliced.object_list, sliced.number, sliced.has_next, sliced.has_previous, date_field)
-        key_date, key_id, backwards, number = cls._cursor_load(raw)
+            return cls(sliced.object_list, sliced.number, sliced.has_next, sliced.has_previous, date_field, scope)
+        key_date, key_id, backwards, number = cls._cursor_load(raw, scope)
         # ``date <= key`` first: an index condition, so the scan starts at the key instead of the newest row;
         # the OR then settles the ties on the same date by id.
         if backwards:
@@ -86,20 +101,27 @@ class SeekPage:
             rows = list(
                 queryset.filter(**{f"{date_field}__gte": key_date}).filter(after).order_by(date_field, "pk")[: size + 1]
             )
+            if not rows:
+                # Every row before the key has left the list since the link was made (revoked, its disclosure
+                # period ended): the first page is what comes before.
+                sliced = SlicePage.of(queryset.order_by(f"-{date_field}", "-pk"), "1", size)
+                return cls(sliced.object_list, 1, sliced.has_next, False, date_field, scope)
             more = len(rows) > size
             rows = rows[:size][::-1]
             number = max(number, 2) if more else 1
-            return cls(rows, number, has_next=True, has_previous=more, date_field=date_field)
+            return cls(rows, number, has_next=True, has_previous=more, date_field=date_field, scope=scope)
         before = Q(**{f"{date_field}__lt": key_date}) | Q(**{date_field: key_date, "pk__lt": key_id})
         rows = list(
             queryset.filter(**{f"{date_field}__lte": key_date})
             .filter(before)
             .order_by(f"-{date_field}", "-pk")[: size + 1]
         )
-        return cls(rows[:size], number, has_next=len(rows) > size, has_previous=True, date_field=date_field)
+        return cls(
+            rows[:size], number, has_next=len(rows) > size, has_previous=True, date_field=date_field, scope=scope
+        )
 
     @staticmethod
-    def _cursor_load(raw: str) -> tuple[datetime.date, int, bool, int]:
+    def _cursor_load(raw: str, scope: str) -> tuple[datetime.date, int, bool, int]:
         try:
             value = signing.Signer(salt=CURSOR_SALT).unsign_object(raw)
             key_date = datetime.date.fromisoformat(value["d"])
@@ -108,11 +130,13 @@ class SeekPage:
             raise BadCursor from error
         if not (isinstance(key_id, int) and isinstance(backwards, bool) and isinstance(number, int)):
             raise BadCursor
+        if value.get("s", "") != scope:  # a cursor of another list, subject, tab or filter
+            raise BadCursor
         return key_date, key_id, backwards, max(1, min(number, 10**9))
 
     def _cursor(self, row, *, backwards: bool, number: int) -> str:
         key_date = getattr(row, self.date_field)
-        value = {"d": key_date.isoformat(), "i": row.pk, "b": backwards, "n": number}
+        value = {"d": key_date.isoformat(), "i": row.pk, "b": backwards, "n": number, "s": self.scope}
         return signing.Signer(salt=CURSOR_SALT).sign_object(value)
 
     @property

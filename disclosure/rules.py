@@ -18,10 +18,10 @@ together on a table of cases. Masking of natural persons is ``subjects.identifie
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from subjects.identifiers import mask_citizen_ids_in_text, mask_document_number
+from subjects.identifiers import mask_citizen_ids_in_text, mask_document_number, mask_person_name
 
 PUBLIC = "public"
 ACTIVE = "active"
@@ -99,20 +99,27 @@ def repair_eligibility(facts: RepairFacts, as_of: datetime.date) -> Eligibility:
 DOCUMENT_NUMBER_SUFFIX = "_ZJHM"
 
 
-def public_record_data(data: Mapping[str, object], *, document_number_field: str = "") -> dict[str, str]:
+def public_record_data(
+    data: Mapping[str, object], *, document_number_field: str = "", person_names: Iterable[str] = ()
+) -> dict[str, str]:
     """A record's data as the public sees it, on pages, in reports and in open data (seed 002 item 77).
 
     Identity document numbers (the type's document-number field and any ``*_ZJHM``) are masked whatever
     the declared document type: a passport or 通行证 number identifies a person as a citizen ID does
     (``mask_document_number``). Any citizen ID number inside another value is masked too: validation
     masks them on arrival, and this keeps records stored before it did (or typed into a new field) from
-    ever showing one.
+    ever showing one. ``person_names`` (a natural person's names, of two characters or more) are masked
+    wherever a value contains them: a penalty's content often names the person (对张三处以罚款).
     """
+    names = sorted({name.strip() for name in person_names if len(name.strip()) >= 2}, key=len, reverse=True)
     public = {}
     for code, value in data.items():
         text = value if isinstance(value, str) else "" if value is None else str(value)
         if code == document_number_field or code.endswith(DOCUMENT_NUMBER_SUFFIX):
             public[code] = mask_document_number(text)
-        else:
-            public[code] = mask_citizen_ids_in_text(text)
+            continue
+        text = mask_citizen_ids_in_text(text)
+        for name in names:
+            text = text.replace(name, mask_person_name(name))
+        public[code] = text
     return public

@@ -12,7 +12,25 @@ from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
 
-from django.db.models import BooleanField, Case, CharField, Count, F, Max, Min, Q, QuerySet, Sum, Value, When, Window
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    F,
+    Func,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    TextField,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.fields.json import KT
 from django.db.models.functions import Left, RowNumber
 from django.utils import timezone
@@ -84,8 +102,32 @@ def public_record_data(record: CreditRecord) -> dict[str, str]:
     if cached is None:
         record_type = record._state.fields_cache.get("record_type")
         field = record_type.citizen_id_field if record_type is not None else ""
-        cached = record._public_data = rules.public_record_data(record.data, document_number_field=field)
+        cached = record._public_data = rules.public_record_data(
+            record.data, document_number_field=field, person_names=_person_names(record)
+        )
     return cached
+
+
+# The national party fields: category (自然人 for a person) and name, e.g. CF_XDR_LB and CF_XDR_MC.
+PARTY_CATEGORY_SUFFIX, PARTY_NAME_SUFFIX, NATURAL_PERSON_CATEGORY = "_XDR_LB", "_XDR_MC", "自然人"
+
+
+def _person_names(record: CreditRecord) -> list[str]:
+    """The names of a natural person a record is about, to be masked in its text: the subject's name when the
+    subject is loaded (the callers load it: pages, reports and files) and the name the department reported.
+    A record is a person's when its subject is one or, when the subject is not loaded, its data says so."""
+    data = record.data if isinstance(record.data, dict) else {}
+    subject = record._state.fields_cache.get("subject")
+    if subject is not None:
+        person = subject.is_natural_person
+    else:
+        person = any(
+            code.endswith(PARTY_CATEGORY_SUFFIX) and value == NATURAL_PERSON_CATEGORY for code, value in data.items()
+        )
+    if not person:
+        return []
+    names = [value for code, value in data.items() if code.endswith(PARTY_NAME_SUFFIX) and isinstance(value, str)]
+    return [subject.name, *names] if subject is not None else names
 
 
 # Lists the public site shows. A ``notice`` list (一般失信) only tells departments which warning measures apply
@@ -183,7 +225,11 @@ def public_profile_get(
         profile.memberships = [m for m in memberships if m.list_type.colour == list_colours[tab]]
     else:
         tab_records = records.filter(_tab_filter(tab)).select_related("record_type", "department")
-        profile.page = SeekPage.of(tab_records, {"cursor": cursor}, TAB_PAGE_SIZE, date_field="decided_on")
+        profile.page = SeekPage.of(
+            tab_records, {"cursor": cursor}, TAB_PAGE_SIZE, date_field="decided_on", scope=f"subject:{subject.pk}:{tab}"
+        )
+        for record in profile.page.object_list:
+            record.subject = subject  # known: no query, and the masking of a person's name in the text needs it
     return profile
 
 
@@ -284,6 +330,7 @@ def public_report_body(subject: CreditSubject, *, as_of: datetime.date | None = 
     chosen: dict[str, list[CreditRecord]] = {key: [] for key in ranks}
     full = CreditRecord.objects.filter(pk__in=wanted).select_related("record_type", "department")
     for record in full.order_by("-decided_on", "-pk"):
+        record.subject = subject  # for the masking of a person's name in the text (``public_record_data``)
         chosen[wanted[record.pk]].append(record)
     omitted_range: dict[str, tuple] = {}
     if large:
@@ -365,6 +412,34 @@ def parse_date_param(value: str) -> datetime.date | None:
         return None
 
 
+class FilterError(ValueError):
+    """A list filter whose value is not what the field asks for; the message (Chinese) says which and how."""
+
+
+_FILTER_HINT = "请检查筛选条件。"
+
+
+def _date_filter(params, name: str, label: str) -> datetime.date | None:
+    """A date filter: None when empty; ``FilterError`` when not a date (dropping it silently would show the
+    unfiltered list as if it were the one asked for)."""
+    value = (params.get(name) or "").strip()
+    if not value:
+        return None
+    day = parse_date_param(value)
+    if day is None:
+        raise FilterError(f"{label}无效：应为 YYYY-MM-DD 格式的日期。{_FILTER_HINT}")
+    return day
+
+
+def _region_filter(params) -> str:
+    """The region filter: a GB/T 2260 code or its prefix, 1 to 6 ASCII digits ("" when empty). ``str.isdigit``
+    alone is not enough: superscripts and full-width digits are "digits" that ``int`` or the codes never match."""
+    region = (params.get("region") or "").strip()
+    if region and not (region.isascii() and region.isdigit() and len(region) <= 6):
+        raise FilterError(f"地区代码无效：应为6位行政区划代码（如 220100）。{_FILTER_HINT}")
+    return region
+
+
 # A name fragment matching at most this many subjects is looked up by subject id (its records come from the
 # subject index and are sorted, a few hundred rows at most); a commoner one is checked on each row read from
 # the (type, date, id) index, where matches are dense enough to fill a page quickly.
@@ -401,7 +476,8 @@ def _record_region_q(prefix: str) -> Q:
 
 
 def shuanggongshi_filter(params, record_type: RecordType):
-    """The 双公示 list of one type with the public's filters; shared by the page and the CSV download.
+    """The 双公示 list of one type with the public's filters; shared by the page and the CSV download. Raises
+    ``FilterError`` for a region or date that is not one.
 
     The type and the department are filtered by id (looked up once by the caller or here), never by a join on
     their codes, so the query stays on ``record_public_type_date_idx`` / ``record_public_dept_date_idx``."""
@@ -413,28 +489,48 @@ def shuanggongshi_filter(params, record_type: RecordType):
     if department := params.get("department"):
         department_id = Department.objects.filter(code=department).values_list("pk", flat=True).first()
         records = records.filter(department_id=department_id) if department_id else records.none()
-    if region := params.get("region", "").strip():
+    if region := _region_filter(params):
         records = records.filter(_record_region_q(division_prefix(region)))
-    if start := parse_date_param(params.get("from", "")):
+    if start := _date_filter(params, "from", "起始日期"):
         records = records.filter(decided_on__gte=start)
-    if end := parse_date_param(params.get("to", "")):
+    if end := _date_filter(params, "to", "截止日期"):
         records = records.filter(decided_on__lte=end)
     if keyword := params.get("q", "").strip():
         records = records.filter(_keyword_filter(keyword))
     if kind := params.get("kind", "").strip():
-        records = records.annotate(penalty_kinds=KT("data__CF_CFLB")).filter(penalty_kinds__contains=kind)
+        records = _penalty_kind_filter(records, kind)
     return records.order_by("-decided_on", "-pk")
 
 
+def penalty_kinds_expression() -> Func:
+    """A penalty's kinds as an array: ``string_to_array(data ->> 'CF_CFLB', ';')`` (stored ;-separated, see
+    records.validation), the expression of the GIN index ``record_public_penalty_kind_gin`` (records 0014)."""
+    return Func(KT("data__CF_CFLB"), Value(";"), function="string_to_array", output_field=ArrayField(TextField()))
+
+
+def _penalty_kind_filter(records: QuerySet, kind: str) -> QuerySet:
+    """Penalties of one kind (an element of the list, not a substring: 罚 is no kind). On PostgreSQL the array
+    containment the GIN index serves; elsewhere (SQLite) the same match on the separated text."""
+    if connection.vendor == "postgresql":
+        return records.alias(penalty_kinds=penalty_kinds_expression()).filter(penalty_kinds__contains=[kind])
+    records = records.alias(penalty_kinds=KT("data__CF_CFLB"))
+    return records.filter(
+        Q(penalty_kinds=kind)
+        | Q(penalty_kinds__startswith=f"{kind};")
+        | Q(penalty_kinds__endswith=f";{kind}")
+        | Q(penalty_kinds__contains=f";{kind};")
+    )
+
+
 def list_filter(params, list_type: ListType):
-    """The public members of one list with the public's filters; shared by the list page and its CSV download."""
+    """The public members of one list with the public's filters (``FilterError`` as ``shuanggongshi_filter``)."""
     memberships = public_memberships().filter(list_type=list_type)
     if keyword := params.get("q", "").strip():
         memberships = memberships.filter(subject__name__contains=keyword).exclude(
             subject__kind=SubjectKind.NATURAL_PERSON
         )
-    if region := params.get("region", "").strip():
+    if region := _region_filter(params):
         memberships = memberships.filter(subject__division_code__startswith=division_prefix(region))
-    if start := parse_date_param(params.get("from", "")):
+    if start := _date_filter(params, "from", "起始日期"):
         memberships = memberships.filter(started_on__gte=start)
     return memberships.order_by("-started_on", "-pk")

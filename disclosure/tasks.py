@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from .models import Application, ApplicationState
 from .notifications import application_notify, overdue_escalate
-from .opendata import opendata_generate_day, opendata_generate_month
+from .opendata import opendata_generate_day, opendata_generate_month, opendata_mark_ended, opendata_regenerate_stale
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5, soft_time_limit=60, time_limit=90)
@@ -56,7 +56,27 @@ OPENDATA_TASK = {"acks_late": False, "soft_time_limit": 3300, "time_limit": 3600
 def opendata_daily_task(day: str | None = None) -> int:
     """Nightly: yesterday's 双公示 increments and each list's snapshot (``opendata.opendata_generate_day``)."""
     target = datetime.date.fromisoformat(day) if day else timezone.localdate() - datetime.timedelta(days=1)
-    return len(opendata_generate_day(target))
+    # Records whose disclosure period ended yesterday (or starts today) leave (or join) the files holding them.
+    opendata_mark_ended(timezone.localdate())
+    written = len(opendata_generate_day(target))
+    return written + opendata_regenerate_stale()
+
+
+@shared_task(**OPENDATA_TASK)
+def opendata_stale_task() -> int:
+    """Every few minutes: write again the files a record change made stale (``OpenDataFile.stale_since``). One
+    run at a time: a month of records can take longer than the interval (a second run would write the same)."""
+    from django.core.cache import cache
+
+    if not cache.add(OPENDATA_STALE_RUNNING, 1, timeout=OPENDATA_TASK["time_limit"]):
+        return 0
+    try:
+        return opendata_regenerate_stale()
+    finally:
+        cache.delete(OPENDATA_STALE_RUNNING)
+
+
+OPENDATA_STALE_RUNNING = "opendata-stale-running"
 
 
 @shared_task(**OPENDATA_TASK)

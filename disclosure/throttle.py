@@ -11,6 +11,7 @@ logged, so an outage of Redis never takes the public site down with it.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 from functools import wraps
@@ -32,6 +33,22 @@ def client_address(request) -> str:
     return client_ip(request) or "unknown"
 
 
+def rate_key(request) -> str:
+    """Whom a request is counted against: the client's address, an IPv6 one by its /64 prefix (one
+    subscriber's network: a client can use any of its 2^64 addresses, and privacy extensions change them all
+    day) and an IPv4-mapped one as the IPv4 address it is."""
+    address = client_address(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return address
+
+
 def allowed(request, scope: str) -> tuple[bool, int]:
     """Count this request; returns whether it is within the limit and the seconds until the window ends.
 
@@ -39,7 +56,7 @@ def allowed(request, scope: str) -> tuple[bool, int]:
     limit, window = settings.PUBLIC_RATE_LIMITS[scope]
     now = int(time.time())
     retry_after = window - now % window
-    key = f"throttle:{scope}:{client_address(request)}:{now // window}"
+    key = f"throttle:{scope}:{rate_key(request)}:{now // window}"
     try:
         cache.add(key, 0, timeout=window + 5)
         try:

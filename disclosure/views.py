@@ -12,6 +12,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import OperationalError, transaction
+from django.db.models import Q
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -35,7 +36,7 @@ from . import opendata as opendata_rows
 from . import page_cache
 from .addresses import person_pk, subject_url
 from .models import Article, ArticleCategory, CreditReport, OpenDataFile, OpenDataScope
-from .paging import MAX_SLICE_PAGE, BadCursor, PageOutOfRange, SeekPage
+from .paging import MAX_SLICE_PAGE, BadCursor, PageOutOfRange, SeekPage, filters_scope
 from .reports import report_issue
 from .reports import report_verify as report_verify_lookup
 from .selectors import (
@@ -43,6 +44,7 @@ from .selectors import (
     LIST_TABS,
     RECORD_TABS,
     TAB_KEYS,
+    FilterError,
     home_counts_compute,
     list_filter,
     parse_date_param,
@@ -62,6 +64,10 @@ PAGE_OUT_OF_RANGE = (
 
 def _bad_cursor(request):
     return render(request, "errors/400.html", {"message": "翻页参数无效，请从第一页重新浏览。"}, status=400)
+
+
+def _bad_filter(request, error: FilterError):
+    return render(request, "errors/400.html", {"message": str(error)}, status=400)
 
 
 def _home_counts() -> dict | None:
@@ -302,7 +308,9 @@ def _shuanggongshi_page(request, record_type: RecordType) -> SeekPage:
         cached = cache.get(_first_page_key(record_type))
         if cached is not None:
             return cached
-    page = SeekPage.of(shuanggongshi_filter(request.GET, record_type), request.GET, PAGE_SIZE, date_field="decided_on")
+    records = shuanggongshi_filter(request.GET, record_type)
+    scope = filters_scope(f"shuanggongshi:{record_type.code}", request.GET)
+    page = SeekPage.of(records, request.GET, PAGE_SIZE, date_field="decided_on", scope=scope)
     if unfiltered_first:
         cache.set(_first_page_key(record_type), page, settings.SHUANGGONGSHI_FIRST_PAGE_SECONDS)
     return page
@@ -322,6 +330,8 @@ def shuanggongshi(request, type_code: str):
         return _not_found(request, PAGE_OUT_OF_RANGE)
     except BadCursor:
         return _bad_cursor(request)
+    except FilterError as error:
+        return _bad_filter(request, error)
     penalty_kinds = record_type.fields.filter(code="CF_CFLB").values_list("enum_values", flat=True).first() or []
     return render(
         request,
@@ -362,11 +372,16 @@ def list_detail(request, code: str):
     list_type = get_object_or_404(public_list_types(), code=code)
     try:
         # Keyset pages on (started_on, id), served by ``membership_list_idx`` (list type, state, started_on).
-        page = SeekPage.of(list_filter(request.GET, list_type), request.GET, PAGE_SIZE, date_field="started_on")
+        scope = filters_scope(f"list:{list_type.code}", request.GET)
+        page = SeekPage.of(
+            list_filter(request.GET, list_type), request.GET, PAGE_SIZE, date_field="started_on", scope=scope
+        )
     except PageOutOfRange:
         return _not_found(request, PAGE_OUT_OF_RANGE)
     except BadCursor:
         return _bad_cursor(request)
+    except FilterError as error:
+        return _bad_filter(request, error)
     context = {"list_type": list_type, "page": page, "params": _form_params(request.GET)}
     return render(request, "disclosure/list_detail.html", context)
 
@@ -426,7 +441,10 @@ def opendata(request):
 def opendata_file(request, pk: int):
     """One generated file, streamed from disk (``FileResponse``): one query for its row, nothing computed; the
     ETag is the SHA-256 shown on the listing, so a client can check the download and revalidate cheaply."""
-    row = OpenDataFile.objects.filter(pk=pk).first()
+    # A list that is no longer published (deactivated, or now a notice list for departments only) takes its
+    # files with it; the condition is a subquery, so this stays one query.
+    published = Q(kind__in=opendata_rows.RECORD_KINDS) | Q(kind__in=public_list_types().values("code"))
+    row = OpenDataFile.objects.filter(published, pk=pk).first()
     if row is None:
         return _not_found(request, "文件不存在。")
     etag = f'"{row.sha256}"'

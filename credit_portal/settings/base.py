@@ -217,6 +217,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "disclosure.tasks.opendata_daily_task",
         "schedule": crontab(hour=0, minute=45),
     },
+    # Files holding records that changed or left the public site since they were written (disclosure.opendata).
+    "opendata-stale": {
+        "task": "disclosure.tasks.opendata_stale_task",
+        "schedule": 300.0,
+    },
     "opendata-monthly": {
         "task": "disclosure.tasks.opendata_monthly_task",
         "schedule": crontab(day_of_month=1, hour=1, minute=15),

@@ -373,3 +373,38 @@ def test_the_fuzz_reaches_the_pages_it_means_to(fuzz_targets):
             continue
         assert client.get(path).status_code == 200, (name, path)
     assert client.get(paths["opendata-sgs"], {"from": today, "to": today}).status_code == 200
+
+
+# Filter values that are not what the field asks for (red team, issue 12). ``str.isdigit`` is true for
+# superscripts and other Unicode digits that ``int`` refuses: a region of "²²" reached ``int()`` and answered 500.
+# A date that is no date was silently dropped, so the page showed every record as if it were the filtered list.
+@pytest.mark.parametrize("type_code", ["xzcf", "xzxk"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "region=%C2%B2",
+        "region=%C2%B2%C2%B2%C2%B2",
+        "region=%EF%BC%92%EF%BC%92%EF%BC%90%EF%BC%91",  # full-width ２２０１
+        "region=22a",
+        "region=2201001",
+        "from=2026-13-01",
+        "to=yesterday",
+        "from=2026-01-01&to=2026-02-30",
+    ],
+)
+def test_invalid_filter_values_are_a_clear_400(published, type_code, query):
+    response = get(published, f"/shuanggongshi/{type_code}/", query)
+    assert response.status_code == 400
+    assert "请检查筛选条件" in response.text
+
+
+@pytest.mark.parametrize("query", ["region=%C2%B2%C2%B2", "region=abc", "from=2026-13-01"])
+def test_invalid_list_filter_values_are_a_clear_400(published, query):
+    response = get(published, f"/lists/{list_code()}/", query)
+    assert response.status_code == 400
+    assert "请检查筛选条件" in response.text
+
+
+def test_valid_region_codes_of_every_length_still_filter(published):
+    for region in ["22", "2201", "220104", "220104 "]:
+        assert published.get("/shuanggongshi/xzcf/", {"region": region}).status_code == 200

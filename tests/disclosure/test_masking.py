@@ -52,3 +52,25 @@ def test_a_record_stored_before_masking_is_shown_masked_on_every_public_path(pub
         assert OLD_ID not in output
         assert masked in output
         assert "E12345678" not in output
+
+
+@pytest.mark.django_db
+def test_a_natural_persons_full_name_in_free_text_is_masked_on_every_public_path(published):
+    """Red team (issue 12): a penalty's content often names the person (对欧阳娜娜处以罚款). The page header, the
+    lists and the files show the masked name; the record's own text must not undo it on the person's page, in
+    the 双公示 CSV or in the credit report."""
+    from disclosure.addresses import subject_url
+
+    record = CreditRecord.objects.get(source_id="长市监罚〔2026〕人9号")
+    assert record.subject.is_natural_person
+    CreditRecord.objects.filter(pk=record.pk).update(
+        data={**record.data, "CF_NR": "对欧阳娜娜处以罚款", "CF_WFXW": "欧阳娜娜 无证经营", "CF_CFLB": "罚款"}
+    )
+    with time_machine.travel(NOW, tick=False):
+        page = published.get(subject_url(record.subject), {"tab": "xzcf"}).text
+        csv_response = published.get("/opendata/shuanggongshi/xzcf.csv", {"from": "2026-06-01", "to": "2026-07-01"})
+        opendata = b"".join(csv_response.streaming_content).decode("utf-8-sig")
+        report = render_to_string("disclosure/report.html", {"sections": public_sections(record.subject)})
+    for output in (page, opendata, report):
+        assert "欧阳娜娜" not in output
+        assert "对欧阳**处以罚款" in output

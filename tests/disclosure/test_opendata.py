@@ -155,3 +155,93 @@ def test_the_command_refuses_bad_arguments_and_writes_nothing(published, args):
     with pytest.raises(CommandError):
         call_command("opendata_generate", *args)
     assert not OpenDataFile.objects.exists()
+
+
+# Files already written must not keep publishing what has left the public site (red team, issue 12). Before, a
+# month's full file and a day's increment were written once: a record revoked, suspended or repaired later, or
+# whose disclosure period ended, stayed in the published file for good; so did a removed list entry in every
+# earlier day's snapshot.
+def _revoke(source_id: str, django_capture_on_commit_callbacks) -> None:
+    from audit.services import Actor
+    from records.services import record_revoke
+
+    record = CreditRecord.objects.get(source_id=source_id)
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        record_revoke(record=record, actor=Actor.system("测试"), reason="决定已撤销")
+
+
+def _text(opendata_root, kind, scope, start) -> str:
+    row = OpenDataFile.objects.get(kind=kind, scope=scope, period_start=start)
+    return (opendata_root / row.path).read_text("utf-8-sig")
+
+
+def test_a_revoked_record_leaves_the_files_already_written(
+    published, opendata_root, django_capture_on_commit_callbacks
+):
+    from disclosure.tasks import opendata_stale_task
+
+    generate()
+    generate(scope=OpenDataScope.INCREMENT, start=JUNE, end=JUNE)
+    other = generate(kind="xzxk")
+    assert "长市监罚〔2026〕1号" in _text(opendata_root, "xzcf", "full", JUNE)
+    _revoke("长市监罚〔2026〕1号", django_capture_on_commit_callbacks)
+    stale = set(OpenDataFile.objects.filter(stale_since__isnull=False).values_list("kind", "scope"))
+    assert stale == {("xzcf", "full"), ("xzcf", "increment")}  # the licence file holds no such record
+    with time_machine.travel(NOW, tick=False):
+        assert opendata_stale_task() == 2
+    assert "长市监罚〔2026〕1号" not in _text(opendata_root, "xzcf", "full", JUNE)
+    assert "长市监罚〔2026〕1号" not in _text(opendata_root, "xzcf", "increment", JUNE)
+    assert not OpenDataFile.objects.filter(stale_since__isnull=False).exists()
+    assert OpenDataFile.objects.get(pk=other.pk).sha256 == other.sha256
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "disclosure.tasks.opendata_stale_task" in tasks
+
+
+def test_a_record_whose_disclosure_period_ended_leaves_the_files(published, opendata_root):
+    from disclosure.tasks import opendata_daily_task
+
+    generate()
+    record = CreditRecord.objects.get(source_id="长市监罚〔2026〕1号")
+    CreditRecord.objects.filter(pk=record.pk).update(disclosure_end=datetime.date(2026, 7, 1))
+    with time_machine.travel(datetime.datetime(2026, 7, 2, 0, 45, tzinfo=NOW.tzinfo), tick=False):
+        opendata_daily_task()
+    assert "长市监罚〔2026〕1号" not in _text(opendata_root, "xzcf", "full", JUNE)
+
+
+def test_only_the_latest_snapshot_of_a_list_is_kept(published, opendata_root):
+    with time_machine.travel(NOW, tick=False):
+        call_command("opendata_generate", "--day", "2026-06-01")
+        call_command("opendata_generate", "--day", "2026-06-02")
+    snapshots = OpenDataFile.objects.filter(kind="yzsx_scjg", scope=OpenDataScope.SNAPSHOT)
+    assert list(snapshots.values_list("period_start", flat=True)) == [datetime.date(2026, 6, 2)]
+    assert sorted(p.name for p in (opendata_root / "yzsx_scjg").iterdir()) == ["yzsx_scjg-2026-06-02-snapshot.csv"]
+
+
+@pytest.mark.parametrize("change", [{"is_active": False}, {"colour": "notice"}])
+def test_a_list_no_longer_published_is_not_downloadable(published, opendata_root, change):
+    from sanctions.models import ListType
+
+    with time_machine.travel(NOW, tick=False):
+        call_command("opendata_generate", "--day", "2026-06-01")
+    snapshot = OpenDataFile.objects.get(kind="yzsx_scjg")
+    assert published.get(f"/opendata/files/{snapshot.pk}/").status_code == 200
+    ListType.objects.filter(code="yzsx_scjg").update(**change)
+    assert published.get(f"/opendata/files/{snapshot.pk}/").status_code == 404
+    assert f"/opendata/files/{snapshot.pk}/" not in published.get("/opendata/").content.decode()
+
+
+def test_a_missed_night_is_caught_up_and_a_file_written_after_the_end_is_left_alone(published, opendata_root):
+    from disclosure.opendata import opendata_mark_ended
+
+    record = CreditRecord.objects.get(source_id="长市监罚〔2026〕1号")
+    CreditRecord.objects.filter(pk=record.pk).update(disclosure_end=datetime.date(2026, 6, 29))
+    with time_machine.travel(datetime.datetime(2026, 6, 29, 12, tzinfo=NOW.tzinfo), tick=False):
+        before = opendata.opendata_generate(  # written while the record was public
+            kind="xzcf", period_start=JUNE, period_end=datetime.date(2026, 6, 30), scope=OpenDataScope.FULL
+        )
+    assert "长市监罚〔2026〕1号" in (opendata_root / before.path).read_text("utf-8-sig")
+    other = generate(kind="xzcf", scope=OpenDataScope.INCREMENT, start=JUNE, end=JUNE)  # written 07-01: without it
+    with time_machine.travel(datetime.datetime(2026, 7, 2, 0, 45, tzinfo=NOW.tzinfo), tick=False):
+        assert opendata_mark_ended(datetime.date(2026, 7, 2)) == 1  # the nights of 06-30 and 07-01 were missed
+    assert OpenDataFile.objects.get(pk=before.pk).stale_since is not None
+    assert OpenDataFile.objects.get(pk=other.pk).stale_since is None

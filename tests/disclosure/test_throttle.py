@@ -115,3 +115,24 @@ def test_a_cache_outage_lets_requests_through(settings, caplog):
     assert ok
     assert 0 < retry_after <= 60
     assert "cache is unavailable" in caplog.text
+
+
+# Red team (issue 12): an IPv6 client holds a whole /64 (privacy extensions hand out new addresses all day, and
+# a crawler can bind any of 2^64), so counting per full address let one client escape every limit. The limit
+# counts per /64; an IPv4-mapped address counts as its IPv4 address.
+@pytest.mark.parametrize(
+    ("first", "second", "shared"),
+    [
+        ("2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:ffff", True),
+        ("2001:db8:1:2::1", "2001:db8:1:3::1", False),
+        ("::ffff:192.0.2.7", "192.0.2.7", True),
+        ("192.0.2.7", "192.0.2.8", False),
+    ],
+)
+def test_an_ipv6_client_is_limited_per_64_prefix(published, limits, first, second, shared):
+    limits("page", 2)
+    url = f"/subjects/{company_uscc(1)}/"
+    with time_machine.travel(WINDOW_START, tick=False):
+        assert published.get(url, REMOTE_ADDR=first).status_code == 200
+        assert published.get(url, REMOTE_ADDR=first).status_code == 200
+        assert published.get(url, REMOTE_ADDR=second).status_code == (429 if shared else 200)
