@@ -101,19 +101,13 @@ class Plan:
     notes: list[str] = field(default_factory=list)
 
 
-def _cursor(date: datetime.date, pk: int, number: int) -> str:
-    """The cursor the site prints in a "下一页" link after the row ``(date, pk)`` (disclosure.views.SeekPage)."""
-    from disclosure.views import SeekPage
+def _cursor(date: datetime.date, pk: int, number: int, list_name: str, params: dict, date_field="decided_on") -> str:
+    """The cursor the site prints in a "下一页" link after the row ``(date, pk)`` of the list ``list_name`` with
+    the filters ``params`` (disclosure.paging.SeekPage; a cursor is valid only for the list it was made for)."""
+    from disclosure.paging import SeekPage, _scope_digest, filters_scope
 
-    page = SeekPage([], number, True, True, "decided_on")
-    return page._cursor(SimpleNamespace(decided_on=date, pk=pk), backwards=False, number=number)
-
-
-def _list_cursor(date: datetime.date, pk: int, number: int) -> str:
-    from disclosure.views import SeekPage
-
-    page = SeekPage([], number, True, True, "started_on")
-    return page._cursor(SimpleNamespace(started_on=date, pk=pk), backwards=False, number=number)
+    page = SeekPage([], number, True, True, date_field, _scope_digest(filters_scope(list_name, params)))
+    return page._cursor(SimpleNamespace(**{date_field: date}, pk=pk), backwards=False, number=number)
 
 
 def _depths(rng: random.Random, count: int, deepest: int) -> list[int]:
@@ -221,10 +215,17 @@ def plan_make(rng: random.Random, subjects: Sequence[str], *, searches: int, log
                 keys = {}
             prefix = f"{base}?{query}&" if query else f"{base}?"
             for depth, (date, pk) in keys.items():
-                chains[kind].append((f"{prefix}cursor={quote(_cursor(date, pk, depth))}", depth))
-        bad.append((f"{base}?cursor={quote(_cursor(datetime.date(2020, 1, 1), 1, 7))[:-6]}abcdef", 400))
+                cursor = _cursor(date, pk, depth, f"shuanggongshi:{code}", params)
+                chains[kind].append((f"{prefix}cursor={quote(cursor)}", depth))
+        name = f"shuanggongshi:{code}"
+        bad.append((f"{base}?cursor={quote(_cursor(datetime.date(2020, 1, 1), 1, 7, name, {}))[:-6]}abcdef", 400))
         bad.append((f"{base}?cursor=garbage", 400))
-        bad.append((f"{base}?cursor={quote(_cursor(datetime.date(1990, 1, 1), 1, 4000))}", 200))
+        bad.append((f"{base}?cursor={quote(_cursor(datetime.date(1990, 1, 1), 1, 4000, name, {}))}", 200))
+        # A cursor of the other type's list: refused as a bad cursor, not served as a page of this one.
+        other = "xzxk" if code == "xzcf" else "xzcf"
+        bad.append(
+            (f"{base}?cursor={quote(_cursor(datetime.date(2025, 1, 1), 1, 9, f'shuanggongshi:{other}', {}))}", 400)
+        )
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = 0")
     list_pages = ["/lists/"]
@@ -233,7 +234,8 @@ def plan_make(rng: random.Random, subjects: Sequence[str], *, searches: int, log
         list_pages += [base, f"{base}?{urlencode({'q': '有限'})}", f"{base}?region={prefectures[0]}"]
         keys = _seek_keys(list_filter({}, list_type), _depths(rng, 5, 500), "started_on")
         for depth, (date, pk) in keys.items():
-            chains["lists"].append((f"{base}?cursor={quote(_list_cursor(date, pk, depth))}", depth))
+            cursor = _cursor(date, pk, depth, f"list:{list_type.code}", {}, date_field="started_on")
+            chains["lists"].append((f"{base}?cursor={quote(cursor)}", depth))
     from disclosure.opendata import opendata_root
 
     root = opendata_root()

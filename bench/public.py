@@ -722,7 +722,7 @@ def check_cursors(server: Server, plan) -> None:
     from records.models import RecordType
 
     keys = crawl._seek_keys(shuanggongshi_filter({}, RecordType.objects.get(code="xzcf")), [4], "decided_on")
-    made = "/shuanggongshi/xzcf/?cursor=" + quote(crawl._cursor(*keys[4], 4))
+    made = "/shuanggongshi/xzcf/?cursor=" + quote(crawl._cursor(*keys[4], 4, "shuanggongshi:xzcf", {}))
     connection.close()
     verdict = "equal" if made == path else f"DIFFERENT ({made} vs {path})"
     print(f"cursor check: page 4 reached by three next links and the made cursor of depth 4 are {verdict}")
