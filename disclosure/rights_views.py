@@ -26,7 +26,7 @@ from . import rules
 from .addresses import subject_url
 from .forms import AnswerForm, CommitmentForm, FulfilmentForm, ObjectionForm, RepairForm, StatusForm, TipoffForm
 from .models import OUTCOMES_BY_KIND, Application, ApplicationKind, ApplicationState, Evidence
-from .selectors import applications_dashboard, public_records
+from .selectors import applications_dashboard, public_records, repair_facts
 from .services import (
     COMMITMENT_TEMPLATES,
     ApplicationError,
@@ -38,7 +38,6 @@ from .services import (
     application_submit,
     commitment_fulfilment,
     commitment_sign,
-    repair_facts,
 )
 from .throttle import client_address, is_submission, throttled
 

@@ -23,6 +23,7 @@ from django.db.models import (
     Func,
     Max,
     Min,
+    Prefetch,
     Q,
     QuerySet,
     Sum,
@@ -37,6 +38,7 @@ from django.utils import timezone
 
 from records.choices import DisclosureLevel, ObjectionState, RecordStatus, Severity
 from records.models import CreditRecord, RecordType
+from records.rules import period_after
 from records.selectors import calendar_overrides
 from records.workdays import workdays_between
 from sanctions.choices import Colour, MembershipState
@@ -193,6 +195,24 @@ def _tab_filter(tab: str) -> Q:
     return ~Q(record_type__code__in=known)
 
 
+def repair_facts(record: CreditRecord) -> rules.RepairFacts:
+    """The facts the eligibility rule needs. A penalty carries its earliest repair date (from the disclosure
+    regime); a record that keeps its subject on a black list takes it from the list: the listing date plus the
+    list's shortest listing period (the first day after it is served, ``records.rules.period_after``), when the
+    list may be left by repair (e.g. 1 year for market regulation's serious-violation list)."""
+    eligible_on = record.repair_eligible_on
+    if eligible_on is None:
+        dates = [
+            period_after(membership.started_on, membership.list_type.earliest_exit_months)
+            for membership in Membership.objects.filter(records=record, state=MembershipState.ACTIVE).select_related(
+                "list_type"
+            )
+            if membership.list_type.repairable and membership.list_type.earliest_exit_months is not None
+        ]
+        eligible_on = max(dates) if dates else None
+    return rules.RepairFacts(polarity=record.record_type.polarity, status=record.status, repair_eligible_on=eligible_on)
+
+
 def public_profile_get(
     subject: CreditSubject, *, tab: str, as_of: datetime.date | None = None, cursor: str = ""
 ) -> Profile:
@@ -206,7 +226,10 @@ def public_profile_get(
         records.values_list("record_type__code").annotate(n=Count("pk")).values_list("record_type__code", "n")
     )
     memberships = list(
-        public_memberships().filter(subject=subject).prefetch_related("records").order_by("-started_on", "-pk")
+        public_memberships()
+        .filter(subject=subject)
+        .prefetch_related(Prefetch("records", queryset=CreditRecord.objects.select_related("record_type")))
+        .order_by("-started_on", "-pk")
     )
     counts = {key: sum(counted.get(code, 0) for code in types) for key, _, types in RECORD_TABS}
     counts |= {key: sum(1 for m in memberships if m.list_type.colour == colour) for key, _, colour in LIST_TABS}
@@ -223,6 +246,12 @@ def public_profile_get(
     list_colours = dict((key, colour) for key, _, colour in LIST_TABS)
     if tab in list_colours:
         profile.memberships = [m for m in memberships if m.list_type.colour == list_colours[tab]]
+        if tab == "black":
+            # The repair link follows the rule the repair service applies (repair_facts, repair_eligibility):
+            # a listing may be left by repair only after the list's shortest period; before, its date is shown.
+            for membership in profile.memberships:
+                for record in membership.records.all():
+                    record.repair = rules.repair_eligibility(repair_facts(record), as_of)
     else:
         tab_records = records.filter(_tab_filter(tab)).select_related("record_type", "department")
         profile.page = SeekPage.of(

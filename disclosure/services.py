@@ -26,7 +26,6 @@ from audit.services import Actor, audit_event_record
 from outbox.services import outbox_add
 from records.choices import Channel, ObjectionState
 from records.models import CreditRecord
-from records.rules import period_after
 from records.selectors import calendar_overrides
 from records.services import (
     RecordInput,
@@ -39,8 +38,6 @@ from records.services import (
     records_ingest,
 )
 from records.workdays import add_workdays
-from sanctions.choices import MembershipState
-from sanctions.models import Membership
 from subjects import identifiers as ids
 from subjects.choices import StaffRoleName
 from subjects.identifiers import IdentifierError
@@ -59,6 +56,7 @@ from .models import (
     Outcome,
 )
 from .outbox_handlers import APPLICATION_NOTIFY
+from .selectors import repair_facts
 
 ALLOWED_FILES = {  # what the content starts with, not what the name says
     "application/pdf": (b"%PDF-",),
@@ -113,24 +111,6 @@ def evidence_check(uploads) -> list[tuple[str, str, bytes]]:
             )
         checked.append((upload.name[-255:], kind, content))
     return checked
-
-
-def repair_facts(record: CreditRecord) -> rules.RepairFacts:
-    """The facts the eligibility rule needs. A penalty carries its earliest repair date (from the disclosure
-    regime); a record that keeps its subject on a black list takes it from the list: the listing date plus the
-    list's shortest listing period (the first day after it is served, ``records.rules.period_after``), when the
-    list may be left by repair (e.g. 1 year for market regulation's serious-violation list)."""
-    eligible_on = record.repair_eligible_on
-    if eligible_on is None:
-        dates = [
-            period_after(membership.started_on, membership.list_type.earliest_exit_months)
-            for membership in Membership.objects.filter(records=record, state=MembershipState.ACTIVE).select_related(
-                "list_type"
-            )
-            if membership.list_type.repairable and membership.list_type.earliest_exit_months is not None
-        ]
-        eligible_on = max(dates) if dates else None
-    return rules.RepairFacts(polarity=record.record_type.polarity, status=record.status, repair_eligible_on=eligible_on)
 
 
 def _receipt_number(kind: str) -> str:
