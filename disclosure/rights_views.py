@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.services import Actor, audit_event_record
+from core.errors import DomainError, form_add_error
 from credit_portal.db_budget import statement_budget
 from records.models import CreditRecord
-from records.services import RecordError
 from subjects.access import request_actor, staff_required
 from subjects.choices import DEPARTMENT_ROLES
 from subjects.choices import StaffRoleName as Role
@@ -69,7 +69,7 @@ def _apply(request, record, kind: str, form_class):
                 actor=request_actor(request) if request.user.is_authenticated else _public_actor(request),
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_add_error(form, error)
         else:
             return render(request, "disclosure/application_receipt.html", {"application": application, "code": code})
     return render(
@@ -183,7 +183,7 @@ def case_detail(request, pk: int):
                 messages.error(request, "您无权执行此操作。")
                 return redirect("disclosure:case-detail", pk=pk)
             messages.success(request, "已处理。")
-        except (ApplicationError, RecordError) as error:
+        except DomainError as error:
             messages.error(request, error.message)
         return redirect("disclosure:case-detail", pk=pk)
     _audit_read(request, application, "application.view")
@@ -243,7 +243,7 @@ def tipoff_apply(request):
                     actor=_public_actor(request),
                 )
             except ApplicationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                form_add_error(form, error)
             else:
                 return render(
                     request, "disclosure/application_receipt.html", {"application": application, "code": code}
@@ -269,7 +269,7 @@ def commitment_apply(request):
                 actor=Actor.public(client_ip=client_address(request)),
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_add_error(form, error)
         else:
             return render(request, "disclosure/application_receipt.html", {"application": application, "code": code})
     return render(request, "disclosure/commitment_form.html", {"form": form, "templates": COMMITMENT_TEMPLATES})
@@ -292,6 +292,6 @@ def commitment_fulfilment_view(request, pk: int):
                 actor=request_actor(request),
             )
             messages.success(request, "已登记履约情况。")
-        except (ApplicationError, RecordError) as error:
+        except DomainError as error:
             messages.error(request, error.message)
     return redirect("records:record-detail", pk=pk)

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
+from core.errors import DomainError
 from outbox.services import outbox_add
 from records.choices import Channel, ObjectionState
 from records.models import CreditRecord
@@ -74,10 +75,8 @@ TRANSITIONS = {
 }
 
 
-class ApplicationError(Exception):
-    def __init__(self, message: str, *, code: str = "invalid", field: str = ""):
-        super().__init__(message)
-        self.message, self.code, self.field = message, code, field
+class ApplicationError(DomainError):
+    """A rule of objections, repairs, tip-offs or commitments refused the request."""
 
 
 def code_digest(code: str) -> str:

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
+from core.errors import DomainError
 from credit_portal import bulk
 from outbox.services import outbox_add
 from subjects import identifiers as ids
@@ -51,13 +52,8 @@ RECORD_VALUE_FIELDS = [
 ]
 
 
-class RecordError(Exception):
-    """A rule refused a change to a record; the message is for people, ``code`` for systems."""
-
-    def __init__(self, message: str, *, code: str = "invalid"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+class RecordError(DomainError):
+    """A rule refused a change to a record."""
 
 
 @dataclass(frozen=True)

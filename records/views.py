@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.errors import form_add_error
 from credit_portal.paging import CappedCountPaginator
 from subjects import identifiers as ids
 from subjects.access import request_actor, staff_required
@@ -335,7 +336,7 @@ def _token_create_from(request, form: TokenForm, *, by_credit_centre: bool) -> s
             by_credit_centre=by_credit_centre,
         )
     except ApiTokenError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        form_add_error(form, error)
         return None
     if token.state == TokenState.PENDING:
         messages.warning(request, f"令牌“{token.name}”含报送权限，须经信用中心审批通过后才能使用。")

@@ -16,6 +16,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
+from core.errors import DomainError
 from credit_portal import bulk
 from outbox.services import outbox_add
 from subjects import identifiers as ids
@@ -323,13 +324,8 @@ def status_of(subject_ids: list[int]) -> dict[int, str]:
 MAX_CHECK_SUBJECTS = 1000
 
 
-class SanctionsError(Exception):
-    """A rule refused the request; the message is for people, ``code`` for systems."""
-
-    def __init__(self, message: str, *, code: str = "invalid"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+class SanctionsError(DomainError):
+    """A rule of lists, checks or measures refused the request."""
 
 
 def _identify(codes: list[str]) -> tuple[dict[str, CreditSubject], dict[str, str]]:

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from core.errors import form_add_error
 from subjects.access import request_actor, staff_required
 from subjects.choices import DEPARTMENT_ROLES
 from subjects.choices import StaffRoleName as Role
@@ -37,7 +38,7 @@ def check_page(request):
                 actor=request_actor(request),
             )
         except SanctionsError as error:
-            form.add_error(None, error.message)
+            form_add_error(form, error)
         else:
             return redirect("sanctions:check-detail", pk=check.pk)
     page = Paginator(_checks_for(request), 20).get_page(request.GET.get("page"))

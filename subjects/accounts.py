@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from audit.services import Actor, audit_event_record
+from core.errors import DomainError
 
 from .models import StaffRole
 
@@ -26,12 +27,8 @@ LAST_SEEN_SESSION_KEY = "staff_last_seen"
 SETUP_KEY_SESSION_KEY = "two_factor_setup_key"
 
 
-class AccountError(Exception):
-    """A refused account step; ``message`` is for the person in front of the form."""
-
-    def __init__(self, message: str, *, code: str = "invalid"):
-        super().__init__(message)
-        self.message, self.code = message, code
+class AccountError(DomainError):
+    """A refused account step (sign-in, second factor, password)."""
 
 
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):

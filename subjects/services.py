@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record, audit_events_record_many
+from core.errors import DomainError
 from outbox.services import outbox_add
 
 from . import identifiers as ids
@@ -757,13 +758,8 @@ def subject_conflict_resolve(*, conflict: SubjectConflict, resolution: str, acto
 TOKEN_PREFIX = "cpt_"
 
 
-class ApiTokenError(ValueError):
-    """A token request or decision that cannot be made; ``field`` names the form field it is about."""
-
-    def __init__(self, message: str, *, field: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ApiTokenError(DomainError):
+    """A token request or decision that cannot be made."""
 
 
 def api_token_digest(raw_token: str) -> str:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 # Each may import only those before it.
-LAYERS = ["outbox", "audit", "subjects", "records", "sanctions", "disclosure", "operations"]
+LAYERS = ["core", "outbox", "audit", "subjects", "records", "sanctions", "disclosure", "operations"]
 
 
 @pytest.mark.django_db
@@ -72,3 +72,24 @@ def test_every_response_says_how_long_the_application_took(client):
     for path in ("/", "/no-such-page/"):
         timing = client.get(path)["Server-Timing"]
         assert re.fullmatch(r"app;dur=\d+\.\d", timing), timing
+
+
+def test_the_apps_refuse_with_one_domain_error_type_that_the_api_answers_with_its_field():
+    from rest_framework.test import APIRequestFactory
+
+    from core.errors import DomainError
+    from credit_portal.api_errors import exception_handler
+    from disclosure.services import ApplicationError
+    from records.services import RecordError
+    from sanctions.services import SanctionsError
+    from subjects.accounts import AccountError
+    from subjects.services import ApiTokenError
+
+    assert all(issubclass(error, DomainError) for error in (RecordError, SanctionsError, ApplicationError))
+    assert all(issubclass(error, DomainError) for error in (ApiTokenError, AccountError))
+    context = {"request": APIRequestFactory().get("/api/v1/records/"), "view": None}
+    response = exception_handler(ApplicationError("最多上传5个文件。", code="too_many_files", field="files"), context)
+    assert response.status_code == 400
+    assert response.data == {"detail": "最多上传5个文件。", "code": "too_many_files", "field": "files"}
+    response = exception_handler(RecordError("该记录已撤销。", code="revoked"), context)
+    assert response.data == {"detail": "该记录已撤销。", "code": "revoked"}
