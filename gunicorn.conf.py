@@ -56,6 +56,6 @@ workers = int(os.environ.get("WEB_WORKERS", "2"))
 threads = int(os.environ.get("WEB_THREADS", "1"))
 worker_class = "gthread" if threads > 1 else "sync"
 # For sync workers a limit on one request, as long as the proxy waits (65 s); for gthread the worker's
-# heartbeat limit. The public pages have their statement budget (credit_portal/db_budget.py) well below it.
+# heartbeat limit. The public pages have their statement budget (core/db_budget.py) well below it.
 timeout = int(os.environ.get("WEB_TIMEOUT", "60"))
 graceful_timeout = 30

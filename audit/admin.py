@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.db.models import Q
 
-from credit_portal.paging import BigTableAdminMixin
+from core.paging import BigTableAdminMixin
 
 from .admin_mixins import ReadOnlyAdminMixin
 from .choices import ActorType

@@ -27,7 +27,7 @@ from .services import Actor, audit_event_record
 # A plain lower-case PostgreSQL identifier: no quoting surprises in the statements below.
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
-# Identity sequences: nextval (ORM inserts, and credit_portal.bulk reserving ids before COPY) needs USAGE or
+# Identity sequences: nextval (ORM inserts, and core.bulk reserving ids before COPY) needs USAGE or
 # UPDATE; setval is not used by the site.
 SEQUENCE_PRIVILEGES = "USAGE, SELECT, UPDATE"
 

@@ -617,14 +617,14 @@ def ingest_call(department, token, items: Sequence[dict]) -> list:
 
 # (label, file of the function, function, files of the callers counted: None = every caller). The time of a
 # stage is the cumulative time of the calls from those callers.
-RECORDS_CODE = ("records/services.py", "credit_portal/bulk.py")
+RECORDS_CODE = ("records/services.py", "core/bulk.py")
 STAGES = (
     ("validation (_check_item)", "records/services.py", "_check_item", RECORDS_CODE),
     ("subject resolution (subjects_resolve_many)", "subjects/services.py", "subjects_resolve_many", RECORDS_CODE),
     ("existing-record lookup (records_by_source_id)", "records/selectors.py", "records_by_source_id", RECORDS_CODE),
     ("data hash", "records/services.py", "_data_hash", RECORDS_CODE),
     ("disclosure window", "records/services.py", "_window", RECORDS_CODE),
-    ("inserts: records + versions (bulk.insert)", "credit_portal/bulk.py", "insert", RECORDS_CODE),
+    ("inserts: records + versions (bulk.insert)", "core/bulk.py", "insert", RECORDS_CODE),
     ("bulk_update of changed records", "django/db/models/query.py", "bulk_update", RECORDS_CODE),
     ("audit event", "audit/services.py", "audit_event_record", RECORDS_CODE),
     ("ingest statistics (_record_stats)", "records/services.py", "_record_stats", RECORDS_CODE),
@@ -688,7 +688,7 @@ def statement_times(department, token, items: Sequence[dict]) -> None:
     from django.db import connection
     from django.dispatch import Signal
 
-    from credit_portal import bulk
+    from core import bulk
     from records.signals import records_changed
 
     timer = StatementTimer()

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.services import Actor, audit_event_record
+from core.db_budget import statement_budget
 from core.errors import DomainError, form_add_error
-from credit_portal.db_budget import statement_budget
 from records.models import CreditRecord
 from subjects.access import request_actor, staff_required
 from subjects.choices import DEPARTMENT_ROLES

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from audit.services import Actor
-from credit_portal.db_budget import budgeted_stream, is_statement_timeout, statement_budget
+from core.db_budget import budgeted_stream, is_statement_timeout, statement_budget
 from records.models import RecordType
 from sanctions.choices import Colour
 from sanctions.services import status_of

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from credit_portal.paging import BigTableAdminMixin
+from core.paging import BigTableAdminMixin
 
 from .models import OutboxItem
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Q
 
 from audit.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
-from credit_portal.paging import BigTableAdminMixin
+from core.paging import BigTableAdminMixin
 from subjects import identifiers as ids
 from subjects.models import CreditSubject
 

@@ -31,7 +31,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
-from credit_portal.enqueue import enqueue
+from core.enqueue import enqueue
 from outbox.services import outbox_add
 from subjects import identifiers as ids
 from subjects.models import ApiToken, Department

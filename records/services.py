@@ -20,8 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
+from core import bulk
 from core.errors import DomainError
-from credit_portal import bulk
 from outbox.services import outbox_add
 from subjects import identifiers as ids
 from subjects.models import ApiToken, CreditSubject, Department

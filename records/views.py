@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.errors import form_add_error
-from credit_portal.paging import CappedCountPaginator
+from core.paging import CappedCountPaginator
 from subjects import identifiers as ids
 from subjects.access import request_actor, staff_required
 from subjects.choices import StaffRoleName as Role
@@ -63,7 +63,7 @@ def _record_for(request, pk: int):
 def record_list(request):
     records = records_visible_to(request.staff.department).order_by("-id")
     filterset = RecordFilterSet(request.GET, queryset=records)
-    # The department's records can be millions: the count stops at a cap (credit_portal/paging.py).
+    # The department's records can be millions: the count stops at a cap (core/paging.py).
     page = CappedCountPaginator(filterset.qs, 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from audit.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
-from credit_portal.paging import BigTableAdminMixin
+from core.paging import BigTableAdminMixin
 from subjects.selectors import subject_ids_for_staff_search
 
 from .models import Check, CreditStatus, Feedback, ListSource, ListType, Measure, Membership, MembershipChange

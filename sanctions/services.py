@@ -16,8 +16,8 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
+from core import bulk
 from core.errors import DomainError
-from credit_portal import bulk
 from outbox.services import outbox_add
 from subjects import identifiers as ids
 from subjects.models import CreditSubject, Department

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 
 from audit.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
 from audit.services import Actor, client_ip
-from credit_portal.paging import BigTableAdminMixin
+from core.paging import BigTableAdminMixin
 
 from .models import (
     CreditSubject,

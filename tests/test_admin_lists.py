@@ -11,7 +11,7 @@ from django.test import RequestFactory
 
 from audit.models import AuditEvent
 from audit.services import Actor, audit_event_record
-from credit_portal.paging import CappedCountPaginator
+from core.paging import CappedCountPaginator
 from records.models import CreditRecord, RecordType
 from sanctions.models import Membership
 from subjects.models import CreditSubject

@@ -70,7 +70,7 @@ def test_the_site_role_does_the_site_work(site):
     )
     run(site, "UPDATE records_calendarday SET name = '改' WHERE id = %s", [day[0][0]])
     run(site, "DELETE FROM records_calendarday WHERE id = %s", [day[0][0]])
-    # credit_portal.bulk: ids from the table's sequence, then COPY ... FROM STDIN (INSERT privilege).
+    # core.bulk: ids from the table's sequence, then COPY ... FROM STDIN (INSERT privilege).
     ids = run(site, "SELECT nextval(pg_get_serial_sequence('records_calendarday', 'id')) FROM generate_series(1, 2)")
     with site, site.cursor() as cursor:
         rows = "".join(f"{pk}\t2031-02-0{n}\tholiday\t春节\n" for n, (pk,) in enumerate(ids, start=1))

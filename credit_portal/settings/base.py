@@ -148,7 +148,7 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://loca
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_IGNORE_RESULT = True
 # Enqueueing in a web request gives up within about two seconds when the broker is down (instead of ~20 s):
-# the caller logs the failure (credit_portal/enqueue.py) and answers; nothing waits on Redis.
+# the caller logs the failure (core/enqueue.py) and answers; nothing waits on Redis.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 # visibility_timeout: a task taken by a worker that dies (kill -9) goes back to the queue after 5 minutes
 # (Redis' default is an hour). A task running longer than that is delivered again while it still runs: the
@@ -387,7 +387,7 @@ PUBLIC_RATE_LIMITS = {
 SUBJECT_PAGE_CACHE_SECONDS = env.int("SUBJECT_PAGE_CACHE_SECONDS", default=3600)
 # The unfiltered first page of each 双公示 type (disclosure.views._shuanggongshi_page): new records show within it.
 SHUANGGONGSHI_FIRST_PAGE_SECONDS = env.int("SHUANGGONGSHI_FIRST_PAGE_SECONDS", default=60)
-# Statement timeout of the heavy public list views on PostgreSQL (credit_portal/db_budget.py); 0 turns it off.
+# Statement timeout of the heavy public list views on PostgreSQL (core/db_budget.py); 0 turns it off.
 PUBLIC_STATEMENT_TIMEOUT_MS = env.int("PUBLIC_STATEMENT_TIMEOUT_MS", default=3000)
 # Deadlines of objections and repairs, in Chinese working days (DESIGN.md §4; all configurable).
 APPLICATION_DEADLINES = {

@@ -10,7 +10,7 @@ from django.db import connection, connections
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from credit_portal.db_budget import STREAM_CUT_LINE, StreamCut
+from core.db_budget import STREAM_CUT_LINE, StreamCut
 from disclosure.addresses import PERSON_SIGNER
 from disclosure.views import DOWNLOAD_SIGNER
 from tests.records.helpers import company_uscc

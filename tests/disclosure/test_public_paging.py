@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
 from audit.services import Actor
-from credit_portal.db_budget import statement_budget
+from core.db_budget import statement_budget
 from disclosure.paging import CURSOR_SALT, BadCursor
 from disclosure.selectors import shuanggongshi_filter
 from disclosure.views import PAGE_SIZE
@@ -396,7 +396,7 @@ def test_admin_record_search_by_number_prefix(admin_client):
 
 
 def test_admin_record_list_count_is_capped(admin_client, monkeypatch):
-    from credit_portal.paging import CappedCountPaginator
+    from core.paging import CappedCountPaginator
 
     monkeypatch.setattr(CappedCountPaginator, "CAP", 10)
     paginator = CappedCountPaginator(CreditRecord.objects.order_by("-pk"), 5)

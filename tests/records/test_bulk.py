@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from credit_portal import bulk
+from core import bulk
 from records.models import CreditRecord, RecordVersion
 from tests.records.helpers import xzcf_item
 

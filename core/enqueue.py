@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 
-logger = logging.getLogger("credit_portal.enqueue")
+logger = logging.getLogger("core.enqueue")
 
 
 def enqueue(task, *args, **kwargs) -> bool:

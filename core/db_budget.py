@@ -27,7 +27,7 @@ from django.db import OperationalError, connection, transaction
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-logger = logging.getLogger("credit_portal.db_budget")
+logger = logging.getLogger("core.db_budget")
 
 BUSY_RETRY_AFTER_SECONDS = 30
 
