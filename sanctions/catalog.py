@@ -186,10 +186,16 @@ LIST_TYPES: list[dict] = [
     ],
 ]
 
-ALL_BLACK = [code for code, *_ in BLACK_LISTS] + ["sxbzxr"]
-ALL_RED = ["hmd_nsa", "hmd_aeo", "hmd_shtzxy", "hmd_ry"]
-WATCH = ["jyyc", "zdgz_cf"]
-GENERAL = ["yb_cf"]
+
+def _codes_of(colour: str) -> list[str]:
+    """The lists of one colour, derived from ``LIST_TYPES`` (a new list is named once, there)."""
+    return [spec["code"] for spec in LIST_TYPES if spec["colour"] == colour]
+
+
+ALL_BLACK = _codes_of("black")
+ALL_RED = _codes_of("red")
+WATCH = _codes_of("watch")
+GENERAL = _codes_of("notice")
 
 # Who must act: the sectors whose departments implement a measure, or EVERY_DEPARTMENT — every department
 # doing the scenario's business, whatever its sector: each purchaser (采购人) in 政府采购 (财库〔2016〕125号:
