@@ -21,11 +21,10 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from core.vocabulary import DISCLOSURE_PUBLIC, OBJECTION_NONE, OBJECTION_PENDING, OBJECTION_SUSPENDED, RECORD_ACTIVE
 from subjects.identifiers import mask_citizen_ids_in_text, mask_document_number, mask_person_name
 
-PUBLIC = "public"
-ACTIVE = "active"
-OBJECTION_NONE, OBJECTION_PENDING, OBJECTION_SUSPENDED = "none", "pending", "suspended"
+PUBLIC, ACTIVE = DISCLOSURE_PUBLIC, RECORD_ACTIVE
 
 
 @dataclass(frozen=True)

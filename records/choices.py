@@ -1,5 +1,7 @@
 from django.db import models
 
+from core import vocabulary as v
+
 
 class CatalogCategory(models.TextChoices):
     """The 11 categories of the national public credit information catalog (全国公共信用信息基础目录)."""
@@ -24,9 +26,9 @@ class Polarity(models.TextChoices):
 
 
 class DisclosureLevel(models.TextChoices):
-    PUBLIC = "public", "社会公开"
-    GOVERNMENT = "government", "政务共享"
-    RESTRICTED = "restricted", "授权查询"
+    PUBLIC = v.DISCLOSURE_PUBLIC, "社会公开"
+    GOVERNMENT = v.DISCLOSURE_GOVERNMENT, "政务共享"
+    RESTRICTED = v.DISCLOSURE_RESTRICTED, "授权查询"
 
 
 class DisclosureRule(models.TextChoices):
@@ -53,19 +55,19 @@ class FieldRequirement(models.TextChoices):
 class Severity(models.TextChoices):
     """Grades of dishonesty: seed 004 四(三) has 一般/较重/严重; the national repair rules add 轻微."""
 
-    MINOR = "minor", "轻微"
-    GENERAL = "general", "一般"
-    SERIOUS = "serious", "较重"
-    SEVERE = "severe", "严重"
+    MINOR = v.MINOR, "轻微"
+    GENERAL = v.GENERAL, "一般"
+    SERIOUS = v.SERIOUS, "较重"
+    SEVERE = v.SEVERE, "严重"
 
 
 class RecordStatus(models.TextChoices):
-    PENDING_REVIEW = "pending_review", "待审核"
-    UNMATCHED = "unmatched", "待匹配"
-    ACTIVE = "active", "有效"
-    REJECTED = "rejected", "审核未通过"
-    REVOKED = "revoked", "已撤销"
-    REPAIRED = "repaired", "已修复"
+    PENDING_REVIEW = v.RECORD_PENDING_REVIEW, "待审核"
+    UNMATCHED = v.RECORD_UNMATCHED, "待匹配"
+    ACTIVE = v.RECORD_ACTIVE, "有效"
+    REJECTED = v.RECORD_REJECTED, "审核未通过"
+    REVOKED = v.RECORD_REVOKED, "已撤销"
+    REPAIRED = v.RECORD_REPAIRED, "已修复"
 
 
 class Channel(models.TextChoices):
@@ -99,6 +101,6 @@ class CalendarDayKind(models.TextChoices):
 class ObjectionState(models.TextChoices):
     """Whether a record is under objection (异议); set by the subject-rights services of the disclosure app."""
 
-    NONE = "none", "无"
-    PENDING = "pending", "异议处理中"
-    SUSPENDED = "suspended", "异议处理中（暂停公示）"
+    NONE = v.OBJECTION_NONE, "无"
+    PENDING = v.OBJECTION_PENDING, "异议处理中"
+    SUSPENDED = v.OBJECTION_SUSPENDED, "异议处理中（暂停公示）"

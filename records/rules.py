@@ -18,7 +18,9 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-SEVERITY_ORDER = ("minor", "general", "serious", "severe")  # records.choices.Severity, mildest first
+from core.vocabulary import SEVERITIES
+
+SEVERITY_ORDER = SEVERITIES  # mildest first
 PENALTY_KINDS_FIELD, SIMPLIFIED_PROCEDURE_FIELD = "CF_CFLB", "CF_SFJYCX"  # national field codes of xzcf
 WARNING_ONLY = "警告"
 SIMPLIFIED_PROCEDURE_YES = "是"

@@ -1,33 +1,35 @@
 from django.db import models
 
+from core import vocabulary as v
+
 
 class Colour(models.TextChoices):
-    RED = "red", "守信激励（红名单）"
-    BLACK = "black", "失信惩戒（黑名单）"
-    WATCH = "watch", "重点关注"
+    RED = v.RED, "守信激励（红名单）"
+    BLACK = v.BLACK, "失信惩戒（黑名单）"
+    WATCH = v.WATCH, "重点关注"
     # 一般失信 (seed 004 四（三）): measures that warn (提醒, 约谈, 告诫); the credit status stays 正常.
-    NOTICE = "notice", "提醒告诫（一般失信）"
+    NOTICE = v.NOTICE, "提醒告诫（一般失信）"
 
 
 class CreditStatusValue(models.TextChoices):
-    RED = "red", "守信"
-    NORMAL = "normal", "正常"
-    WATCH = "watch", "重点关注"
-    BLACK = "black", "失信"
+    RED = v.STATUS_RED, "守信"
+    NORMAL = v.STATUS_NORMAL, "正常"
+    WATCH = v.STATUS_WATCH, "重点关注"
+    BLACK = v.STATUS_BLACK, "失信"
 
 
 class MembershipState(models.TextChoices):
-    ACTIVE = "active", "在列"
-    SUSPENDED = "suspended", "暂停"
-    ENDED = "ended", "已移出"
+    ACTIVE = v.MEMBERSHIP_ACTIVE, "在列"
+    SUSPENDED = v.MEMBERSHIP_SUSPENDED, "暂停"
+    ENDED = v.MEMBERSHIP_ENDED, "已移出"
 
 
 class EndReason(models.TextChoices):
-    EXPIRED = "expired", "期满移出"
-    REPAIRED = "repaired", "信用修复"
-    SOURCE_REVOKED = "source_revoked", "据以列入的记录被撤销"
-    RULE = "rule", "列入条件不再满足"
-    DECISION = "decision", "认定机关决定移出"
+    EXPIRED = v.END_EXPIRED, "期满移出"
+    REPAIRED = v.END_REPAIRED, "信用修复"
+    SOURCE_REVOKED = v.END_REVOKED, "据以列入的记录被撤销"
+    RULE = v.END_RULE, "列入条件不再满足"
+    DECISION = v.END_DECISION, "认定机关决定移出"
 
 
 class MembershipChangeKind(models.TextChoices):

@@ -23,17 +23,31 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from core.vocabulary import (
+    BLACK,
+    END_EXPIRED,
+    END_REPAIRED,
+    END_REVOKED,
+    END_RULE,
+    MEMBERSHIP_ACTIVE,
+    MEMBERSHIP_SUSPENDED,
+    RECORD_ACTIVE,
+    RECORD_REPAIRED,
+    RECORD_REVOKED,
+    RED,
+    SEVERE,
+    STATUS_BLACK,
+    STATUS_NORMAL,
+    STATUS_RED,
+    STATUS_WATCH,
+    WATCH,
+)
 from records.rules import period_end
 
 RULE_VERSION = "2026.11-1"
 
-RED, BLACK, WATCH, NOTICE = "red", "black", "watch", "notice"
-STATUS_RED, STATUS_NORMAL, STATUS_WATCH, STATUS_BLACK = "red", "normal", "watch", "black"
-ACTIVE_RECORD = "active"
-REVOKED, REPAIRED = "revoked", "repaired"
-SEVERE = "severe"
-END_EXPIRED, END_REPAIRED, END_REVOKED, END_RULE = "expired", "repaired", "source_revoked", "rule"
-STATE_ACTIVE, STATE_SUSPENDED = "active", "suspended"
+ACTIVE_RECORD, REVOKED, REPAIRED = RECORD_ACTIVE, RECORD_REVOKED, RECORD_REPAIRED
+STATE_ACTIVE, STATE_SUSPENDED = MEMBERSHIP_ACTIVE, MEMBERSHIP_SUSPENDED
 
 
 @dataclass(frozen=True)

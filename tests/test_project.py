@@ -93,3 +93,22 @@ def test_the_apps_refuse_with_one_domain_error_type_that_the_api_answers_with_it
     assert response.data == {"detail": "最多上传5个文件。", "code": "too_many_files", "field": "files"}
     response = exception_handler(RecordError("该记录已撤销。", code="revoked"), context)
     assert response.data == {"detail": "该记录已撤销。", "code": "revoked"}
+
+
+def test_the_model_choices_store_the_vocabulary_the_rules_compare_with():
+    from core import vocabulary as v
+    from records.choices import DisclosureLevel, ObjectionState, RecordStatus, Severity
+    from sanctions.choices import Colour, CreditStatusValue, EndReason, MembershipState
+
+    assert tuple(Severity.values) == v.SEVERITIES
+    assert {RecordStatus.ACTIVE, RecordStatus.REVOKED, RecordStatus.REPAIRED} == {
+        v.RECORD_ACTIVE,
+        v.RECORD_REVOKED,
+        v.RECORD_REPAIRED,
+    }
+    assert set(ObjectionState.values) == {v.OBJECTION_NONE, v.OBJECTION_PENDING, v.OBJECTION_SUSPENDED}
+    assert DisclosureLevel.PUBLIC == v.DISCLOSURE_PUBLIC
+    assert set(Colour.values) == {v.RED, v.BLACK, v.WATCH, v.NOTICE}
+    assert set(CreditStatusValue.values) == {v.STATUS_RED, v.STATUS_NORMAL, v.STATUS_WATCH, v.STATUS_BLACK}
+    assert set(MembershipState.values) == {v.MEMBERSHIP_ACTIVE, v.MEMBERSHIP_SUSPENDED, v.MEMBERSHIP_ENDED}
+    assert set(EndReason.values) == {v.END_EXPIRED, v.END_REPAIRED, v.END_REVOKED, v.END_RULE, v.END_DECISION}

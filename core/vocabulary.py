@@ -1,0 +1,32 @@
+"""The domain's words as plain values, defined once: what the model choices store (records/choices.py,
+sanctions/choices.py) and what the pure rules compare with (records/rules.py, sanctions/rules.py,
+disclosure/rules.py). No Django here, so the rules stay pure and still say the same words as the database.
+"""
+
+# A record's life (records.choices.RecordStatus).
+RECORD_PENDING_REVIEW, RECORD_UNMATCHED, RECORD_ACTIVE = "pending_review", "unmatched", "active"
+RECORD_REJECTED, RECORD_REVOKED, RECORD_REPAIRED = "rejected", "revoked", "repaired"
+
+# Grades of dishonesty, mildest first (records.choices.Severity): seed 004 四（三） has 一般/较重/严重, the
+# national repair rules add 轻微.
+SEVERITIES = MINOR, GENERAL, SERIOUS, SEVERE = ("minor", "general", "serious", "severe")
+
+# Who may see a record type (records.choices.DisclosureLevel).
+DISCLOSURE_PUBLIC, DISCLOSURE_GOVERNMENT, DISCLOSURE_RESTRICTED = "public", "government", "restricted"
+
+# An objection's mark on a record (records.choices.ObjectionState).
+OBJECTION_NONE, OBJECTION_PENDING, OBJECTION_SUSPENDED = "none", "pending", "suspended"
+
+# List colours (sanctions.choices.Colour) and the credit status they make (sanctions.choices.CreditStatusValue).
+RED, BLACK, WATCH, NOTICE = "red", "black", "watch", "notice"
+STATUS_RED, STATUS_NORMAL, STATUS_WATCH, STATUS_BLACK = "red", "normal", "watch", "black"
+
+# A list membership (sanctions.choices.MembershipState, EndReason).
+MEMBERSHIP_ACTIVE, MEMBERSHIP_SUSPENDED, MEMBERSHIP_ENDED = "active", "suspended", "ended"
+END_EXPIRED, END_REPAIRED, END_REVOKED, END_RULE, END_DECISION = (
+    "expired",
+    "repaired",
+    "source_revoked",
+    "rule",
+    "decision",
+)
