@@ -5,22 +5,8 @@ and a plain ``CREATE INDEX`` would block every write (pushes, reviews) for the m
 cannot run inside a transaction, hence ``atomic = False``. Other databases (SQLite in tests) get a plain index.
 """
 
-from django.contrib.postgres.operations import AddIndexConcurrently
+from core.migration_operations import AddIndexOnPostgres
 from django.db import migrations, models
-
-
-class AddIndexConcurrentlyOnPostgres(AddIndexConcurrently):
-    """``AddIndexConcurrently`` on PostgreSQL, a plain ``AddIndex`` elsewhere."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            return super().database_forwards(app_label, schema_editor, from_state, to_state)
-        return migrations.AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            return super().database_backwards(app_label, schema_editor, from_state, to_state)
-        return migrations.AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
 
 
 PUBLIC = models.Q(("publishable", True), ("status", "active"))
@@ -34,13 +20,13 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        AddIndexConcurrentlyOnPostgres(
+        AddIndexOnPostgres(
             model_name="creditrecord",
             index=models.Index(
                 condition=PUBLIC, fields=["record_type", "-decided_on", "-id"], name="record_public_type_date_idx"
             ),
         ),
-        AddIndexConcurrentlyOnPostgres(
+        AddIndexOnPostgres(
             model_name="creditrecord",
             index=models.Index(
                 condition=PUBLIC,
@@ -48,7 +34,7 @@ class Migration(migrations.Migration):
                 name="record_public_dept_date_idx",
             ),
         ),
-        AddIndexConcurrentlyOnPostgres(
+        AddIndexOnPostgres(
             model_name="creditrecord",
             index=models.Index(fields=["source_id"], name="record_source_id_idx", opclasses=["varchar_pattern_ops"]),
         ),

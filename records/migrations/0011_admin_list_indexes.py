@@ -8,27 +8,10 @@ small partial (status, id) index for the review and matching queues and the admi
 dropped ``CONCURRENTLY`` on PostgreSQL (no write lock on a table of millions of rows), hence ``atomic = False``.
 """
 
-from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
+from core.migration_operations import AddIndexOnPostgres, RemoveIndexOnPostgres
 from django.db import migrations, models
 
 
-def concurrently_on_postgres(concurrent, plain):
-    """``concurrent`` (``CREATE/DROP INDEX CONCURRENTLY``) on PostgreSQL, ``plain`` elsewhere (SQLite in tests)."""
-
-    class Operation(concurrent):
-        def database_forwards(self, app_label, schema_editor, from_state, to_state):
-            operation = concurrent if schema_editor.connection.vendor == "postgresql" else plain
-            return operation.database_forwards(self, app_label, schema_editor, from_state, to_state)
-
-        def database_backwards(self, app_label, schema_editor, from_state, to_state):
-            operation = concurrent if schema_editor.connection.vendor == "postgresql" else plain
-            return operation.database_backwards(self, app_label, schema_editor, from_state, to_state)
-
-    return Operation
-
-
-AddIndexOnPostgres = concurrently_on_postgres(AddIndexConcurrently, migrations.AddIndex)
-RemoveIndexOnPostgres = concurrently_on_postgres(RemoveIndexConcurrently, migrations.RemoveIndex)
 
 
 class Migration(migrations.Migration):

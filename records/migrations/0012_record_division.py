@@ -12,25 +12,11 @@ pushes and reviews are never blocked for the minutes this takes on millions of r
 """
 
 import django.db.models.functions.text
-from django.contrib.postgres.operations import AddIndexConcurrently
+from core.migration_operations import AddIndexOnPostgres
 from django.db import migrations, models, transaction
 
 BATCH = 20_000
 PUBLIC = models.Q(("publishable", True), ("status", "active"))
-
-
-class AddIndexConcurrentlyOnPostgres(AddIndexConcurrently):
-    """``AddIndexConcurrently`` on PostgreSQL, a plain ``AddIndex`` elsewhere."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            return super().database_forwards(app_label, schema_editor, from_state, to_state)
-        return migrations.AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            return super().database_backwards(app_label, schema_editor, from_state, to_state)
-        return migrations.AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
 
 
 def division_fill(apps, schema_editor):
@@ -70,7 +56,7 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, db_default="", default="", max_length=6, verbose_name="主体区划代码"),
         ),
         migrations.RunPython(division_fill, migrations.RunPython.noop, elidable=True),
-        AddIndexConcurrentlyOnPostgres(
+        AddIndexOnPostgres(
             model_name="creditrecord",
             index=models.Index(
                 condition=PUBLIC,
@@ -78,7 +64,7 @@ class Migration(migrations.Migration):
                 name="record_public_county_date_idx",
             ),
         ),
-        AddIndexConcurrentlyOnPostgres(
+        AddIndexOnPostgres(
             model_name="creditrecord",
             index=models.Index(
                 models.F("record_type"),
