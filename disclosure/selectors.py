@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from statistics import median
 
 from django.contrib.postgres.fields import ArrayField
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -31,6 +32,7 @@ from django.db.models import (
     Value,
     When,
     Window,
+    prefetch_related_objects,
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Left, RowNumber
@@ -152,11 +154,16 @@ def public_memberships(colour: str | None = None) -> QuerySet[Membership]:
 HOME_COUNTS_KEY = "home-counts"
 
 
-def home_counts_compute(as_of: datetime.date) -> dict:
-    """The home page's totals. Counting millions of public records takes seconds (past the public pages'
-    statement budget), so they are counted by ``home_counts_task`` in the background and kept in the cache."""
-    from sanctions.choices import Colour
+def home_counts_refresh(as_of: datetime.date) -> dict:
+    """Count the home page's totals and keep them for a day (a late or failed run shows slightly old totals).
+    Counting millions of public records takes seconds, past the public pages' statement budget: this runs in
+    ``home_counts_task`` in the background."""
+    counts = home_counts_compute(as_of)
+    cache.set(HOME_COUNTS_KEY, counts, timeout=24 * 3600)
+    return counts
 
+
+def home_counts_compute(as_of: datetime.date) -> dict:
     return {
         "as_of": as_of.isoformat(),
         "subjects": CreditSubject.objects.exclude(kind=SubjectKind.NATURAL_PERSON).count(),
@@ -195,6 +202,13 @@ def _tab_filter(tab: str) -> Q:
     return ~Q(record_type__code__in=known)
 
 
+ACTIVE_MEMBERSHIPS = Prefetch(
+    "memberships",
+    queryset=Membership.objects.filter(state=MembershipState.ACTIVE).select_related("list_type"),
+    to_attr="active_memberships",
+)
+
+
 def repair_facts(record: CreditRecord) -> rules.RepairFacts:
     """The facts the eligibility rule needs. A penalty carries its earliest repair date (from the disclosure
     regime); a record that keeps its subject on a black list takes it from the list: the listing date plus the
@@ -202,11 +216,12 @@ def repair_facts(record: CreditRecord) -> rules.RepairFacts:
     list may be left by repair (e.g. 1 year for market regulation's serious-violation list)."""
     eligible_on = record.repair_eligible_on
     if eligible_on is None:
+        memberships = getattr(record, "active_memberships", None)  # prefetched by a page (ACTIVE_MEMBERSHIPS)
+        if memberships is None:
+            memberships = ACTIVE_MEMBERSHIPS.queryset.filter(records=record)
         dates = [
             period_after(membership.started_on, membership.list_type.earliest_exit_months)
-            for membership in Membership.objects.filter(records=record, state=MembershipState.ACTIVE).select_related(
-                "list_type"
-            )
+            for membership in memberships
             if membership.list_type.repairable and membership.list_type.earliest_exit_months is not None
         ]
         eligible_on = max(dates) if dates else None
@@ -249,9 +264,10 @@ def public_profile_get(
         if tab == "black":
             # The repair link follows the rule the repair service applies (repair_facts, repair_eligibility):
             # a listing may be left by repair only after the list's shortest period; before, its date is shown.
-            for membership in profile.memberships:
-                for record in membership.records.all():
-                    record.repair = rules.repair_eligibility(repair_facts(record), as_of)
+            records = [record for membership in profile.memberships for record in membership.records.all()]
+            prefetch_related_objects(records, ACTIVE_MEMBERSHIPS)
+            for record in records:
+                record.repair = rules.repair_eligibility(repair_facts(record), as_of)
     else:
         tab_records = records.filter(_tab_filter(tab)).select_related("record_type", "department")
         profile.page = SeekPage.of(
@@ -387,11 +403,6 @@ def public_report_body(subject: CreditSubject, *, as_of: datetime.date | None = 
     sections += [section(key, label) for key, label, _ in RECORD_TABS[2:]]
     sections.append(section("other", "其他"))
     return ReportBody(sections=sections, digest=digest)
-
-
-def public_sections(subject: CreditSubject, *, as_of: datetime.date | None = None) -> list[Section]:
-    """Every tab of the subject page as a report section (large ones abridged: ``public_report_body``)."""
-    return public_report_body(subject, as_of=as_of).sections
 
 
 def applications_dashboard(*, today: datetime.date) -> dict:

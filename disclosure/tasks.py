@@ -21,13 +21,9 @@ def application_notify_task(application_id: int) -> int:
 def home_counts_task() -> dict:
     """Every ten minutes (beat) and when the home page finds none: count the home page's totals (seconds on
     millions of records) and keep them for a day, so a late or failed run shows slightly old totals."""
-    from django.core.cache import cache
+    from .selectors import home_counts_refresh
 
-    from .selectors import HOME_COUNTS_KEY, home_counts_compute
-
-    counts = home_counts_compute(timezone.localdate())
-    cache.set(HOME_COUNTS_KEY, counts, timeout=24 * 3600)
-    return counts
+    return home_counts_refresh(timezone.localdate())
 
 
 @shared_task(soft_time_limit=300, time_limit=360)
@@ -59,13 +55,15 @@ def opendata_daily_task(day: str | None = None) -> int:
     # Records whose disclosure period ended yesterday (or starts today) leave (or join) the files holding them.
     opendata_mark_ended(timezone.localdate())
     written = len(opendata_generate_day(target))
-    return written + opendata_regenerate_stale()
+    return written + _regenerate_stale_once()
 
 
-@shared_task(**OPENDATA_TASK)
-def opendata_stale_task() -> int:
-    """Every few minutes: write again the files a record change made stale (``OpenDataFile.stale_since``). One
-    run at a time: a month of records can take longer than the interval (a second run would write the same)."""
+OPENDATA_STALE_RUNNING = "opendata-stale-running"
+
+
+def _regenerate_stale_once() -> int:
+    """``opendata_regenerate_stale`` unless another run (this task's or the nightly one's) is writing: a month of
+    records can take longer than the interval, and a second run would write the same files."""
     from django.core.cache import cache
 
     if not cache.add(OPENDATA_STALE_RUNNING, 1, timeout=OPENDATA_TASK["time_limit"]):
@@ -76,7 +74,10 @@ def opendata_stale_task() -> int:
         cache.delete(OPENDATA_STALE_RUNNING)
 
 
-OPENDATA_STALE_RUNNING = "opendata-stale-running"
+@shared_task(**OPENDATA_TASK)
+def opendata_stale_task() -> int:
+    """Every few minutes: write again the files a record change made stale (``OpenDataFile.stale_since``)."""
+    return _regenerate_stale_once()
 
 
 @shared_task(**OPENDATA_TASK)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from audit.services import Actor
 from core.db_budget import budgeted_stream, is_statement_timeout, statement_budget
+from core.enqueue import enqueue
 from records.models import RecordType
 from sanctions.choices import Colour
 from sanctions.services import status_of
@@ -45,7 +46,7 @@ from .selectors import (
     RECORD_TABS,
     TAB_KEYS,
     FilterError,
-    home_counts_compute,
+    home_counts_refresh,
     list_filter,
     parse_date_param,
     public_list_types,
@@ -80,13 +81,12 @@ def _home_counts() -> dict | None:
         return counts
     try:
         with transaction.atomic():
-            counts = home_counts_compute(timezone.localdate())
+            counts = home_counts_refresh(timezone.localdate())
     except OperationalError as error:
         if not is_statement_timeout(error):
             raise
-        transaction.on_commit(home_counts_task.delay)
+        transaction.on_commit(lambda: enqueue(home_counts_task))
         return None
-    cache.set(HOME_COUNTS_KEY, counts, timeout=24 * 3600)
     cache.delete(f"{HOME_COUNTS_KEY}:trying")
     return counts
 
@@ -152,11 +152,9 @@ def _profile_response(request, subject: CreditSubject):
     tab = request.GET.get("tab", "xzcf")
     if tab not in TAB_KEYS:
         tab = "xzcf"
-    if request.user.is_authenticated:
-        # Staff pages carry their own header and CSRF token: never cached, never served from the cache.
-        return _profile_page(request, subject, tab)
-    if request.GET.get("cursor"):
-        # Pages after the first are read by key each time (one index range of the subject's records).
+    # Staff pages carry their own header and CSRF token: never cached, never served from the cache. Pages after
+    # the first are read by key each time (one index range of the subject's records).
+    if request.user.is_authenticated or request.GET.get("cursor"):
         return _profile_page(request, subject, tab)
     key = page_cache.page_key(subject.pk, tab, timezone.localdate())
     content = cache.get(key)

@@ -111,7 +111,8 @@ def outbox_deliver(item_id: int) -> bool:
     if item is None:
         return False
     current = None
-    if not registry.handlers(item.topic):
+    handlers = registry.handlers(item.topic)
+    if not handlers:
         # A topic nobody handles here (a worker still running the code before the topic existed, during a
         # deployment): marking it done would drop the consequence for good; it waits for a worker that knows it.
         _failed(item, None, NoHandler(item.topic))
@@ -120,7 +121,7 @@ def outbox_deliver(item_id: int) -> bool:
         # In eager mode the delivery runs inside the caller's transaction (a test's): a savepoint keeps a
         # failing handler from breaking it. In the worker each handler commits its own work.
         with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
-            for current in registry.handlers(item.topic):
+            for current in handlers:
                 current(item.payload)
     except Exception as exc:
         _failed(item, current, exc)

@@ -20,7 +20,6 @@ from dataclasses import dataclass, replace
 
 from core.vocabulary import SEVERITIES
 
-SEVERITY_ORDER = SEVERITIES  # mildest first
 PENALTY_KINDS_FIELD, SIMPLIFIED_PROCEDURE_FIELD = "CF_CFLB", "CF_SFJYCX"  # national field codes of xzcf
 WARNING_ONLY = "警告"
 SIMPLIFIED_PROCEDURE_YES = "是"
@@ -90,8 +89,8 @@ def period_after(start: datetime.date, months: int) -> datetime.date:
 
 
 def gravest(severities: Iterable[str]) -> str:
-    ranked = [s for s in severities if s in SEVERITY_ORDER]
-    return max(ranked, key=SEVERITY_ORDER.index) if ranked else ""
+    ranked = [s for s in severities if s in SEVERITIES]
+    return max(ranked, key=SEVERITIES.index) if ranked else ""
 
 
 def derive_severity(

@@ -87,7 +87,7 @@ def _data_hash(data: dict, severity: str, subject_id: int | None) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _window(
+def _period_window(
     entry: CatalogEntry, clean: CleanRecord, severity: str, regimes: tuple[rules.RegimeSpec, ...]
 ) -> rules.Window:
     record_type = entry.record_type
@@ -97,6 +97,14 @@ def _window(
         window = rules.fixed_window(decided_on=clean.decided_on, months=record_type.disclosure_months)
     else:
         window = rules.listing_window(decided_on=clean.decided_on, end_date=clean.end_date)
+    return window
+
+
+def _window(
+    entry: CatalogEntry, clean: CleanRecord, severity: str, regimes: tuple[rules.RegimeSpec, ...]
+) -> rules.Window:
+    """The record's window: its period, unless its data says it is never published (``rules.withheld_reason``)."""
+    window = _period_window(entry, clean, severity, regimes)
     return rules.withheld(window) if rules.withheld_reason(clean.data) else window
 
 
@@ -215,16 +223,12 @@ def records_ingest(
             subject: CreditSubject | None = resolution.subject
             key = (item.entry.record_type.pk, item.clean.source_id)
             record = existing.get(key) or new_records.get(key)
-            window_key = (
-                item.entry.record_type.pk,
-                item.clean.decided_on,
-                item.severity,
-                item.clean.end_date,
-                rules.withheld_reason(item.clean.data),
-            )
+            window_key = (item.entry.record_type.pk, item.clean.decided_on, item.severity, item.clean.end_date)
             window = windows.get(window_key) or windows.setdefault(
-                window_key, _window(item.entry, item.clean, item.severity, regimes)
+                window_key, _period_window(item.entry, item.clean, item.severity, regimes)
             )
+            if rules.withheld_reason(item.clean.data):
+                window = rules.withheld(window)
             digest = _data_hash(item.clean.data, item.given_severity, subject.pk if subject else None)
             if record is not None and record.status in (RecordStatus.REVOKED, RecordStatus.REPAIRED):
                 id_field = item.entry.spec.record_id_fields[0]

@@ -46,9 +46,6 @@ from records.rules import period_end
 
 RULE_VERSION = "2026.11-1"
 
-ACTIVE_RECORD, REVOKED, REPAIRED = RECORD_ACTIVE, RECORD_REVOKED, RECORD_REPAIRED
-STATE_ACTIVE, STATE_SUSPENDED = MEMBERSHIP_ACTIVE, MEMBERSHIP_SUSPENDED
-
 
 @dataclass(frozen=True)
 class RecordFact:
@@ -157,7 +154,7 @@ def _record_period(
 def _wanted(rule: ListRule, records: Iterable[RecordFact], as_of: datetime.date) -> Wanted | None:
     feeding: list[tuple[RecordFact, datetime.date, datetime.date | None]] = []
     for record in records:
-        if record.status != ACTIVE_RECORD:
+        if record.status != RECORD_ACTIVE:
             continue
         for source in rule.sources:
             if source.matches(record):
@@ -175,7 +172,7 @@ def _wanted(rule: ListRule, records: Iterable[RecordFact], as_of: datetime.date)
         started_on=min(start for _, start, _ in feeding),
         planned_end=None if None in ends else max(ends),
         record_ids=ids,
-        state=STATE_ACTIVE,
+        state=MEMBERSHIP_ACTIVE,
         reason=f"记录 {', '.join(map(str, sorted(ids)))} 符合名单“{rule.code}”的列入条件（规则 {RULE_VERSION}）",
     )
 
@@ -184,9 +181,9 @@ def _ending_reason(
     membership: MembershipFact, records: Mapping[int, RecordFact], as_of: datetime.date
 ) -> tuple[str, str]:
     sources = [records[i] for i in membership.record_ids if i in records]
-    if sources and all(r.status == REVOKED for r in sources):
+    if sources and all(r.status == RECORD_REVOKED for r in sources):
         return END_REVOKED, f"据以列入的记录 {', '.join(str(r.id) for r in sources)} 已被撤销"
-    if sources and all(r.status in (REPAIRED, REVOKED) for r in sources):
+    if sources and all(r.status in (RECORD_REPAIRED, RECORD_REVOKED) for r in sources):
         return END_REPAIRED, f"据以列入的记录 {', '.join(str(r.id) for r in sources)} 已完成信用修复"
     if membership.planned_end is not None and as_of > membership.planned_end:
         return END_EXPIRED, f"列入期限已于 {membership.planned_end.isoformat()} 届满"
@@ -210,7 +207,7 @@ def evaluate(
     severe = sorted(
         r.id
         for r in records
-        if r.status == ACTIVE_RECORD
+        if r.status == RECORD_ACTIVE
         and r.severity == SEVERE
         and r.decided_on <= as_of
         and (r.end is None or as_of <= r.end)
@@ -222,7 +219,7 @@ def evaluate(
         suspend_reason = f"主体有严重失信记录 {', '.join(map(str, severe))}，守信激励暂停"
     for code, w in list(wanted.items()):
         if w.colour == RED and suspend_reason:
-            wanted[code] = replace(w, state=STATE_SUSPENDED, reason=f"{w.reason}；{suspend_reason}")
+            wanted[code] = replace(w, state=MEMBERSHIP_SUSPENDED, reason=f"{w.reason}；{suspend_reason}")
 
     opens, updates, keeps, ends = [], [], [], []
     current = {m.list_code: m for m in sorted(memberships, key=lambda m: m.id)}
@@ -244,14 +241,14 @@ def evaluate(
         if code not in current:
             opens.append(w)
 
-    colours = {w.colour for w in wanted.values() if w.state == STATE_ACTIVE}
+    colours = {w.colour for w in wanted.values() if w.state == MEMBERSHIP_ACTIVE}
     if BLACK in colours:
         status, why = STATUS_BLACK, f"列入失信惩戒名单：{'、'.join(black)}"
     elif WATCH in colours:
         watch = sorted(code for code, w in wanted.items() if w.colour == WATCH)
         status, why = STATUS_WATCH, f"列入重点关注名单：{'、'.join(watch)}"
     elif RED in colours:
-        red = sorted(code for code, w in wanted.items() if w.colour == RED and w.state == STATE_ACTIVE)
+        red = sorted(code for code, w in wanted.items() if w.colour == RED and w.state == MEMBERSHIP_ACTIVE)
         status, why = STATUS_RED, f"列入守信激励名单：{'、'.join(red)}"
     else:
         status, why = STATUS_NORMAL, suspend_reason or "无名单记录"

@@ -374,7 +374,6 @@ def demo_seed(
     if inserted:
         # The new names change which fragments are frequent; the nightly job would otherwise be the first.
         search_fragments_refresh()
-    if inserted:
         with transaction.atomic():
             audit_event_record(
                 actor=actor,

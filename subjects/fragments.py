@@ -26,9 +26,8 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.db import connection, transaction
 
-from .choices import SubjectKind
 from .models import CreditSubject, SearchFragment
-from .selectors import search_rank_key
+from .selectors import name_searchable_subjects, search_rank_key, subjects_name_matching
 
 # pg_advisory_xact_lock key: the refresh holds it exclusively, rename updates share it.
 _LOCK_KEY = 0x53454152  # "SEAR"
@@ -37,7 +36,7 @@ _CHUNK = 20_000
 
 def _searchable_names(*, ordered: bool) -> Iterator[tuple[int, str]]:
     """(id, name) of every subject found by name (natural persons never are), streamed."""
-    rows = CreditSubject.objects.exclude(kind=SubjectKind.NATURAL_PERSON).values_list("pk", "name")
+    rows = name_searchable_subjects().values_list("pk", "name")
     return (rows.order_by("pk") if ordered else rows.order_by()).iterator(chunk_size=_CHUNK)
 
 
@@ -161,11 +160,7 @@ def search_fragments_rename(former_names: dict[int, str]) -> int:
         return 0
     cap, longest = settings.SEARCH_RESULT_CAP, settings.SEARCH_FRAGMENT_MAX_LENGTH
     lengths = range(2, longest + 1)
-    current = dict(
-        CreditSubject.objects.filter(pk__in=list(former_names))
-        .exclude(kind=SubjectKind.NATURAL_PERSON)
-        .values_list("pk", "name")
-    )
+    current = dict(name_searchable_subjects().filter(pk__in=list(former_names)).values_list("pk", "name"))
     windows = set()
     for name in [*current.values(), *former_names.values()]:
         windows |= {name[i : i + n] for n in lengths for i in range(len(name) - n + 1)}
@@ -194,8 +189,7 @@ def _fragment_update(stored: SearchFragment, current: dict[int, str], cap: int) 
         return False
     ids = sorted((listed - leaving) | staying)
     if len(ids) <= cap:
-        beyond = CreditSubject.objects.filter(name__contains=stored.fragment, pk__gt=last)
-        beyond = beyond.exclude(kind=SubjectKind.NATURAL_PERSON).order_by("pk").values_list("pk", flat=True)
+        beyond = subjects_name_matching(stored.fragment).filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)
         ids += list(beyond[: cap + 1 - len(ids)])
         if len(ids) <= cap:
             stored.delete()

@@ -76,19 +76,23 @@ def subject_get_by_code(code: str) -> CreditSubject:
     raise uscc_error
 
 
-def subjects_name_containing(query: str) -> QuerySet[CreditSubject]:
-    """Every subject whose name contains ``query``, on a name index (trigram, or bigram for two characters).
-    Staff searches only (the admin): natural persons included."""
-    subjects = CreditSubject.objects.filter(name__contains=query)
+def subjects_name_containing(query: str, subjects: QuerySet[CreditSubject] | None = None) -> QuerySet[CreditSubject]:
+    """The ``subjects`` (default: every one; natural persons included, for staff searches) whose name contains
+    ``query``, on a name index (trigram, or bigram for two characters)."""
+    subjects = (CreditSubject.objects.all() if subjects is None else subjects).filter(name__contains=query)
     if connection.vendor == "postgresql" and len(query) == 2:
         # Two characters are below pg_trgm's reach: go through the bigram index (see subjects.search).
         subjects = subjects.alias(bigrams=NameBigrams("name")).filter(bigrams__contains=NameBigrams(Value(query)))
     return subjects
 
 
+def name_searchable_subjects() -> QuerySet[CreditSubject]:
+    """Natural persons are never found by name: a name search would tell who has a record (seed 002 item 77)."""
+    return CreditSubject.objects.exclude(kind=SubjectKind.NATURAL_PERSON)
+
+
 def subjects_name_matching(query: str) -> QuerySet[CreditSubject]:
-    # Natural persons are never found by name: a name search would tell who has a record (seed 002 item 77).
-    return subjects_name_containing(query).exclude(kind=SubjectKind.NATURAL_PERSON)
+    return subjects_name_containing(query, name_searchable_subjects())
 
 
 # How many subjects a staff name search considers (``subject_ids_for_staff_search``): a common fragment such
@@ -152,12 +156,11 @@ def subject_search(raw_query: str) -> SubjectSearch:
 
     cap = settings.SEARCH_RESULT_CAP
     if len(query) <= settings.SEARCH_FRAGMENT_MAX_LENGTH:
-        stored = next(iter(SearchFragment.objects.filter(pk=query).values_list("ranked_ids", flat=True)), None)
+        stored = SearchFragment.objects.filter(pk=query).values_list("ranked_ids", flat=True).first()
         if stored is not None:
             # A frequent fragment: its capped, ranked list is precomputed. Exact-name matches rank first (by id)
             # and may lie beyond the cap, so they are looked up each time, as below.
-            named = CreditSubject.objects.filter(name=query).exclude(kind=SubjectKind.NATURAL_PERSON)
-            exact = list(named.order_by("pk").values_list("pk", flat=True))
+            exact = list(name_searchable_subjects().filter(name=query).order_by("pk").values_list("pk", flat=True))
             known = set(exact)
             return SubjectSearch(
                 query=query, ranked_ids=exact + [pk for pk in stored if pk not in known], by_code=False, capped=True

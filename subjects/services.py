@@ -1004,14 +1004,14 @@ def subjects_name_check(*, claims: list[SubjectClaim], registers: str) -> list[s
         subjects |= {
             s.uscc: s
             for s in CreditSubject.objects.filter(uscc__in=by_uscc).only(
-                "id", "uscc", "name", "kind", "name_source", "name_changed_on", "division_code"
+                "id", "uscc", "name", "kind", "name_source", "name_changed_on"
             )
         }
     if digests:
         subjects |= {
             s.citizen_id_hash: s
             for s in CreditSubject.objects.filter(citizen_id_hash__in=set(digests.values())).only(
-                "id", "citizen_id_hash", "name", "kind", "name_source", "name_changed_on", "division_code"
+                "id", "citizen_id_hash", "name", "kind", "name_source", "name_changed_on"
             )
         }
 

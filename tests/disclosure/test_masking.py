@@ -7,7 +7,7 @@ import time_machine
 from django.template.loader import render_to_string
 
 from disclosure import rules
-from disclosure.selectors import public_sections
+from disclosure.selectors import public_report_body
 from records.models import CreditRecord
 from subjects import identifiers as ids
 from tests.disclosure.conftest import NOW
@@ -47,7 +47,7 @@ def test_a_record_stored_before_masking_is_shown_masked_on_every_public_path(pub
         page = published.get(f"/subjects/{company_uscc(1)}/", {"tab": "xzcf"}).text
         csv_response = published.get("/opendata/shuanggongshi/xzcf.csv", {"from": "2026-06-01", "to": "2026-07-01"})
         opendata = b"".join(csv_response.streaming_content).decode("utf-8-sig")
-        report = render_to_string("disclosure/report.html", {"sections": public_sections(record.subject)})
+        report = render_to_string("disclosure/report.html", {"sections": public_report_body(record.subject).sections})
     for output in (page, opendata, report):
         assert OLD_ID not in output
         assert masked in output
@@ -70,7 +70,7 @@ def test_a_natural_persons_full_name_in_free_text_is_masked_on_every_public_path
         page = published.get(subject_url(record.subject), {"tab": "xzcf"}).text
         csv_response = published.get("/opendata/shuanggongshi/xzcf.csv", {"from": "2026-06-01", "to": "2026-07-01"})
         opendata = b"".join(csv_response.streaming_content).decode("utf-8-sig")
-        report = render_to_string("disclosure/report.html", {"sections": public_sections(record.subject)})
+        report = render_to_string("disclosure/report.html", {"sections": public_report_body(record.subject).sections})
     for output in (page, opendata, report):
         assert "欧阳娜娜" not in output
         assert "对欧阳**处以罚款" in output
