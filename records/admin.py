@@ -5,8 +5,7 @@ from django.db.models import Q
 
 from audit.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
 from core.paging import BigTableAdminMixin
-from subjects import identifiers as ids
-from subjects.models import CreditSubject
+from subjects.selectors import subject_id_for_uscc
 
 from .models import (
     CalendarDay,
@@ -143,12 +142,8 @@ class CreditRecordAdmin(BigTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
         if not term:
             return queryset, False
         by_number = Q(source_id__startswith=term)
-        try:
-            uscc = ids.normalize_uscc(term)
-        except ids.IdentifierError:
-            return queryset.filter(by_number), False
-        subject_ids = list(CreditSubject.objects.filter(uscc=uscc).values_list("pk", flat=True))
-        return queryset.filter(Q(subject_id__in=subject_ids) | by_number), False
+        subject_id = subject_id_for_uscc(term)
+        return queryset.filter(Q(subject_id=subject_id) | by_number if subject_id else by_number), False
 
 
 @admin.register(IngestBatch)

@@ -4,8 +4,7 @@ import django_filters
 from django import forms
 from django_filters.fields import IsoDateTimeField
 
-from subjects import identifiers as ids
-from subjects.models import CreditSubject
+from subjects.selectors import subject_id_for_uscc
 
 from .choices import RecordStatus
 from .models import CreditRecord, RecordType
@@ -67,9 +66,5 @@ class RecordFilterSet(django_filters.FilterSet):
         return queryset.filter(record_type_id=type_id) if type_id else queryset.none()
 
     def filter_subject(self, queryset, name, value):
-        try:
-            uscc = ids.normalize_uscc(value)
-        except ids.IdentifierError:
-            return queryset.none()
-        subject_id = CreditSubject.objects.filter(uscc=uscc).values_list("pk", flat=True).first()
+        subject_id = subject_id_for_uscc(value)
         return queryset.filter(subject_id=subject_id) if subject_id else queryset.none()

@@ -100,6 +100,15 @@ def subjects_name_matching(query: str) -> QuerySet[CreditSubject]:
 STAFF_SEARCH_SUBJECT_CAP = 1000
 
 
+def subject_id_for_uscc(value: str) -> int | None:
+    """The id of the subject with this USCC (on its unique index), or None for an unknown or invalid code."""
+    try:
+        uscc = ids.normalize_uscc(value)
+    except ids.IdentifierError:
+        return None
+    return CreditSubject.objects.filter(uscc=uscc).values_list("pk", flat=True).first()
+
+
 def subject_ids_for_staff_search(term: str) -> list[int]:
     """The subjects an admin search term names, for the changelists of tables that refer to subjects: the
     subject with that USCC (unique index), or up to ``STAFF_SEARCH_SUBJECT_CAP`` subjects (lowest ids) whose
@@ -107,9 +116,11 @@ def subject_ids_for_staff_search(term: str) -> list[int]:
     ``UPPER(name) LIKE``, which no index serves."""
     term = " ".join(term.split())
     try:
-        return list(CreditSubject.objects.filter(uscc=ids.normalize_uscc(term)).values_list("pk", flat=True))
+        uscc = ids.normalize_uscc(term)
     except ids.IdentifierError:
         pass
+    else:
+        return list(CreditSubject.objects.filter(uscc=uscc).values_list("pk", flat=True))
     if len(term) < 2:
         return []
     matches = subjects_name_containing(term).order_by("pk").values_list("pk", flat=True)
