@@ -6,7 +6,7 @@ and its arguments (the ids of the subjects, records or batch that were not handl
 Until the transactional outbox of issue 11 re-drives such work, ``status_check --fix`` (or
 ``recompute_status``) repairs lists left unevaluated (docs/operations.md, "Faults").
 
-Here, in the project package beside ``bulk``, because every app enqueues and the helper knows no domain: the
+Here, in `core` beside ``bulk``, because every app enqueues and the helper knows no domain: the
 lowest app (``audit``) is the audit trail and should not grow a task-queue helper.
 """
 

@@ -30,3 +30,18 @@ END_EXPIRED, END_REPAIRED, END_REVOKED, END_RULE, END_DECISION = (
     "rule",
     "decision",
 )
+
+# Labels of the grades, for the explanations the pure rules write (records.choices.Severity uses them too).
+SEVERITY_LABELS = {MINOR: "轻微", GENERAL: "一般", SERIOUS: "较重", SEVERE: "严重"}
+
+# How a record type's publication period is set (records.choices.DisclosureRule).
+RULE_SEVERITY_REGIME, RULE_FIXED_PERIOD, RULE_LISTING_PERIOD = "severity_regime", "fixed_period", "listing_period"
+
+# Where a record's severity came from (records.choices.SeveritySource): the department's own grading, a
+# severity rule of its type matching its data, the type's default, or the platform's fallback (一般).
+SEVERITY_FROM_DEPARTMENT, SEVERITY_FROM_RULE, SEVERITY_FROM_TYPE, SEVERITY_FROM_FALLBACK = (
+    "department",
+    "rule",
+    "type_default",
+    "fallback",
+)

@@ -40,7 +40,7 @@ from django.utils import timezone
 
 from records.choices import DisclosureLevel, ObjectionState, RecordStatus, Severity
 from records.models import CreditRecord, RecordType
-from records.rules import period_after
+from records.rules import list_repair_date
 from records.selectors import calendar_overrides
 from records.workdays import workdays_between
 from sanctions.choices import Colour, MembershipState
@@ -211,20 +211,20 @@ ACTIVE_MEMBERSHIPS = Prefetch(
 
 def repair_facts(record: CreditRecord) -> rules.RepairFacts:
     """The facts the eligibility rule needs. A penalty carries its earliest repair date (from the disclosure
-    regime); a record that keeps its subject on a black list takes it from the list: the listing date plus the
-    list's shortest listing period (the first day after it is served, ``records.rules.period_after``), when the
-    list may be left by repair (e.g. 1 year for market regulation's serious-violation list)."""
+    regime); a record that keeps its subject on a black list takes it from the list
+    (``records.rules.list_repair_date``)."""
     eligible_on = record.repair_eligible_on
     if eligible_on is None:
         memberships = getattr(record, "active_memberships", None)  # prefetched by a page (ACTIVE_MEMBERSHIPS)
         if memberships is None:
             memberships = ACTIVE_MEMBERSHIPS.queryset.filter(records=record)
         dates = [
-            period_after(membership.started_on, membership.list_type.earliest_exit_months)
+            list_repair_date(
+                membership.started_on, membership.list_type.earliest_exit_months, membership.list_type.repairable
+            )
             for membership in memberships
-            if membership.list_type.repairable and membership.list_type.earliest_exit_months is not None
         ]
-        eligible_on = max(dates) if dates else None
+        eligible_on = max((day for day in dates if day is not None), default=None)
     return rules.RepairFacts(polarity=record.record_type.polarity, status=record.status, repair_eligible_on=eligible_on)
 
 

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Q
 
 from audit.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
+from audit.services import Actor, client_ip
 from core.paging import BigTableAdminMixin
 from subjects.selectors import subject_id_for_uscc
 
@@ -16,9 +17,45 @@ from .models import (
     RecordField,
     RecordType,
     RecordVersion,
+    Redecision,
     RegimePeriod,
     SeverityRule,
 )
+from .redecisions import redecision_request, regime_types
+
+#: The record type's columns that are publication policy: a change recomputes the stored decisions.
+TYPE_POLICY_FIELDS = {"polarity", "disclosure_rule", "disclosure_months", "default_severity", "end_date_field"}
+
+
+class PolicyChangeAdminMixin:
+    """A saved change to publication or list policy asks for the stored decisions it touches to be recomputed
+    (records.redecisions), in the admin's transaction: committed with the change, or not at all."""
+
+    #: Re-evaluate the subjects of every record concerned even when its decision stays (list rules).
+    policy_reevaluate_all = False
+
+    def policy_before(self, obj) -> object:
+        """What ``policy_record_types`` needs of the object as it was before the inlines were saved."""
+        return None
+
+    def policy_record_types(self, obj, form, formsets, change, before) -> list[str] | None:
+        """The record types whose decisions the change touches ([] = every type), or None: nothing to redo."""
+        raise NotImplementedError
+
+    def save_related(self, request, form, formsets, change):
+        before = self.policy_before(form.instance)
+        super().save_related(request, form, formsets, change)
+        types = self.policy_record_types(form.instance, form, formsets, change, before)
+        if types is not None:
+            redecision = redecision_request(
+                record_types=types,
+                reason=f"{form.instance._meta.verbose_name}“{form.instance}”变更",
+                actor=Actor.for_user(request.user, client_ip=client_ip(request)),
+                reevaluate_all=self.policy_reevaluate_all,
+            )
+            self.message_user(
+                request, f"规则已变更：已有记录将在后台重算（公示决定重算 #{redecision.pk}），进度见“公示决定重算”。"
+            )
 
 
 class RecordFieldInline(admin.TabularInline):
@@ -49,7 +86,7 @@ class SeverityRuleInline(admin.TabularInline):
 
 
 @admin.register(RecordType)
-class RecordTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class RecordTypeAdmin(PolicyChangeAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "category", "polarity", "disclosure_level", "disclosure_rule", "is_active"]
     list_filter = ["category", "polarity", "disclosure_level", "is_active"]
     search_fields = ["code", "name"]
@@ -87,6 +124,12 @@ class RecordTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
         ),
     ]
 
+    def policy_record_types(self, obj, form, formsets, change, before):
+        rules_changed = any(formset.model is SeverityRule and formset.has_changed() for formset in formsets)
+        if change and (rules_changed or TYPE_POLICY_FIELDS & set(form.changed_data)):
+            return [obj.code]
+        return None
+
 
 class RegimePeriodInline(admin.TabularInline):
     model = RegimePeriod
@@ -94,9 +137,27 @@ class RegimePeriodInline(admin.TabularInline):
 
 
 @admin.register(DisclosureRegime)
-class DisclosureRegimeAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class DisclosureRegimeAdmin(PolicyChangeAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "effective_from", "effective_to"]
     inlines = [RegimePeriodInline]
+
+    def policy_record_types(self, obj, form, formsets, change, before):
+        if form.has_changed() or any(formset.has_changed() for formset in formsets):
+            return regime_types()
+        return None
+
+
+@admin.register(Redecision)
+class RedecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The credit centre follows the recomputations after policy changes here."""
+
+    list_display = ["id", "reason", "record_types", "state", "progress", "changed", "created_at", "finished_at"]
+    list_filter = ["state"]
+    readonly_fields = [field.name for field in Redecision._meta.fields]
+
+    @admin.display(description="进度")
+    def progress(self, obj):
+        return obj.progress
 
 
 @admin.register(CalendarDay)

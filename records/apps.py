@@ -8,7 +8,8 @@ class RecordsConfig(AppConfig):
     def ready(self) -> None:
         import outbox
 
-        from .outbox_handlers import on_batch_process
-        from .signals import BATCH_PROCESS
+        from .outbox_handlers import on_batch_process, on_redecide
+        from .signals import BATCH_PROCESS, REDECIDE
 
         outbox.register(BATCH_PROCESS, on_batch_process)
+        outbox.register(REDECIDE, on_redecide)

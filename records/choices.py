@@ -32,9 +32,9 @@ class DisclosureLevel(models.TextChoices):
 
 
 class DisclosureRule(models.TextChoices):
-    SEVERITY_REGIME = "severity_regime", "按失信程度和公示规则（行政处罚）"
-    FIXED_PERIOD = "fixed_period", "自决定日起固定期限"
-    LISTING_PERIOD = "listing_period", "自认定日起至有效期截止"
+    SEVERITY_REGIME = v.RULE_SEVERITY_REGIME, "按失信程度和公示规则（行政处罚）"
+    FIXED_PERIOD = v.RULE_FIXED_PERIOD, "自决定日起固定期限"
+    LISTING_PERIOD = v.RULE_LISTING_PERIOD, "自认定日起至有效期截止"
 
 
 class FieldType(models.TextChoices):
@@ -55,10 +55,20 @@ class FieldRequirement(models.TextChoices):
 class Severity(models.TextChoices):
     """Grades of dishonesty: seed 004 四(三) has 一般/较重/严重; the national repair rules add 轻微."""
 
-    MINOR = v.MINOR, "轻微"
-    GENERAL = v.GENERAL, "一般"
-    SERIOUS = v.SERIOUS, "较重"
-    SEVERE = v.SEVERE, "严重"
+    MINOR = v.MINOR, v.SEVERITY_LABELS[v.MINOR]
+    GENERAL = v.GENERAL, v.SEVERITY_LABELS[v.GENERAL]
+    SERIOUS = v.SERIOUS, v.SEVERITY_LABELS[v.SERIOUS]
+    SEVERE = v.SEVERE, v.SEVERITY_LABELS[v.SEVERE]
+
+
+class SeveritySource(models.TextChoices):
+    """Where a record's severity came from (stored with it, so a correction knows whether to re-derive it)."""
+
+    UNKNOWN = "", "未记录"  # records stored before the source was kept, until ``records_redecide`` fills it
+    DEPARTMENT = v.SEVERITY_FROM_DEPARTMENT, "部门认定"
+    RULE = v.SEVERITY_FROM_RULE, "按失信程度规则"
+    TYPE_DEFAULT = v.SEVERITY_FROM_TYPE, "类型默认"
+    FALLBACK = v.SEVERITY_FROM_FALLBACK, "未能认定，按一般"
 
 
 class RecordStatus(models.TextChoices):
@@ -89,6 +99,13 @@ class BatchState(models.TextChoices):
     VALIDATING = "validating", "校验中"
     VALIDATED = "validated", "校验完成"
     IMPORTING = "importing", "导入中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class RedecideState(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "重算中"
     DONE = "done", "已完成"
     FAILED = "failed", "失败"
 

@@ -25,7 +25,9 @@ from .choices import (
     ObjectionState,
     Polarity,
     RecordStatus,
+    RedecideState,
     Severity,
+    SeveritySource,
 )
 
 
@@ -208,6 +210,10 @@ class CreditRecord(models.Model):
     source_id = models.CharField("部门记录编号", max_length=200)
     status = models.CharField("状态", max_length=16, choices=RecordStatus.choices)
     severity = models.CharField("失信程度", max_length=16, choices=Severity.choices, blank=True)
+    severity_source = models.CharField(
+        "失信程度来源", max_length=16, choices=SeveritySource.choices, blank=True, default="", db_default=""
+    )
+    severity_basis = models.CharField("失信程度依据", max_length=200, blank=True, default="", db_default="")
     decided_on = models.DateField("决定日期")
     # The subject's division (GB/T 2260), copied when the record gets its subject: the 双公示 region filter
     # then stays on the records' own indexes (``record_public_county_date_idx``, ``record_public_city_date_idx``)
@@ -219,6 +225,7 @@ class CreditRecord(models.Model):
     disclosure_end = models.DateField("公示截止日", null=True, blank=True)
     repair_eligible_on = models.DateField("可申请修复日", null=True, blank=True)
     regime = models.CharField("公示期规则", max_length=32, blank=True)
+    publication_basis = models.CharField("公示依据", max_length=300, blank=True, default="", db_default="")
     data = models.JSONField("数据")
     data_hash = models.CharField("数据摘要", max_length=64)
     version = models.PositiveIntegerField("版本", default=1)
@@ -494,3 +501,40 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.get_kind_display()} {self.name}"
+
+
+class Redecision(models.Model):
+    """One recomputation of the stored publication decisions after a policy change (``records_redecide``).
+
+    Created by the admin when a regime, a period, a severity rule or a record type's period changes (or by the
+    ``records_redecide`` command); the task works through the records concerned in id order from ``last_id``,
+    so a run stopped by a worker restart goes on where it stopped. The credit centre follows its progress here.
+    """
+
+    record_types = models.JSONField("记录类型", default=list, blank=True, help_text="为空表示全部类型")
+    reason = models.CharField("原因", max_length=300)
+    requested_by = models.CharField("发起人", max_length=150)
+    reevaluate_all = models.BooleanField(
+        "重新评估全部主体", default=False, help_text="名单规则变更：即使记录的公示决定不变，也重新评估其主体的名单"
+    )
+    state = models.CharField("状态", max_length=16, choices=RedecideState.choices, default=RedecideState.QUEUED)
+    total = models.PositiveIntegerField("涉及记录", default=0)
+    processed = models.PositiveIntegerField("已处理", default=0)
+    changed = models.PositiveIntegerField("决定有变化", default=0)
+    last_id = models.BigIntegerField("已处理至记录ID", default=0)
+    message = models.CharField("说明", max_length=500, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "公示决定重算"
+        verbose_name_plural = "公示决定重算"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.reason}"
+
+    @property
+    def progress(self) -> str:
+        return f"{self.processed}/{self.total}" if self.total else "—"

@@ -8,3 +8,11 @@ def on_batch_process(payload: dict) -> None:
     from .tasks import batch_process_task
 
     batch_process_task.delay(payload["batch_id"])
+
+
+def on_redecide(payload: dict) -> None:
+    """A committed policy change gets its recomputation task (as ``on_batch_process``: a refused publish raises
+    and the item is tried again; a second task for one redecision finds its chunks done)."""
+    from .tasks import redecision_task
+
+    redecision_task.delay(payload["redecision_id"])

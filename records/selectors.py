@@ -9,9 +9,9 @@ from django.db.models import Prefetch, QuerySet
 
 from subjects.models import Department
 
-from .choices import BatchState
+from .choices import BatchState, Polarity
 from .models import CalendarDay, CreditRecord, DisclosureRegime, IngestBatch, RecordField, RecordType, RecordVersion
-from .rules import PeriodSpec, RegimeSpec, SeverityRuleSpec
+from .rules import PeriodSpec, RegimeSpec, SeverityRuleSpec, TypePolicy
 from .validation import FieldSpec, TypeSpec
 
 
@@ -22,6 +22,7 @@ class CatalogEntry:
     record_type: RecordType
     spec: TypeSpec
     severity_rules: tuple[SeverityRuleSpec, ...]
+    policy: TypePolicy
 
 
 def _type_spec(record_type: RecordType) -> TypeSpec:
@@ -66,8 +67,15 @@ def catalog_entries(*, active_only: bool = True) -> dict[str, CatalogEntry]:
             record_type=record_type,
             spec=_type_spec(record_type),
             severity_rules=tuple(
-                SeverityRuleSpec(field_code=rule.field_code, value=rule.value, severity=rule.severity)
+                SeverityRuleSpec(field_code=rule.field_code, value=rule.value, severity=rule.severity, note=rule.note)
                 for rule in record_type.severity_rules.all()
+            ),
+            policy=TypePolicy(
+                name=record_type.name,
+                negative=record_type.polarity == Polarity.NEGATIVE,
+                disclosure_rule=record_type.disclosure_rule,
+                disclosure_months=record_type.disclosure_months,
+                default_severity=record_type.default_severity,
             ),
         )
         for record_type in types
@@ -78,6 +86,7 @@ def disclosure_regimes() -> tuple[RegimeSpec, ...]:
     return tuple(
         RegimeSpec(
             code=regime.code,
+            basis=regime.basis,
             effective_from=regime.effective_from,
             effective_to=regime.effective_to,
             periods={

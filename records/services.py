@@ -28,7 +28,7 @@ from subjects.models import ApiToken, CreditSubject, Department
 from subjects.services import subject_name_report, subjects_name_check, subjects_resolve_many
 
 from . import rules
-from .choices import Channel, DisclosureRule, IngestOutcome, ObjectionState, Polarity, RecordStatus, Severity
+from .choices import Channel, IngestOutcome, ObjectionState, Polarity, RecordStatus, Severity, SeveritySource
 from .models import CreditRecord, IngestStat, RecordVersion
 from .selectors import CatalogEntry, catalog_entries, disclosure_regimes, records_by_source_id
 from .signals import RECORDS_CHANGED
@@ -39,13 +39,8 @@ RECORD_VALUE_FIELDS = [
     "subject",
     "division_code",
     "status",
-    "severity",
     "decided_on",
-    "publishable",
-    "disclosure_start",
-    "disclosure_end",
-    "repair_eligible_on",
-    "regime",
+    *rules.DECISION_COLUMNS,
     "data",
     "data_hash",
     "channel",
@@ -78,37 +73,45 @@ class _Accepted:
     index: int
     entry: CatalogEntry
     clean: CleanRecord
-    severity: str
-    given_severity: str
+    decision: rules.Decision
 
 
-def _data_hash(data: dict, severity: str, subject_id: int | None) -> str:
-    payload = json.dumps([data, severity, subject_id], sort_keys=True, ensure_ascii=False)
+def data_hash(data: dict, decision: rules.Decision, subject_id: int | None) -> str:
+    """What makes a re-sent item "unchanged": its data, the severity the department gave (not a derived one,
+    which follows the policy) and its subject. Ingestion and corrections hash alike."""
+    payload = json.dumps([data, decision.given_severity, subject_id], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _period_window(
-    entry: CatalogEntry, clean: CleanRecord, severity: str, regimes: tuple[rules.RegimeSpec, ...]
-) -> rules.Window:
-    record_type = entry.record_type
-    if record_type.disclosure_rule == DisclosureRule.SEVERITY_REGIME:
-        window = rules.severity_window(decided_on=clean.decided_on, severity=severity, regimes=regimes)
-    elif record_type.disclosure_rule == DisclosureRule.FIXED_PERIOD:
-        window = rules.fixed_window(decided_on=clean.decided_on, months=record_type.disclosure_months)
-    else:
-        window = rules.listing_window(decided_on=clean.decided_on, end_date=clean.end_date)
-    return window
+def given_severity_of(record: CreditRecord, entry: CatalogEntry) -> str:
+    """The severity the department set itself on a stored record ("" when the policy derived it): kept through
+    corrections and policy changes. Records stored before the source was kept (``severity_source`` "") count
+    as the department's own when the rules do not derive the same grade from their data."""
+    if record.severity_source == SeveritySource.DEPARTMENT:
+        return record.severity
+    if record.severity_source or not record.severity:
+        return ""
+    derived, _, _ = rules.severity_decision(record.data, entry.severity_rules, default=entry.policy.default_severity)
+    return "" if record.severity == derived else record.severity
 
 
-def _window(
-    entry: CatalogEntry, clean: CleanRecord, severity: str, regimes: tuple[rules.RegimeSpec, ...]
-) -> rules.Window:
-    """The record's window: its period, unless its data says it is never published (``rules.withheld_reason``)."""
-    window = _period_window(entry, clean, severity, regimes)
-    return rules.withheld(window) if rules.withheld_reason(clean.data) else window
+def _decide(
+    entry: CatalogEntry, clean: CleanRecord, given_severity: str, regimes: tuple[rules.RegimeSpec, ...]
+) -> rules.Decision:
+    return rules.decide(
+        entry.policy,
+        data=clean.data,
+        decided_on=clean.decided_on,
+        end_date=clean.end_date,
+        given_severity=given_severity,
+        severity_rules=entry.severity_rules,
+        regimes=regimes,
+    )
 
 
-def _check_item(index: int, item: RecordInput, catalog: dict[str, CatalogEntry], today) -> _Accepted | ItemResult:
+def _check_item(
+    index: int, item: RecordInput, catalog: dict[str, CatalogEntry], regimes: tuple[rules.RegimeSpec, ...], today
+) -> _Accepted | ItemResult:
     entry = catalog.get(item.record_type)
     if entry is None:
         known = "、".join(sorted(catalog))
@@ -128,15 +131,7 @@ def _check_item(index: int, item: RecordInput, catalog: dict[str, CatalogEntry],
     checked = validate_record(entry.spec, item.data, today=today)
     if isinstance(checked, Invalid):
         return ItemResult(index, IngestOutcome.REJECTED, errors=checked.errors)
-    severity = ""
-    if negative:
-        severity = (
-            rules.derive_severity(
-                checked.data, entry.severity_rules, given=item.severity, default=entry.record_type.default_severity
-            )
-            or Severity.GENERAL
-        )
-    return _Accepted(index=index, entry=entry, clean=checked, severity=severity, given_severity=item.severity)
+    return _Accepted(index=index, entry=entry, clean=checked, decision=_decide(entry, checked, item.severity, regimes))
 
 
 #: Error keys of an item that are not field codes (see ``_check_item``): kept as they are in the statistics.
@@ -173,6 +168,28 @@ def _record_stats(department: Department, catalog: dict[str, CatalogEntry], item
         stat.save()
 
 
+def _not_written(
+    item: _Accepted, record: CreditRecord | None, *, name_error: str, digest: str, review: bool
+) -> ItemResult | None:
+    """Why a valid item writes nothing, as its result, or None when it is written: a subject name that does not
+    match the registered one, a record that was revoked or repaired, an entry for review over a record in
+    force (it would unpublish it while it waits), or the same facts as stored (``unchanged``)."""
+    if name_error:
+        return ItemResult(item.index, IngestOutcome.REJECTED, errors={item.entry.spec.subject_name_field: [name_error]})
+    if record is None:
+        return None
+    id_field = item.entry.spec.record_id_fields[0]
+    if record.status in (RecordStatus.REVOKED, RecordStatus.REPAIRED):
+        message = f"该记录{record.get_status_display()}，不能再次报送。"
+        return ItemResult(item.index, IngestOutcome.REJECTED, record.pk, {id_field: [message]})
+    if review and record.status == RecordStatus.ACTIVE:
+        message = "该编号的记录已生效。如需更正，请由部门系统报送更正，或撤销后重新填报。"
+        return ItemResult(item.index, IngestOutcome.REJECTED, record.pk, {id_field: [message]})
+    if record.data_hash == digest:
+        return ItemResult(item.index, IngestOutcome.UNCHANGED, record.pk)
+    return None
+
+
 def records_ingest(
     *,
     department: Department,
@@ -195,7 +212,7 @@ def records_ingest(
     today = timezone.localdate()
     catalog = catalog_entries()
     regimes = disclosure_regimes()
-    checked = [_check_item(index, item, catalog, today) for index, item in enumerate(items)]
+    checked = [_check_item(index, item, catalog, regimes, today) for index, item in enumerate(items)]
     results: list[ItemResult | None] = [c if isinstance(c, ItemResult) else None for c in checked]
     accepted = [c for c in checked if isinstance(c, _Accepted)]
 
@@ -211,44 +228,15 @@ def records_ingest(
         new_records: dict[tuple, CreditRecord] = {}
         changed: dict[int, CreditRecord] = {}
         versions: list[dict] = []  # one per change, captured at that moment: an item seen twice makes two
-        windows: dict[tuple, rules.Window] = {}  # most items of one push share a handful of decision dates
         previous_subjects: set[int] = set()
         for item, resolution in zip(accepted, resolutions, strict=True):
-            if resolution.name_error:
-                name_field = item.entry.spec.subject_name_field
-                results[item.index] = ItemResult(
-                    item.index, IngestOutcome.REJECTED, errors={name_field: [resolution.name_error]}
-                )
-                continue
             subject: CreditSubject | None = resolution.subject
             key = (item.entry.record_type.pk, item.clean.source_id)
             record = existing.get(key) or new_records.get(key)
-            window_key = (item.entry.record_type.pk, item.clean.decided_on, item.severity, item.clean.end_date)
-            window = windows.get(window_key) or windows.setdefault(
-                window_key, _period_window(item.entry, item.clean, item.severity, regimes)
-            )
-            if rules.withheld_reason(item.clean.data):
-                window = rules.withheld(window)
-            digest = _data_hash(item.clean.data, item.given_severity, subject.pk if subject else None)
-            if record is not None and record.status in (RecordStatus.REVOKED, RecordStatus.REPAIRED):
-                id_field = item.entry.spec.record_id_fields[0]
-                state = record.get_status_display()
-                results[item.index] = ItemResult(
-                    item.index, IngestOutcome.REJECTED, record.pk, {id_field: [f"该记录{state}，不能再次报送。"]}
-                )
-                continue
-            if record is not None and review and record.status == RecordStatus.ACTIVE:
-                # A clerk's entry must not unpublish a record that is in force while it waits for review.
-                id_field = item.entry.spec.record_id_fields[0]
-                results[item.index] = ItemResult(
-                    item.index,
-                    IngestOutcome.REJECTED,
-                    record.pk,
-                    {id_field: ["该编号的记录已生效。如需更正，请由部门系统报送更正，或撤销后重新填报。"]},
-                )
-                continue
-            if record is not None and record.data_hash == digest:
-                results[item.index] = ItemResult(item.index, IngestOutcome.UNCHANGED, record.pk)
+            digest = data_hash(item.clean.data, item.decision, subject.pk if subject else None)
+            refusal = _not_written(item, record, name_error=resolution.name_error, digest=digest, review=review)
+            if refusal is not None:
+                results[item.index] = refusal
                 continue
             if subject is None:
                 status = RecordStatus.UNMATCHED
@@ -258,13 +246,8 @@ def records_ingest(
                 "subject": subject,
                 "division_code": subject.division_code if subject is not None else "",
                 "status": status,
-                "severity": item.severity,
                 "decided_on": item.clean.decided_on,
-                "publishable": window.publishable,
-                "disclosure_start": window.start,
-                "disclosure_end": window.end,
-                "repair_eligible_on": window.repair_eligible_on,
-                "regime": window.regime,
+                **item.decision.columns(),
                 "data": item.clean.data,
                 "data_hash": digest,
                 "channel": channel,
@@ -301,7 +284,7 @@ def records_ingest(
                     "change": change,
                     "version": record.version,
                     "status": status,
-                    "severity": item.severity,
+                    "severity": item.decision.severity,
                     "data": item.clean.data,
                 }
             )
@@ -498,7 +481,8 @@ def records_check(items: Sequence[RecordInput], *, department: Department | None
     Entries of an upload wait for review, so they never rename."""
     today = timezone.localdate()
     catalog = catalog_entries()
-    checked = [_check_item(index, item, catalog, today) for index, item in enumerate(items)]
+    regimes = disclosure_regimes()
+    checked = [_check_item(index, item, catalog, regimes, today) for index, item in enumerate(items)]
     accepted = [c for c in checked if isinstance(c, _Accepted)]
     claims = [replace(a.clean.subject, rename=False, as_of=a.clean.decided_on) for a in accepted]
     registers = department.registers if department is not None else ""
@@ -561,13 +545,8 @@ def record_correct(
         raise RecordError(f"更正后的数据有误：{problems}", code="invalid_correction")
     if checked.source_id != record.source_id:
         raise RecordError("更正不能改变记录编号（文书号）。", code="source_id_changed")
-    severity = record.severity
-    if entry.record_type.polarity == Polarity.NEGATIVE:
-        default = entry.record_type.default_severity
-        derived_before = rules.derive_severity(record.data, entry.severity_rules, default=default) or Severity.GENERAL
-        if record.severity == derived_before:  # not the department's own grading: follow the rules
-            severity = rules.derive_severity(checked.data, entry.severity_rules, default=default) or Severity.GENERAL
-    window = _window(entry, checked, severity, disclosure_regimes())
+    # The department's own grading stays; a derived severity follows the corrected facts.
+    decision = _decide(entry, checked, given_severity_of(record, entry), disclosure_regimes())
     return _record_change(
         record,
         actor=actor,
@@ -575,15 +554,10 @@ def record_correct(
         reason=reason,
         fields={
             "data": checked.data,
-            "data_hash": _data_hash(checked.data, "", record.subject_id),
+            "data_hash": data_hash(checked.data, decision, record.subject_id),
             "objection": ObjectionState.NONE,
-            "severity": severity,
             "decided_on": checked.decided_on,
-            "publishable": window.publishable,
-            "disclosure_start": window.start,
-            "disclosure_end": window.end,
-            "repair_eligible_on": window.repair_eligible_on,
-            "regime": window.regime,
+            **decision.columns(),
         },
         allowed_from={RecordStatus.ACTIVE},
     )

@@ -9,6 +9,7 @@ from audit.services import Actor
 
 from .batches import batch_run, batches_expire, batches_watch
 from .quality import default_period, quality_reports_compute
+from .redecisions import redecision_run
 
 
 @shared_task(
@@ -22,6 +23,19 @@ from .quality import default_period, quality_reports_compute
 def batch_process_task(batch_id: int) -> str:
     """Validate or import a batch from where it stopped; a finished batch is left as it is."""
     return batch_run(batch_id).state
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=3 * 60 * 60,
+    time_limit=3 * 60 * 60 + 300,
+)
+def redecision_task(redecision_id: int) -> str:
+    """Recompute stored publication decisions after a policy change, from the last committed chunk."""
+    return redecision_run(redecision_id).state
 
 
 @shared_task(

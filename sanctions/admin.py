@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from audit.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
 from core.paging import BigTableAdminMixin
+from records.admin import PolicyChangeAdminMixin
 from subjects.selectors import subject_ids_for_staff_search
 
 from .models import Check, CreditStatus, Feedback, ListSource, ListType, Measure, Membership, MembershipChange
@@ -15,7 +16,7 @@ class ListSourceInline(admin.TabularInline):
 
 
 @admin.register(ListType)
-class ListTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ListTypeAdmin(PolicyChangeAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "name",
@@ -29,6 +30,16 @@ class ListTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_filter = ["colour", "is_active"]
     search_fields = ["code", "name"]
     inlines = [ListSourceInline]
+    policy_reevaluate_all = True  # new durations or sources change no record, but every subject the list may hold
+
+    def policy_before(self, obj):
+        return set(ListSource.objects.filter(list_type=obj).values_list("record_type__code", flat=True))
+
+    def policy_record_types(self, obj, form, formsets, change, before):
+        if form.has_changed() or any(formset.has_changed() for formset in formsets):
+            after = set(ListSource.objects.filter(list_type=obj).values_list("record_type__code", flat=True))
+            return sorted(before | after) or None
+        return None
 
 
 @admin.register(Measure)

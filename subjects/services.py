@@ -660,6 +660,7 @@ ROLE_ADMIN_PERMISSIONS: dict[str, list[str]] = {
             recordversion="view",
             ingestbatch="view",
             qualityreport="view",
+            redecision="view",
         ),
         *_grants(
             "sanctions",

@@ -93,3 +93,28 @@ def hmd_item(
     }
     data.update(overrides)
     return {"record_type": "hmd", "data": {k: v for k, v in data.items() if v is not None}}
+
+
+def form_data(response) -> dict:
+    """The POST body the admin change page would send unchanged: main form, inline management and rows."""
+    data: dict = {}
+
+    def add(form):
+        for name in form.fields:
+            value = form[name].value()
+            key = form.add_prefix(name)
+            if isinstance(value, bool):
+                if value:
+                    data[key] = "on"
+            elif isinstance(value, list | tuple):
+                data[key] = [str(v) for v in value]
+            elif value is not None:
+                data[key] = str(value)
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        add(formset.management_form)
+        for form in formset.forms:
+            add(form)
+    return data

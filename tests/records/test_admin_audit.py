@@ -10,6 +10,7 @@ from audit.models import AuditEvent
 from audit.services import Actor
 from records.models import CalendarDay, RecordType, SeverityRule
 from subjects.services import staff_create
+from tests.records.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -20,31 +21,6 @@ def admin_client(client):
         staff_create(username="centre", password="Centre-Pass-2026", role="credit_admin", actor=Actor.system())
     client.login(username="centre", password="Centre-Pass-2026")
     return client
-
-
-def form_data(response) -> dict:
-    """The POST body the admin change page would send unchanged: main form, inline management and rows."""
-    data: dict = {}
-
-    def add(form):
-        for name in form.fields:
-            value = form[name].value()
-            key = form.add_prefix(name)
-            if isinstance(value, bool):
-                if value:
-                    data[key] = "on"
-            elif isinstance(value, list | tuple):
-                data[key] = [str(v) for v in value]
-            elif value is not None:
-                data[key] = str(value)
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        add(formset.management_form)
-        for form in formset.forms:
-            add(form)
-    return data
 
 
 def test_deleting_a_holiday_row_is_audited_with_the_row(admin_client):

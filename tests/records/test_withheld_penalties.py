@@ -22,9 +22,13 @@ migration = importlib.import_module("records.migrations.0010_withheld_penalties_
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        ({"CF_CFLB": "警告"}, "警告类行政处罚不予公示"),
+        ({"CF_CFLB": "警告"}, "仅给予警告的行政处罚不予公示（平台公示规则，DESIGN.md §4）"),
         ({"CF_CFLB": "警告;罚款"}, ""),  # a warning with a fine is published
-        ({"CF_CFLB": "罚款", "CF_SFJYCX": "是"}, "适用简易程序的行政处罚不予公示"),
+        (
+            {"CF_CFLB": "罚款", "CF_SFJYCX": "是"},
+            "适用简易程序（《中华人民共和国行政处罚法》第五十一条）作出的行政处罚不予公示"
+            "（平台公示规则，DESIGN.md §4）",
+        ),
         ({"CF_CFLB": "罚款", "CF_SFJYCX": "否"}, ""),
         ({}, ""),  # a type without these fields
     ],
