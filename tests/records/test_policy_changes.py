@@ -3,6 +3,7 @@ records when the credit centre changes it in the admin (records.redecisions): th
 data and the watch list move with it."""
 
 import datetime
+import importlib
 import json
 
 import pytest
@@ -320,3 +321,31 @@ def test_the_progress_is_shown_to_the_credit_centre(pushed, centre):
     assert "测试" in page
     assert "排队中" in page
     assert centre.get(f"/admin/records/redecision/{Redecision.objects.get().pk}/change/").status_code == 200
+
+
+def test_the_upgrade_queues_a_recomputation_for_the_records_already_stored(
+    department, django_capture_on_commit_callbacks
+):
+    """Migration 0015 adds the decision's sources; the records stored before it get them from a recomputation
+    it queues through the outbox (none on a fresh database)."""
+    from django.apps import apps as global_apps
+
+    from outbox.models import OutboxItem
+    from outbox.services import outbox_deliver
+
+    migration = importlib.import_module("records.migrations.0015_publication_decision")
+    migration.queue_backfill(global_apps, None)
+    assert not Redecision.objects.exists()
+
+    record = CreditRecord.objects.get(pk=_ingest(department).record_id)
+    CreditRecord.objects.filter(pk=record.pk).update(severity_source="", severity_basis="", publication_basis="")
+    migration.queue_backfill(global_apps, None)
+    item = OutboxItem.objects.get(topic="records.redecide")
+    assert item.payload == {"redecision_id": Redecision.objects.get().pk}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox_deliver(item.pk)
+    record.refresh_from_db()
+    assert record.severity_source == SeveritySource.RULE
+    assert record.publication_basis.startswith("国家发展改革委令2025年第36号")
+    assert Redecision.objects.get().state == RedecideState.DONE
