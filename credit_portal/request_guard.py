@@ -20,10 +20,10 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from core.http import is_api
+
 # One definition of text that is never accepted, shared with record validation.
 from records.validation import UNSAFE_CHARACTERS
-
-from .unavailable import is_api
 
 
 def unsafe_text_reason(value: str, *, max_length: int | None = None) -> str | None:

@@ -19,6 +19,8 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from kombu.exceptions import OperationalError as BrokerError
 
+from core.http import is_api
+
 logger = logging.getLogger("credit_portal.unavailable")
 
 UNAVAILABLE_ERRORS = (OperationalError, InterfaceError, BrokerError)
@@ -48,11 +50,6 @@ def log_unavailable(request, exc: BaseException) -> None:
         type(exc).__name__,
         str(exc).strip().splitlines()[0] if str(exc).strip() else "",
     )
-
-
-def is_api(request) -> bool:
-    """Whether the request is a system's (``/api/``: answered in JSON) rather than a person's (a page)."""
-    return request.path.startswith("/api/")
 
 
 def unavailable_response(request, exc: BaseException) -> HttpResponse:

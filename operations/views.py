@@ -1,10 +1,9 @@
 """``/healthz`` and ``/readyz`` for the orchestrator: never cached, never rate-limited, no personal data."""
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from credit_portal.unavailable import retry_after
 
 from .readiness import readiness
 
@@ -24,5 +23,5 @@ def readyz(request):
     ready, body = readiness()
     response = JsonResponse(body, status=200 if ready else 503)
     if not ready:
-        response["Retry-After"] = str(retry_after())
+        response["Retry-After"] = str(settings.SERVICE_RETRY_AFTER_SECONDS)
     return response

@@ -18,7 +18,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from credit_portal.unavailable import is_api
+from core.http import is_api
 
 from .accounts import LAST_SEEN_SESSION_KEY, two_factor_pending
 
