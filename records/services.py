@@ -75,6 +75,11 @@ class _Accepted:
     clean: CleanRecord
     decision: rules.Decision
 
+    @property
+    def key(self) -> tuple[int, str]:
+        """The record's identity within its department: (record type id, the department's own id)."""
+        return self.entry.record_type.pk, self.clean.source_id
+
 
 def data_hash(data: dict, decision: rules.Decision, subject_id: int | None) -> str:
     """What makes a re-sent item "unchanged": its data, the severity the department gave (not a derived one,
@@ -168,6 +173,101 @@ def _record_stats(department: Department, catalog: dict[str, CatalogEntry], item
         stat.save()
 
 
+@dataclass
+class _Changes:
+    """What one ingestion call writes, gathered item by item, then written in bulk (``write``)."""
+
+    new: dict[tuple, CreditRecord] = field(default_factory=dict)
+    updated: dict[int, CreditRecord] = field(default_factory=dict)
+    versions: list[dict] = field(default_factory=list)  # one per change, captured then: an item seen twice makes two
+    previous_subjects: set[int] = field(default_factory=set)
+
+    def stage(self, item: _Accepted, record: CreditRecord | None, values: dict, *, department, user, token, review):
+        """Stage a new record or a new version of ``record``; returns the item's outcome."""
+        if record is None:
+            record = CreditRecord(
+                department=department,
+                record_type=item.entry.record_type,
+                source_id=item.clean.source_id,
+                submitted_by=user,
+                submitted_by_token=token,
+                version=1,
+                **values,
+            )
+            self.new[item.key] = record
+            change, outcome = "create", IngestOutcome.CREATED
+        else:
+            if record.subject_id is not None:
+                self.previous_subjects.add(record.subject_id)  # a record moved away must re-list its old subject
+            for name, value in values.items():
+                setattr(record, name, value)
+            record.version += 1
+            if review and user is not None:
+                record.submitted_by = user  # whoever changed the entry last may not approve it
+            if record.pk:
+                self.updated[record.pk] = record
+            change = "update"
+            outcome = IngestOutcome.UPDATED if record.pk else IngestOutcome.CREATED
+        self.versions.append(
+            {
+                "record": record,
+                "index": item.index,
+                "change": change,
+                "version": record.version,
+                "status": record.status,
+                "severity": record.severity,
+                "data": record.data,
+            }
+        )
+        return outcome
+
+    def write(self, results: list[ItemResult], *, department: Department, actor: Actor, source: str, channel: str):
+        """Records, versions, one audit event and one ``records.changed`` outbox item, in the caller's transaction."""
+        bulk.insert(CreditRecord, list(self.new.values()))
+        CreditRecord.objects.bulk_update(
+            self.updated.values(), [*RECORD_VALUE_FIELDS, "version", "updated_at"], batch_size=1000
+        )
+        for change in self.versions:
+            results[change["index"]].record_id = change["record"].pk
+        bulk.insert(
+            RecordVersion,
+            [
+                RecordVersion(
+                    record=change["record"],
+                    version=change["version"],
+                    change=change["change"],
+                    status=change["status"],
+                    severity=change["severity"],
+                    data=change["data"],
+                    reason=source,
+                    actor_label=actor.label,
+                )
+                for change in self.versions
+            ],
+        )
+        if not self.versions:
+            return
+        # One event per call names every record it wrote; each record's own history is its versions.
+        outcome_ids: dict[str, list[int]] = {}
+        for change in self.versions:
+            outcome_ids.setdefault(change["change"], []).append(change["record"].pk)
+        audit_event_record(
+            actor=actor,
+            action="records.ingest",
+            object_type="subjects.department",
+            object_id=str(department.pk),
+            reason=f"{source}（{Channel(channel).label}）",
+            after={"create": outcome_ids.get("create", []), "update": outcome_ids.get("update", [])},
+        )
+        records = [change["record"] for change in self.versions]
+        subject_ids = self.previous_subjects | {r.subject_id for r in records if r.subject_id is not None}
+        # One outbox item per call, in the records' transaction: what follows (lists, pages) cannot be lost.
+        outbox_add(
+            topic=RECORDS_CHANGED,
+            payload={"record_ids": sorted({r.pk for r in records}), "subject_ids": sorted(subject_ids)},
+        )
+
+
 def _not_written(
     item: _Accepted, record: CreditRecord | None, *, name_error: str, digest: str, review: bool
 ) -> ItemResult | None:
@@ -224,15 +324,11 @@ def records_ingest(
         # match a registered one (subjects.services.name_verdict), whatever the channel.
         claims = [replace(a.clean.subject, rename=not review, as_of=a.clean.decided_on) for a in accepted]
         resolutions = subjects_resolve_many(claims=claims, registers=department.registers, actor=actor, source=source)
-        existing = records_by_source_id(department, {(a.entry.record_type.pk, a.clean.source_id) for a in accepted})
-        new_records: dict[tuple, CreditRecord] = {}
-        changed: dict[int, CreditRecord] = {}
-        versions: list[dict] = []  # one per change, captured at that moment: an item seen twice makes two
-        previous_subjects: set[int] = set()
+        existing = records_by_source_id(department, {a.key for a in accepted})
+        changes = _Changes()
         for item, resolution in zip(accepted, resolutions, strict=True):
             subject: CreditSubject | None = resolution.subject
-            key = (item.entry.record_type.pk, item.clean.source_id)
-            record = existing.get(key) or new_records.get(key)
+            record = existing.get(item.key) or changes.new.get(item.key)
             digest = data_hash(item.clean.data, item.decision, subject.pk if subject else None)
             refusal = _not_written(item, record, name_error=resolution.name_error, digest=digest, review=review)
             if refusal is not None:
@@ -252,86 +348,10 @@ def records_ingest(
                 "data_hash": digest,
                 "channel": channel,
             }
-            if record is None:
-                record = CreditRecord(
-                    department=department,
-                    record_type=item.entry.record_type,
-                    source_id=item.clean.source_id,
-                    submitted_by=user,
-                    submitted_by_token=token,
-                    version=1,
-                    **values,
-                )
-                new_records[key] = record
-                change, outcome = "create", IngestOutcome.CREATED
-            else:
-                if record.subject_id is not None:
-                    previous_subjects.add(record.subject_id)  # a record moved away must re-list its old subject
-                for name, value in values.items():
-                    setattr(record, name, value)
-                record.version += 1
-                if review and user is not None:
-                    record.submitted_by = user  # whoever changed the entry last may not approve it
-                if record.pk:
-                    changed[record.pk] = record
-                change = "update"
-                outcome = IngestOutcome.UPDATED if record.pk else IngestOutcome.CREATED
+            outcome = changes.stage(item, record, values, department=department, user=user, token=token, review=review)
             results[item.index] = ItemResult(item.index, outcome)
-            versions.append(
-                {
-                    "record": record,
-                    "index": item.index,
-                    "change": change,
-                    "version": record.version,
-                    "status": status,
-                    "severity": item.decision.severity,
-                    "data": item.clean.data,
-                }
-            )
-
-        bulk.insert(CreditRecord, list(new_records.values()))
-        CreditRecord.objects.bulk_update(
-            changed.values(), [*RECORD_VALUE_FIELDS, "version", "updated_at"], batch_size=1000
-        )
-        for change in versions:
-            results[change["index"]].record_id = change["record"].pk
-        bulk.insert(
-            RecordVersion,
-            [
-                RecordVersion(
-                    record=change["record"],
-                    version=change["version"],
-                    change=change["change"],
-                    status=change["status"],
-                    severity=change["severity"],
-                    data=change["data"],
-                    reason=source,
-                    actor_label=actor.label,
-                )
-                for change in versions
-            ],
-        )
-        if versions:
-            # One event per call names every record it wrote; each record's own history is its versions.
-            outcome_ids: dict[str, list[int]] = {}
-            for change in versions:
-                outcome_ids.setdefault(change["change"], []).append(change["record"].pk)
-            audit_event_record(
-                actor=actor,
-                action="records.ingest",
-                object_type="subjects.department",
-                object_id=str(department.pk),
-                reason=f"{source}（{Channel(channel).label}）",
-                after={"create": outcome_ids.get("create", []), "update": outcome_ids.get("update", [])},
-            )
+        changes.write(results, department=department, actor=actor, source=source, channel=channel)
         _record_stats(department, catalog, items, results, today)
-        touched = sorted({change["record"].pk for change in versions})
-        if touched:
-            subject_ids = sorted(
-                previous_subjects | {c["record"].subject_id for c in versions if c["record"].subject_id is not None}
-            )
-            # One outbox item per call, in the records' transaction: what follows (lists, pages) cannot be lost.
-            outbox_add(topic=RECORDS_CHANGED, payload={"record_ids": touched, "subject_ids": subject_ids})
     return results
 
 
