@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 
 from django.db import connection, connections, transaction
@@ -136,18 +136,44 @@ def subjects_evaluate(
         if not subject_ids:
             return {}
     list_types = {lt.code: lt for lt in ListType.objects.all()}
-
-    changes: list[MembershipChange] = []
-    opened: list[tuple[Membership, frozenset[int]]] = []  # inserted together after the loop
-    new_statuses: list[CreditStatus] = []
-    changed_statuses: list[CreditStatus] = []
-    changed_ids: list[int] = []
+    writes = _EvaluationWrites(actor)
     result = {}
     for plan in evaluation_plans(subject_ids, rule_set, as_of):
-        subject_id, records, decision = plan.subject_id, plan.records, plan.decision
+        writes.stage(plan, list_types=list_types, as_of=as_of, now=now)
+        result[plan.subject_id] = plan.decision.status
+    writes.write(subject_ids)
+    return result
+
+
+@dataclass
+class _EvaluationWrites:
+    """What an evaluation changes, subject by subject: memberships opened (inserted together by ``write``),
+    updated and ended (saved as staged), their change rows, and the statuses."""
+
+    actor: Actor
+    changes: list[MembershipChange] = field(default_factory=list)
+    opened: list[tuple[Membership, frozenset[int]]] = field(default_factory=list)
+    new_statuses: list[CreditStatus] = field(default_factory=list)
+    changed_statuses: list[CreditStatus] = field(default_factory=list)
+    changed_ids: list[int] = field(default_factory=list)
+
+    def _change(self, membership, kind, state, planned_end, reason) -> None:
+        self.changes.append(
+            MembershipChange(
+                membership=membership,
+                kind=kind,
+                state=state,
+                planned_end=planned_end,
+                reason=reason,
+                actor_label=self.actor.label,
+            )
+        )
+
+    def stage(self, plan: EvaluationPlan, *, list_types: dict, as_of: datetime.date, now) -> None:
+        subject_id, decision = plan.subject_id, plan.decision
         memberships = {c.membership.pk: c.membership for c in plan.current}
         touched = bool(decision.open or decision.update or decision.end)
-        facts_json = _facts_json(records, as_of) if touched else {}
+        facts_json = _facts_json(plan.records, as_of) if touched else {}
         for wanted in decision.open:
             membership = Membership(
                 subject_id=subject_id,
@@ -159,17 +185,8 @@ def subjects_evaluate(
                 rule_version=decision.rule_version,
                 facts=facts_json,
             )
-            opened.append((membership, wanted.record_ids))
-            changes.append(
-                MembershipChange(
-                    membership=membership,
-                    kind=MembershipChangeKind.OPENED,
-                    state=wanted.state,
-                    planned_end=wanted.planned_end,
-                    reason=wanted.reason,
-                    actor_label=actor.label,
-                )
-            )
+            self.opened.append((membership, wanted.record_ids))
+            self._change(membership, MembershipChangeKind.OPENED, wanted.state, wanted.planned_end, wanted.reason)
         for membership_id, wanted in decision.update:
             membership = memberships[membership_id]
             kind = _change_kind(membership.state, wanted.state)
@@ -180,34 +197,17 @@ def subjects_evaluate(
                 update_fields=["state", "planned_end", "started_on", "reason", "rule_version", "facts", "updated_at"]
             )
             membership.records.set(wanted.record_ids)
-            changes.append(
-                MembershipChange(
-                    membership=membership,
-                    kind=kind,
-                    state=wanted.state,
-                    planned_end=wanted.planned_end,
-                    reason=wanted.reason,
-                    actor_label=actor.label,
-                )
-            )
+            self._change(membership, kind, wanted.state, wanted.planned_end, wanted.reason)
         for ending in decision.end:
             membership = memberships[ending.membership_id]
             membership.state, membership.ended_on, membership.end_reason = MembershipState.ENDED, as_of, ending.reason
             membership.save(update_fields=["state", "ended_on", "end_reason", "updated_at"])
-            changes.append(
-                MembershipChange(
-                    membership=membership,
-                    kind=MembershipChangeKind.ENDED,
-                    state=MembershipState.ENDED,
-                    planned_end=membership.planned_end,
-                    reason=ending.note,
-                    actor_label=actor.label,
-                )
-            )
+            ended = MembershipState.ENDED
+            self._change(membership, MembershipChangeKind.ENDED, ended, membership.planned_end, ending.note)
         status = plan.status
         if status is None and decision.status != rules.STATUS_NORMAL:
             # Subjects with nothing on record have no row: "normal" is the default (see status_of).
-            new_statuses.append(
+            self.new_statuses.append(
                 CreditStatus(
                     subject_id=subject_id,
                     status=decision.status,
@@ -222,45 +222,45 @@ def subjects_evaluate(
                 status.since = now
             status.status, status.reason = decision.status, decision.status_reason
             status.rule_version, status.evaluated_at = decision.rule_version, now
-            changed_statuses.append(status)
+            self.changed_statuses.append(status)
             touched = True
         if touched:
-            changed_ids.append(subject_id)
-        result[subject_id] = decision.status
+            self.changed_ids.append(subject_id)
 
-    # New rows in one COPY per table (a full recompute opens thousands at once).
-    bulk.insert(Membership, [membership for membership, _ in opened])
-    bulk.insert(
-        Membership.records.through,
-        [
-            Membership.records.through(membership_id=membership.pk, creditrecord_id=record_id)
-            for membership, record_ids in opened
-            for record_id in sorted(record_ids)
-        ],
-    )
-    for change in changes:
-        change.membership_id = change.membership.pk  # set after the bulk insert gave the new ones their ids
-    bulk.insert(MembershipChange, changes)
-    bulk.insert(CreditStatus, new_statuses)
-    CreditStatus.objects.bulk_update(
-        changed_statuses, ["status", "reason", "rule_version", "since", "evaluated_at"], batch_size=1000
-    )
-    if changes or changed_statuses or new_statuses:
-        audit_event_record(
-            actor=actor,
-            action="sanctions.evaluate",
-            object_type="subjects.creditsubject",
-            object_id=str(subject_ids[0]) if len(subject_ids) == 1 else f"{len(subject_ids)} subjects",
-            after={
-                "membership_changes": len(changes),
-                "status_changes": len(changed_statuses),
-                "subjects_changed": len(changed_ids),
-                "rule_version": rules.RULE_VERSION,
-            },
+    def write(self, subject_ids: list[int]) -> None:
+        """New rows in one COPY per table (a full recompute opens thousands at once), one audit event, and one
+        ``subjects.lists_changed`` outbox item."""
+        bulk.insert(Membership, [membership for membership, _ in self.opened])
+        bulk.insert(
+            Membership.records.through,
+            [
+                Membership.records.through(membership_id=membership.pk, creditrecord_id=record_id)
+                for membership, record_ids in self.opened
+                for record_id in sorted(record_ids)
+            ],
         )
-    if changed_ids:
-        outbox_add(topic=SUBJECTS_LISTS_CHANGED, payload={"subject_ids": changed_ids})
-    return result
+        for change in self.changes:
+            change.membership_id = change.membership.pk  # set after the bulk insert gave the new ones their ids
+        bulk.insert(MembershipChange, self.changes)
+        bulk.insert(CreditStatus, self.new_statuses)
+        CreditStatus.objects.bulk_update(
+            self.changed_statuses, ["status", "reason", "rule_version", "since", "evaluated_at"], batch_size=1000
+        )
+        if self.changes or self.changed_statuses or self.new_statuses:
+            audit_event_record(
+                actor=self.actor,
+                action="sanctions.evaluate",
+                object_type="subjects.creditsubject",
+                object_id=str(subject_ids[0]) if len(subject_ids) == 1 else f"{len(subject_ids)} subjects",
+                after={
+                    "membership_changes": len(self.changes),
+                    "status_changes": len(self.changed_statuses),
+                    "subjects_changed": len(self.changed_ids),
+                    "rule_version": rules.RULE_VERSION,
+                },
+            )
+        if self.changed_ids:
+            outbox_add(topic=SUBJECTS_LISTS_CHANGED, payload={"subject_ids": self.changed_ids})
 
 
 def _evaluate_chunk(subject_ids: list[int], actor: Actor) -> tuple[int, float, Counter]:
