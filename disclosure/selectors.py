@@ -35,7 +35,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.fields.json import KT
-from django.db.models.functions import Left, RowNumber
+from django.db.models.functions import Concat, Left, RowNumber
 from django.utils import timezone
 
 from records.choices import DisclosureLevel, ObjectionState, RecordStatus, Severity
@@ -45,8 +45,7 @@ from records.selectors import calendar_overrides
 from records.workdays import workdays_between
 from sanctions.choices import Colour, MembershipState
 from sanctions.models import ListType, Membership
-from sanctions.selectors import bars
-from sanctions.services import status_of
+from sanctions.selectors import bars, status_of
 from subjects.choices import SubjectKind
 from subjects.models import CreditSubject, Department
 from subjects.selectors import subjects_name_matching
@@ -553,13 +552,9 @@ def _penalty_kind_filter(records: QuerySet, kind: str) -> QuerySet:
     containment the GIN index serves; elsewhere (SQLite) the same match on the separated text."""
     if connection.vendor == "postgresql":
         return records.alias(penalty_kinds=penalty_kinds_expression()).filter(penalty_kinds__contains=[kind])
-    records = records.alias(penalty_kinds=KT("data__CF_CFLB"))
-    return records.filter(
-        Q(penalty_kinds=kind)
-        | Q(penalty_kinds__startswith=f"{kind};")
-        | Q(penalty_kinds__endswith=f";{kind}")
-        | Q(penalty_kinds__contains=f";{kind};")
-    )
+    # ";罚款;警告;" contains ";罚款;". (An exact match on KT would compare with the value read as JSON on SQLite.)
+    padded = Concat(Value(";"), KT("data__CF_CFLB"), Value(";"), output_field=TextField())
+    return records.alias(penalty_kinds=padded).filter(penalty_kinds__contains=f";{kind};")
 
 
 def list_filter(params, list_type: ListType):

@@ -23,7 +23,7 @@ from core.db_budget import budgeted_stream, is_statement_timeout, statement_budg
 from core.enqueue import enqueue
 from records.models import RecordType
 from sanctions.choices import Colour
-from sanctions.services import status_of
+from sanctions.selectors import status_of
 from subjects import identifiers as ids
 from subjects.models import CreditSubject, Department
 from subjects.selectors import (

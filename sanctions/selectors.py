@@ -12,10 +12,11 @@ from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from records.models import CreditRecord, RecordType
+from subjects.models import Department
 
 from . import rules
 from .choices import MembershipState
-from .models import Check, CreditStatus, Feedback, ListSource, ListType, Membership
+from .models import Check, CreditStatus, Feedback, ListSource, ListType, Measure, Membership
 
 
 def list_rules() -> tuple[rules.ListRule, ...]:
@@ -241,3 +242,22 @@ def check_dashboard(*, since: datetime.date) -> dict:
 def memberships_overdue_count(today: datetime.date) -> int:
     """Memberships not ended whose planned end has passed: work the nightly task has not done yet."""
     return Membership.objects.exclude(state=MembershipState.ENDED).filter(planned_end__lt=today).count()
+
+
+def status_of(subject_ids: list[int]) -> dict[int, str]:
+    """Stored statuses; subjects never evaluated are ``normal`` (they have nothing that could list them)."""
+    stored = dict(CreditStatus.objects.filter(subject_id__in=subject_ids).values_list("subject_id", "status"))
+    return {pk: stored.get(pk, rules.STATUS_NORMAL) for pk in subject_ids}
+
+
+def applicable_measures(department: Department, scenario: str) -> list[Measure]:
+    """The measures this department implements in this scenario: those of its sector, those naming it, and
+    those every department doing the scenario's business implements (no sector: e.g. every purchaser in
+    政府采购, ``sanctions.catalog.EVERY_DEPARTMENT``)."""
+    named = set(Measure.departments.through.objects.filter(department=department).values_list("measure_id", flat=True))
+    measures = Measure.objects.filter(is_active=True).prefetch_related("list_types").order_by("kind", "code")
+    return [
+        m
+        for m in measures
+        if scenario in m.scenarios and (not m.sectors or department.sector in m.sectors or m.pk in named)
+    ]

@@ -21,7 +21,7 @@ from core.errors import DomainError
 from outbox.services import outbox_add
 from subjects import identifiers as ids
 from subjects.models import CreditSubject, Department
-from subjects.privacy import citizen_id_digest
+from subjects.selectors import subjects_by_codes
 
 from . import rules, selectors
 from .choices import FeedbackResult, MembershipChangeKind, MembershipState, Scenario
@@ -313,12 +313,6 @@ def results_analyze() -> None:
         cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(table) for table in tables)}")
 
 
-def status_of(subject_ids: list[int]) -> dict[int, str]:
-    """Stored statuses; subjects never evaluated are ``normal`` (they have nothing that could list them)."""
-    stored = dict(CreditStatus.objects.filter(subject_id__in=subject_ids).values_list("subject_id", "status"))
-    return {pk: stored.get(pk, rules.STATUS_NORMAL) for pk in subject_ids}
-
-
 # Checks and feedback (核查与反馈) ---------------------------------------------------------------------------
 
 MAX_CHECK_SUBJECTS = 1000
@@ -326,30 +320,6 @@ MAX_CHECK_SUBJECTS = 1000
 
 class SanctionsError(DomainError):
     """A rule of lists, checks or measures refused the request."""
-
-
-def _identify(codes: list[str]) -> tuple[dict[str, CreditSubject], dict[str, str]]:
-    """Subjects by the codes given (USCC or citizen ID), and a message for each code that is not valid."""
-    usccs, digests, errors = {}, {}, {}
-    for code in codes:
-        try:
-            usccs[code] = ids.normalize_uscc(code)
-            continue
-        except ids.IdentifierError as error:
-            uscc_error = str(error)
-        try:
-            digests[code] = citizen_id_digest(ids.normalize_citizen_id(code))
-        except ids.IdentifierError:
-            errors[code] = uscc_error
-    fields = ("id", "name", "uscc", "kind", "citizen_id_masked", "citizen_id_hash")
-    by_uscc = {s.uscc: s for s in CreditSubject.objects.filter(uscc__in=set(usccs.values())).only(*fields)}
-    by_hash = {
-        s.citizen_id_hash: s
-        for s in CreditSubject.objects.filter(citizen_id_hash__in=set(digests.values())).only(*fields)
-    }
-    found = {code: by_uscc[u] for code, u in usccs.items() if u in by_uscc}
-    found |= {code: by_hash[d] for code, d in digests.items() if d in by_hash}
-    return found, errors
 
 
 def _shown_code(code: str) -> str:
@@ -362,19 +332,6 @@ def _shown_code(code: str) -> str:
     if len(compact) in (15, 18) and compact[:17].isdigit():
         return compact[:6] + "*" * (len(compact) - 10) + compact[-4:]
     return compact[:40]
-
-
-def applicable_measures(department: Department, scenario: str) -> list[Measure]:
-    """The measures this department implements in this scenario: those of its sector, those naming it, and
-    those every department doing the scenario's business implements (no sector: e.g. every purchaser in
-    政府采购, ``sanctions.catalog.EVERY_DEPARTMENT``)."""
-    named = set(Measure.departments.through.objects.filter(department=department).values_list("measure_id", flat=True))
-    measures = Measure.objects.filter(is_active=True).prefetch_related("list_types").order_by("kind", "code")
-    return [
-        m
-        for m in measures
-        if scenario in m.scenarios and (not m.sectors or department.sector in m.sectors or m.pk in named)
-    ]
 
 
 @transaction.atomic
@@ -394,9 +351,9 @@ def check_perform(
         raise SanctionsError(f"每次核查 1 至 {MAX_CHECK_SUBJECTS} 个主体。", code="invalid_subjects")
     if not reference.strip():
         raise SanctionsError("请填写业务编号（如招标项目编号、审批事项编号）。", code="reference_required")
-    found, errors = _identify(codes)
+    found, errors = subjects_by_codes(codes)
     subject_ids = [s.pk for s in found.values()]
-    statuses = status_of(subject_ids)
+    statuses = selectors.status_of(subject_ids)
     memberships: dict[int, list[Membership]] = {}
     for membership in (
         Membership.objects.filter(subject_id__in=subject_ids, state=MembershipState.ACTIVE)
@@ -404,7 +361,7 @@ def check_perform(
         .order_by("started_on", "pk")
     ):
         memberships.setdefault(membership.subject_id, []).append(membership)
-    measures = applicable_measures(department, scenario)
+    measures = selectors.applicable_measures(department, scenario)
     measure_lists = {m.pk: {lt.pk for lt in m.list_types.all()} for m in measures}
 
     results = []

@@ -12,6 +12,7 @@ from django.db.models import QuerySet, Value
 from . import identifiers as ids
 from .choices import DEPARTMENT_ROLES, LegacyScheme, StaffRoleName, SubjectKind
 from .models import CreditSubject, Department, Division, SearchFragment, StaffRole, SubjectIdentifier
+from .privacy import citizen_id_digest
 from .search import NameBigrams
 
 
@@ -252,3 +253,27 @@ def staff_context(user) -> StaffContext:
     if len(departments) != 1 or not next(iter(departments.values())).is_active:
         return StaffContext(roles=frozenset(), department=None)
     return StaffContext(roles=names, department=next(iter(departments.values())))
+
+
+def subjects_by_codes(codes: list[str]) -> tuple[dict[str, CreditSubject], dict[str, str]]:
+    """Subjects by the codes given (USCC or citizen ID), and a message for each code that is not valid."""
+    usccs, digests, errors = {}, {}, {}
+    for code in codes:
+        try:
+            usccs[code] = ids.normalize_uscc(code)
+            continue
+        except ids.IdentifierError as error:
+            uscc_error = str(error)
+        try:
+            digests[code] = citizen_id_digest(ids.normalize_citizen_id(code))
+        except ids.IdentifierError:
+            errors[code] = uscc_error
+    fields = ("id", "name", "uscc", "kind", "citizen_id_masked", "citizen_id_hash")
+    by_uscc = {s.uscc: s for s in CreditSubject.objects.filter(uscc__in=set(usccs.values())).only(*fields)}
+    by_hash = {
+        s.citizen_id_hash: s
+        for s in CreditSubject.objects.filter(citizen_id_hash__in=set(digests.values())).only(*fields)
+    }
+    found = {code: by_uscc[u] for code, u in usccs.items() if u in by_uscc}
+    found |= {code: by_hash[d] for code, d in digests.items() if d in by_hash}
+    return found, errors

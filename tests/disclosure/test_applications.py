@@ -18,7 +18,7 @@ from disclosure.services import (
     application_submit,
 )
 from records.models import CreditRecord, RecordVersion
-from sanctions.services import status_of
+from sanctions.selectors import status_of
 from tests.disclosure.conftest import TZ
 from tests.factories import DepartmentFactory, api_token_issue
 

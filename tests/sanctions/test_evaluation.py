@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from records.models import CreditRecord
 from sanctions.models import CreditStatus, Membership, MembershipChange
-from sanctions.services import status_of
+from sanctions.selectors import status_of
 from sanctions.tasks import memberships_expire_task
 from subjects.models import CreditSubject
 from tests.records.helpers import company_uscc, hmd_item, xzcf_item, yzsxmd_item
