@@ -14,6 +14,10 @@ SEVERITIES = MINOR, GENERAL, SERIOUS, SEVERE = ("minor", "general", "serious", "
 # Who may see a record type (records.choices.DisclosureLevel).
 DISCLOSURE_PUBLIC, DISCLOSURE_GOVERNMENT, DISCLOSURE_RESTRICTED = "public", "government", "restricted"
 
+# The national 双公示 code of an identity document number ends so (``CF_XDR_ZJHM``, ``XK_FR_ZJHM``...): masked
+# wherever it is shown (disclosure.rules.public_record_data), never shown record by record (records.RecordField).
+DOCUMENT_NUMBER_SUFFIX = "_ZJHM"
+
 # An objection's mark on a record (records.choices.ObjectionState).
 OBJECTION_NONE, OBJECTION_PENDING, OBJECTION_SUSPENDED = "none", "pending", "suspended"
 

@@ -19,34 +19,16 @@ from pathlib import Path
 
 from django.db.models import Q
 
+from records.choices import Polarity
+from records.selectors import TypeDisplay
 from subjects.identifiers import mask_person_name
 
-from .selectors import parse_date_param, public_record_data
+from .selectors import parse_date_param, shown
 
-XZCF_COLUMNS = [
-    ("行政相对人名称", None),
-    ("统一社会信用代码/证件号码", None),
-    ("行政处罚决定书文号", "source"),
-    ("违法行为类型", "CF_WFXW"),
-    ("处罚类别", "CF_CFLB"),
-    ("处罚内容", "CF_NR"),
-    ("罚款金额（万元）", "CF_NR_FK"),
-    ("处罚决定日期", "decided"),
-    ("处罚机关", "CF_CFJG"),
-    ("公示截止日期", "end"),
-]
-XZXK_COLUMNS = [
-    ("行政相对人名称", None),
-    ("统一社会信用代码/证件号码", None),
-    ("行政许可决定文书号", "source"),
-    ("许可类别", "XK_XKLB"),
-    ("许可证书名称", "XK_XKZS"),
-    ("许可编号", "XK_XKBH"),
-    ("许可内容", "XK_NR"),
-    ("许可决定日期", "decided"),
-    ("有效期至", "XK_YXQZI"),
-    ("许可机关", "XK_XKJG"),
-]
+# The columns every 双公示 file starts with; the type's own columns are catalog data
+# (``RecordField.open_data_column``), and a negative record's file ends with its disclosure end.
+SUBJECT_COLUMNS = ["行政相对人名称", "统一社会信用代码/证件号码"]
+DISCLOSURE_END_COLUMN = "公示截止日期"
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -67,25 +49,18 @@ def _name(subject) -> str:
     return mask_person_name(subject.name) if subject.is_natural_person else subject.name
 
 
-def record_rows(records, type_code: str) -> Iterator[str]:
-    columns = XZCF_COLUMNS if type_code == "xzcf" else XZXK_COLUMNS
+def record_rows(records, display: TypeDisplay) -> Iterator[str]:
+    """The CSV lines of one type's records: the subject, the type's open-data columns (masked as on the pages),
+    and for a negative type the end of its disclosure."""
+    with_end = display.record_type.polarity == Polarity.NEGATIVE
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([label for label, _ in columns])
+    header = [*SUBJECT_COLUMNS, *(item.label for item in display.open_data)]
+    yield "\ufeff" + writer.writerow([*header, DISCLOSURE_END_COLUMN] if with_end else header)
     for record in records.iterator(chunk_size=2000):
-        row = []
-        for index, (_, key) in enumerate(columns):
-            if index == 0:
-                row.append(_name(record.subject))
-            elif index == 1:
-                row.append(record.subject.public_code)
-            elif key == "source":
-                row.append(record.source_id)
-            elif key == "decided":
-                row.append(record.decided_on.isoformat())
-            elif key == "end":
-                row.append(record.disclosure_end.isoformat() if record.disclosure_end else "")
-            else:
-                row.append(public_record_data(record).get(key, ""))
+        row = [_name(record.subject), record.subject.public_code]
+        row += [value for _, value in shown(record, display.open_data)]
+        if with_end:
+            row.append(record.disclosure_end.isoformat() if record.disclosure_end else "")
         yield writer.writerow([_cell(value) for value in row])
 
 
@@ -125,20 +100,20 @@ def _kind_rows(kind: str, period_start: datetime.date, period_end: datetime.date
     (``decided_on``, the date printed on the decision and the one the pages filter on) falls in the period;
     a list file is the list's public entries as of generation (a snapshot: entries end and are removed, so
     a list has no meaningful increment)."""
-    from records.models import RecordType
+    from records.selectors import catalog_display
 
     from .models import OpenDataScope
     from .selectors import public_list_types, public_memberships, public_records_of_type
 
     if kind in RECORD_KINDS:
-        record_type = RecordType.objects.get(code=kind)
+        display = catalog_display().types[kind]
         records = (
-            public_records_of_type(record_type)
+            public_records_of_type(display.record_type)
             .filter(decided_on__gte=period_start, decided_on__lte=period_end)
             .select_related("subject", "department")
             .order_by("decided_on", "pk")
         )
-        return record_rows(records, kind)
+        return record_rows(records, display)
     if scope != OpenDataScope.SNAPSHOT:
         raise ValueError(f"list {kind!r}: only snapshot files")
     list_type = public_list_types().get(code=kind)

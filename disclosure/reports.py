@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
+from records.selectors import catalog_display_version
 from subjects import identifiers as ids
 from subjects.models import CreditSubject
 
@@ -58,6 +59,7 @@ def _fingerprint(subject: CreditSubject, body: ReportBody, status: str) -> str:
             str(subject.established_on),
         ],
         "status": status,
+        "display": catalog_display_version(),  # what of each record is printed: catalog data
         "sections": [
             [s.key, [[r.pk, r.version] for r in s.records], [[m.pk, str(m.planned_end)] for m in s.memberships]]
             for s in body.sections

@@ -21,7 +21,14 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from core.vocabulary import DISCLOSURE_PUBLIC, OBJECTION_NONE, OBJECTION_PENDING, OBJECTION_SUSPENDED, RECORD_ACTIVE
+from core.vocabulary import (
+    DISCLOSURE_PUBLIC,
+    DOCUMENT_NUMBER_SUFFIX,
+    OBJECTION_NONE,
+    OBJECTION_PENDING,
+    OBJECTION_SUSPENDED,
+    RECORD_ACTIVE,
+)
 from subjects.identifiers import mask_citizen_ids_in_text, mask_document_number, mask_person_name
 
 PUBLIC, ACTIVE = DISCLOSURE_PUBLIC, RECORD_ACTIVE
@@ -92,10 +99,6 @@ def repair_eligibility(facts: RepairFacts, as_of: datetime.date) -> Eligibility:
             facts.repair_eligible_on,
         )
     return Eligibility(True, "已满足最短公示期，可以申请信用修复。", facts.repair_eligible_on)
-
-
-#: The national 双公示 code of an identity document number (``CF_XDR_ZJHM``, ``XK_FR_ZJHM``...).
-DOCUMENT_NUMBER_SUFFIX = "_ZJHM"
 
 
 def public_record_data(

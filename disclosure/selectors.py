@@ -38,10 +38,10 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Concat, Left, RowNumber
 from django.utils import timezone
 
-from records.choices import DisclosureLevel, ObjectionState, RecordStatus, Severity
+from records.choices import DisclosureLevel, ObjectionState, RecordStatus, Severity, SubjectTab
 from records.models import CreditRecord, RecordType
 from records.rules import list_repair_date
-from records.selectors import calendar_overrides
+from records.selectors import CatalogDisplay, DisplayItem, calendar_overrides, catalog_display
 from records.workdays import workdays_between
 from sanctions.choices import Colour, MembershipState
 from sanctions.models import ListType, Membership
@@ -54,16 +54,14 @@ from . import rules
 from .models import Application, ApplicationEvent, ApplicationState
 from .paging import SeekPage
 
-# Tabs of the subject page, as 信用中国 shows them: (key, label, record types or list colour).
-RECORD_TABS = [
-    ("xzxk", "行政许可", ("xzxk",)),
-    ("xzcf", "行政处罚", ("xzcf",)),
-    ("jyyc", "经营异常", ("jyyc",)),
-    ("xycn", "信用承诺", ("xycn",)),
-]
-LIST_TABS = [("red", "守信激励", Colour.RED), ("black", "失信惩戒", Colour.BLACK)]
-LISTED_ELSEWHERE = {"hmd", "yzsxmd", "sxbzxr"}  # shown through their list memberships
-TAB_KEYS = [key for key, *_ in RECORD_TABS] + [key for key, *_ in LIST_TABS] + ["other"]
+# Tabs of the subject page, as 信用中国 shows them (``records.choices.SubjectTab``): which record types each
+# shows is catalog data (``RecordType.subject_tab``). The 守信激励 and 失信惩戒 tabs show the list memberships of
+# their colour; the records of the types assigned to them are reached through the listing.
+TABS = SubjectTab.choices
+TAB_KEYS = SubjectTab.values
+LIST_TABS = {SubjectTab.RED: Colour.RED, SubjectTab.BLACK: Colour.BLACK}
+# The report section of the records shown through list memberships: counted in the report's digest, not printed.
+LISTED = "listed"
 
 
 def public_record_q(as_of: datetime.date) -> Q:
@@ -109,6 +107,13 @@ def public_record_data(record: CreditRecord) -> dict[str, str]:
             record.data, document_number_field=field, person_names=_person_names(record)
         )
     return cached
+
+
+def shown(record: CreditRecord, items: tuple[DisplayItem, ...]) -> list[tuple[str, str]]:
+    """The record's items as the public sees them (names and masked values), for the catalog's display spec
+    of one place (``TypeDisplay.subject_page``, ``.report``, ``.list_columns``, ``.open_data``)."""
+    data = public_record_data(record)
+    return [(item.label, item.value(data)) for item in items]
 
 
 # The national party fields: category (自然人 for a person) and name, e.g. CF_XDR_LB and CF_XDR_MC.
@@ -193,14 +198,6 @@ class Profile:
 TAB_PAGE_SIZE = 50
 
 
-def _tab_filter(tab: str) -> Q:
-    for key, _, types in RECORD_TABS:
-        if key == tab:
-            return Q(record_type__code__in=types)
-    known = {code for _, _, types in RECORD_TABS for code in types} | LISTED_ELSEWHERE
-    return ~Q(record_type__code__in=known)
-
-
 ACTIVE_MEMBERSHIPS = Prefetch(
     "memberships",
     queryset=Membership.objects.filter(state=MembershipState.ACTIVE).select_related("list_type"),
@@ -235,20 +232,19 @@ def public_profile_get(
     Without ``cursor`` the tab's first ``TAB_PAGE_SIZE`` items (the page that is cached); with one, the page
     after (or before) the key it carries. Raises ``paging.BadCursor`` for a cursor this site did not make."""
     as_of = as_of or timezone.localdate()
+    display = catalog_display()
     records = public_records(as_of).filter(subject=subject)
-    counted = dict(
-        records.values_list("record_type__code").annotate(n=Count("pk")).values_list("record_type__code", "n")
-    )
+    counted = dict(records.values_list("record_type_id").annotate(n=Count("pk")).values_list("record_type_id", "n"))
     memberships = list(
         public_memberships()
         .filter(subject=subject)
         .prefetch_related(Prefetch("records", queryset=CreditRecord.objects.select_related("record_type")))
         .order_by("-started_on", "-pk")
     )
-    counts = {key: sum(counted.get(code, 0) for code in types) for key, _, types in RECORD_TABS}
-    counts |= {key: sum(1 for m in memberships if m.list_type.colour == colour) for key, _, colour in LIST_TABS}
-    known = {code for _, _, types in RECORD_TABS for code in types} | LISTED_ELSEWHERE
-    counts["other"] = sum(n for code, n in counted.items() if code not in known)
+    counts = dict.fromkeys(TAB_KEYS, 0)
+    for type_id, n in counted.items():
+        counts[display.tab_of(type_id)] += n
+    counts |= {key: sum(1 for m in memberships if m.list_type.colour == colour) for key, colour in LIST_TABS.items()}
     profile = Profile(
         subject=subject,
         status=status_of([subject.pk])[subject.pk],
@@ -257,9 +253,8 @@ def public_profile_get(
         counts=counts,
         tab=tab,
     )
-    list_colours = dict((key, colour) for key, _, colour in LIST_TABS)
-    if tab in list_colours:
-        profile.memberships = [m for m in memberships if m.list_type.colour == list_colours[tab]]
+    if tab in LIST_TABS:
+        profile.memberships = [m for m in memberships if m.list_type.colour == LIST_TABS[tab]]
         if tab == "black":
             # The repair link follows the rule the repair service applies (repair_facts, repair_eligibility):
             # a listing may be left by repair only after the list's shortest period; before, its date is shown.
@@ -268,13 +263,22 @@ def public_profile_get(
             for record in records:
                 record.repair = rules.repair_eligibility(repair_facts(record), as_of)
     else:
-        tab_records = records.filter(_tab_filter(tab)).select_related("record_type", "department")
+        tab_records = records.filter(record_type_id__in=display.type_ids_on(tab)).select_related(
+            "record_type", "department"
+        )
         profile.page = SeekPage.of(
             tab_records, {"cursor": cursor}, TAB_PAGE_SIZE, date_field="decided_on", scope=f"subject:{subject.pk}:{tab}"
         )
         for record in profile.page.object_list:
             record.subject = subject  # known: no query, and the masking of a person's name in the text needs it
+            record.shown = _shown_on(display, record, "subject_page")
     return profile
+
+
+def _shown_on(display: CatalogDisplay, record: CreditRecord, place: str) -> list[tuple[str, str]]:
+    """The record's items of one place of the display spec ([] for a type the spec does not know yet)."""
+    type_display = display.types.get(record.record_type.code)
+    return shown(record, getattr(type_display, place)) if type_display is not None else []
 
 
 # A credit report prints a section in full up to REPORT_SECTION_CAP records. A larger section (a subject with
@@ -325,11 +329,14 @@ class ReportBody:
         return sum(s.omitted for s in self.sections)
 
 
-def _section_key() -> Case:
-    """The report section of a record, from its type code (``other`` for the types without a tab)."""
-    whens = [When(record_type__code__in=types, then=Value(key)) for key, _, types in RECORD_TABS]
-    whens.append(When(record_type__code__in=sorted(LISTED_ELSEWHERE), then=Value("listed")))
-    return Case(*whens, default=Value("other"), output_field=CharField())
+def _section_key(display: CatalogDisplay) -> Case:
+    """The report section of a record: its type's tab (``listed`` for the tabs of list memberships)."""
+    whens = [
+        When(record_type_id__in=ids, then=Value(LISTED if key in LIST_TABS else key))
+        for key in TAB_KEYS
+        if key != SubjectTab.OTHER and (ids := display.type_ids_on(key))
+    ]
+    return Case(*whens, default=Value(SubjectTab.OTHER), output_field=CharField())
 
 
 def public_report_body(subject: CreditSubject, *, as_of: datetime.date | None = None) -> ReportBody:
@@ -338,7 +345,8 @@ def public_report_body(subject: CreditSubject, *, as_of: datetime.date | None = 
     (window functions) and returns the keys of at most REPORT_RECENT + REPORT_SECTION_CAP rows per section;
     the printed records by id; the date range of the left-out ones; and the memberships."""
     as_of = as_of or timezone.localdate()
-    records = public_records(as_of).filter(subject=subject).annotate(section=_section_key())
+    display = catalog_display()
+    records = public_records(as_of).filter(subject=subject).annotate(section=_section_key(display))
     stats = {
         row["section"]: row
         for row in records.values("section")
@@ -349,8 +357,8 @@ def public_report_body(subject: CreditSubject, *, as_of: datetime.date | None = 
     digest = [
         (key, *(int(row[name]) for name in ("n", "ids", "top", "versions"))) for key, row in sorted(stats.items())
     ]
-    large = [key for key, row in stats.items() if row["n"] > REPORT_SECTION_CAP and key != "listed"]
-    small = [key for key, row in stats.items() if row["n"] <= REPORT_SECTION_CAP and key != "listed"]
+    large = [key for key, row in stats.items() if row["n"] > REPORT_SECTION_CAP and key != LISTED]
+    small = [key for key, row in stats.items() if row["n"] <= REPORT_SECTION_CAP and key != LISTED]
     newest = [F("decided_on").desc(), F("pk").desc()]
     grave = Case(When(severity__in=GRAVE, then=Value(True)), default=Value(False), output_field=BooleanField())
     ranked = records.annotate(
@@ -363,7 +371,7 @@ def public_report_body(subject: CreditSubject, *, as_of: datetime.date | None = 
         | Q(section__in=large, grave=True, grave_rank__lte=REPORT_SECTION_CAP)
     )
     # The ranking reads only keys; the full rows (with their data) are fetched for the chosen few.
-    ranks: dict[str, list[tuple[int, int]]] = {key: [] for key in stats if key != "listed"}
+    ranks: dict[str, list[tuple[int, int]]] = {key: [] for key in stats if key != LISTED}
     for pk, key, recent_rank in ranked.order_by("-decided_on", "-pk").values_list("pk", "section", "recent_rank"):
         ranks[key].append((pk, recent_rank))
     for key in large:  # the most recent first, then the serious/severe ones (newest first) up to the cap
@@ -375,6 +383,7 @@ def public_report_body(subject: CreditSubject, *, as_of: datetime.date | None = 
     full = CreditRecord.objects.filter(pk__in=wanted).select_related("record_type", "department")
     for record in full.order_by("-decided_on", "-pk"):
         record.subject = subject  # for the masking of a person's name in the text (``public_record_data``)
+        record.shown = _shown_on(display, record, "report")
         chosen[wanted[record.pk]].append(record)
     omitted_range: dict[str, tuple] = {}
     if large:
@@ -394,13 +403,12 @@ def public_report_body(subject: CreditSubject, *, as_of: datetime.date | None = 
         return Section(key, label, chosen.get(key, []), [], total, first, last)
 
     memberships = list(public_memberships().filter(subject=subject).order_by("-started_on", "-pk"))
-    sections = [section(key, label) for key, label, _ in RECORD_TABS[:2]]
-    sections += [
-        Section(key, label, [], [m for m in memberships if m.list_type.colour == colour], 0)
-        for key, label, colour in LIST_TABS
+    sections = [
+        Section(key, label, [], [m for m in memberships if m.list_type.colour == LIST_TABS[key]], 0)
+        if key in LIST_TABS
+        else section(key, label)
+        for key, label in TABS
     ]
-    sections += [section(key, label) for key, label, _ in RECORD_TABS[2:]]
-    sections.append(section("other", "其他"))
     return ReportBody(sections=sections, digest=digest)
 
 

@@ -22,6 +22,8 @@ from audit.services import Actor
 from core.db_budget import budgeted_stream, is_statement_timeout, statement_budget
 from core.enqueue import enqueue
 from records.models import RecordType
+from records.rules import PENALTY_KINDS_FIELD
+from records.selectors import catalog_display
 from sanctions.choices import Colour
 from sanctions.selectors import status_of
 from subjects import identifiers as ids
@@ -42,9 +44,8 @@ from .reports import report_issue
 from .reports import report_verify as report_verify_lookup
 from .selectors import (
     HOME_COUNTS_KEY,
-    LIST_TABS,
-    RECORD_TABS,
     TAB_KEYS,
+    TABS,
     FilterError,
     home_counts_refresh,
     list_filter,
@@ -52,6 +53,7 @@ from .selectors import (
     public_list_types,
     public_memberships,
     public_profile_get,
+    shown,
     shuanggongshi_filter,
 )
 from .tasks import home_counts_task
@@ -169,10 +171,7 @@ def _profile_page(request, subject: CreditSubject, tab: str):
         profile = public_profile_get(subject, tab=tab, cursor=request.GET.get("cursor", ""))
     except BadCursor:
         return _bad_cursor(request)
-    tabs = [(key, label, profile.counts[key]) for key, label, _ in RECORD_TABS[:2]]
-    tabs += [(key, label, profile.counts[key]) for key, label, _ in LIST_TABS]
-    tabs += [(key, label, profile.counts[key]) for key, label, _ in RECORD_TABS[2:]]
-    tabs += [("other", "其他", profile.counts["other"])]
+    tabs = [(key, label, profile.counts[key]) for key, label in TABS]
     return render(
         request,
         "disclosure/subject_detail.html",
@@ -319,9 +318,10 @@ def _shuanggongshi_page(request, record_type: RecordType) -> SeekPage:
 @throttled("filter", when=is_filtered)
 @statement_budget
 def shuanggongshi(request, type_code: str):
-    if type_code not in ("xzxk", "xzcf"):
+    display = catalog_display().types.get(type_code)
+    if type_code not in opendata_rows.RECORD_KINDS or display is None:
         return _not_found(request, "")
-    record_type = RecordType.objects.get(code=type_code)
+    record_type = display.record_type
     try:
         page = _shuanggongshi_page(request, record_type)
     except PageOutOfRange:
@@ -330,15 +330,17 @@ def shuanggongshi(request, type_code: str):
         return _bad_cursor(request)
     except FilterError as error:
         return _bad_filter(request, error)
-    penalty_kinds = record_type.fields.filter(code="CF_CFLB").values_list("enum_values", flat=True).first() or []
+    for record in page.object_list:
+        record.cells = [value for _, value in shown(record, display.list_columns)]
     return render(
         request,
         "disclosure/shuanggongshi.html",
         {
             "record_type": record_type,
+            "columns": display.list_columns,
             "page": page,
             "params": _form_params(request.GET),
-            "penalty_kinds": penalty_kinds,
+            "penalty_kinds": display.choices.get(PENALTY_KINDS_FIELD, ()),
             "departments": Department.objects.filter(is_active=True).order_by("code"),
         },
     )
@@ -501,15 +503,15 @@ OPENDATA_RANGE_TOO_LONG = (
 def opendata_shuanggongshi(request, type_code: str):
     """A short date range built in the request (at most ``MAX_REQUEST_RANGE``, 31 days); longer ranges are
     refused with a pointer to the monthly files, so no request builds a year of records (issue 12)."""
-    if type_code not in opendata_rows.RECORD_KINDS:
+    display = catalog_display().types.get(type_code)
+    if type_code not in opendata_rows.RECORD_KINDS or display is None:
         return _not_found(request, "")
     start, end = parse_date_param(request.GET.get("from", "")), parse_date_param(request.GET.get("to", ""))
     if start is None or end is None or end < start or end - start >= opendata_rows.MAX_REQUEST_RANGE:
         message = OPENDATA_RANGE_TOO_LONG.format(days=opendata_rows.MAX_REQUEST_RANGE.days)
         return render(request, "errors/400.html", {"message": message}, status=400)
-    record_type = RecordType.objects.get(code=type_code)
-    records = shuanggongshi_filter({"from": start.isoformat(), "to": end.isoformat()}, record_type)
-    return _csv_response(opendata_rows.record_rows(records, type_code), f"{type_code}-{start}-{end}.csv")
+    records = shuanggongshi_filter({"from": start.isoformat(), "to": end.isoformat()}, display.record_type)
+    return _csv_response(opendata_rows.record_rows(records, display), f"{type_code}-{start}-{end}.csv")
 
 
 def _not_found(request, message: str):

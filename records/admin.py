@@ -59,6 +59,9 @@ class PolicyChangeAdminMixin:
 
 
 class RecordFieldInline(admin.TabularInline):
+    """A type's fields: what departments report (code to help text) and where the public sees it (the public
+    name to the open-data column; empty: not shown there). Adding a public field is one row here."""
+
     model = RecordField
     extra = 0
     fields = [
@@ -72,6 +75,12 @@ class RecordFieldInline(admin.TabularInline):
         "max_length",
         "identifier_scheme",
         "help_text",
+        "public_label",
+        "public_default",
+        "list_column",
+        "subject_page_order",
+        "report_order",
+        "open_data_column",
     ]
     ordering = ["position", "id"]
 
@@ -87,7 +96,16 @@ class SeverityRuleInline(admin.TabularInline):
 
 @admin.register(RecordType)
 class RecordTypeAdmin(PolicyChangeAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["code", "name", "category", "polarity", "disclosure_level", "disclosure_rule", "is_active"]
+    list_display = [
+        "code",
+        "name",
+        "category",
+        "polarity",
+        "disclosure_level",
+        "disclosure_rule",
+        "subject_tab",
+        "is_active",
+    ]
     list_filter = ["category", "polarity", "disclosure_level", "is_active"]
     search_fields = ["code", "name"]
     inlines = [RecordFieldInline, SeverityRuleInline]
@@ -98,6 +116,7 @@ class RecordTypeAdmin(PolicyChangeAdminMixin, AuditedAdminMixin, admin.ModelAdmi
             {
                 "fields": [
                     "disclosure_level",
+                    "subject_tab",
                     "disclosure_rule",
                     "disclosure_months",
                     "default_severity",

@@ -37,6 +37,20 @@ class DisclosureRule(models.TextChoices):
     LISTING_PERIOD = v.RULE_LISTING_PERIOD, "自认定日起至有效期截止"
 
 
+class SubjectTab(models.TextChoices):
+    """The tabs of the public subject page, in the order 信用中国 shows them. A record type names the tab its
+    records appear on; the 守信激励 and 失信惩戒 tabs show the red and black list memberships a type's records
+    give (the records themselves are reached through the listing)."""
+
+    XZXK = "xzxk", "行政许可"
+    XZCF = "xzcf", "行政处罚"
+    RED = v.RED, "守信激励"
+    BLACK = v.BLACK, "失信惩戒"
+    JYYC = "jyyc", "经营异常"
+    XYCN = "xycn", "信用承诺"
+    OTHER = "other", "其他"
+
+
 class FieldType(models.TextChoices):
     TEXT = "text", "文本"
     DATE = "date", "日期"

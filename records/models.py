@@ -7,10 +7,12 @@ or repaired, and every change leaves a ``RecordVersion``.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Left
 
+from core.vocabulary import DOCUMENT_NUMBER_SUFFIX
 from subjects.models import CreditSubject, Department
 
 from .choices import (
@@ -28,6 +30,7 @@ from .choices import (
     RedecideState,
     Severity,
     SeveritySource,
+    SubjectTab,
 )
 
 
@@ -59,6 +62,13 @@ class RecordType(models.Model):
     timeliness_days = models.PositiveSmallIntegerField(
         "报送时限（工作日）", null=True, blank=True, help_text="双公示：自作出决定之日起7个工作日内"
     )
+    subject_tab = models.CharField(
+        "主体页栏目",
+        max_length=16,
+        choices=SubjectTab.choices,
+        default=SubjectTab.OTHER,
+        help_text="公众在信用主体页面的哪个栏目看到这类信息；守信激励、失信惩戒栏目显示这类信息形成的名单",
+    )
     is_active = models.BooleanField("启用", default=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -79,7 +89,13 @@ class RecordType(models.Model):
 
 
 class RecordField(models.Model):
-    """One data item of a record type, named by its national field code (e.g. ``CF_WSH`` 行政处罚决定书文号)."""
+    """One data item of a record type, named by its national field code (e.g. ``CF_WSH`` 行政处罚决定书文号).
+
+    Where the public sees it is data too: its column in the 双公示 list, its place on the subject page and in
+    the credit report, its column in the open-data files (empty: not shown there). Every value shown goes
+    through the masking of ``disclosure.rules.public_record_data``; an identity document number is never
+    shown record by record (``clean``).
+    """
 
     record_type = models.ForeignKey(RecordType, on_delete=models.PROTECT, related_name="fields")
     code = models.CharField("字段代码", max_length=32)
@@ -92,6 +108,26 @@ class RecordField(models.Model):
     identifier_scheme = models.CharField("代码类型", max_length=32, blank=True)
     help_text = models.CharField("填写说明", max_length=200, blank=True)
     position = models.PositiveSmallIntegerField("顺序", default=0)
+    public_label = models.CharField(
+        "公开名称",
+        max_length=64,
+        blank=True,
+        help_text="在双公示列表、主体页和信用报告中显示的名称，留空为字段名称；相邻且同名的字段合为一项"
+        "（两个日期显示为“起 至 止”）",
+    )
+    public_default = models.CharField("未填报时显示", max_length=64, blank=True, help_text="如信用承诺的“履约中”")
+    list_column = models.PositiveSmallIntegerField(
+        "双公示列表列序", null=True, blank=True, help_text="在行政相对人、文书号之后第几列；留空不显示"
+    )
+    subject_page_order = models.PositiveSmallIntegerField(
+        "主体页顺序", null=True, blank=True, help_text="在信用主体页面的显示顺序；留空不显示"
+    )
+    report_order = models.PositiveSmallIntegerField(
+        "信用报告顺序", null=True, blank=True, help_text="在信用报告中的显示顺序；留空不显示"
+    )
+    open_data_column = models.PositiveSmallIntegerField(
+        "开放数据列序", null=True, blank=True, help_text="在开放数据文件中名称、代码之后第几列；留空不导出"
+    )
 
     class Meta:
         verbose_name = "字段"
@@ -107,6 +143,27 @@ class RecordField(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.label}"
+
+    DISPLAY_FIELDS = ("list_column", "subject_page_order", "report_order", "open_data_column")
+
+    @property
+    def is_document_number(self) -> bool:
+        """Whether the field holds an identity document number (the type's, or any ``*_ZJHM``)."""
+        if self.code.endswith(DOCUMENT_NUMBER_SUFFIX):
+            return True
+        try:
+            return self.code == self.record_type.citizen_id_field
+        except RecordType.DoesNotExist:  # a new row of a type not saved yet
+            return False
+
+    def clean(self) -> None:
+        shown = [name for name in self.DISPLAY_FIELDS if getattr(self, name) is not None]
+        if shown and self.code and self.is_document_number:
+            message = (
+                "证件号码不在双公示列表、主体页、信用报告和开放数据中逐条公开：自然人只以遮蔽后的证件号码出现在"
+                "主体基本信息中。"
+            )
+            raise ValidationError({name: message for name in shown})
 
 
 class SeverityRule(models.Model):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from subjects.models import Department
 
-from .choices import BatchState, Polarity
+from .choices import BatchState, FieldType, Polarity, SubjectTab
 from .models import CalendarDay, CreditRecord, DisclosureRegime, IngestBatch, RecordField, RecordType, RecordVersion
 from .rules import PeriodSpec, RegimeSpec, SeverityRuleSpec, TypePolicy
 from .validation import FieldSpec, TypeSpec
@@ -80,6 +83,122 @@ def catalog_entries(*, active_only: bool = True) -> dict[str, CatalogEntry]:
         )
         for record_type in types
     }
+
+
+# --- What the public sees of each record type: catalog data, read by the public site ---------------------------
+
+
+@dataclass(frozen=True)
+class DisplayItem:
+    """One item shown of a record: its name and the fields whose public values it joins (two dates read as a
+    period, "起 至 止"; other values are joined by a space), or ``default`` when none of them has a value."""
+
+    label: str
+    codes: tuple[str, ...]
+    joiner: str = " "
+    default: str = ""
+
+    def value(self, data: Mapping[str, str]) -> str:
+        values = [data.get(code, "") for code in self.codes]
+        return self.joiner.join(values) if any(values) else self.default
+
+
+@dataclass(frozen=True)
+class TypeDisplay:
+    """Where a record type shows publicly (``RecordType.subject_tab``) and which of its fields, in what order:
+    the 双公示 list's columns, the subject page, the credit report and the open-data files."""
+
+    record_type: RecordType
+    tab: str
+    list_columns: tuple[DisplayItem, ...] = ()
+    subject_page: tuple[DisplayItem, ...] = ()
+    report: tuple[DisplayItem, ...] = ()
+    open_data: tuple[DisplayItem, ...] = ()
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)  # enum fields' values, for filters
+
+
+@dataclass(frozen=True)
+class CatalogDisplay:
+    """The display of every record type, by code; ``version`` changes whenever the catalog does."""
+
+    version: str
+    types: dict[str, TypeDisplay]
+
+    def type_ids_on(self, tab: str) -> list[int]:
+        return sorted(display.record_type.pk for display in self.types.values() if display.tab == tab)
+
+    def tab_of(self, type_id: int) -> str:
+        for display in self.types.values():
+            if display.record_type.pk == type_id:
+                return display.tab
+        return SubjectTab.OTHER
+
+
+CATALOG_DISPLAY_VERSION_KEY = "catalog-display-version"
+CATALOG_DISPLAY_TIMEOUT = 24 * 3600
+
+
+def _display_items(fields: list[RecordField], position: str, *, grouped: bool = True) -> tuple[DisplayItem, ...]:
+    """The fields with a ``position`` (an attribute such as ``subject_page_order``), in its order; next to
+    each other, fields of the same public name form one item."""
+    shown = sorted((f for f in fields if getattr(f, position) is not None), key=lambda f: (getattr(f, position), f.pk))
+    groups: list[tuple[str, list[RecordField]]] = []
+    for f in shown:
+        label = (f.public_label or f.label) if grouped else f.label
+        if grouped and groups and groups[-1][0] == label:
+            groups[-1][1].append(f)
+        else:
+            groups.append((label, [f]))
+    items = []
+    for label, members in groups:
+        period = len(members) == 2 and all(m.type == FieldType.DATE for m in members)
+        default = next((m.public_default for m in members if m.public_default), "")
+        items.append(DisplayItem(label, tuple(m.code for m in members), " 至 " if period else " ", default))
+    return tuple(items)
+
+
+def _catalog_display_build(version: str) -> CatalogDisplay:
+    """One query: every field with its type (a type without fields has no records to show)."""
+    by_type: dict[int, list[RecordField]] = {}
+    types: dict[int, RecordType] = {}
+    for f in RecordField.objects.select_related("record_type").order_by("record_type_id", "position", "pk"):
+        types[f.record_type_id] = f.record_type
+        by_type.setdefault(f.record_type_id, []).append(f)
+    displays = {}
+    for type_id, record_type in types.items():
+        fields = by_type[type_id]
+        displays[record_type.code] = TypeDisplay(
+            record_type=record_type,
+            tab=record_type.subject_tab,
+            list_columns=_display_items(fields, "list_column"),
+            subject_page=_display_items(fields, "subject_page_order"),
+            report=_display_items(fields, "report_order"),
+            open_data=_display_items(fields, "open_data_column", grouped=False),
+            choices={f.code: tuple(f.enum_values or ()) for f in fields if f.type == FieldType.ENUM},
+        )
+    return CatalogDisplay(version=version, types=displays)
+
+
+def catalog_display_version() -> str:
+    return cache.get(CATALOG_DISPLAY_VERSION_KEY) or "0"
+
+
+def catalog_display() -> CatalogDisplay:
+    """What the public sees of each record type (``TypeDisplay``), kept in the cache under the catalog's
+    version: a page asks the cache, not the database (one query when the cache has none)."""
+    version = catalog_display_version()
+    key = f"catalog-display:{version}"
+    display = cache.get(key)
+    if display is None:
+        display = _catalog_display_build(version)
+        cache.set(key, display, timeout=CATALOG_DISPLAY_TIMEOUT)
+    return display
+
+
+def catalog_display_changed() -> None:
+    """A new catalog version (after a change of a record type or field, or a migration): the display is read
+    again, and the public pages and reports cached with the old one are not served again."""
+    cache.set(CATALOG_DISPLAY_VERSION_KEY, uuid.uuid4().hex[:12], timeout=None)
 
 
 def disclosure_regimes() -> tuple[RegimeSpec, ...]:

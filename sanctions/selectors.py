@@ -253,7 +253,7 @@ def status_of(subject_ids: list[int]) -> dict[int, str]:
 def applicable_measures(department: Department, scenario: str) -> list[Measure]:
     """The measures this department implements in this scenario: those of its sector, those naming it, and
     those every department doing the scenario's business implements (no sector: e.g. every purchaser in
-    政府采购, ``sanctions.catalog.EVERY_DEPARTMENT``)."""
+    政府采购, 财库〔2016〕125号)."""
     named = set(Measure.departments.through.objects.filter(department=department).values_list("measure_id", flat=True))
     measures = Measure.objects.filter(is_active=True).prefetch_related("list_types").order_by("kind", "code")
     return [

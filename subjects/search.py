@@ -18,24 +18,3 @@ class NameBigrams(models.Func):
 
     function = BIGRAM_FUNCTION
     output_field = ArrayField(models.TextField())
-
-
-CREATE_SQL = f"""
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
-CREATE OR REPLACE FUNCTION {BIGRAM_FUNCTION}(value text) RETURNS text[]
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    AS $$
-        SELECT coalesce(array_agg(DISTINCT substr(value, i, 2)), '{{}}')
-        FROM generate_series(1, char_length(value) - 1) AS i
-    $$;
-CREATE INDEX IF NOT EXISTS subject_name_bigram_gin
-    ON subjects_creditsubject USING gin ({BIGRAM_FUNCTION}(name));
-CREATE INDEX IF NOT EXISTS subject_name_trgm_gin
-    ON subjects_creditsubject USING gin (name gin_trgm_ops);
-"""
-
-DROP_SQL = f"""
-DROP INDEX IF EXISTS subject_name_trgm_gin;
-DROP INDEX IF EXISTS subject_name_bigram_gin;
-DROP FUNCTION IF EXISTS {BIGRAM_FUNCTION}(text);
-"""

@@ -1,14 +1,12 @@
 import pytest
+from django.core import serializers
 from django.db import connection
 from django.http import HttpRequest
 from django.test import Client
 
 from audit.services import Actor
-from records.catalog import catalog_load
 from records.models import DisclosureRegime, RecordField, RecordType, RegimePeriod, SeverityRule
-from sanctions.catalog import sanctions_catalog_load
 from sanctions.models import ListSource, ListType, Measure
-from subjects.divisions import divisions_load
 from subjects.models import Division
 
 
@@ -22,21 +20,52 @@ def actor() -> Actor:
     return Actor.system("测试")
 
 
+# The reference data the migrations seed (divisions, catalog, regimes, lists, measures), parents first.
+REFERENCE_MODELS = [Division, RecordType, RecordField, SeverityRule, DisclosureRegime, RegimePeriod, ListType]
+REFERENCE_MODELS += [ListSource, Measure]
+DIVISION_LEVELS = ("province", "prefecture", "county")
+_seeded: dict = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as the migrations left it, and a copy of its reference data taken before any test
+    runs: the seed lives in the migrations only, and transactional tests flush it (``reference_data``)."""
+    from records.selectors import catalog_entries, disclosure_regimes
+
+    with django_db_blocker.unblock():
+        rows = []
+        for model in REFERENCE_MODELS:
+            objects = list(model.objects.order_by("pk"))
+            if model is Division:
+                objects.sort(key=lambda division: DIVISION_LEVELS.index(division.level))
+            rows += objects
+        _seeded["rows"] = serializers.serialize("json", rows)
+        _seeded["specs"] = {code: entry.spec for code, entry in catalog_entries(active_only=False).items()}
+        _seeded["regimes"] = disclosure_regimes()
+
+
 @pytest.fixture
 def reference_data(db) -> None:
-    """The divisions and the catalogs that migrations load. Transactional tests flush them away with
-    everything else, so those tests load them again (the loaders only insert what is missing)."""
-    divisions_load(Division)
-    catalog_load(
-        record_type_model=RecordType,
-        field_model=RecordField,
-        severity_rule_model=SeverityRule,
-        regime_model=DisclosureRegime,
-        period_model=RegimePeriod,
-    )
-    sanctions_catalog_load(
-        list_type_model=ListType, source_model=ListSource, measure_model=Measure, record_type_model=RecordType
-    )
+    """The divisions and the catalogs as the migrations seeded them. Transactional tests flush them away with
+    everything else; those tests put them back from the copy taken after migrating (same rows, same ids)."""
+    if RecordType.objects.exists():
+        return
+    for row in serializers.deserialize("json", _seeded["rows"]):
+        row.save()
+
+
+@pytest.fixture(scope="session")
+def seeded_specs(django_db_setup) -> dict:
+    """The seeded catalog's validation specs by type code, as read from the database right after migrating
+    (tests without database access run last, after transactional tests have flushed it)."""
+    return _seeded["specs"]
+
+
+@pytest.fixture(scope="session")
+def seeded_regimes(django_db_setup) -> tuple:
+    """The seeded disclosure regimes (``records.rules.RegimeSpec``), as read right after migrating."""
+    return _seeded["regimes"]
 
 
 @pytest.fixture(autouse=True)

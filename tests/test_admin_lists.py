@@ -35,6 +35,7 @@ SMALL_TABLES = {
     "records.CalendarDay",
     "records.IngestBatch",
     "records.QualityReport",
+    "records.Redecision",  # one row per policy change
     "sanctions.ListType",
     "sanctions.Measure",
     "disclosure.Article",

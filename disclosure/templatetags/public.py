@@ -5,7 +5,6 @@ from django import template
 from subjects.identifiers import mask_person_name
 
 from ..addresses import subject_url
-from ..selectors import public_record_data
 
 register = template.Library()
 
@@ -19,12 +18,6 @@ def public_name(subject) -> str:
 @register.filter
 def public_url(subject) -> str:
     return subject_url(subject)
-
-
-@register.filter
-def field(record, code: str) -> str:
-    """One value of a public record's data, masked as the public sees it (``selectors.public_record_data``)."""
-    return public_record_data(record).get(code, "")
 
 
 STATUS_TAGS = {"black": "失信惩戒对象", "watch": "重点关注对象", "red": "守信激励对象"}

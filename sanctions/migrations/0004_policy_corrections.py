@@ -1,4 +1,4 @@
-"""Policy corrections (issue 13) for databases seeded before them; a fresh database gets them from the catalog.
+"""Policy corrections (issue 13) of the catalog seeded by 0002, on a fresh database as on one seeded long ago.
 
 - Joint punishment and reward in procurement, bidding, funds and honours bind every department doing that
   business (each purchaser: 财库〔2016〕125号, seed 003 item 32; 吉政发〔2014〕40号 四（八）), not only finance,
@@ -7,9 +7,9 @@
   Jiangsu's or Qinghai's plan on a Jilin site.
 - 一般 dishonesty has its measures (提醒, 约谈, 告诫: seed 004 四（三）、六（五）; 吉政发〔2014〕40号 四（八） 先警示后惩戒).
 
-Frozen data: this migration does not import the live catalog. Rows are matched by code and a value is
-corrected only while it is still the one seeded before, so the credit centre's own edits are kept and
-running it again changes nothing.
+Frozen data: this migration does not import app code. Rows are matched by code and a value is corrected only
+while it is still the one seeded before, so the credit centre's own edits are kept and running it again
+changes nothing.
 """
 
 from django.conf import settings

@@ -126,6 +126,10 @@ PAGES = {
 }
 
 
+# Streams whose view reads nothing from the database before the first row (their lookups come from the cache).
+STREAMED_WITHOUT_READING = {"opendata-sgs"}
+
+
 def page_url(which: str) -> str:
     person = PERSON_SIGNER.sign("1").split(":", 1)[1] + "-1"
     return PAGES[which].format(person=person, download=DOWNLOAD_SIGNER.sign("XY2026"))
@@ -140,10 +144,19 @@ def test_a_page_past_its_budget_is_a_busy_page_and_the_connection_stays_usable(r
         url = page_url(which)
         with TableLock(all_tables()):
             response = client.get(url)
-            assert response.status_code == 503, url
-            assert response["Retry-After"] == "30"
-            assert response["Cache-Control"] == "no-store"
-            assert "查询繁忙" in response.content.decode()
+            if which in STREAMED_WITHOUT_READING:
+                # The catalog's display is in the cache by now (the pages before read it): the view reads
+                # nothing before its stream, which is sent and then cut visibly (as in the test below).
+                assert response.status_code == 200, url
+                chunks = []
+                with pytest.raises(StreamCut):
+                    chunks.extend(response.streaming_content)
+                assert b"".join(chunks).decode().splitlines()[-1] == STREAM_CUT_LINE.strip()
+            else:
+                assert response.status_code == 503, url
+                assert response["Retry-After"] == "30"
+                assert response["Cache-Control"] == "no-store"
+                assert "查询繁忙" in response.content.decode()
         assert_connection_clean()
         assert client.get(url).status_code in (200, 302, 400, 404), url  # once the tables are free
 

@@ -35,3 +35,9 @@ def other_api(department, other_department):
     from django.test import Client
 
     return Client(HTTP_AUTHORIZATION=f"Bearer {_token(other_department)}")
+
+
+@pytest.fixture
+def xzcf_spec(seeded_specs):
+    """行政处罚 as the migrations seeded it, for validation tests that need no database."""
+    return seeded_specs["xzcf"]

@@ -1,16 +1,17 @@
-"""Migration 0010 brings the 2019 regime of a database seeded before it to 发改办财金〔2019〕527号, as the
-catalog gives a fresh database, and keeps what the credit centre edited."""
+"""Migration 0013 brings the 2019 regime seeded by 0002 to 发改办财金〔2019〕527号, on a fresh database as on an
+old one, and keeps what the credit centre edited."""
 
 import importlib
 
 import pytest
 from django.apps import apps as global_apps
 
-from records.catalog import REGIMES
 from records.models import DisclosureRegime, RegimePeriod
 
 pytestmark = pytest.mark.django_db
 migration = importlib.import_module("records.migrations.0013_correct_2019_regime")
+# 527号: 一般 published 3 months to 1 year, 严重 6 months to 3 years; 较重 takes the 一般 period; 轻微 is not published.
+PERIODS_527 = {"minor": (False, 0, 0), "general": (True, 3, 12), "serious": (True, 3, 12), "severe": (True, 6, 36)}
 
 
 def periods() -> dict[str, tuple[bool, int, int]]:
@@ -26,15 +27,15 @@ def seed_as_before() -> None:
         RegimePeriod.objects.filter(regime__code="ndrc-2019", severity=severity).update(min_months=low, max_months=high)
 
 
-def test_an_old_database_gets_the_catalogs_2019_regime_and_running_again_changes_nothing():
-    [seeded] = [r for r in REGIMES if r["code"] == "ndrc-2019"]
-    assert periods() == seeded["periods"]  # a fresh database: the catalog's values
+def test_an_old_database_gets_527s_periods_and_running_again_changes_nothing():
+    assert periods() == PERIODS_527  # a fresh database: seeded by 0002, corrected by 0013
+    assert "527号《国家发展改革委办公厅关于进一步完善" in DisclosureRegime.objects.get(code="ndrc-2019").basis
     seed_as_before()
     assert periods()["general"] == (True, 3, 36)
     for _ in range(2):
         migration.correct(global_apps, None)
-        assert periods() == seeded["periods"]
-        assert DisclosureRegime.objects.get(code="ndrc-2019").basis == seeded["basis"]
+        assert periods() == PERIODS_527
+        assert DisclosureRegime.objects.get(code="ndrc-2019").basis == migration.BASIS
 
 
 def test_a_period_the_credit_centre_edited_is_kept():

@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 
-from records.catalog import RECORD_TYPES
 from records.validation import (
     DATE,
     DECIMAL,
@@ -13,7 +12,6 @@ from records.validation import (
     CleanRecord,
     FieldSpec,
     Invalid,
-    TypeSpec,
     _as_text,
     _clean_value,
     parse_date,
@@ -48,30 +46,6 @@ assert PERSON_ID.endswith("X")  # so that a lower-case x is tested
 OTHER_ID = ids.make_citizen_id(division_code="110105", birth_date=datetime.date(1985, 12, 1), sequence=42)
 
 
-def _spec(code: str) -> TypeSpec:
-    """The seeded catalog's spec, built without the database (the same fields ``catalog_entries`` reads)."""
-    definition = next(d for d in RECORD_TYPES if d["code"] == code)
-    fields = tuple(
-        FieldSpec(
-            code=f["code"],
-            label=f["label"],
-            type=f["type"],
-            requirement=f["requirement"],
-            enum_values=tuple(f.get("enum_values", ())),
-            multiple=f.get("multiple", False),
-            max_length=f.get("max_length"),
-            identifier_scheme=f.get("identifier_scheme", ""),
-        )
-        for f in definition["fields"]
-    )
-    keys = [k for k in TypeSpec.__dataclass_fields__ if k not in ("code", "fields") and k in definition]
-    values = {k: tuple(definition[k]) if k == "record_id_fields" else definition[k] for k in keys}
-    return TypeSpec(code=code, fields=fields, **values)
-
-
-XZCF = _spec("xzcf")
-
-
 def person_penalty(**overrides) -> dict:
     data = xzcf_item(1, CF_XDR_SHXYM=None)["data"]
     data.update(CF_XDR_MC="张三", CF_XDR_LB="自然人", CF_XDR_ZJLX="身份证", CF_XDR_ZJHM=PERSON_ID)
@@ -79,30 +53,32 @@ def person_penalty(**overrides) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
-def test_a_citizen_id_declared_as_a_passport_is_masked_and_still_identifies_the_person():
-    clean = validate_record(XZCF, person_penalty(CF_XDR_ZJLX="护照号"), today=TODAY)
+def test_a_citizen_id_declared_as_a_passport_is_masked_and_still_identifies_the_person(xzcf_spec):
+    clean = validate_record(xzcf_spec, person_penalty(CF_XDR_ZJLX="护照号"), today=TODAY)
     assert isinstance(clean, CleanRecord)
     assert clean.data["CF_XDR_ZJHM"] == ids.mask_citizen_id(PERSON_ID)
     assert clean.data["CF_XDR_ZJLX"] == "护照号"  # the department's declaration is kept as reported
     assert clean.subject.citizen_id == PERSON_ID  # hashed by subject resolution, never stored
 
 
-def test_a_citizen_id_declared_as_a_permit_is_recognised_with_spaces_in_it():
+def test_a_citizen_id_declared_as_a_permit_is_recognised_with_spaces_in_it(xzcf_spec):
     spaced = f"{PERSON_ID[:6]} {PERSON_ID[6:14]} {PERSON_ID[14:].lower()}"
-    clean = validate_record(XZCF, person_penalty(CF_XDR_ZJLX="台湾居民来往大陆通行证", CF_XDR_ZJHM=spaced), today=TODAY)
+    clean = validate_record(
+        xzcf_spec, person_penalty(CF_XDR_ZJLX="台湾居民来往大陆通行证", CF_XDR_ZJHM=spaced), today=TODAY
+    )
     assert clean.data["CF_XDR_ZJHM"] == ids.mask_citizen_id(PERSON_ID)
     assert clean.subject.citizen_id == PERSON_ID
 
 
-def test_a_citizen_id_under_another_document_of_an_organisation_is_masked_but_is_no_key():
+def test_a_citizen_id_under_another_document_of_an_organisation_is_masked_but_is_no_key(xzcf_spec):
     data = xzcf_item(1, CF_XDR_ZJLX="港澳居民来往内地通行证", CF_XDR_ZJHM=PERSON_ID.lower())["data"]
-    clean = validate_record(XZCF, data, today=TODAY)
+    clean = validate_record(xzcf_spec, data, today=TODAY)
     assert clean.data["CF_XDR_ZJHM"] == ids.mask_citizen_id(PERSON_ID)
     assert (clean.subject.citizen_id, clean.subject.uscc) == ("", data["CF_XDR_SHXYM"])
 
 
-def test_a_real_passport_number_is_kept_for_the_department_and_identifies_nobody():
-    clean = validate_record(XZCF, person_penalty(CF_XDR_ZJLX="护照号", CF_XDR_ZJHM="E12345678"), today=TODAY)
+def test_a_real_passport_number_is_kept_for_the_department_and_identifies_nobody(xzcf_spec):
+    clean = validate_record(xzcf_spec, person_penalty(CF_XDR_ZJLX="护照号", CF_XDR_ZJHM="E12345678"), today=TODAY)
     assert clean.data["CF_XDR_ZJHM"] == "E12345678"  # masked for the public: disclosure.rules.public_record_data
     assert clean.subject.citizen_id == ""
 
@@ -116,24 +92,24 @@ def test_a_real_passport_number_is_kept_for_the_department_and_identifies_nobody
     ],
 )
 @pytest.mark.parametrize("code", ["CF_NR", "CF_SY", "CF_WFXW", "CF_XDR_MC", "CF_WSH", "BZ", "CF_FRDB"])
-def test_a_citizen_id_in_any_text_field_is_masked_before_it_is_stored(code, written):
-    clean = validate_record(XZCF, person_penalty(**{code: f"当事人身份证号码{written}，住长春市"}), today=TODAY)
+def test_a_citizen_id_in_any_text_field_is_masked_before_it_is_stored(code, written, xzcf_spec):
+    clean = validate_record(xzcf_spec, person_penalty(**{code: f"当事人身份证号码{written}，住长春市"}), today=TODAY)
     assert clean.data[code] == f"当事人身份证号码{ids.mask_citizen_id(PERSON_ID)}，住长春市"
     assert PERSON_ID not in str(clean.data)
 
 
-def test_numbers_that_are_not_citizen_ids_stay_as_written():
+def test_numbers_that_are_not_citizen_ids_stay_as_written(xzcf_spec):
     bank_card = "6222021234567890123"  # 19 digits: a longer run is not an ID even if 18 of them would be
     wrong_check = PERSON_ID[:17] + ("0" if PERSON_ID[17] != "0" else "1")
     text = f"账户{bank_card}；号码{wrong_check}；代码{AUTHORITY_USCC}；1{OTHER_ID}"
-    clean = validate_record(XZCF, person_penalty(CF_SY=text), today=TODAY)
+    clean = validate_record(xzcf_spec, person_penalty(CF_SY=text), today=TODAY)
     assert clean.data["CF_SY"] == text
 
 
-def test_errors_never_quote_a_citizen_id_in_clear():
+def test_errors_never_quote_a_citizen_id_in_clear(xzcf_spec):
     data = person_penalty(CF_JDRQ=PERSON_ID, CF_CFLB=OTHER_ID, CF_NR_FK=PERSON_ID, CF_CFJGDM=OTHER_ID)
     data[OTHER_ID] = "未知字段"
-    invalid = validate_record(XZCF, data, today=TODAY)
+    invalid = validate_record(xzcf_spec, data, today=TODAY)
     assert isinstance(invalid, Invalid)
     assert {"CF_JDRQ", "CF_CFLB", "CF_NR_FK", "CF_CFJGDM", ids.mask_citizen_id(OTHER_ID)} <= set(invalid.errors)
     text = str(invalid.errors)
@@ -142,16 +118,16 @@ def test_errors_never_quote_a_citizen_id_in_clear():
     assert ids.mask_citizen_id(PERSON_ID) in text  # the clerk still sees which value was refused
 
 
-def test_an_invalid_citizen_id_is_refused_without_being_quoted():
+def test_an_invalid_citizen_id_is_refused_without_being_quoted(xzcf_spec):
     wrong_check = PERSON_ID[:17] + ("0" if PERSON_ID[17] != "0" else "1")
-    invalid = validate_record(XZCF, person_penalty(CF_XDR_ZJHM=wrong_check), today=TODAY)
+    invalid = validate_record(xzcf_spec, person_penalty(CF_XDR_ZJHM=wrong_check), today=TODAY)
     assert "第18位校验码错误" in invalid.errors["CF_XDR_ZJHM"][0]
     assert wrong_check not in str(invalid.errors)
 
 
-def test_a_stored_record_keeps_its_masked_number_on_correction():
-    clean = validate_record(XZCF, person_penalty(CF_XDR_ZJLX="护照号"), today=TODAY)
-    again = validate_record(XZCF, {**clean.data, "CF_NR": f"更正：{OTHER_ID}"}, today=TODAY, stored=True)
+def test_a_stored_record_keeps_its_masked_number_on_correction(xzcf_spec):
+    clean = validate_record(xzcf_spec, person_penalty(CF_XDR_ZJLX="护照号"), today=TODAY)
+    again = validate_record(xzcf_spec, {**clean.data, "CF_NR": f"更正：{OTHER_ID}"}, today=TODAY, stored=True)
     assert again.data["CF_XDR_ZJHM"] == ids.mask_citizen_id(PERSON_ID)
     assert again.data["CF_NR"] == f"更正：{ids.mask_citizen_id(OTHER_ID)}"
 

@@ -7,7 +7,7 @@ import pytest
 
 from records.validation import CleanRecord, Invalid, validate_record
 from tests.records.helpers import AUTHORITY_USCC, company_uscc, xzcf_item
-from tests.records.test_validation import PERSON_ID, TODAY, XZCF
+from tests.records.test_validation import PERSON_ID, TODAY
 
 OK, REFUSED = "ok", "refused"
 TOMORROW = TODAY + datetime.timedelta(days=1)
@@ -62,9 +62,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("case", "code", "value", "outcome", "stored"), CASES, ids=[c[0] for c in CASES])
-def test_each_field_type(case, code, value, outcome, stored):
+def test_each_field_type(case, code, value, outcome, stored, xzcf_spec):
     data = {**xzcf_item(1, decided_on=datetime.date(2026, 6, 1))["data"], code: value}
-    result = validate_record(XZCF, data, today=TODAY)
+    result = validate_record(xzcf_spec, data, today=TODAY)
     if outcome == OK:
         assert isinstance(result, CleanRecord), result.errors
         assert result.data[code] == stored
@@ -82,15 +82,15 @@ def test_each_field_type(case, code, value, outcome, stored):
         pytest.param({"CF_XDR_SHXYM": company_uscc(2)}, set(), id="person-with-an-optional-code"),
     ],
 )
-def test_natural_person_fields_are_required_only_of_persons(changes, errors):
+def test_natural_person_fields_are_required_only_of_persons(changes, errors, xzcf_spec):
     data = xzcf_item(1, CF_XDR_SHXYM=None)["data"]
     data.update(CF_XDR_MC="张三", CF_XDR_LB="自然人", CF_XDR_ZJLX="身份证", CF_XDR_ZJHM=PERSON_ID)
     data.update(changes)
-    result = validate_record(XZCF, {k: v for k, v in data.items() if v is not None}, today=TODAY)
+    result = validate_record(xzcf_spec, {k: v for k, v in data.items() if v is not None}, today=TODAY)
     assert set(getattr(result, "errors", {})) == errors
 
 
-def test_an_organisation_needs_its_uscc():
+def test_an_organisation_needs_its_uscc(xzcf_spec):
     data = {k: v for k, v in xzcf_item(1)["data"].items() if k != "CF_XDR_SHXYM"}
-    result = validate_record(XZCF, data, today=TODAY)
+    result = validate_record(xzcf_spec, data, today=TODAY)
     assert set(result.errors) == {"CF_XDR_SHXYM"}

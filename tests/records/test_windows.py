@@ -13,23 +13,10 @@ import itertools
 import pytest
 
 from disclosure import rules as disclosure_rules
-from records.catalog import REGIMES
-from records.rules import PeriodSpec, RegimeSpec, add_months, period_after, period_end, severity_window
+from records.rules import add_months, period_after, period_end, severity_window
 from sanctions import rules as sanctions_rules
 
 D = datetime.date
-SEEDED = tuple(
-    RegimeSpec(
-        code=regime["code"],
-        effective_from=regime["effective_from"],
-        effective_to=regime["effective_to"],
-        periods={
-            severity: PeriodSpec(severity=severity, published=published, min_months=low, max_months=high)
-            for severity, (published, low, high) in regime["periods"].items()
-        },
-    )
-    for regime in REGIMES
-)
 
 
 @pytest.mark.parametrize(
@@ -99,8 +86,10 @@ WINDOWS = [
     WINDOWS,
     ids=[w[0] for w in WINDOWS],
 )
-def test_window_of_each_regime_and_severity(case, decided_on, severity, regime, published, last_day, repair_from):
-    window = severity_window(decided_on=decided_on, severity=severity, regimes=SEEDED)
+def test_window_of_each_regime_and_severity(
+    case, decided_on, severity, regime, published, last_day, repair_from, seeded_regimes
+):
+    window = severity_window(decided_on=decided_on, severity=severity, regimes=seeded_regimes)
     assert (window.regime, window.publishable, window.end, window.repair_eligible_on) == (
         regime,
         published,
@@ -124,13 +113,13 @@ def test_window_of_each_regime_and_severity(case, decided_on, severity, regime, 
     assert disclosure_rules.repair_eligibility(facts, repair_from).eligible
 
 
-def test_every_seeded_regime_and_severity_is_in_the_table():
+def test_every_seeded_regime_and_severity_is_in_the_table(seeded_regimes):
     covered = {(regime, severity) for _, _, severity, regime, *_ in WINDOWS}
-    assert covered == {(r["code"], severity) for r in REGIMES for severity in r["periods"]}
+    assert covered == {(r.code, severity) for r in seeded_regimes for severity in r.periods}
 
 
-def test_the_regimes_leave_no_day_uncovered_and_never_overlap():
-    ordered = sorted(SEEDED, key=lambda regime: regime.effective_from)
+def test_the_regimes_leave_no_day_uncovered_and_never_overlap(seeded_regimes):
+    ordered = sorted(seeded_regimes, key=lambda regime: regime.effective_from)
     for earlier, later in itertools.pairwise(ordered):
         assert earlier.effective_to + datetime.timedelta(days=1) == later.effective_from
     assert ordered[-1].effective_to is None

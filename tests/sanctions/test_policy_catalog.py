@@ -1,6 +1,6 @@
 """The measure catalog against its legal bases (issue 13 "policy corrections"): who must act in a scenario,
 which province's documents the bases cite, and the measures of 一般 dishonesty; and the data migration that
-brings a database seeded before these corrections to the same catalog."""
+brings the catalog as first seeded (0002) to the corrected one, on a fresh database as on an old one."""
 
 import datetime
 import importlib
@@ -13,8 +13,6 @@ from django.db import transaction
 from django.test import Client
 
 from audit.services import Actor
-from records.models import RecordType
-from sanctions import catalog
 from sanctions.models import ListSource, ListType, Measure, Membership
 from sanctions.services import check_perform
 from subjects.choices import Sector
@@ -24,6 +22,7 @@ from tests.records.helpers import company_uscc, xzcf_item, yzsxmd_item
 pytestmark = pytest.mark.django_db
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 NOW = datetime.datetime(2026, 7, 2, 10, tzinfo=TZ)
+seeding = importlib.import_module("sanctions.migrations.0002_seed_catalog")
 corrections = importlib.import_module("sanctions.migrations.0004_policy_corrections")
 
 # Scenarios in which the department asking is itself the one doing the business (the purchaser, the
@@ -171,15 +170,24 @@ PROVINCES = [
 ]
 
 
+def fresh_catalog(settings, division: str) -> None:
+    """The lists and measures a fresh database of this province gets: the seed of 0002, then 0004."""
+    settings.PLATFORM_DIVISION_CODE = division
+    Measure.objects.all().delete()
+    ListSource.objects.all().delete()
+    ListType.objects.all().delete()
+    seeding.load(global_apps, None)
+    corrections.correct(global_apps, None)
+
+
 @pytest.mark.parametrize(("division", "own", "others"), PROVINCES, ids=[p[0] for p in PROVINCES])
-def test_bases_cite_the_platforms_province_and_national_documents_only(division, own, others):
-    lists = catalog.list_types_for(division)
-    measures = catalog.measures_for(division)
-    bases = [d["legal_basis"] for d in lists] + [m["legal_basis"] for m in measures]
-    for basis in bases:
+def test_bases_cite_the_platforms_province_and_national_documents_only(settings, division, own, others):
+    fresh_catalog(settings, division)
+    for basis in all_bases():
         assert not any(other in basis for other in others), basis
     if own:
-        by_code = {d["code"]: d["legal_basis"] for d in lists} | {m["code"]: m["legal_basis"] for m in measures}
+        by_code = dict(ListType.objects.values_list("code", "legal_basis"))
+        by_code |= dict(Measure.objects.values_list("code", "legal_basis"))
         for code in ("zdgz_cf", "yb_cf", "zfcg_xz", "lstd", "yb_yt"):
             assert own in by_code[code], (code, by_code[code])
 
@@ -195,9 +203,10 @@ def test_the_seeded_database_of_the_jilin_platform_cites_jilin(settings, client)
 
 
 def test_every_provincial_topic_is_known_and_every_cited_topic_is_defined():
-    topics = {basis[1] for *_, basis, _, _, _, _ in catalog.MEASURES if basis[1]}
-    topics |= {d["legal_basis"][1] for d in catalog.LIST_TYPES if isinstance(d["legal_basis"], tuple)}
-    for province in catalog.PROVINCIAL_BASES.values():
+    topics = {topic for _, (_, topic, _, _) in corrections.MEASURES.values() if topic}
+    topics |= {topic for _, _, topic in corrections.LIST_BASES.values()}
+    topics |= {corrections.GENERAL_LIST_BASIS[1]} | {m[5] for m in corrections.GENERAL_MEASURES}
+    for province in corrections.PROVINCIAL_BASES.values():
         assert set(province) <= topics
 
 
@@ -228,16 +237,22 @@ def catalog_rows() -> dict:
     }
 
 
-@pytest.mark.parametrize("division", ["220000", "630000", "320000"])
-def test_the_migration_brings_an_old_database_to_what_a_fresh_one_gets(settings, division):
-    settings.PLATFORM_DIVISION_CODE = division
-    # What a fresh database of this province gets from the catalog.
+def test_the_corrections_know_the_seed_they_correct(settings):
+    """0004's record of the rows as seeded before is what 0002 seeds: every correction finds its row."""
     Measure.objects.all().delete()
     ListSource.objects.all().delete()
     ListType.objects.all().delete()
-    catalog.sanctions_catalog_load(
-        list_type_model=ListType, source_model=ListSource, measure_model=Measure, record_type_model=RecordType
-    )
+    seeding.load(global_apps, None)
+    as_seeded = catalog_rows()
+    fresh_catalog(settings, "220000")
+    assert catalog_rows() != as_seeded
+    seed_as_before()
+    assert catalog_rows() == as_seeded
+
+
+@pytest.mark.parametrize("division", ["220000", "630000", "320000"])
+def test_the_migration_brings_an_old_database_to_what_a_fresh_one_gets(settings, division):
+    fresh_catalog(settings, division)
     fresh = catalog_rows()
     seed_as_before()
     assert catalog_rows() != fresh
