@@ -11,12 +11,11 @@ class DisclosureConfig(AppConfig):
         from sanctions.signals import SUBJECTS_LISTS_CHANGED
         from subjects.signals import SUBJECTS_FACTS_CHANGED
 
-        from .outbox_handlers import APPLICATION_NOTIFY, application_notify_deliver, opendata_refresh, pages_refresh
+        from .outbox_handlers import opendata_refresh, pages_refresh
 
         # A subject's records, lists or own facts (name, registration) changed: its cached pages are stale.
         outbox.register(RECORDS_CHANGED, pages_refresh)
         outbox.register(SUBJECTS_LISTS_CHANGED, pages_refresh)
         outbox.register(SUBJECTS_FACTS_CHANGED, pages_refresh)
-        outbox.register(APPLICATION_NOTIFY, application_notify_deliver)
         # Open-data files holding changed records are written again (opendata.opendata_regenerate_stale).
         outbox.register(RECORDS_CHANGED, opendata_refresh)

@@ -105,11 +105,12 @@ def world_build() -> World:
     companies); department B is another department with the same roles."""
     from audit.models import AuditEvent
     from disclosure.addresses import person_token
-    from disclosure.models import Article, Evidence
-    from disclosure.services import application_accept, application_submit
+    from disclosure.models import Article
     from records.batches import batch_create
     from records.choices import Channel
     from records.models import CreditRecord
+    from rights.models import Evidence
+    from rights.services import application_accept, application_submit
     from sanctions.services import check_perform
     from tests.records.test_batches import csv_bytes
 

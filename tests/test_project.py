@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 # Each may import only those before it.
-LAYERS = ["core", "outbox", "audit", "subjects", "records", "sanctions", "disclosure", "operations"]
+LAYERS = ["core", "outbox", "audit", "subjects", "records", "sanctions", "disclosure", "rights", "operations"]
 
 
 @pytest.mark.django_db
@@ -79,8 +79,8 @@ def test_the_apps_refuse_with_one_domain_error_type_that_the_api_answers_with_it
 
     from core.errors import DomainError
     from credit_portal.api_errors import exception_handler
-    from disclosure.services import ApplicationError
     from records.services import RecordError
+    from rights.services import ApplicationError
     from sanctions.services import SanctionsError
     from subjects.accounts import AccountError
     from subjects.services import ApiTokenError

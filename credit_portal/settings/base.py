@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "records",
     "sanctions",
     "disclosure",
+    "rights",  # objections, repairs, tip-offs and commitments: above the public site, whose records they name
     "operations",  # /healthz and /readyz: the top layer, reading every app through its selectors
 ]
 
@@ -190,7 +191,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=0, minute=30),
     },
     "applications-overdue-daily": {
-        "task": "disclosure.tasks.applications_overdue_task",
+        "task": "rights.tasks.applications_overdue_task",
         "schedule": crontab(hour=8, minute=0),
     },
     "quality-reports-nightly": {

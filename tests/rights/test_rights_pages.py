@@ -3,10 +3,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from audit.services import Actor
-from disclosure.models import Application
 from records.models import CreditRecord
+from rights.models import Application
 from subjects.services import staff_create
-from tests.disclosure.test_applications import PDF, at
+from tests.rights.test_applications import PDF, at
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Pass-12345-x"
@@ -103,7 +103,7 @@ def test_department_sees_only_its_routed_cases(client, penalty):
 
 
 def test_centre_dashboard_counts_overdue_and_handling_time(client, penalty):
-    from disclosure.services import application_accept, application_answer
+    from rights.services import application_accept, application_answer
 
     with transaction.atomic():
         staff_create(username="centre", password=PASSWORD, role="credit_admin", actor=Actor.system())
@@ -244,7 +244,7 @@ def test_a_clerk_entry_waiting_for_review_does_not_rename_the_subject(penalty):
 
 
 def test_a_clerk_sees_no_decision_form_and_cannot_post_one(client, penalty):
-    from disclosure.services import application_accept
+    from rights.services import application_accept
 
     with transaction.atomic():
         staff_create(
@@ -271,7 +271,7 @@ def test_a_clerk_sees_no_decision_form_and_cannot_post_one(client, penalty):
 
 def test_a_tipoff_case_opens_in_the_workbench_and_is_decided(client, penalty):
     """A whistle-blowing report names a subject, not a record: its case page has no record link."""
-    from disclosure.services import application_accept
+    from rights.services import application_accept
     from tests.records.helpers import company_uscc
 
     with transaction.atomic():

@@ -8,7 +8,8 @@ from django.core.mail import send_mail
 
 from subjects.choices import StaffRoleName
 
-from .models import Application, ApplicationKind, ApplicationState
+from .choices import ApplicationKind, ApplicationState
+from .models import Application
 
 SUBJECTS = {
     ApplicationState.SUBMITTED: "已收到您的{kind}申请",

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_an_application_e_mail_sent_while_the_broker_was_down_follows_from_the_sweep(
     penalty, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from tests.disclosure.test_applications import at, submit
+    from tests.rights.test_applications import at, submit
 
     with at(2026, 7, 1), broker_down(), django_capture_on_commit_callbacks(execute=True):
         application, _ = submit(penalty, applicant_email="wang@example.com")
@@ -33,9 +33,9 @@ def test_each_step_is_announced_even_when_delivered_after_the_application_moved_
     # Red-team (issue 11): the e-mail was built from the application's state at delivery. Submitted and
     # accepted before the worker delivered (the mail server away): the applicant got "accepted" twice and
     # the credit centre never heard of the new case.
-    from disclosure.services import application_accept
+    from rights.services import application_accept
     from subjects.models import StaffRole
-    from tests.disclosure.test_applications import CENTRE, at, submit
+    from tests.rights.test_applications import CENTRE, at, submit
 
     admin = django_user_model.objects.create_user("centre-admin", email="centre@example.com")
     StaffRole.objects.create(user=admin, role="credit_admin")

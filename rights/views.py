@@ -14,6 +14,10 @@ from django.views.decorators.http import require_POST
 from audit.services import Actor, audit_event_record
 from core.db_budget import statement_budget
 from core.errors import DomainError, form_add_error
+from disclosure import rules
+from disclosure.addresses import subject_url
+from disclosure.selectors import public_records, repair_facts
+from disclosure.throttle import client_address, is_submission, throttled
 from records.models import CreditRecord
 from subjects.access import request_actor, staff_required
 from subjects.choices import DEPARTMENT_ROLES
@@ -22,11 +26,10 @@ from subjects.identifiers import IdentifierError
 from subjects.models import CreditSubject
 from subjects.selectors import subject_get_by_code
 
-from . import rules
-from .addresses import subject_url
+from .choices import OUTCOMES_BY_KIND, ApplicationKind, ApplicationState
 from .forms import AnswerForm, CommitmentForm, FulfilmentForm, ObjectionForm, RepairForm, StatusForm, TipoffForm
-from .models import OUTCOMES_BY_KIND, Application, ApplicationKind, ApplicationState, Evidence
-from .selectors import applications_dashboard, public_records, repair_facts
+from .models import Application, Evidence
+from .selectors import applications_dashboard
 from .services import (
     COMMITMENT_TEMPLATES,
     ApplicationError,
@@ -39,7 +42,6 @@ from .services import (
     commitment_fulfilment,
     commitment_sign,
 )
-from .throttle import client_address, is_submission, throttled
 
 
 def _public_record(pk: int):
@@ -71,10 +73,10 @@ def _apply(request, record, kind: str, form_class):
         except ApplicationError as error:
             form_add_error(form, error)
         else:
-            return render(request, "disclosure/application_receipt.html", {"application": application, "code": code})
+            return render(request, "rights/application_receipt.html", {"application": application, "code": code})
     return render(
         request,
-        "disclosure/application_form.html",
+        "rights/application_form.html",
         {
             "form": form,
             "record": record,
@@ -109,9 +111,7 @@ def application_status(request):
         if application is None:
             form.add_error(None, "受理编号或查询码不正确，请核对后重试。")
     status = 400 if form.is_bound and application is None else 200
-    return render(
-        request, "disclosure/application_status.html", {"form": form, "application": application}, status=status
-    )
+    return render(request, "rights/application_status.html", {"form": form, "application": application}, status=status)
 
 
 # Workbench ------------------------------------------------------------------------------------------------
@@ -141,7 +141,7 @@ def case_list(request):
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     return render(
         request,
-        "disclosure/case_list.html",
+        "rights/case_list.html",
         {
             "page": page,
             "state": state,
@@ -181,15 +181,15 @@ def case_detail(request, pk: int):
                 )
             else:
                 messages.error(request, "您无权执行此操作。")
-                return redirect("disclosure:case-detail", pk=pk)
+                return redirect("rights:case-detail", pk=pk)
             messages.success(request, "已处理。")
         except DomainError as error:
             messages.error(request, error.message)
-        return redirect("disclosure:case-detail", pk=pk)
+        return redirect("rights:case-detail", pk=pk)
     _audit_read(request, application, "application.view")
     return render(
         request,
-        "disclosure/case_detail.html",
+        "rights/case_detail.html",
         {
             "application": application,
             "events": application.events.all(),
@@ -216,7 +216,7 @@ def evidence_download(request, pk: int, evidence_pk: int):
 
 @staff_required(Role.CREDIT_ADMIN)
 def case_dashboard(request):
-    return render(request, "disclosure/case_dashboard.html", applications_dashboard(today=timezone.localdate()))
+    return render(request, "rights/case_dashboard.html", applications_dashboard(today=timezone.localdate()))
 
 
 @throttled("apply", when=is_submission)
@@ -245,10 +245,8 @@ def tipoff_apply(request):
             except ApplicationError as error:
                 form_add_error(form, error)
             else:
-                return render(
-                    request, "disclosure/application_receipt.html", {"application": application, "code": code}
-                )
-    return render(request, "disclosure/tipoff_form.html", {"form": form})
+                return render(request, "rights/application_receipt.html", {"application": application, "code": code})
+    return render(request, "rights/tipoff_form.html", {"form": form})
 
 
 @throttled("apply", when=is_submission)
@@ -271,8 +269,8 @@ def commitment_apply(request):
         except ApplicationError as error:
             form_add_error(form, error)
         else:
-            return render(request, "disclosure/application_receipt.html", {"application": application, "code": code})
-    return render(request, "disclosure/commitment_form.html", {"form": form, "templates": COMMITMENT_TEMPLATES})
+            return render(request, "rights/application_receipt.html", {"application": application, "code": code})
+    return render(request, "rights/commitment_form.html", {"form": form, "templates": COMMITMENT_TEMPLATES})
 
 
 @require_POST

@@ -5,11 +5,11 @@ from django.db import transaction
 from django.test import Client
 
 from audit.services import Actor
-from disclosure.models import Application
+from rights.models import Application
 from subjects.models import CreditSubject
 from subjects.services import subject_correct
-from tests.disclosure.test_applications import at
 from tests.records.helpers import company_uscc
+from tests.rights.test_applications import at
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def _commitment_form(penalty, **extra):
     ],
 )
 def test_the_public_commitment_form_compares_names_as_ingestion_does(penalty, typed):
-    """disclosure.services.commitment_sign compared names exactly and ignored former names: a company that
+    """rights.services.commitment_sign compared names exactly and ignored former names: a company that
     typed its name with a full-width digit, or signed under the name on its papers before a rename, was told
     its name did not match, while a department's push with the same name was accepted."""
     subject = CreditSubject.objects.get(uscc=company_uscc(1))

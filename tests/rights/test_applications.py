@@ -6,9 +6,10 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.services import Actor
-from disclosure.models import Application, ApplicationEvent, Evidence
 from disclosure.selectors import public_records
-from disclosure.services import (
+from records.models import CreditRecord, RecordVersion
+from rights.models import Application, ApplicationEvent, Evidence
+from rights.services import (
     ApplicationError,
     application_accept,
     application_answer,
@@ -17,7 +18,6 @@ from disclosure.services import (
     application_refuse,
     application_submit,
 )
-from records.models import CreditRecord, RecordVersion
 from sanctions.services import status_of
 from tests.disclosure.conftest import TZ
 from tests.factories import DepartmentFactory, api_token_issue
@@ -269,7 +269,7 @@ def test_overdue_cases_are_escalated_to_the_centre(penalty, mailoutbox):
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
-    from disclosure.tasks import applications_overdue_task
+    from rights.tasks import applications_overdue_task
     from subjects.services import staff_create
 
     with transaction.atomic():

@@ -1,3 +1,5 @@
+"""Forms of the public applications and of the workbench decisions."""
+
 import uuid
 
 from django import forms
@@ -5,7 +7,7 @@ from django import forms
 from records.validation import UNSAFE_CHARACTERS
 from subjects.models import Department
 
-from .models import ObjectionGround
+from .choices import ObjectionGround
 
 
 class MultipleFileInput(forms.ClearableFileInput):

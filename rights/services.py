@@ -24,6 +24,8 @@ from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
 from core.errors import DomainError
+from disclosure import rules
+from disclosure.selectors import repair_facts
 from outbox.services import outbox_add
 from records.choices import Channel, ObjectionState
 from records.models import CreditRecord
@@ -46,18 +48,9 @@ from subjects.models import CreditSubject, Department
 from subjects.selectors import staff_context, subject_get_by_code
 from subjects.services import subject_name_matches
 
-from . import rules
-from .models import (
-    OUTCOMES_BY_KIND,
-    Application,
-    ApplicationEvent,
-    ApplicationKind,
-    ApplicationState,
-    Evidence,
-    Outcome,
-)
+from .choices import OUTCOMES_BY_KIND, ApplicationKind, ApplicationState, Outcome
+from .models import Application, ApplicationEvent, Evidence
 from .outbox_handlers import APPLICATION_NOTIFY
-from .selectors import repair_facts
 
 ALLOWED_FILES = {  # what the content starts with, not what the name says
     "application/pdf": (b"%PDF-",),
