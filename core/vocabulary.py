@@ -30,3 +30,7 @@ END_EXPIRED, END_REPAIRED, END_REVOKED, END_RULE, END_DECISION = (
     "rule",
     "decision",
 )
+
+# The global staff roles (organisations.choices.StaffRoleName): each app grants them its admin permissions
+# (``admin_grants`` on its AppConfig), so the grants are named without naming a higher app.
+ROLE_CREDIT_ADMIN, ROLE_AUDITOR = "credit_admin", "auditor"

@@ -21,7 +21,7 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("", include("subjects.urls")),
+    path("", include("organisations.urls")),
     path("workbench/", include("records.urls")),
     path("workbench/", include("sanctions.urls")),
     path("api/v1/", include("credit_portal.api_router")),

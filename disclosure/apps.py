@@ -1,9 +1,14 @@
 from django.apps import AppConfig
 
+from core.vocabulary import ROLE_CREDIT_ADMIN
+
 
 class DisclosureConfig(AppConfig):
     name = "disclosure"
     verbose_name = "信息公开"
+    # The admin permissions this app gives each global staff role (collected from every app's when a role's
+    # group is set up).
+    admin_grants = {ROLE_CREDIT_ADMIN: {"article": "view add change"}}
 
     def ready(self) -> None:
         import outbox

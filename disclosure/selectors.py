@@ -36,6 +36,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Left, RowNumber
 from django.utils import timezone
 
+from organisations.models import Department
 from records.choices import DisclosureLevel, ObjectionState, RecordStatus, Severity
 from records.models import CreditRecord, RecordType
 from records.rules import period_after
@@ -43,7 +44,7 @@ from sanctions.choices import Colour, MembershipState
 from sanctions.models import ListType, Membership
 from sanctions.services import status_of
 from subjects.choices import SubjectKind
-from subjects.models import CreditSubject, Department
+from subjects.models import CreditSubject
 from subjects.selectors import subjects_name_matching
 
 from . import rules

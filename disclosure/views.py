@@ -21,11 +21,12 @@ from django.views.decorators.http import require_GET
 from audit.services import Actor
 from core.db_budget import budgeted_stream, is_statement_timeout, statement_budget
 from core.enqueue import enqueue
+from organisations.models import Department
 from records.models import RecordType
 from sanctions.choices import Colour
 from sanctions.services import status_of
 from subjects import identifiers as ids
-from subjects.models import CreditSubject, Department
+from subjects.models import CreditSubject
 from subjects.selectors import (
     SearchQueryError,
     division_path,

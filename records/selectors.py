@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
-from subjects.models import Department
+from organisations.models import Department
 
 from .choices import BatchState
 from .models import CalendarDay, CreditRecord, DisclosureRegime, IngestBatch, RecordField, RecordType, RecordVersion

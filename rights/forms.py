@@ -4,8 +4,8 @@ import uuid
 
 from django import forms
 
+from organisations.models import Department
 from records.validation import UNSAFE_CHARACTERS
-from subjects.models import Department
 
 from .choices import ObjectionGround
 

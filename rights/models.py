@@ -34,7 +34,7 @@ class Application(models.Model):
         related_name="applications",
         help_text="异议、修复所针对的记录；举报没有",
     )
-    department = models.ForeignKey("subjects.Department", on_delete=models.PROTECT, related_name="applications")
+    department = models.ForeignKey("organisations.Department", on_delete=models.PROTECT, related_name="applications")
     ground = models.CharField("异议理由", max_length=16, choices=ObjectionGround.choices, blank=True)
     explanation = models.TextField("说明")
     applicant_name = models.CharField("申请人", max_length=100)

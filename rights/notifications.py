@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 
-from subjects.choices import StaffRoleName
+from organisations.choices import StaffRoleName
 
 from .choices import ApplicationKind, ApplicationState
 from .models import Application

@@ -26,6 +26,9 @@ from audit.services import Actor, audit_event_record
 from core.errors import DomainError
 from disclosure import rules
 from disclosure.selectors import repair_facts
+from organisations.choices import StaffRoleName
+from organisations.models import Department
+from organisations.selectors import staff_context
 from outbox.services import outbox_add
 from records.choices import Channel, ObjectionState
 from records.models import CreditRecord
@@ -42,10 +45,9 @@ from records.services import (
 )
 from records.workdays import add_workdays
 from subjects import identifiers as ids
-from subjects.choices import StaffRoleName
 from subjects.identifiers import IdentifierError
-from subjects.models import CreditSubject, Department
-from subjects.selectors import staff_context, subject_get_by_code
+from subjects.models import CreditSubject
+from subjects.selectors import subject_get_by_code
 from subjects.services import subject_name_matches
 
 from .choices import OUTCOMES_BY_KIND, ApplicationKind, ApplicationState, Outcome

@@ -18,10 +18,10 @@ from disclosure import rules
 from disclosure.addresses import subject_url
 from disclosure.selectors import public_records, repair_facts
 from disclosure.throttle import client_address, is_submission, throttled
+from organisations.access import request_actor, staff_required
+from organisations.choices import DEPARTMENT_ROLES
+from organisations.choices import StaffRoleName as Role
 from records.models import CreditRecord
-from subjects.access import request_actor, staff_required
-from subjects.choices import DEPARTMENT_ROLES
-from subjects.choices import StaffRoleName as Role
 from subjects.identifiers import IdentifierError
 from subjects.models import CreditSubject
 from subjects.selectors import subject_get_by_code

@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import Actor
+from organisations.choices import TokenScope
+from organisations.services import api_token_create, api_token_refuse, api_token_revoke, staff_create
 from subjects import identifiers as ids
-from subjects.choices import TokenScope
-from subjects.services import api_token_create, api_token_refuse, api_token_revoke, staff_create
 from tests.factories import DepartmentFactory, UserFactory
 from tests.records.helpers import company_uscc, xzcf_item
 

@@ -88,10 +88,10 @@ SITE = {
     ("password_reset_complete", "GET"):               "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
     ("password_reset_complete", "POST"):              "405    405    405    405    405    405    405    405    405    405    405",
     # the second factor: any logged-in account may enrol an authenticator and give its code
-    ("subjects:two-factor-verify", "GET"):            "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
-    ("subjects:two-factor-verify", "POST"):           "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
-    ("subjects:two-factor-setup", "GET"):             "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
-    ("subjects:two-factor-setup", "POST"):            "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
+    ("organisations:two-factor-verify", "GET"):            "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
+    ("organisations:two-factor-verify", "POST"):           "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
+    ("organisations:two-factor-setup", "GET"):             "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
+    ("organisations:two-factor-setup", "POST"):            "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
     # the public site
     ("disclosure:home", "GET"):                       "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
     ("disclosure:home", "POST"):                      "405    405    405    405    405    405    405    405    405    405    405",
@@ -145,8 +145,8 @@ SITE = {
     ("operations:readyz", "GET"):                     "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
     ("operations:readyz", "POST"):                    "405    405    405    405    405    405    405    405    405    405    405",
     # the workbench
-    ("subjects:workbench", "GET"):                    "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
-    ("subjects:workbench", "POST"):                   "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
+    ("organisations:workbench", "GET"):                    "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
+    ("organisations:workbench", "POST"):                   "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
     ("records:record-list", "GET"):                   "login  403    ok     ok     ok     ok     ok     ok     ok     403    login",
     ("records:record-list", "POST"):                  "login  403    ok     ok     ok     ok     ok     ok     ok     403    login",
     ("records:record-entry-start", "GET"):            "login  403    ok     ok     ok     ok     ok     ok     403    403    login",
@@ -218,7 +218,7 @@ SITE = {
     ("admin:records_creditrecord_changelist", "GET"): "login  login  login  login  login  login  login  login  ok     403    login",
     ("admin:disclosure_article_add", "GET"):          "login  login  login  login  login  login  login  login  ok     403    login",
     ("admin:disclosure_article_add", "POST"):         "login  login  login  login  login  login  login  login  ok     403    login",
-    ("admin:subjects_department_add", "POST"):        "login  login  login  login  login  login  login  login  ok     403    login",
+    ("admin:organisations_department_add", "POST"):        "login  login  login  login  login  login  login  login  ok     403    login",
 }
 
 # The REST API. Staff sessions may read (their department, or the province for the centre) and never write;
@@ -417,8 +417,8 @@ def form_body(name: str, variant: str, world) -> dict:
         },
         "records:token-approve": {"reason": "经核实，同意报送"},
         "records:token-refuse": {"reason": "用途不明"},
-        "subjects:two-factor-verify": {"token": "000000"},
-        "subjects:two-factor-setup": {"token": "000000"},
+        "organisations:two-factor-verify": {"token": "000000"},
+        "organisations:two-factor-setup": {"token": "000000"},
         "records:unmatched-match": {"code": uscc, "reason": "工商注册号对应该主体"},
         "sanctions:checks": {"scenario": "procurement", "reference": "MX-2", "codes": uscc},
         "sanctions:check-detail": {f"fb-{uscc}-m": "applied"},
@@ -432,7 +432,7 @@ def form_body(name: str, variant: str, world) -> dict:
             "published_at_1": "10:00:00",
             "is_published": "on",
         },
-        "admin:subjects_department_add": {"code": "mx-new", "name": "新部门"},
+        "admin:organisations_department_add": {"code": "mx-new", "name": "新部门"},
     }
     if variant == "accept":
         return {"action": "accept"}
@@ -637,8 +637,8 @@ def mismatches(world, *, callers: tuple[str, ...], tables: tuple[str, ...]) -> l
 @pytest.mark.django_db
 def test_the_matrix_fails_when_the_workbench_role_check_is_removed(world, monkeypatch):
     """Every staff page gets past ``staff_required`` as a clerk of department A: the matrix must notice."""
-    from subjects import access
-    from subjects.selectors import StaffContext
+    from organisations import access
+    from organisations.selectors import StaffContext
 
     def everyone_is_a_clerk(user):
         return StaffContext(roles=frozenset({"clerk"}), department=world.department_a)
@@ -652,8 +652,8 @@ def test_the_matrix_fails_when_the_workbench_role_check_is_removed(world, monkey
 @pytest.mark.django_db
 def test_the_matrix_fails_when_the_api_scope_check_is_removed(world, monkeypatch):
     """Every API permission answers yes (with the caller's own department): the matrix must notice."""
-    from subjects.api import permissions
-    from subjects.api.authentication import caller_for
+    from organisations.api import permissions
+    from organisations.api.authentication import caller_for
 
     def allow(self, request, view):
         request.caller = caller_for(request)

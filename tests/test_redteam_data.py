@@ -17,12 +17,12 @@ from openpyxl import Workbook
 
 from audit.models import AuditEvent
 from audit.services import Actor
+from organisations.services import staff_create
 from records.models import BatchRowError, CreditRecord, IngestStat, RecordVersion
 from records.selectors import catalog_entries
 from rights.models import Application, ApplicationEvent
 from subjects import identifiers as ids
 from subjects.models import CreditSubject
-from subjects.services import staff_create
 from tests.disclosure import conftest as disclosure_fixtures
 from tests.factories import DepartmentFactory, api_token_issue
 from tests.records.helpers import company_uscc, xzcf_item

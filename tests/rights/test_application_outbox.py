@@ -33,8 +33,8 @@ def test_each_step_is_announced_even_when_delivered_after_the_application_moved_
     # Red-team (issue 11): the e-mail was built from the application's state at delivery. Submitted and
     # accepted before the worker delivered (the mail server away): the applicant got "accepted" twice and
     # the credit centre never heard of the new case.
+    from organisations.models import StaffRole
     from rights.services import application_accept
-    from subjects.models import StaffRole
     from tests.rights.test_applications import CENTRE, at, submit
 
     admin = django_user_model.objects.create_user("centre-admin", email="centre@example.com")

@@ -35,7 +35,7 @@ def staff(department, role="reviewer", username="rev"):
     """A staff account of ``department`` (the deciding reviewer unless said otherwise)."""
     from django.db import transaction
 
-    from subjects.services import staff_create
+    from organisations.services import staff_create
 
     with transaction.atomic():
         return staff_create(
@@ -207,7 +207,7 @@ def test_the_same_form_twice_makes_one_application(penalty):
 def test_applicant_centre_and_deciders_are_told_by_mail(penalty, mailoutbox, django_capture_on_commit_callbacks):
     from django.db import transaction
 
-    from subjects.services import staff_create
+    from organisations.services import staff_create
 
     with transaction.atomic():
         for username, role, code in [
@@ -269,8 +269,8 @@ def test_overdue_cases_are_escalated_to_the_centre(penalty, mailoutbox):
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
+    from organisations.services import staff_create
     from rights.tasks import applications_overdue_task
-    from subjects.services import staff_create
 
     with transaction.atomic():
         admin = staff_create(username="centre", password="Pass-12345-x", role="credit_admin", actor=Actor.system())

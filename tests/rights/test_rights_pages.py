@@ -3,9 +3,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from audit.services import Actor
+from organisations.services import staff_create
 from records.models import CreditRecord
 from rights.models import Application
-from subjects.services import staff_create
 from tests.rights.test_applications import PDF, at
 
 pytestmark = pytest.mark.django_db

@@ -1,12 +1,17 @@
+"""The subject lookup of department systems (``GET /api/v1/subjects/{code}/``). Served here, beside the API's
+access rules (the token scope ``subjects:read``), which the subjects app below cannot import; how a subject is
+shown is the subjects app's serializer."""
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import NotFound
 
-from ..models import CreditSubject
-from ..selectors import subject_get_by_code
+from subjects.api.serializers import SubjectSerializer
+from subjects.models import CreditSubject
+from subjects.selectors import subject_get_by_code
+
 from .permissions import CanReadSubjects
 from .schema import SUBJECT_CODE_PATTERN
-from .serializers import SubjectSerializer
 
 
 class SubjectViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -1,4 +1,4 @@
-"""Staff pages of the subjects app: the workbench landing page, the second factor, the lockout page."""
+"""Staff pages of the organisations app: the workbench landing page, the second factor, the lockout page."""
 
 import base64
 import io
@@ -34,7 +34,7 @@ def workbench(request):
     request.staff = staff_context(request.user)
     return render(
         request,
-        "subjects/workbench.html",
+        "organisations/workbench.html",
         {"roles": staff_roles_of(request.user), "has_device": user_has_device(request.user)},
     )
 
@@ -66,7 +66,7 @@ def two_factor_verify_view(request):
             request.session.cycle_key()  # a new session id for the fully authenticated session
             return redirect(_next_url(request))
         form.add_error("token", "验证码不正确或已使用，请等待身份验证器显示新的验证码后重试。")
-    return render(request, "subjects/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+    return render(request, "organisations/two_factor_verify.html", {"form": form, "next": _next_url(request)})
 
 
 @login_required
@@ -78,7 +78,7 @@ def two_factor_setup_view(request):
     user = request.user
     request.staff = staff_context(user)  # the workbench navigation
     if user_has_device(user) and not user.is_verified():
-        return redirect(f"{reverse('subjects:two-factor-verify')}?{urlencode({'next': _next_url(request)})}")
+        return redirect(f"{reverse('organisations:two-factor-verify')}?{urlencode({'next': _next_url(request)})}")
     key = request.session.get(SETUP_KEY_SESSION_KEY)
     if not key:
         key = request.session[SETUP_KEY_SESSION_KEY] = totp_setup_key()
@@ -99,7 +99,7 @@ def two_factor_setup_view(request):
     secret = base64.b32encode(bytes.fromhex(key)).decode()
     return render(
         request,
-        "subjects/two_factor_setup.html",
+        "organisations/two_factor_setup.html",
         {
             "form": form,
             "qr": _qr_data_uri(url),

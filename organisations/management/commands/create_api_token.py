@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import Actor
-from subjects.choices import TokenScope
-from subjects.models import Department
-from subjects.services import ApiTokenError, api_token_create
+from organisations.choices import TokenScope
+from organisations.models import Department
+from organisations.services import ApiTokenError, api_token_create
 
 COMMAND_ACTOR_LABEL = "命令行 create_api_token"
 

@@ -1,7 +1,7 @@
 """Every request of a logged-in user passes here: the idle-session rule and the second-factor gate.
 
 A gate in middleware, not a decorator on each view, so that no page, admin screen or API call escapes it:
-until a user owes nothing (``subjects.accounts.two_factor_pending``) only the second-factor pages and logout
+until a user owes nothing (``organisations.accounts.two_factor_pending``) only the second-factor pages and logout
 answer them.
 """
 
@@ -33,8 +33,8 @@ LAST_SEEN_RESOLUTION = 60
 
 def _open_paths() -> set[str]:
     return {
-        reverse("subjects:two-factor-verify"),
-        reverse("subjects:two-factor-setup"),
+        reverse("organisations:two-factor-verify"),
+        reverse("organisations:two-factor-setup"),
         reverse("login"),
         reverse("logout"),
         reverse("admin:logout"),
@@ -69,7 +69,7 @@ class StaffSessionMiddleware:
                 return JsonResponse(
                     {"detail": "请先在工作台完成双因素认证。", "code": "two_factor_required"}, status=403
                 )
-            target = "subjects:two-factor-verify" if pending == "verify" else "subjects:two-factor-setup"
+            target = "organisations:two-factor-verify" if pending == "verify" else "organisations:two-factor-setup"
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 

@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "subjects"
+app_name = "organisations"
 
 urlpatterns = [
     path("workbench/", views.workbench, name="workbench"),

@@ -1,5 +1,6 @@
 """Audit events for what happens to staff accounts: logins, logouts, failures, lockouts, password changes and
-second-factor devices removed (seed 001 第五章 安全审计; 等保 2.0 8.1.4.3). Connected in ``SubjectsConfig.ready``.
+second-factor devices removed (seed 001 第五章 安全审计; 等保 2.0 8.1.4.3). Connected in
+``OrganisationsConfig.ready``.
 
 Django and django-axes announce these through signals; the receivers only record them, in a transaction of
 their own (the login itself is not a database change of ours). A password is never recorded; the user name is
@@ -124,9 +125,9 @@ def connect() -> None:
     from axes.signals import user_locked_out
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    user_logged_in.connect(login_recorded, dispatch_uid="subjects.login_recorded")
-    user_logged_out.connect(logout_recorded, dispatch_uid="subjects.logout_recorded")
-    user_login_failed.connect(login_failure_recorded, dispatch_uid="subjects.login_failure_recorded")
-    user_locked_out.connect(lockout_recorded, dispatch_uid="subjects.lockout_recorded")
-    post_save.connect(password_change_recorded, sender=get_user_model(), dispatch_uid="subjects.password_change")
-    post_delete.connect(device_removal_recorded, sender=TOTPDevice, dispatch_uid="subjects.device_removal")
+    user_logged_in.connect(login_recorded, dispatch_uid="organisations.login_recorded")
+    user_logged_out.connect(logout_recorded, dispatch_uid="organisations.logout_recorded")
+    user_login_failed.connect(login_failure_recorded, dispatch_uid="organisations.login_failure_recorded")
+    user_locked_out.connect(lockout_recorded, dispatch_uid="organisations.lockout_recorded")
+    post_save.connect(password_change_recorded, sender=get_user_model(), dispatch_uid="organisations.password_change")
+    post_delete.connect(device_removal_recorded, sender=TOTPDevice, dispatch_uid="organisations.device_removal")

@@ -3,10 +3,11 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import Actor
-from subjects.choices import DepartmentLevel, Sector
+from organisations.choices import DepartmentLevel, Sector
+from organisations.models import Department
+from organisations.services import department_create
 from subjects.identifiers import IdentifierError
-from subjects.models import Department, Division
-from subjects.services import department_create
+from subjects.models import Division
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import Actor
-from subjects.accounts import AccountError, two_factor_reset
+from organisations.accounts import AccountError, two_factor_reset
 
 
 class Command(BaseCommand):

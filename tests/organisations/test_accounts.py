@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEvent
 from audit.services import Actor
-from subjects.services import staff_create
+from organisations.services import staff_create
 from tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -232,7 +232,7 @@ def test_a_clerk_may_enrol_and_then_must_give_a_code(accounts):
 
 
 def test_the_demo_accounts_are_exempt_only_where_the_setting_says(department, settings):
-    from subjects.demo import demo_accounts_seed
+    from organisations.demo import demo_accounts_seed
 
     with transaction.atomic():
         demo_accounts_seed(Actor.system())

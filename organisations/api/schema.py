@@ -1,4 +1,4 @@
-"""OpenAPI description of the department-token authentication (loaded by SubjectsConfig.ready) and of the
+"""OpenAPI description of the department-token authentication (loaded by OrganisationsConfig.ready) and of the
 error answers every API operation can give."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -26,7 +26,7 @@ class CheckCodeField(serializers.CharField):
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "subjects.api.authentication.BearerTokenAuthentication"
+    target_class = "organisations.api.authentication.BearerTokenAuthentication"
     name = "departmentToken"
 
     def get_security_definition(self, auto_schema):
@@ -90,7 +90,7 @@ class ApiAutoSchema(AutoSchema):
     - 404 for an operation with a path parameter (no such object, or another department's) or a cursor
       (an invalid cursor);
     - 413 for an operation with a body (over the body limit of credit_portal/request_guard.py);
-    - 429 always (the rate limit applies to every call, subjects/api/throttling.py).
+    - 429 always (the rate limit applies to every call, organisations/api/throttling.py).
 
     A view's own declaration of one of these (a more precise description) is kept; it gets the error body."""
 

@@ -13,11 +13,9 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import Actor
-from records.models import CreditRecord
-from sanctions.models import Check, Feedback
-from subjects.choices import TokenScope, TokenState
-from subjects.models import ApiToken
-from subjects.services import (
+from organisations.choices import TokenScope, TokenState
+from organisations.models import ApiToken
+from organisations.services import (
     ApiTokenError,
     api_token_approve,
     api_token_create,
@@ -25,6 +23,8 @@ from subjects.services import (
     api_token_revoke,
     staff_create,
 )
+from records.models import CreditRecord
+from sanctions.models import Check, Feedback
 from tests.conftest import StaffClient
 from tests.factories import DepartmentFactory, api_token_issue
 from tests.records.helpers import xzcf_item

@@ -2,9 +2,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import Actor
-from subjects.choices import StaffRoleName
-from subjects.models import Department
-from subjects.services import staff_create
+from organisations.choices import StaffRoleName
+from organisations.models import Department
+from organisations.services import staff_create
 
 
 class Command(BaseCommand):

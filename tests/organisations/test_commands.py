@@ -3,8 +3,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from audit.models import AuditEvent
+from organisations.models import Department, StaffRole
 from subjects import identifiers as ids
-from subjects.models import CreditSubject, Department, StaffRole
+from subjects.models import CreditSubject
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_create_staff_department_and_global_roles():
     assert StaffRole.objects.get(user=clerk).department.code == "jl-test"
     assert not clerk.is_staff
     assert admin.is_staff
-    assert admin.has_perm("subjects.change_department")
+    assert admin.has_perm("organisations.change_department")
     assert not admin.has_perm("audit.delete_auditevent")
     assert clerk.check_password("Pass-12345-x")
 
