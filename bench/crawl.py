@@ -174,8 +174,8 @@ def plan_make(rng: random.Random, subjects: Sequence[str], *, searches: int, log
 
     from disclosure.models import OpenDataFile
     from disclosure.selectors import list_filter, public_list_types, shuanggongshi_filter
+    from organisations.models import Department
     from records.models import RecordType
-    from subjects.models import Department
 
     started = time.monotonic()
     words = [*REGION_WORDS, *INDUSTRY_WORDS]

@@ -169,10 +169,10 @@ def bench_actor():
 
 def bench_department():
     """The bench department, created on the first run (code ``bench-scjg``, province level, division 220000)."""
-    from subjects.choices import DepartmentLevel
+    from organisations.choices import DepartmentLevel
+    from organisations.models import Department
+    from organisations.services import department_create
     from subjects.identifiers import make_uscc
-    from subjects.models import Department
-    from subjects.services import department_create
 
     department = Department.objects.filter(code=DEPARTMENT_CODE).first()
     if department is None:
@@ -198,8 +198,8 @@ def bench_token(department):
     from django.db import transaction
     from django.utils import timezone
 
-    from subjects.choices import TokenScope
-    from subjects.services import api_token_create
+    from organisations.choices import TokenScope
+    from organisations.services import api_token_create
 
     # The operator runs the benchmark, so the token is issued as the credit centre issues it (active at once).
     with transaction.atomic():
@@ -216,7 +216,7 @@ def bench_token(department):
 
 
 def revoke_token(token) -> None:
-    from subjects.services import api_token_revoke
+    from organisations.services import api_token_revoke
 
     api_token_revoke(token=token, actor=bench_actor(), reason="bench/ingest.py finished")
 

@@ -54,13 +54,13 @@ def bench_uscc() -> str:
 def subject_ensure(target: int) -> None:
     """The ensure step: push records for the bench subject until it has ``target`` of them (idempotent)."""
     from audit.services import Actor
+    from organisations.choices import DepartmentLevel
+    from organisations.models import Department
+    from organisations.services import department_create
     from records.choices import Channel
     from records.models import CreditRecord
     from records.services import RecordInput, records_ingest
-    from subjects.choices import DepartmentLevel
     from subjects.identifiers import make_uscc
-    from subjects.models import Department
-    from subjects.services import department_create
     from tests.records.helpers import xzcf_item, xzxk_item
 
     actor = Actor.system("bench/report.py")

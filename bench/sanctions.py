@@ -345,9 +345,9 @@ def analyze_results() -> float:
 
 def finance_department():
     from audit.services import Actor
+    from organisations.models import Department
+    from organisations.services import department_create
     from subjects import identifiers as ids
-    from subjects.models import Department
-    from subjects.services import department_create
 
     department = Department.objects.filter(sector="finance").order_by("pk").first()
     if department is None:

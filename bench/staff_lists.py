@@ -33,9 +33,10 @@ def changelist(model, params: dict):
 
 def admin_figures() -> None:
     from audit.models import AuditEvent
+    from organisations.models import Department
     from records.models import CreditRecord, RecordType
     from sanctions.models import CreditStatus, Membership
-    from subjects.models import CreditSubject, Department
+    from subjects.models import CreditSubject
 
     uscc = CreditSubject.objects.filter(uscc__isnull=False, records__isnull=False).values_list("uscc", flat=True)[0]
     rare_type = RecordType.objects.get(code="sxbzxr").pk

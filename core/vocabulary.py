@@ -49,3 +49,7 @@ SEVERITY_FROM_DEPARTMENT, SEVERITY_FROM_RULE, SEVERITY_FROM_TYPE, SEVERITY_FROM_
     "type_default",
     "fallback",
 )
+
+# The global staff roles (organisations.choices.StaffRoleName): each app grants them its admin permissions
+# (``admin_grants`` on its AppConfig), so the grants are named without naming a higher app.
+ROLE_CREDIT_ADMIN, ROLE_AUDITOR = "credit_admin", "auditor"

@@ -3,9 +3,9 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from organisations.api.views import SubjectViewSet
 from records.api.views import BatchViewSet, CatalogViewSet, RecordViewSet
 from sanctions.api.views import CheckViewSet, MembershipChangeViewSet
-from subjects.api.views import SubjectViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.register("subjects", SubjectViewSet, basename="subject")

@@ -21,13 +21,14 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("", include("subjects.urls")),
+    path("", include("organisations.urls")),
     path("workbench/", include("records.urls")),
     path("workbench/", include("sanctions.urls")),
     path("api/v1/", include("credit_portal.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("operations.urls")),  # /healthz, /readyz for the orchestrator
+    path("", include("rights.urls")),
     path("", include("disclosure.urls")),
 ]
 

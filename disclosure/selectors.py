@@ -8,9 +8,7 @@ against each other.
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass, field
-from statistics import median
 
 from django.contrib.postgres.fields import ArrayField
 from django.core.cache import cache
@@ -38,20 +36,19 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Concat, Left, RowNumber
 from django.utils import timezone
 
+from organisations.models import Department
 from records.choices import DisclosureLevel, ObjectionState, RecordStatus, Severity, SubjectTab
 from records.models import CreditRecord, RecordType
 from records.rules import list_repair_date
-from records.selectors import CatalogDisplay, DisplayItem, calendar_overrides, catalog_display
-from records.workdays import workdays_between
+from records.selectors import CatalogDisplay, DisplayItem, catalog_display
 from sanctions.choices import Colour, MembershipState
 from sanctions.models import ListType, Membership
-from sanctions.selectors import bars, status_of
+from sanctions.selectors import status_of
 from subjects.choices import SubjectKind
-from subjects.models import CreditSubject, Department
+from subjects.models import CreditSubject
 from subjects.selectors import subjects_name_matching
 
 from . import rules
-from .models import Application, ApplicationEvent, ApplicationState
 from .paging import SeekPage
 
 # Tabs of the subject page, as 信用中国 shows them (``records.choices.SubjectTab``): which record types each
@@ -410,33 +407,6 @@ def public_report_body(subject: CreditSubject, *, as_of: datetime.date | None = 
         for key, label in TABS
     ]
     return ReportBody(sections=sections, digest=digest)
-
-
-def applications_dashboard(*, today: datetime.date) -> dict:
-    """For the credit centre: applications by kind, state and department, handling time in working days,
-    and what is overdue."""
-    applications = list(Application.objects.select_related("department"))
-    decided_at = {
-        e.application_id: timezone.localtime(e.occurred_at).date()
-        for e in ApplicationEvent.objects.filter(to_state__in=[ApplicationState.DECIDED, ApplicationState.REFUSED])
-    }
-    overrides = calendar_overrides()
-    durations = [
-        workdays_between(a.submitted_on, decided_at[a.pk], overrides) for a in applications if a.pk in decided_at
-    ]
-    open_states = {ApplicationState.SUBMITTED, ApplicationState.WITH_DEPARTMENT}
-    overdue = [a for a in applications if a.state in open_states and (a.department_due or a.accept_due) < today]
-    by_kind = Counter(a.get_kind_display() for a in applications)
-    by_state = Counter(a.get_state_display() for a in applications)
-    by_department = Counter(a.department.name for a in applications)
-    return {
-        "total": len(applications),
-        "overdue": len(overdue),
-        "median_days": median(durations) if durations else None,
-        "by_kind": bars([(k, n, "") for k, n in by_kind.most_common()]),
-        "by_state": bars([(k, n, "") for k, n in by_state.most_common()]),
-        "by_department": bars([(k, n, "") for k, n in by_department.most_common(10)]),
-    }
 
 
 # The public lists' filters, shared by the 双公示 and list pages and their CSV downloads ----------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import rights_views, views
+from . import views
 
 app_name = "disclosure"
 
@@ -16,24 +16,6 @@ urlpatterns = [
     path("shuanggongshi/<slug:type_code>/", views.shuanggongshi, name="shuanggongshi"),
     path("lists/", views.list_index, name="lists"),
     path("lists/<slug:code>/", views.list_detail, name="list-detail"),
-    path("records/<int:pk>/objection/", rights_views.objection_apply, name="objection-apply"),
-    path("records/<int:pk>/repair/", rights_views.repair_apply, name="repair-apply"),
-    path("applications/status/", rights_views.application_status, name="application-status"),
-    path("tipoffs/new/", rights_views.tipoff_apply, name="tipoff-apply"),
-    path("commitments/new/", rights_views.commitment_apply, name="commitment-apply"),
-    path(
-        "workbench/commitments/<int:pk>/fulfilment/",
-        rights_views.commitment_fulfilment_view,
-        name="commitment-fulfilment",
-    ),
-    path("workbench/applications/", rights_views.case_list, name="cases"),
-    path("workbench/applications/dashboard/", rights_views.case_dashboard, name="case-dashboard"),
-    path("workbench/applications/<int:pk>/", rights_views.case_detail, name="case-detail"),
-    path(
-        "workbench/applications/<int:pk>/evidence/<int:evidence_pk>/",
-        rights_views.evidence_download,
-        name="evidence-download",
-    ),
     path("opendata/", views.opendata, name="opendata"),
     path("opendata/files/<int:pk>/", views.opendata_file, name="opendata-file"),
     path("opendata/lists/<slug:code>.csv", views.opendata_list, name="opendata-list"),

@@ -21,13 +21,14 @@ from django.views.decorators.http import require_GET
 from audit.services import Actor
 from core.db_budget import budgeted_stream, is_statement_timeout, statement_budget
 from core.enqueue import enqueue
+from organisations.models import Department
 from records.models import RecordType
 from records.rules import PENALTY_KINDS_FIELD
 from records.selectors import catalog_display
 from sanctions.choices import Colour
 from sanctions.selectors import status_of
 from subjects import identifiers as ids
-from subjects.models import CreditSubject, Department
+from subjects.models import CreditSubject
 from subjects.selectors import (
     SearchQueryError,
     division_path,

@@ -32,9 +32,9 @@ from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
 from core.enqueue import enqueue
+from organisations.models import ApiToken, Department
 from outbox.services import outbox_add
 from subjects import identifiers as ids
-from subjects.models import ApiToken, Department
 
 from .choices import BatchState, Channel, IngestOutcome
 from .models import BatchRowError, IngestBatch, RecordType

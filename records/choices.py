@@ -130,7 +130,7 @@ class CalendarDayKind(models.TextChoices):
 
 
 class ObjectionState(models.TextChoices):
-    """Whether a record is under objection (异议); set by the subject-rights services of the disclosure app."""
+    """Whether a record is under objection (异议); set by the services of the rights app."""
 
     NONE = v.OBJECTION_NONE, "无"
     PENDING = v.OBJECTION_PENDING, "异议处理中"

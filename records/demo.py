@@ -12,7 +12,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from audit.services import Actor
-from subjects.models import CreditSubject, Department
+from organisations.models import Department
+from subjects.models import CreditSubject
 
 from .choices import Channel
 from .models import CreditRecord

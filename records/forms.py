@@ -7,8 +7,8 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from subjects.choices import TokenScope
-from subjects.models import Department
+from organisations.choices import TokenScope
+from organisations.models import Department
 
 from .choices import FieldRequirement, FieldType, Polarity, RecordStatus, Severity
 from .models import RecordType

@@ -13,7 +13,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Left
 
 from core.vocabulary import DOCUMENT_NUMBER_SUFFIX
-from subjects.models import CreditSubject, Department
+from organisations.models import Department
+from subjects.models import CreditSubject
 
 from .choices import (
     BatchState,
@@ -297,7 +298,7 @@ class CreditRecord(models.Model):
         db_index=False,
     )
     submitted_by_token = models.ForeignKey(
-        "subjects.ApiToken",
+        "organisations.ApiToken",
         verbose_name="接口令牌",
         null=True,
         blank=True,
@@ -452,7 +453,7 @@ class IngestBatch(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_by_token = models.ForeignKey(
-        "subjects.ApiToken", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "organisations.ApiToken", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # Set when the watchdog queued the batch again after it stalled; a second stall fails it.
     redriven_at = models.DateTimeField("重新排队时间", null=True, blank=True)

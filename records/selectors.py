@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
-from subjects.models import Department
+from organisations.models import Department
 
 from .choices import BatchState, FieldType, Polarity, SubjectTab
 from .models import CalendarDay, CreditRecord, DisclosureRegime, IngestBatch, RecordField, RecordType, RecordVersion

@@ -22,9 +22,10 @@ from django.utils import timezone
 from audit.services import Actor, audit_event_record
 from core import bulk
 from core.errors import DomainError
+from organisations.models import ApiToken, Department
 from outbox.services import outbox_add
 from subjects import identifiers as ids
-from subjects.models import ApiToken, CreditSubject, Department
+from subjects.models import CreditSubject
 from subjects.services import subject_name_report, subjects_name_check, subjects_resolve_many
 
 from . import rules
@@ -254,7 +255,7 @@ class _Changes:
         audit_event_record(
             actor=actor,
             action="records.ingest",
-            object_type="subjects.department",
+            object_type="organisations.department",
             object_id=str(department.pk),
             reason=f"{source}（{Channel(channel).label}）",
             after={"create": outcome_ids.get("create", []), "update": outcome_ids.get("update", [])},

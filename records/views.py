@@ -17,13 +17,20 @@ from django.views.decorators.http import require_POST
 
 from core.errors import form_add_error
 from core.paging import CappedCountPaginator
+from organisations.access import request_actor, staff_required
+from organisations.choices import StaffRoleName as Role
+from organisations.choices import TokenState
+from organisations.models import ApiToken
+from organisations.services import (
+    ApiTokenError,
+    api_token_approve,
+    api_token_create,
+    api_token_refuse,
+    api_token_revoke,
+)
 from subjects import identifiers as ids
-from subjects.access import request_actor, staff_required
-from subjects.choices import StaffRoleName as Role
-from subjects.choices import TokenState
-from subjects.models import ApiToken, CreditSubject
+from subjects.models import CreditSubject
 from subjects.selectors import subject_get_by_code
-from subjects.services import ApiTokenError, api_token_approve, api_token_create, api_token_refuse, api_token_revoke
 
 from .batches import batch_create, batch_import
 from .choices import BatchState, Channel, IngestOutcome, RecordStatus

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from audit.services import Actor
-from subjects.models import Department
+from organisations.models import Department
 
 from .choices import MembershipState
 from .models import Check, Membership

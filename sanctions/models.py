@@ -7,9 +7,10 @@ it, and every change is a ``MembershipChange`` row (which is also the change fee
 from django.db import models
 from django.db.models import Q
 
+from organisations.choices import Sector
+from organisations.models import ApiToken, Department
 from records.models import CreditRecord, RecordType
-from subjects.choices import Sector
-from subjects.models import ApiToken, CreditSubject, Department
+from subjects.models import CreditSubject
 
 from .choices import (
     Colour,

@@ -11,8 +11,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
+from organisations.models import Department
 from records.models import CreditRecord, RecordType
-from subjects.models import Department
 
 from . import rules
 from .choices import MembershipState

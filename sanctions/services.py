@@ -18,9 +18,10 @@ from django.utils import timezone
 from audit.services import Actor, audit_event_record
 from core import bulk
 from core.errors import DomainError
+from organisations.models import Department
 from outbox.services import outbox_add
 from subjects import identifiers as ids
-from subjects.models import CreditSubject, Department
+from subjects.models import CreditSubject
 from subjects.selectors import subjects_by_codes
 
 from . import rules, selectors

@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from core.errors import form_add_error
-from subjects.access import request_actor, staff_required
-from subjects.choices import DEPARTMENT_ROLES
-from subjects.choices import StaffRoleName as Role
+from organisations.access import request_actor, staff_required
+from organisations.choices import DEPARTMENT_ROLES
+from organisations.choices import StaffRoleName as Role
 
 from .choices import FeedbackResult
 from .forms import CheckForm

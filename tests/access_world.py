@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import Actor
+from organisations.choices import TokenScope
+from organisations.services import api_token_create, api_token_refuse, api_token_revoke, staff_create
 from subjects import identifiers as ids
-from subjects.choices import TokenScope
-from subjects.services import api_token_create, api_token_refuse, api_token_revoke, staff_create
 from tests.factories import DepartmentFactory, UserFactory
 from tests.records.helpers import company_uscc, xzcf_item
 
@@ -105,11 +105,12 @@ def world_build() -> World:
     companies); department B is another department with the same roles."""
     from audit.models import AuditEvent
     from disclosure.addresses import person_token
-    from disclosure.models import Article, Evidence
-    from disclosure.services import application_accept, application_submit
+    from disclosure.models import Article
     from records.batches import batch_create
     from records.choices import Channel
     from records.models import CreditRecord
+    from rights.models import Evidence
+    from rights.services import application_accept, application_submit
     from sanctions.services import check_perform
     from tests.records.test_batches import csv_bytes
 

@@ -96,7 +96,7 @@ def verify_second_factor(client: Client, user) -> None:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from subjects.accounts import two_factor_required
+    from organisations.accounts import two_factor_required
 
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None and two_factor_required(user):

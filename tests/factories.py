@@ -3,9 +3,11 @@
 import factory
 from django.contrib.auth import get_user_model
 
+from organisations.choices import DepartmentLevel
+from organisations.models import Department
 from subjects import identifiers as ids
-from subjects.choices import DepartmentLevel, SubjectKind
-from subjects.models import CreditSubject, Department, Division
+from subjects.choices import SubjectKind
+from subjects.models import CreditSubject, Division
 
 
 def uscc_for(n: int, *, division: str = "220104", subject_type: str = "1") -> str:
@@ -53,8 +55,8 @@ def api_token_issue(department, *, scopes=None, days: int = 365, name: str = "ç³
     from django.utils import timezone
 
     from audit.services import Actor
-    from subjects.choices import TokenScope
-    from subjects.services import api_token_create
+    from organisations.choices import TokenScope
+    from organisations.services import api_token_create
 
     with transaction.atomic():
         return api_token_create(

@@ -88,10 +88,10 @@ SITE = {
     ("password_reset_complete", "GET"):               "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
     ("password_reset_complete", "POST"):              "405    405    405    405    405    405    405    405    405    405    405",
     # the second factor: any logged-in account may enrol an authenticator and give its code
-    ("subjects:two-factor-verify", "GET"):            "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
-    ("subjects:two-factor-verify", "POST"):           "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
-    ("subjects:two-factor-setup", "GET"):             "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
-    ("subjects:two-factor-setup", "POST"):            "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
+    ("organisations:two-factor-verify", "GET"):            "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
+    ("organisations:two-factor-verify", "POST"):           "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
+    ("organisations:two-factor-setup", "GET"):             "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
+    ("organisations:two-factor-setup", "POST"):            "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
     # the public site
     ("disclosure:home", "GET"):                       "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
     ("disclosure:home", "POST"):                      "405    405    405    405    405    405    405    405    405    405    405",
@@ -129,24 +129,24 @@ SITE = {
     ("disclosure:opendata-sgs", "GET"):               "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
     ("disclosure:opendata-sgs", "POST"):              "405    405    405    405    405    405    405    405    405    405    405",
     # the subject's rights: public forms, open to everyone
-    ("disclosure:objection-apply", "GET"):            "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
-    ("disclosure:objection-apply", "POST"):           "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
-    ("disclosure:repair-apply", "GET"):               "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
-    ("disclosure:repair-apply", "POST"):              "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
-    ("disclosure:application-status", "GET"):         "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
-    ("disclosure:application-status", "POST"):        "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
-    ("disclosure:tipoff-apply", "GET"):               "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
-    ("disclosure:tipoff-apply", "POST"):              "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
-    ("disclosure:commitment-apply", "GET"):           "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
-    ("disclosure:commitment-apply", "POST"):          "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
+    ("rights:objection-apply", "GET"):            "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
+    ("rights:objection-apply", "POST"):           "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
+    ("rights:repair-apply", "GET"):               "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
+    ("rights:repair-apply", "POST"):              "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
+    ("rights:application-status", "GET"):         "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
+    ("rights:application-status", "POST"):        "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
+    ("rights:tipoff-apply", "GET"):               "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
+    ("rights:tipoff-apply", "POST"):              "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
+    ("rights:commitment-apply", "GET"):           "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
+    ("rights:commitment-apply", "POST"):          "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
     # health endpoints for the orchestrator: open, no personal data
     ("operations:healthz", "GET"):                    "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
     ("operations:healthz", "POST"):                   "405    405    405    405    405    405    405    405    405    405    405",
     ("operations:readyz", "GET"):                     "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
     ("operations:readyz", "POST"):                    "405    405    405    405    405    405    405    405    405    405    405",
     # the workbench
-    ("subjects:workbench", "GET"):                    "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
-    ("subjects:workbench", "POST"):                   "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
+    ("organisations:workbench", "GET"):                    "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
+    ("organisations:workbench", "POST"):                   "login  ok     ok     ok     ok     ok     ok     ok     ok     ok     login",
     ("records:record-list", "GET"):                   "login  403    ok     ok     ok     ok     ok     ok     ok     403    login",
     ("records:record-list", "POST"):                  "login  403    ok     ok     ok     ok     ok     ok     ok     403    login",
     ("records:record-entry-start", "GET"):            "login  403    ok     ok     ok     ok     ok     ok     403    403    login",
@@ -197,19 +197,19 @@ SITE = {
     ("sanctions:check-detail", "POST"):               "login  403    ok     ok     ok     404    404    404    ok     403    login",
     ("sanctions:dashboard", "GET"):                   "login  403    403    403    403    403    403    403    ok     403    login",
     ("sanctions:dashboard", "POST"):                  "login  403    403    403    403    403    403    403    ok     403    login",
-    ("disclosure:cases", "GET"):                      "login  403    ok     ok     ok     ok     ok     ok     ok     403    login",
-    ("disclosure:cases", "POST"):                     "login  403    ok     ok     ok     ok     ok     ok     ok     403    login",
-    ("disclosure:case-dashboard", "GET"):             "login  403    403    403    403    403    403    403    ok     403    login",
-    ("disclosure:case-dashboard", "POST"):            "login  403    403    403    403    403    403    403    ok     403    login",
-    ("disclosure:case-detail", "GET"):                "login  403    ok     ok     ok     404    404    404    ok     403    login",
+    ("rights:cases", "GET"):                      "login  403    ok     ok     ok     ok     ok     ok     ok     403    login",
+    ("rights:cases", "POST"):                     "login  403    ok     ok     ok     ok     ok     ok     ok     403    login",
+    ("rights:case-dashboard", "GET"):             "login  403    403    403    403    403    403    403    ok     403    login",
+    ("rights:case-dashboard", "POST"):            "login  403    403    403    403    403    403    403    ok     403    login",
+    ("rights:case-detail", "GET"):                "login  403    ok     ok     ok     404    404    404    ok     403    login",
     # deciding a case (answer: maintain/correct/revoke) is the source department's reviewer or admin
-    ("disclosure:case-detail", "POST"):               "login  403    403    ok     ok     404    404    404    403    403    login",
+    ("rights:case-detail", "POST"):               "login  403    403    ok     ok     404    404    404    403    403    login",
     # accepting, refusing and closing are the credit centre's
-    ("disclosure:case-detail", "POST:accept"):        "login  403    403    403    403    404    404    404    ok     403    login",
-    ("disclosure:evidence-download", "GET"):          "login  403    ok     ok     ok     404    404    404    ok     403    login",
-    ("disclosure:evidence-download", "POST"):         "login  403    ok     ok     ok     404    404    404    ok     403    login",
-    ("disclosure:commitment-fulfilment", "GET"):      "405    405    405    405    405    405    405    405    405    405    405",
-    ("disclosure:commitment-fulfilment", "POST"):     "login  403    403    ok     ok     403    404    404    403    403    login",
+    ("rights:case-detail", "POST:accept"):        "login  403    403    403    403    404    404    404    ok     403    login",
+    ("rights:evidence-download", "GET"):          "login  403    ok     ok     ok     404    404    404    ok     403    login",
+    ("rights:evidence-download", "POST"):         "login  403    ok     ok     ok     404    404    404    ok     403    login",
+    ("rights:commitment-fulfilment", "GET"):      "405    405    405    405    405    405    405    405    405    405    405",
+    ("rights:commitment-fulfilment", "POST"):     "login  403    403    ok     ok     403    404    404    403    403    login",
     # the admin, by a few representative pages (the admin is not enumerated route by route)
     ("admin:index", "GET"):                           "login  login  login  login  login  login  login  login  ok     ok     login",
     ("admin:audit_auditevent_changelist", "GET"):     "login  login  login  login  login  login  login  login  403    ok     login",
@@ -218,7 +218,7 @@ SITE = {
     ("admin:records_creditrecord_changelist", "GET"): "login  login  login  login  login  login  login  login  ok     403    login",
     ("admin:disclosure_article_add", "GET"):          "login  login  login  login  login  login  login  login  ok     403    login",
     ("admin:disclosure_article_add", "POST"):         "login  login  login  login  login  login  login  login  ok     403    login",
-    ("admin:subjects_department_add", "POST"):        "login  login  login  login  login  login  login  login  ok     403    login",
+    ("admin:organisations_department_add", "POST"):        "login  login  login  login  login  login  login  login  ok     403    login",
 }
 
 # The REST API. Staff sessions may read (their department, or the province for the centre) and never write;
@@ -332,8 +332,8 @@ def route_args(name: str, world) -> list:
         "disclosure:opendata-list": [LIST_CODE],
         "disclosure:opendata-file": [ids["opendata_file"]],
         "disclosure:opendata-sgs": ["xzcf"],
-        "disclosure:objection-apply": [ids["record"]],
-        "disclosure:repair-apply": [ids["record"]],
+        "rights:objection-apply": [ids["record"]],
+        "rights:repair-apply": [ids["record"]],
         "records:record-entry": ["xzcf"],
         "records:record-detail": [ids["pending"]],
         "records:record-review": [ids["pending"]],
@@ -348,9 +348,9 @@ def route_args(name: str, world) -> list:
         "records:token-refuse": [ids["token_pending"]],
         "records:unmatched-match": [ids["unmatched"]],
         "sanctions:check-detail": [ids["check"]],
-        "disclosure:case-detail": [ids["case"]],
-        "disclosure:evidence-download": [ids["case"], ids["evidence"]],
-        "disclosure:commitment-fulfilment": [ids["commitment"]],
+        "rights:case-detail": [ids["case"]],
+        "rights:evidence-download": [ids["case"], ids["evidence"]],
+        "rights:commitment-fulfilment": [ids["commitment"]],
         "admin:audit_auditevent_change": [ids["audit_event"]],
         "subject-detail": [ids["uscc"]],
         "catalog-detail": ["xzcf"],
@@ -392,10 +392,10 @@ def form_body(name: str, variant: str, world) -> dict:
             "new_password2": "Matrix-new-2026",
         },
         "password_reset": {"email": "nobody@example.com"},
-        "disclosure:objection-apply": {**application, "ground": "wrong", "pledge": "on"},
-        "disclosure:repair-apply": {**application, "obligations_fulfilled": "on", "commitment_signed": "on"},
-        "disclosure:tipoff-apply": {**application, "code": uscc, "department": world.department_a.pk},
-        "disclosure:commitment-apply": {
+        "rights:objection-apply": {**application, "ground": "wrong", "pledge": "on"},
+        "rights:repair-apply": {**application, "obligations_fulfilled": "on", "commitment_signed": "on"},
+        "rights:tipoff-apply": {**application, "code": uscc, "department": world.department_a.pk},
+        "rights:commitment-apply": {
             "uscc": company_uscc(730),
             "name": "长春测试730商贸有限公司",
             "kind": "审批替代型",
@@ -417,13 +417,13 @@ def form_body(name: str, variant: str, world) -> dict:
         },
         "records:token-approve": {"reason": "经核实，同意报送"},
         "records:token-refuse": {"reason": "用途不明"},
-        "subjects:two-factor-verify": {"token": "000000"},
-        "subjects:two-factor-setup": {"token": "000000"},
+        "organisations:two-factor-verify": {"token": "000000"},
+        "organisations:two-factor-setup": {"token": "000000"},
         "records:unmatched-match": {"code": uscc, "reason": "工商注册号对应该主体"},
         "sanctions:checks": {"scenario": "procurement", "reference": "MX-2", "codes": uscc},
         "sanctions:check-detail": {f"fb-{uscc}-m": "applied"},
-        "disclosure:case-detail": {"action": "answer", "outcome": "maintain", "note": "核实无误，维持原记录"},
-        "disclosure:commitment-fulfilment": {"kept": "yes", "note": "已按承诺履约"},
+        "rights:case-detail": {"action": "answer", "outcome": "maintain", "note": "核实无误，维持原记录"},
+        "rights:commitment-fulfilment": {"kept": "yes", "note": "已按承诺履约"},
         "admin:disclosure_article_add": {
             "category": "news",
             "title": "矩阵测试",
@@ -432,7 +432,7 @@ def form_body(name: str, variant: str, world) -> dict:
             "published_at_1": "10:00:00",
             "is_published": "on",
         },
-        "admin:subjects_department_add": {"code": "mx-new", "name": "新部门"},
+        "admin:organisations_department_add": {"code": "mx-new", "name": "新部门"},
     }
     if variant == "accept":
         return {"action": "accept"}
@@ -637,8 +637,8 @@ def mismatches(world, *, callers: tuple[str, ...], tables: tuple[str, ...]) -> l
 @pytest.mark.django_db
 def test_the_matrix_fails_when_the_workbench_role_check_is_removed(world, monkeypatch):
     """Every staff page gets past ``staff_required`` as a clerk of department A: the matrix must notice."""
-    from subjects import access
-    from subjects.selectors import StaffContext
+    from organisations import access
+    from organisations.selectors import StaffContext
 
     def everyone_is_a_clerk(user):
         return StaffContext(roles=frozenset({"clerk"}), department=world.department_a)
@@ -652,8 +652,8 @@ def test_the_matrix_fails_when_the_workbench_role_check_is_removed(world, monkey
 @pytest.mark.django_db
 def test_the_matrix_fails_when_the_api_scope_check_is_removed(world, monkeypatch):
     """Every API permission answers yes (with the caller's own department): the matrix must notice."""
-    from subjects.api import permissions
-    from subjects.api.authentication import caller_for
+    from organisations.api import permissions
+    from organisations.api.authentication import caller_for
 
     def allow(self, request, view):
         request.caller = caller_for(request)

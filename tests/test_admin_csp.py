@@ -9,8 +9,8 @@ from django.db import transaction
 from django.test import Client
 
 from audit.services import Actor
+from organisations.services import staff_create
 from records.models import CalendarDay, RecordType
-from subjects.services import staff_create
 
 pytestmark = pytest.mark.django_db
 

@@ -206,7 +206,7 @@ def test_the_code_patterns_are_the_uscc_alphabet():
     """The schema's USCC character class is GB 32100's alphabet (no I, O, S, V, Z), in either case."""
     import re
 
-    from subjects.api.schema import USCC_PATTERN
+    from organisations.api.schema import USCC_PATTERN
     from subjects.identifiers import USCC_ALPHABET
 
     accepted = {chr(c) for c in range(128) if re.fullmatch(USCC_PATTERN, chr(c) * 18)}

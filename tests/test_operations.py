@@ -397,7 +397,7 @@ def test_readyz_reads_a_live_redis_and_the_queue_depth():
 def test_a_page_whose_task_cannot_be_queued_answers_the_chinese_503(caplog):
     from django.db import transaction
 
-    from subjects.services import staff_create
+    from organisations.services import staff_create
     from tests.conftest import StaffClient
 
     with transaction.atomic():

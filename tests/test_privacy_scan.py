@@ -32,12 +32,12 @@ from openpyxl import Workbook
 from audit.services import Actor
 from credit_portal.logging import PrivacyFilter
 from disclosure.addresses import subject_url
+from organisations.services import staff_create
 from records.models import CreditRecord, IngestBatch
 from records.selectors import catalog_entries
 from records.validation import DATE, DECIMAL, ENUM, IDENTIFIER
 from subjects import identifiers as ids
 from subjects.models import CreditSubject
-from subjects.services import staff_create
 from tests.factories import DepartmentFactory, api_token_issue
 
 pytestmark = pytest.mark.django_db

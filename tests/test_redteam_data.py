@@ -17,18 +17,18 @@ from openpyxl import Workbook
 
 from audit.models import AuditEvent
 from audit.services import Actor
-from disclosure.models import Application, ApplicationEvent
+from organisations.services import staff_create
 from records.models import BatchRowError, CreditRecord, IngestStat, RecordVersion
 from records.selectors import catalog_entries
+from rights.models import Application, ApplicationEvent
 from subjects import identifiers as ids
 from subjects.models import CreditSubject
-from subjects.services import staff_create
 from tests.disclosure import conftest as disclosure_fixtures
-from tests.disclosure.test_applications import at
 from tests.factories import DepartmentFactory, api_token_issue
 from tests.records.helpers import company_uscc, xzcf_item
 from tests.records.test_batch_files import MAIN, assert_done, assert_failed, send, xlsx
 from tests.records.test_batch_files import codes as xlsx_codes
+from tests.rights.test_applications import at
 from tests.test_privacy_scan import database_text, valid_citizen_ids, where
 
 pytestmark = pytest.mark.django_db

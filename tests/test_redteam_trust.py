@@ -9,7 +9,7 @@ from django.test import Client
 
 from audit.db_roles import append_only_tables
 from audit.services import Actor
-from subjects.services import staff_create
+from organisations.services import staff_create
 
 
 def test_every_history_table_is_append_only_for_the_site_role():

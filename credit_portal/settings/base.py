@@ -53,9 +53,11 @@ INSTALLED_APPS = [
     "outbox",  # the transactional outbox: the lowest layer, below the audit trail
     "audit",
     "subjects",
+    "organisations",  # departments, staff roles and accounts, API tokens: who acts, below the records they send
     "records",
     "sanctions",
     "disclosure",
+    "rights",  # objections, repairs, tip-offs and commitments: above the public site, whose records they name
     "operations",  # /healthz and /readyz: the top layer, reading every app through its selectors
 ]
 
@@ -73,7 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "subjects.middleware.StaffSessionMiddleware",
+    "organisations.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After authentication (the body limit depends on the caller), before any view reads the body.
     "credit_portal.request_guard.RequestBodyLimitMiddleware",
@@ -190,7 +192,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=0, minute=30),
     },
     "applications-overdue-daily": {
-        "task": "disclosure.tasks.applications_overdue_task",
+        "task": "rights.tasks.applications_overdue_task",
         "schedule": crontab(hour=8, minute=0),
     },
     "quality-reports-nightly": {
@@ -239,12 +241,12 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "subjects.accounts.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "organisations.accounts.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "subjects:workbench"
+LOGIN_REDIRECT_URL = "organisations:workbench"
 LOGOUT_REDIRECT_URL = "disclosure:home"
 
 # Login throttling (django-axes): an account, and separately a client address, is locked for
@@ -258,7 +260,7 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
-AXES_LOCKOUT_CALLABLE = "subjects.views.login_locked_out"
+AXES_LOCKOUT_CALLABLE = "organisations.views.login_locked_out"
 AXES_RESET_ON_SUCCESS = False
 
 # Two-factor authentication (TOTP): required for these roles and for superusers, available to every account.
@@ -313,9 +315,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 REST_FRAMEWORK = {
     # drf-spectacular's AutoSchema, adding the 401/403/429 answers to every operation.
-    "DEFAULT_SCHEMA_CLASS": "subjects.api.schema.ApiAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "organisations.api.schema.ApiAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "subjects.api.authentication.BearerTokenAuthentication",
+        "organisations.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -324,7 +326,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "credit_portal.api_errors.exception_handler",
     # Per token (per user or address without one), read and write counted apart: subjects/api/throttling.py.
-    "DEFAULT_THROTTLE_CLASSES": ["subjects.api.throttling.ApiRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["organisations.api.throttling.ApiRateThrottle"],
     # JSON nested deeper than a record needs is refused with a 400 instead of exhausting the stack.
     "DEFAULT_RENDERER_CLASSES": [
         "credit_portal.renderers.JSONRenderer",

@@ -7,8 +7,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from subjects.api.permissions import CanReadRecords, CanWriteRecords
-from subjects.api.schema import USCC_PATTERN
+from organisations.api.permissions import CanReadRecords, CanWriteRecords
+from organisations.api.schema import USCC_PATTERN
 
 from ..batches import batch_create
 from ..choices import Channel

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
-from subjects.api.schema import CheckCodeField
+from organisations.api.schema import CheckCodeField
 from subjects.identifiers import mask_person_name
 
 from ..choices import Scenario

@@ -5,8 +5,8 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from subjects.api.permissions import ScopePermission
-from subjects.choices import TokenScope
+from organisations.api.permissions import ScopePermission
+from organisations.choices import TokenScope
 
 from ..models import Check, MembershipChange
 from ..services import check_feedback, check_perform

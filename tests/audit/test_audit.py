@@ -72,7 +72,7 @@ def test_user_actor_carries_identity_and_address():
 
 
 def test_auditor_reads_the_trail_in_admin_but_cannot_change_it(client, event):
-    from subjects.services import staff_create
+    from organisations.services import staff_create
 
     with transaction.atomic():
         staff_create(username="aud", password="Audit-Pass-2026", role="auditor", actor=Actor.system())

@@ -9,8 +9,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.services import Actor
+from organisations.services import staff_create
 from records.models import CalendarDay, RecordType
-from subjects.services import staff_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -93,8 +93,8 @@ def test_public_reads_a_penalty_downloads_the_report_and_verifies_it(live_server
     import subprocess
 
     from audit.services import Actor
+    from organisations.models import Department
     from records.services import RecordInput, records_ingest
-    from subjects.models import Department
     from tests.records.helpers import xzcf_item
 
     decided = datetime.date.today() - datetime.timedelta(days=3)
@@ -148,9 +148,9 @@ def test_objection_is_accepted_and_corrected_and_the_public_sees_the_correction(
     import datetime
 
     from audit.services import Actor
+    from organisations.models import Department
     from records.models import CreditRecord
     from records.services import RecordInput, records_ingest
-    from subjects.models import Department
     from tests.records.helpers import xzcf_item
 
     item = xzcf_item(

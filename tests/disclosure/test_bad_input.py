@@ -16,10 +16,12 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from disclosure import urls as public_urls
-from disclosure.models import Application, Article
+from disclosure import urls as disclosure_urls
+from disclosure.models import Article
 from disclosure.paging import MAX_SLICE_PAGE
 from records.models import CreditRecord
+from rights import urls as rights_urls
+from rights.models import Application
 from sanctions.models import ListType
 from tests.records.helpers import company_uscc
 
@@ -194,8 +196,10 @@ def test_an_invalid_content_length_is_a_400(published):
 
 # Property: arbitrary text in every public GET parameter and form never answers 500 ---------------------------
 
-# Every public page of disclosure/urls.py with the parameters it reads. A new public page must be added here
-# (the test below fails otherwise), so it is fuzzed like the others.
+# The public site's pages and the public forms of the rights app.
+PUBLIC_URL_PATTERNS = [*disclosure_urls.urlpatterns, *rights_urls.urlpatterns]
+# Every public page of disclosure/urls.py and rights/urls.py with the parameters it reads. A new public page must
+# be added here (the test below fails otherwise), so it is fuzzed like the others.
 WORKBENCH_PREFIX = "workbench/"
 PUBLIC_PAGES = {
     "home": ([], {}),
@@ -274,7 +278,7 @@ ARBITRARY_TEXT = st.one_of(
 def test_every_public_page_is_in_the_fuzz_table():
     public = {
         pattern.name
-        for pattern in public_urls.urlpatterns
+        for pattern in PUBLIC_URL_PATTERNS
         if isinstance(pattern, URLPattern) and not str(pattern.pattern).startswith(WORKBENCH_PREFIX)
     }
     assert public == set(PUBLIC_PAGES)
@@ -291,7 +295,7 @@ def fuzz_targets(published):
     article = Article.objects.create(category="news", title="信用动态", body="正文")
     values = {"SUBJECT": company_uscc(1), "LIST": list_code(), "RECORD": str(record.pk), "ARTICLE": str(article.pk)}
     paths = {}
-    for pattern in public_urls.urlpatterns:
+    for pattern in PUBLIC_URL_PATTERNS:
         if pattern.name in PUBLIC_PAGES:
             route = str(pattern.pattern)
             for name, placeholder in PUBLIC_PAGES[pattern.name][1].items():

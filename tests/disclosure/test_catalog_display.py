@@ -13,10 +13,10 @@ from django.template.loader import render_to_string
 
 import disclosure.reports as reports
 from audit.services import Actor
+from organisations.services import staff_create
 from records.models import RecordField, RecordType
 from records.selectors import catalog_display
 from subjects import identifiers as ids
-from subjects.services import staff_create
 from tests.disclosure.conftest import CITIZEN_ID, NOW
 from tests.factories import DepartmentFactory, api_token_issue
 from tests.records.helpers import company_uscc, xzcf_item, xzxk_item

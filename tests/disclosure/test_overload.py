@@ -20,8 +20,8 @@ from tests.records.helpers import company_uscc
 NOT_PUBLIC_PREFIXES = ("admin/", "api/", "accounts/", "workbench/", "healthz", "readyz")
 # Forms that write a citizen's application: their POSTs have the ``apply`` limit; a budget would cancel a
 # submission half-way for a reason the citizen cannot act on, and opening the form reads one row by id.
-WITHOUT_BUDGET = {"disclosure:objection-apply", "disclosure:repair-apply", "disclosure:tipoff-apply"}
-WITHOUT_BUDGET |= {"disclosure:commitment-apply"}
+WITHOUT_BUDGET = {"rights:objection-apply", "rights:repair-apply", "rights:tipoff-apply"}
+WITHOUT_BUDGET |= {"rights:commitment-apply"}
 
 
 def public_patterns(resolver=None, prefix="", namespace=""):

@@ -17,8 +17,8 @@ from core.db_budget import statement_budget
 from disclosure.paging import CURSOR_SALT, BadCursor
 from disclosure.selectors import shuanggongshi_filter
 from disclosure.views import PAGE_SIZE
+from organisations.services import staff_create
 from records.models import CreditRecord, RecordType
-from subjects.services import staff_create
 from tests.disclosure.conftest import NOW
 from tests.factories import DepartmentFactory
 from tests.records.helpers import company_uscc, xzxk_item

@@ -8,8 +8,8 @@ from django.db import transaction
 
 from audit.models import AuditEvent
 from audit.services import Actor
+from organisations.services import staff_create
 from records.models import CalendarDay, RecordType, SeverityRule
-from subjects.services import staff_create
 from tests.records.helpers import form_data
 
 pytestmark = pytest.mark.django_db

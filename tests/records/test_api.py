@@ -6,8 +6,9 @@ import time_machine
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from organisations.models import ApiToken
 from records.models import CreditRecord, IngestStat, RecordVersion
-from subjects.models import ApiToken, CreditSubject
+from subjects.models import CreditSubject
 from tests.records.helpers import company_uscc, xzcf_item, xzxk_item
 
 pytestmark = pytest.mark.django_db

@@ -499,7 +499,7 @@ def test_the_api_stores_and_queues_without_opening_the_workbook(api, monkeypatch
 def clerk(client, department):
     from django.db import transaction
 
-    from subjects.services import staff_create
+    from organisations.services import staff_create
 
     with transaction.atomic():
         staff_create(username="clerk", password=PASSWORD, role="clerk", department_code=department.code, actor=ACTOR)

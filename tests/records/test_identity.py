@@ -14,6 +14,7 @@ from django.test import Client
 
 from audit.models import AuditEvent
 from audit.services import Actor
+from organisations.services import staff_create
 from records.batches import batch_create
 from records.choices import BatchState, Channel
 from records.models import BatchRowError, CreditRecord
@@ -21,7 +22,6 @@ from records.services import RecordInput, records_check, records_ingest
 from subjects import identifiers as ids
 from subjects.choices import NameSource
 from subjects.models import CreditSubject
-from subjects.services import staff_create
 from tests.conftest import StaffClient
 from tests.records.helpers import company_uscc, xzcf_item, xzxk_item
 from tests.records.test_batches import csv_bytes

@@ -15,12 +15,12 @@ from audit.services import Actor
 from disclosure import opendata
 from disclosure.models import OpenDataScope
 from disclosure.selectors import public_records, public_report_body
+from organisations.services import staff_create
 from records import rules
 from records.choices import RedecideState, SeveritySource
 from records.models import CreditRecord, DisclosureRegime, RecordVersion, Redecision, RegimePeriod
 from records.services import RecordInput, record_correct, records_ingest
 from sanctions.models import ListSource, ListType, Membership, MembershipState
-from subjects.services import staff_create
 from tests.records.helpers import form_data, xzcf_item
 
 pytestmark = pytest.mark.django_db

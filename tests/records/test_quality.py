@@ -7,10 +7,10 @@ from django.db import transaction
 
 from audit.models import AuditEvent
 from audit.services import Actor
+from organisations.services import staff_create
 from records.models import CalendarDay, QualityReport
 from records.quality import default_period, quality_reports_compute
 from records.tasks import quality_reports_compute_task
-from subjects.services import staff_create
 from tests.records.helpers import xzcf_item
 
 pytestmark = pytest.mark.django_db

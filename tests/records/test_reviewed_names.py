@@ -14,10 +14,10 @@ from django.test import Client
 
 from audit.models import AuditEvent
 from audit.services import Actor
+from organisations.services import staff_create
 from records.models import CreditRecord
 from subjects.choices import NameSource
 from subjects.models import CreditSubject
-from subjects.services import staff_create
 from tests.conftest import StaffClient
 from tests.records.helpers import company_uscc, xzcf_item, xzxk_item
 

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import Actor
+from organisations.services import staff_create
 from records.models import CreditRecord
-from subjects.services import staff_create
 from tests.records.helpers import company_uscc, xzcf_item
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.test import Client
 
 from audit.services import Actor
+from organisations.choices import Sector
 from sanctions.models import ListSource, ListType, Measure, Membership
 from sanctions.services import check_perform
-from subjects.choices import Sector
 from tests.factories import DepartmentFactory, api_token_issue
 from tests.records.helpers import company_uscc, xzcf_item, yzsxmd_item
 

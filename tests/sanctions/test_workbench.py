@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from audit.services import Actor
+from organisations.services import staff_create
 from sanctions.models import Check, Feedback
-from subjects.services import staff_create
 from tests.factories import DepartmentFactory
 from tests.records.helpers import company_uscc, yzsxmd_item
 

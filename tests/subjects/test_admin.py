@@ -3,8 +3,8 @@ from django.db import transaction
 
 from audit.models import AuditEvent
 from audit.services import Actor
-from subjects.models import Department
-from subjects.services import staff_create
+from organisations.models import Department
+from organisations.services import staff_create
 from tests.factories import CreditSubjectFactory, DepartmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,10 +20,10 @@ def admin_client(client):
 
 def test_credit_admin_edits_a_department_and_the_change_is_audited(admin_client):
     department = DepartmentFactory(name="旧名称")
-    page = admin_client.get(f"/admin/subjects/department/{department.pk}/change/")
+    page = admin_client.get(f"/admin/organisations/department/{department.pk}/change/")
     assert page.status_code == 200
     response = admin_client.post(
-        f"/admin/subjects/department/{department.pk}/change/",
+        f"/admin/organisations/department/{department.pk}/change/",
         {
             "code": department.code,
             "name": "吉林省新名称厅",
@@ -45,7 +45,7 @@ def test_credit_admin_edits_a_department_and_the_change_is_audited(admin_client)
 def test_admin_refuses_an_invalid_department_uscc(admin_client):
     department = DepartmentFactory()
     response = admin_client.post(
-        f"/admin/subjects/department/{department.pk}/change/",
+        f"/admin/organisations/department/{department.pk}/change/",
         {
             "code": department.code,
             "name": department.name,

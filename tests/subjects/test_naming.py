@@ -9,18 +9,12 @@ from django.test import Client
 
 from audit.models import AuditEvent
 from audit.services import Actor
+from organisations.models import Department
+from organisations.services import registers_normalize, staff_create
 from subjects import identifiers as ids
 from subjects.choices import NameSource
-from subjects.models import CreditSubject, Department
-from subjects.services import (
-    NameVerdict,
-    SubjectClaim,
-    name_verdict,
-    registers_normalize,
-    staff_create,
-    subject_correct,
-    subject_resolve,
-)
+from subjects.models import CreditSubject
+from subjects.services import NameVerdict, SubjectClaim, name_verdict, subject_correct, subject_resolve
 from tests.factories import CreditSubjectFactory, DepartmentFactory, uscc_for
 
 D = datetime.date
@@ -279,9 +273,9 @@ def test_the_department_admin_form_takes_registers_as_typed(centre):
         "is_active": "on",
         "sector": "other",
     }
-    assert centre.post(f"/admin/subjects/department/{department.pk}/change/", form).status_code == 302
+    assert centre.post(f"/admin/organisations/department/{department.pk}/change/", form).status_code == 302
     assert Department.objects.get(pk=department.pk).registers == "15"
-    refused = centre.post(f"/admin/subjects/department/{department.pk}/change/", {**form, "registers": "Z"})
+    refused = centre.post(f"/admin/organisations/department/{department.pk}/change/", {**form, "registers": "Z"})
     assert "登记管理部门代码" in refused.text
 
 

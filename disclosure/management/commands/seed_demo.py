@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from disclosure.models import OpenDataFile
+from organisations.demo import demo_seed
 from records.demo import demo_records_seed
 from sanctions.demo import demo_checks_seed
-from subjects.demo import demo_seed
 
 
 class Command(BaseCommand):

@@ -1,0 +1,122 @@
+"""Forms of the public applications and of the workbench decisions."""
+
+import uuid
+
+from django import forms
+
+from organisations.models import Department
+from records.validation import UNSAFE_CHARACTERS
+
+from .choices import ObjectionGround
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class SafeTextForm(forms.Form):
+    """Refuses control characters, lone surrogates and bidirectional overrides in every text field, as the
+    other channels do (Django refuses only NUL): what the public types is shown to staff, mailed and logged."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str) and UNSAFE_CHARACTERS.search(value):
+                self.add_error(name, "包含不允许的控制字符或不可见的方向控制字符，请删除后重新提交。")
+        return cleaned
+
+
+class ApplicationForm(SafeTextForm):
+    """Fields common to objections and repairs; the submission key makes a double submit count once."""
+
+    submission_key = forms.CharField(widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex)
+    explanation = forms.CharField(label="情况说明", max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
+    applicant_name = forms.CharField(label="申请人（单位或个人）", max_length=100)
+    applicant_phone = forms.CharField(label="联系电话", max_length=32)
+    applicant_email = forms.EmailField(label="电子邮箱（用于接收办理进度）", required=False)
+    files = MultipleFileField(label="证明材料", required=False, help_text="PDF、JPG 或 PNG，每个不超过10MB，最多5个")
+
+
+class ObjectionForm(ApplicationForm):
+    ground = forms.ChoiceField(label="异议理由", choices=[("", "请选择"), *ObjectionGround.choices])
+    pledge = forms.BooleanField(label="本人承诺所提交材料真实有效，如有虚假愿承担相应法律责任（异议申诉承诺）")
+
+
+class RepairForm(ApplicationForm):
+    obligations_fulfilled = forms.BooleanField(label="已履行行政处罚决定规定的义务（如已缴清罚款）并纠正失信行为")
+    commitment_signed = forms.BooleanField(
+        label="签署信用修复承诺书：本单位承诺今后依法诚信经营，如违反承诺愿接受相应惩戒"
+    )
+
+
+class StatusForm(SafeTextForm):
+    receipt_number = forms.CharField(label="受理编号", max_length=24)
+    code = forms.CharField(label="查询码", max_length=16)
+
+
+class AnswerForm(SafeTextForm):
+    outcome = forms.ChoiceField(label="处理结果", choices=[])
+    note = forms.CharField(label="处理说明", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    corrected = forms.CharField(
+        label="更正后的数据项（仅“更正”时填写）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="每行一项：字段代码=新值，如 CF_NR_FK=3",
+    )
+
+    def __init__(self, *args, outcomes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [(o.value, o.label) for o in outcomes]
+
+    def corrected_data(self) -> dict:
+        data = {}
+        for line in self.cleaned_data.get("corrected", "").splitlines():
+            if "=" in line:
+                code, value = line.split("=", 1)
+                data[code.strip()] = value.strip()
+        return data
+
+
+class TipoffForm(ApplicationForm):
+    code = forms.CharField(label="被举报主体的统一社会信用代码", max_length=20)
+    department = forms.ModelChoiceField(label="主管部门", queryset=None, empty_label="请选择")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(is_active=True).order_by("code")
+        self.fields["explanation"].label = "举报内容（时间、地点、失信行为及线索）"
+        self.fields["applicant_name"].label = "举报人姓名（仅办理人员可见，不对被举报人和社会公开）"
+
+
+class CommitmentForm(SafeTextForm):
+    uscc = forms.CharField(label="统一社会信用代码", max_length=20)
+    name = forms.CharField(label="主体名称", max_length=200)
+    kind = forms.ChoiceField(label="承诺类型", choices=[])
+    matter = forms.CharField(label="承诺事项", max_length=200, help_text="如：食品经营许可（告知承诺）")
+    department = forms.ModelChoiceField(label="受理部门", queryset=None, empty_label="请选择")
+    valid_until = forms.DateField(label="有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    signer = forms.CharField(label="签署人（法定代表人或授权代表）", max_length=50)
+    phone = forms.CharField(label="联系电话", max_length=32)
+    sign = forms.BooleanField(label="本单位已阅读并同意上述承诺内容，自愿作出信用承诺并同意向社会公开")
+
+    def __init__(self, *args, templates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "请选择"), *[(k, k) for k in templates]]
+        self.fields["department"].queryset = Department.objects.filter(is_active=True).order_by("code")
+
+
+class FulfilmentForm(SafeTextForm):
+    kept = forms.ChoiceField(label="履约情况", choices=[("yes", "已履约"), ("no", "违诺")], widget=forms.RadioSelect)
+    note = forms.CharField(label="说明", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

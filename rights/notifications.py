@@ -1,0 +1,80 @@
+"""E-mail to applicants and handlers at each step (console backend in development, SMTP in production)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+
+from organisations.choices import StaffRoleName
+
+from .choices import ApplicationKind, ApplicationState
+from .models import Application
+
+SUBJECTS = {
+    ApplicationState.SUBMITTED: "已收到您的{kind}申请",
+    ApplicationState.REFUSED: "您的{kind}申请不予受理",
+    ApplicationState.WITH_DEPARTMENT: "您的{kind}申请已受理",
+    ApplicationState.DECIDED: "您的{kind}申请已有处理结果",
+    ApplicationState.CLOSED: "您的{kind}申请已办结",
+}
+
+
+def _staff_emails(*, roles: tuple[str, ...], department_id: int | None = None) -> list[str]:
+    """The addresses of the active staff holding one of ``roles`` (in ``department_id`` when given), as set by
+    ``create_staff --email`` or in the admin. Staff without an address are skipped."""
+    condition = {"staff_roles__role__in": roles}
+    if department_id is not None:
+        condition["staff_roles__department_id"] = department_id  # in the same filter: the same role row
+    users = get_user_model().objects.filter(is_active=True, **condition).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def application_notify(application: Application) -> int:
+    """Tell the applicant where the case stands, and the department when a case reaches it."""
+    sent = 0
+    kind = application.get_kind_display()
+    body = (
+        f"受理编号：{application.receipt_number}\n状态：{application.get_state_display()}\n"
+        f"答复时限：{application.answer_due:%Y-%m-%d}\n"
+        + (
+            f"处理结果：{application.get_outcome_display()}，{application.outcome_note}\n"
+            if application.outcome
+            else ""
+        )
+        + f"\n{settings.PLATFORM_NAME}"
+    )
+    if application.applicant_email:
+        sent += send_mail(SUBJECTS[application.state].format(kind=kind), body, None, [application.applicant_email])
+    if application.state == ApplicationState.SUBMITTED and application.kind != ApplicationKind.COMMITMENT:
+        # The credit centre accepts or refuses within its deadline: tell it a case is waiting.
+        admins = _staff_emails(roles=(StaffRoleName.CREDIT_ADMIN,))
+        if admins:
+            sent += send_mail(
+                f"新的{kind}申请 {application.receipt_number} 待受理",
+                f"受理时限：{application.accept_due:%Y-%m-%d}\n{body}",
+                None,
+                admins,
+            )
+    if application.state == ApplicationState.WITH_DEPARTMENT:
+        # The people who decide for the department (reviewers and department admins), not the clerks.
+        handlers = _staff_emails(
+            roles=(StaffRoleName.REVIEWER, StaffRoleName.DEPT_ADMIN), department_id=application.department_id
+        )
+        if handlers:
+            sent += send_mail(
+                f"请办理{kind}申请 {application.receipt_number}",
+                f"办理时限：{application.department_due:%Y-%m-%d}\n{body}",
+                None,
+                handlers,
+            )
+    return sent
+
+
+def overdue_escalate(overdue: list[Application]) -> int:
+    """One message to the credit-centre admins listing every overdue case."""
+    admins = _staff_emails(roles=(StaffRoleName.CREDIT_ADMIN,))
+    if not overdue or not admins:
+        return 0
+    lines = [f"{a.receipt_number} {a.get_kind_display()} {a.department.name} {a.get_state_display()}" for a in overdue]
+    return send_mail(f"有 {len(overdue)} 件异议、修复申请已超期", "\n".join(lines), None, admins)

@@ -1,0 +1,29 @@
+"""The public forms of the subject's rights and the workbench case queues (at the addresses the public site
+links to and people keep: ``/records/<id>/objection/``, ``/workbench/applications/``...)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "rights"
+
+urlpatterns = [
+    path("records/<int:pk>/objection/", views.objection_apply, name="objection-apply"),
+    path("records/<int:pk>/repair/", views.repair_apply, name="repair-apply"),
+    path("applications/status/", views.application_status, name="application-status"),
+    path("tipoffs/new/", views.tipoff_apply, name="tipoff-apply"),
+    path("commitments/new/", views.commitment_apply, name="commitment-apply"),
+    path(
+        "workbench/commitments/<int:pk>/fulfilment/",
+        views.commitment_fulfilment_view,
+        name="commitment-fulfilment",
+    ),
+    path("workbench/applications/", views.case_list, name="cases"),
+    path("workbench/applications/dashboard/", views.case_dashboard, name="case-dashboard"),
+    path("workbench/applications/<int:pk>/", views.case_detail, name="case-detail"),
+    path(
+        "workbench/applications/<int:pk>/evidence/<int:evidence_pk>/",
+        views.evidence_download,
+        name="evidence-download",
+    ),
+]

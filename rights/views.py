@@ -1,0 +1,295 @@
+"""Pages of the subject's rights: the public objection and repair forms, the status page, and the
+workbench queues where the credit centre accepts cases and the source department decides them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from audit.services import Actor, audit_event_record
+from core.db_budget import statement_budget
+from core.errors import DomainError, form_add_error
+from disclosure import rules
+from disclosure.addresses import subject_url
+from disclosure.selectors import public_records, repair_facts
+from disclosure.throttle import client_address, is_submission, throttled
+from organisations.access import request_actor, staff_required
+from organisations.choices import DEPARTMENT_ROLES
+from organisations.choices import StaffRoleName as Role
+from records.models import CreditRecord
+from subjects.identifiers import IdentifierError
+from subjects.models import CreditSubject
+from subjects.selectors import subject_get_by_code
+
+from .choices import OUTCOMES_BY_KIND, ApplicationKind, ApplicationState
+from .forms import AnswerForm, CommitmentForm, FulfilmentForm, ObjectionForm, RepairForm, StatusForm, TipoffForm
+from .models import Application, Evidence
+from .selectors import applications_dashboard
+from .services import (
+    COMMITMENT_TEMPLATES,
+    ApplicationError,
+    application_accept,
+    application_answer,
+    application_close,
+    application_lookup,
+    application_refuse,
+    application_submit,
+    commitment_fulfilment,
+    commitment_sign,
+)
+
+
+def _public_record(pk: int):
+    return get_object_or_404(public_records().select_related("record_type", "subject", "department"), pk=pk)
+
+
+def _apply(request, record, kind: str, form_class):
+    form = form_class(request.POST or None, request.FILES or None)
+    eligibility = None
+    if kind == ApplicationKind.REPAIR:
+        eligibility = rules.repair_eligibility(repair_facts(record), timezone.localdate())
+    if request.method == "POST" and form.is_valid() and (eligibility is None or eligibility.eligible):
+        data = form.cleaned_data
+        try:
+            application, code = application_submit(
+                kind=kind,
+                record=record,
+                explanation=data["explanation"],
+                applicant_name=data["applicant_name"],
+                applicant_phone=data["applicant_phone"],
+                applicant_email=data.get("applicant_email", ""),
+                submission_key=data["submission_key"],
+                ground=data.get("ground", ""),
+                commitment_signed=data.get("commitment_signed", False),
+                obligations_fulfilled=data.get("obligations_fulfilled", False),
+                uploads=data["files"],
+                actor=request_actor(request) if request.user.is_authenticated else _public_actor(request),
+            )
+        except ApplicationError as error:
+            form_add_error(form, error)
+        else:
+            return render(request, "rights/application_receipt.html", {"application": application, "code": code})
+    return render(
+        request,
+        "rights/application_form.html",
+        {
+            "form": form,
+            "record": record,
+            "kind": ApplicationKind(kind),
+            "eligibility": eligibility,
+            "subject_url": subject_url(record.subject),
+        },
+    )
+
+
+def _public_actor(request):
+    return Actor.public(client_ip=client_address(request))
+
+
+@throttled("apply", when=is_submission)
+def objection_apply(request, pk: int):
+    return _apply(request, _public_record(pk), ApplicationKind.OBJECTION, ObjectionForm)
+
+
+@throttled("apply", when=is_submission)
+def repair_apply(request, pk: int):
+    return _apply(request, _public_record(pk), ApplicationKind.REPAIR, RepairForm)
+
+
+@throttled("verify")
+@statement_budget
+def application_status(request):
+    form = StatusForm(request.GET or None)
+    application = None
+    if form.is_valid():
+        application = application_lookup(form.cleaned_data["receipt_number"], form.cleaned_data["code"])
+        if application is None:
+            form.add_error(None, "受理编号或查询码不正确，请核对后重试。")
+    status = 400 if form.is_bound and application is None else 200
+    return render(request, "rights/application_status.html", {"form": form, "application": application}, status=status)
+
+
+# Workbench ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def _audit_read(request, application: Application, action: str, detail: str = "") -> None:
+    """Cases carry applicants' and whistle-blowers' identities: every read by staff is in the audit trail."""
+    audit_event_record(actor=request_actor(request), action=action, obj=application, reason=detail)
+
+
+def _cases_for(request):
+    cases = Application.objects.select_related("record__record_type", "subject", "department").order_by(
+        "accept_due", "id"
+    )
+    if request.staff.department is not None:
+        cases = cases.filter(department=request.staff.department).exclude(state=ApplicationState.SUBMITTED)
+    return cases
+
+
+@staff_required(Role.CREDIT_ADMIN, *DEPARTMENT_ROLES)
+def case_list(request):
+    state = request.GET.get("state", "")
+    cases = _cases_for(request)
+    if state in ApplicationState.values:
+        cases = cases.filter(state=state)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "rights/case_list.html",
+        {
+            "page": page,
+            "state": state,
+            "states": ApplicationState.choices,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@staff_required(Role.CREDIT_ADMIN, *DEPARTMENT_ROLES)
+def case_detail(request, pk: int):
+    application = get_object_or_404(_cases_for(request), pk=pk)
+    staff = request.staff
+    answer_form = AnswerForm(outcomes=OUTCOMES_BY_KIND[application.kind])
+    if request.method == "POST":
+        action = request.POST.get("action")
+        actor = request_actor(request)
+        try:
+            if action == "accept" and staff.is_credit_admin:
+                application_accept(application=application, actor=actor)
+            elif action == "refuse" and staff.is_credit_admin:
+                application_refuse(application=application, actor=actor, reason=request.POST.get("reason", ""))
+            elif action == "close" and staff.is_credit_admin:
+                application_close(application=application, actor=actor)
+            elif action == "answer" and staff.department is not None:
+                # Whether this user may decide is the service's call (reviewer or department admin only).
+                answer_form = AnswerForm(request.POST, outcomes=OUTCOMES_BY_KIND[application.kind])
+                if not answer_form.is_valid():
+                    raise ApplicationError("请选择处理结果并填写说明。")
+                application_answer(
+                    application=application,
+                    decided_by=request.user,
+                    outcome=answer_form.cleaned_data["outcome"],
+                    note=answer_form.cleaned_data["note"],
+                    corrected_data=answer_form.corrected_data(),
+                    actor=actor,
+                )
+            else:
+                messages.error(request, "您无权执行此操作。")
+                return redirect("rights:case-detail", pk=pk)
+            messages.success(request, "已处理。")
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect("rights:case-detail", pk=pk)
+    _audit_read(request, application, "application.view")
+    return render(
+        request,
+        "rights/case_detail.html",
+        {
+            "application": application,
+            "events": application.events.all(),
+            "evidence": application.evidence.all(),
+            "answer_form": answer_form,
+            "can_decide": staff.department is not None and staff.has(Role.REVIEWER, Role.DEPT_ADMIN),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@staff_required(Role.CREDIT_ADMIN, *DEPARTMENT_ROLES)
+def evidence_download(request, pk: int, evidence_pk: int):
+    application = get_object_or_404(_cases_for(request), pk=pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, application=application)
+    _audit_read(request, application, "application.evidence_download", detail=evidence.original_name)
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+
+
+@staff_required(Role.CREDIT_ADMIN)
+def case_dashboard(request):
+    return render(request, "rights/case_dashboard.html", applications_dashboard(today=timezone.localdate()))
+
+
+@throttled("apply", when=is_submission)
+def tipoff_apply(request):
+    form = TipoffForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            subject = subject_get_by_code(data["code"])
+        except (IdentifierError, CreditSubject.DoesNotExist):
+            form.add_error("code", "未找到该统一社会信用代码对应的主体，请核对。")
+        else:
+            try:
+                application, code = application_submit(
+                    kind=ApplicationKind.TIPOFF,
+                    subject=subject,
+                    department=data["department"],
+                    explanation=data["explanation"],
+                    applicant_name=data["applicant_name"],
+                    applicant_phone=data["applicant_phone"],
+                    applicant_email=data.get("applicant_email", ""),
+                    submission_key=data["submission_key"],
+                    uploads=data["files"],
+                    actor=_public_actor(request),
+                )
+            except ApplicationError as error:
+                form_add_error(form, error)
+            else:
+                return render(request, "rights/application_receipt.html", {"application": application, "code": code})
+    return render(request, "rights/tipoff_form.html", {"form": form})
+
+
+@throttled("apply", when=is_submission)
+def commitment_apply(request):
+    form = CommitmentForm(request.POST or None, templates=COMMITMENT_TEMPLATES)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            application, code = commitment_sign(
+                department=data["department"],
+                uscc=data["uscc"],
+                name=data["name"],
+                kind=data["kind"],
+                matter=data["matter"],
+                valid_until=data["valid_until"],
+                signer=data["signer"],
+                phone=data["phone"],
+                actor=Actor.public(client_ip=client_address(request)),
+            )
+        except ApplicationError as error:
+            form_add_error(form, error)
+        else:
+            return render(request, "rights/application_receipt.html", {"application": application, "code": code})
+    return render(request, "rights/commitment_form.html", {"form": form, "templates": COMMITMENT_TEMPLATES})
+
+
+@require_POST
+@staff_required(Role.REVIEWER, Role.DEPT_ADMIN)
+def commitment_fulfilment_view(request, pk: int):
+    record = get_object_or_404(CreditRecord, pk=pk, department=request.staff.department, record_type__code="xycn")
+    form = FulfilmentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择履约情况并填写说明。")
+    else:
+        try:
+            commitment_fulfilment(
+                record=record,
+                kept=form.cleaned_data["kept"] == "yes",
+                note=form.cleaned_data["note"],
+                decided_by=request.user,
+                actor=request_actor(request),
+            )
+            messages.success(request, "已登记履约情况。")
+        except DomainError as error:
+            messages.error(request, error.message)
+    return redirect("records:record-detail", pk=pk)
