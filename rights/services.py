@@ -112,6 +112,79 @@ def _receipt_number(kind: str) -> str:
     return f"{prefix}{timezone.localtime():%Y%m%d}{secrets.randbelow(10**8):08d}"
 
 
+def _application_parties(
+    kind: str, record: CreditRecord | None, subject: CreditSubject | None, department: Department | None, **facts
+) -> tuple[CreditSubject, Department]:
+    """Who an application is about and which department answers it, or ``ApplicationError``: objections and
+    repairs name a public record (and go to its department); a whistle-blowing report names a company and the
+    department competent for it; a commitment is its record's."""
+    if kind == ApplicationKind.TIPOFF:
+        if subject is None or department is None:
+            raise ApplicationError("请填写被举报主体和主管部门。", code="subject_required")
+        if subject.is_natural_person:
+            raise ApplicationError("举报平台受理对法人和非法人组织的举报。", code="subject_kind")
+        return subject, department
+    if kind == ApplicationKind.COMMITMENT:
+        return record.subject, record.department  # the commitment record, pending review
+    if record is None or record.subject_id is None or record.status != "active":
+        raise ApplicationError("该记录不在公示状态，不能提出申请。", code="record_not_public")
+    if kind == ApplicationKind.OBJECTION and not facts["ground"]:
+        raise ApplicationError("请选择异议理由。", code="ground_required", field="ground")
+    if kind == ApplicationKind.REPAIR:
+        eligibility = rules.repair_eligibility(repair_facts(record), timezone.localdate())
+        if not eligibility.eligible:
+            raise ApplicationError(eligibility.reason, code="not_eligible")
+        if not (facts["commitment_signed"] and facts["obligations_fulfilled"]):
+            raise ApplicationError(
+                "申请信用修复须已履行法定义务并签署信用修复承诺书。",
+                code="commitment_required",
+                field="commitment_signed",
+            )
+    return record.subject, record.department
+
+
+@transaction.atomic
+def _application_write(*, kind: str, code: str, files, actor: Actor, **fields) -> Application:
+    """The application, its evidence, its first event, its notification and its audit event, at once."""
+    today = timezone.localdate()
+    overrides = calendar_overrides()
+    deadlines = settings.APPLICATION_DEADLINES
+    application = Application.objects.create(
+        kind=kind,
+        receipt_number=_receipt_number(kind),
+        query_code_hash=code_digest(code),
+        submitted_on=today,
+        accept_due=add_workdays(today, deadlines["accept"], overrides),
+        answer_due=add_workdays(today, deadlines["answer"], overrides),
+        **fields,
+    )
+    for name, content_type, content in files:
+        evidence = Evidence(
+            application=application,
+            original_name=name,
+            content_type=content_type,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+        evidence.file.save(f"{application.receipt_number}-{evidence.sha256[:12]}", ContentFile(content), save=False)
+        evidence.save()
+    ApplicationEvent.objects.create(
+        application=application, to_state=application.state, actor_label="申请人", reason="提交申请"
+    )
+    outbox_add(topic=APPLICATION_NOTIFY, payload={"application_id": application.pk, "state": application.state})
+    audit_event_record(
+        actor=actor,
+        action=f"application.submit.{kind}",
+        obj=application,
+        after={"record": application.record_id, "subject": application.subject_id, "files": len(files)},
+    )
+    return application
+
+
+#: Receipt numbers are drawn at random: a clash (the unique constraint) is drawn again, this many times at most.
+SUBMIT_ATTEMPTS = 3
+
+
 def application_submit(
     *,
     kind: str,
@@ -128,56 +201,36 @@ def application_submit(
     commitment_signed: bool = False,
     obligations_fulfilled: bool = False,
     uploads=(),
-    _attempt: int = 1,
 ) -> tuple[Application, str | None]:
     """Accept an application from the public. Returns it with its query code (None when the same form was
-    already submitted: the first answer stands). Nothing is written when anything is wrong.
-
-    Objections and repairs name a public record (and go to its department); a whistle-blowing report names a
-    subject and the department competent for it.
-    """
+    already submitted: the first answer stands). Nothing is written when anything is wrong."""
     existing = Application.objects.filter(submission_key=submission_key).first()
     if existing is not None:
         return existing, None
-    if kind == ApplicationKind.TIPOFF:
-        if subject is None or department is None:
-            raise ApplicationError("请填写被举报主体和主管部门。", code="subject_required")
-        if subject.is_natural_person:
-            raise ApplicationError("举报平台受理对法人和非法人组织的举报。", code="subject_kind")
-    elif kind == ApplicationKind.COMMITMENT:
-        subject, department = record.subject, record.department  # the commitment record, pending review
-    else:
-        if record is None or record.subject_id is None or record.status != "active":
-            raise ApplicationError("该记录不在公示状态，不能提出申请。", code="record_not_public")
-        subject, department = record.subject, record.department
-    if kind == ApplicationKind.OBJECTION and not ground:
-        raise ApplicationError("请选择异议理由。", code="ground_required", field="ground")
-    if kind == ApplicationKind.REPAIR:
-        eligibility = rules.repair_eligibility(repair_facts(record), timezone.localdate())
-        if not eligibility.eligible:
-            raise ApplicationError(eligibility.reason, code="not_eligible")
-        if not (commitment_signed and obligations_fulfilled):
-            raise ApplicationError(
-                "申请信用修复须已履行法定义务并签署信用修复承诺书。",
-                code="commitment_required",
-                field="commitment_signed",
-            )
+    subject, department = _application_parties(
+        kind,
+        record,
+        subject,
+        department,
+        ground=ground,
+        commitment_signed=commitment_signed,
+        obligations_fulfilled=obligations_fulfilled,
+    )
     files = evidence_check(list(uploads))
     # What the applicant types is restricted, never public, but stored, shown to staff and mailed: a citizen
     # ID in it is masked before it is stored, like one in a record (GB/T 35273 minimisation).
     explanation, applicant_name, applicant_phone, applicant_email = (
         ids.mask_citizen_ids_in_text(text) for text in (explanation, applicant_name, applicant_phone, applicant_email)
     )
-    today = timezone.localdate()
-    overrides = calendar_overrides()
-    deadlines = settings.APPLICATION_DEADLINES
     code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(8))
-    try:
-        with transaction.atomic():
-            application = Application.objects.create(
+    failures = 0
+    while True:
+        try:
+            application = _application_write(
                 kind=kind,
-                receipt_number=_receipt_number(kind),
-                query_code_hash=code_digest(code),
+                code=code,
+                files=files,
+                actor=actor,
                 submission_key=submission_key,
                 subject=subject,
                 record=record,
@@ -189,57 +242,16 @@ def application_submit(
                 applicant_email=applicant_email,
                 commitment_signed=commitment_signed,
                 obligations_fulfilled=obligations_fulfilled,
-                submitted_on=today,
-                accept_due=add_workdays(today, deadlines["accept"], overrides),
-                answer_due=add_workdays(today, deadlines["answer"], overrides),
             )
-            for name, content_type, content in files:
-                evidence = Evidence(
-                    application=application,
-                    original_name=name,
-                    content_type=content_type,
-                    size=len(content),
-                    sha256=hashlib.sha256(content).hexdigest(),
-                )
-                evidence.file.save(
-                    f"{application.receipt_number}-{evidence.sha256[:12]}", ContentFile(content), save=False
-                )
-                evidence.save()
-            ApplicationEvent.objects.create(
-                application=application, to_state=application.state, actor_label="申请人", reason="提交申请"
-            )
-            outbox_add(topic=APPLICATION_NOTIFY, payload={"application_id": application.pk, "state": application.state})
-            audit_event_record(
-                actor=actor,
-                action=f"application.submit.{kind}",
-                obj=application,
-                after={"record": record.pk if record else None, "subject": subject.pk, "files": len(files)},
-            )
-    except IntegrityError:
-        # The same form submitted twice at the same moment — or, very rarely, a receipt number drawn twice.
-        twin = Application.objects.filter(submission_key=submission_key).first()
-        if twin is not None:
-            return twin, None
-        if _attempt >= 3:
-            raise
-        return application_submit(
-            kind=kind,
-            explanation=explanation,
-            applicant_name=applicant_name,
-            applicant_phone=applicant_phone,
-            submission_key=submission_key,
-            actor=actor,
-            record=record,
-            subject=subject,
-            department=department,
-            ground=ground,
-            applicant_email=applicant_email,
-            commitment_signed=commitment_signed,
-            obligations_fulfilled=obligations_fulfilled,
-            uploads=uploads,
-            _attempt=_attempt + 1,
-        )
-    return application, code
+            return application, code
+        except IntegrityError:
+            # The same form submitted twice at the same moment — or, very rarely, a receipt number drawn twice.
+            twin = Application.objects.filter(submission_key=submission_key).first()
+            if twin is not None:
+                return twin, None
+            failures += 1
+            if failures == SUBMIT_ATTEMPTS:
+                raise
 
 
 def application_lookup(receipt_number: str, code: str) -> Application | None:

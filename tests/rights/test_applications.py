@@ -352,3 +352,21 @@ def test_a_natural_persons_record_can_be_corrected(penalty, django_capture_on_co
     assert (corrected.severity, corrected.disclosure_end) == ("severe", datetime.date(2029, 5, 31))
     with pytest.raises(RecordError, match="主体信息不能通过更正修改"):
         record_correct(record=corrected, data={"CF_XDR_MC": "李四"}, actor=Actor.system(), reason="x")
+
+
+def test_a_receipt_number_drawn_twice_is_drawn_again_and_three_clashes_write_nothing(penalty, monkeypatch):
+    from django.db import IntegrityError
+
+    from rights import services
+    from rights.models import Application
+
+    first, _ = submit(penalty, key="form-1")
+    drawn = iter([first.receipt_number, "YY20260601CLASH2"])
+    monkeypatch.setattr(services, "_receipt_number", lambda kind: next(drawn))
+    second, code = submit(penalty, key="form-2")
+    assert (second.receipt_number, code is not None) == ("YY20260601CLASH2", True)
+
+    monkeypatch.setattr(services, "_receipt_number", lambda kind: first.receipt_number)
+    with pytest.raises(IntegrityError):
+        submit(penalty, key="form-3")
+    assert not Application.objects.filter(submission_key="form-3").exists()
