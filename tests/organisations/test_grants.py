@@ -40,6 +40,7 @@ CREDIT_ADMIN = (
         recordversion="view",
         ingestbatch="view",
         qualityreport="view",
+        redecision="view",
     )
     | grants(
         "sanctions",
