@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime
+import io
 import math
 import os
 import random
@@ -165,7 +166,8 @@ def plan_make(rng: random.Random, subjects: list[str], searches: int) -> dict:
         made = deep_cursors(list_filter({}, list_type), f"list:{list_type.code}", {}, depths(rng, 5, 500), "started_on")
         plan["list_chains"] += [f"{base}?cursor={quote(cursor)}" for cursor in made]
     if not any((opendata_root() / f.path).exists() for f in OpenDataFile.objects.order_by("-pk")[:10]):
-        call_command("opendata_generate", "--all-recent")  # what the nightly and monthly tasks would have made
+        # What the nightly and monthly tasks would have made.
+        call_command("opendata_generate", "--all-recent", stdout=io.StringIO())
     files = [f.pk for f in OpenDataFile.objects.order_by("-period_start")[:200] if (opendata_root() / f.path).exists()]
     plan["opendata"] = ["/opendata/"] + [f"/opendata/files/{pk}/" for pk in files[:40]]
     print(

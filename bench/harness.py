@@ -525,63 +525,82 @@ def bench_item(n: int, subject, departments: dict, lists: dict, today: datetime.
     return code, {"record_type": record_type, "data": {k: v for k, v in data.items() if v is not None}}
 
 
-def records_ensure(target: int, *, seed: int = 2026, covered: float = 0.3, log=print) -> int:
-    """Push bench records through ``records_ingest`` (the API's own path) until the database holds at least
-    ``target`` records; returns how many were pushed. Idempotent: record ``n`` is always the same item (a
-    second call adds nothing, an interrupted one resumes).
+_PUSH: dict = {}  # what ``_push`` needs, set before the worker processes are forked
 
-    Licences and penalties go to ``covered`` (30%) of the subjects with a USCC, records that feed lists to
-    any of them; decisions are spread over the last three years; the mix is ``SHARES``, ``PENALTIES`` and
-    ``LISTED``. What follows a push (list memberships, statuses, page versions) runs as Celery is configured:
-    ``main`` runs it in this process (eager), as the test settings do."""
+
+def _push(chunk: range) -> None:
+    """Push bench records ``chunk``, grouped by department, in calls of at most 1,000."""
+    from audit.services import Actor
+    from records.services import RecordInput, records_ingest
+    from subjects.models import CreditSubject
+
+    seed, every, covered, departments = _PUSH["seed"], _PUSH["every"], _PUSH["covered"], _PUSH["departments"]
+    picks = {}
+    for i in chunk:
+        listed = random.Random(f"{seed}-{i}").random() >= SHARES["xzxk"] + SHARES["xzcf"]
+        pool = every if listed else covered
+        picks[i] = pool[random.Random(f"{seed}-{i}-subject").randrange(len(pool))]
+    subjects = CreditSubject.objects.in_bulk(set(picks.values()))
+    by_department: dict[str, list] = {}
+    for i in chunk:
+        code, item = bench_item(i, subjects[picks[i]], _PUSH["names"], _PUSH["lists"], _PUSH["today"], seed)
+        by_department.setdefault(code, []).append(RecordInput(**item))
+    for code, items in by_department.items():
+        for start in range(0, len(items), 1000):
+            results = records_ingest(
+                department=departments[code], items=items[start : start + 1000], channel="api",
+                actor=Actor.system("bench/harness.py"),
+            )  # fmt: skip
+            if refused := [r for r in results if r.status not in ("created", "updated", "unchanged")]:
+                raise RuntimeError(f"bench item refused: {refused[0]}")
+
+
+def records_ensure(target: int, *, seed: int = 2026, jobs: int = 1, log=print) -> int:
+    """Push bench records through ``records_ingest`` (the API's own path) until the database holds at least
+    ``target`` records, in ``jobs`` processes; returns how many were pushed. Idempotent: record ``n`` is always
+    the same item (a second call adds nothing, an interrupted one resumes).
+
+    Licences and penalties go to a third of the subjects with a USCC, records that feed lists to any of them;
+    decisions are spread over the last three years; the mix is ``SHARES``, ``PENALTIES`` and ``LISTED``. What
+    follows a push (list memberships, statuses, page versions) runs as Celery is configured: ``main`` runs it
+    in the pushing process (eager), as the test settings do."""
+    from django.db import connections
     from django.utils import timezone
 
-    from audit.services import Actor
-    from records.choices import Channel
     from records.models import CreditRecord
-    from records.services import RecordInput, records_ingest
     from sanctions.models import ListType
     from subjects.models import CreditSubject, Department
 
     have = CreditRecord.objects.count()
     if have >= target:
         return 0
-    departments = {d.code: (d.name, d.uscc) for d in Department.objects.filter(code__in=ABBREVIATION)}
+    departments = Department.objects.in_bulk(list(ABBREVIATION), field_name="code")
     if missing := set(ABBREVIATION) - set(departments):
         sys.exit(f"departments missing: {', '.join(sorted(missing))} (manage.py seed_demo creates them)")
-    departments_by_code = Department.objects.in_bulk(list(departments), field_name="code")
-    lists = {row.code: (row.name, row.legal_basis) for row in ListType.objects.all()}
-    with_uscc = list(CreditSubject.objects.exclude(uscc=None).order_by("pk").values_list("pk", flat=True))
-    if not with_uscc:
+    every = list(CreditSubject.objects.exclude(uscc=None).order_by("pk").values_list("pk", flat=True))
+    if not every:
         sys.exit("no subjects: run manage.py seed_demo --subjects N first")
-    covered_ids = with_uscc[:: max(1, round(1 / covered))]
-    today, actor, pushed, n, started = timezone.localdate(), Actor.system("bench/harness.py"), 0, have, time.time()
-    log(f"bench records: {have:,} now, pushing up to {target - have:,} through records_ingest")
+    _PUSH.update(
+        seed=seed, every=every, covered=every[::3], departments=departments, today=timezone.localdate(),
+        names={code: (d.name, d.uscc) for code, d in departments.items()},
+        lists={row.code: (row.name, row.legal_basis) for row in ListType.objects.all()},
+    )  # fmt: skip
+    log(f"bench records: {have:,} now, pushing up to {target - have:,} through records_ingest in {jobs} process(es)")
+    pushed, n, started = 0, have, time.time()
     while have < target:
-        chunk = range(n, n + min(10_000, target - have))
-        picks = {}
-        for i in chunk:
-            listed = random.Random(f"{seed}-{i}").random() >= SHARES["xzxk"] + SHARES["xzcf"]
-            pool = with_uscc if listed else covered_ids
-            picks[i] = pool[random.Random(f"{seed}-{i}-subject").randrange(len(pool))]
-        subjects = CreditSubject.objects.in_bulk(set(picks.values()))
-        by_department: dict[str, list] = {}
-        for i in chunk:
-            code, item = bench_item(i, subjects[picks[i]], departments, lists, today, seed)
-            by_department.setdefault(code, []).append(RecordInput(**item))
-        for code, items in by_department.items():
-            for start in range(0, len(items), 1000):
-                results = records_ingest(
-                    department=departments_by_code[code], items=items[start : start + 1000], channel=Channel.API,
-                    actor=actor,
-                )  # fmt: skip
-                if refused := [r for r in results if r.status not in ("created", "updated", "unchanged")]:
-                    raise RuntimeError(f"bench item refused: {refused[0]}")
-        pushed += len(chunk)
-        n = chunk.stop
+        chunks = [range(i, min(i + 5000, n + target - have)) for i in range(n, n + target - have, 5000)]
+        if jobs > 1:
+            connections.close_all()  # each process opens its own
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                for done, _ in enumerate(pool.imap_unordered(_push, chunks), 1):
+                    log(f"  {done * 5000:,} of {target - have:,} ({load_average()})")
+        else:
+            for chunk in chunks:
+                _push(chunk)
+        pushed += target - have
+        n += target - have
         have = CreditRecord.objects.count()
-        rate = pushed / max(time.time() - started, 1e-9)
-        log(f"  {have:,} records ({rate:,.0f} items/s; {load_average()})")
+        log(f"  {have:,} records ({pushed / max(time.time() - started, 1e-9):,.0f} items/s; {load_average()})")
     return pushed
 
 
@@ -589,11 +608,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Bring the database to at least --records bench records.")
     parser.add_argument("--records", type=int, required=True)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--jobs", type=int, default=2, help="pushing processes (default 2)")
     args = parser.parse_args(argv)
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"  # no task left in a broker for a later worker to find
     setup("bench/harness.py")
     start = time.perf_counter()
-    if records_ensure(args.records, seed=args.seed):
+    if records_ensure(args.records, seed=args.seed, jobs=args.jobs):
         sql("VACUUM (ANALYZE) records_creditrecord")
         sql("VACUUM (ANALYZE) records_recordversion")
     print(f"done in {time.perf_counter() - start:,.0f} s")
