@@ -49,8 +49,10 @@ check: $(STAMP)
 	DJANGO_SETTINGS_MODULE=credit_portal.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=credit_portal.settings.test $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
+# One benchmark script against DATABASE_URL (PostgreSQL): make bench BENCH=public (docs/benchmarks.md).
+BENCH ?= search
 bench: $(STAMP)
-	$(PY) bench/search.py
+	$(PY) bench/$(BENCH).py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
