@@ -45,3 +45,12 @@ class ConflictKind(models.TextChoices):
 class ConflictStatus(models.TextChoices):
     OPEN = "open", "待处理"
     RESOLVED = "resolved", "已处理"
+
+
+class AccessKind(models.TextChoices):
+    """Who read a subject's restricted information (``SubjectAccess``)."""
+
+    SELF = "self", "本主体查询"
+    THIRD_PARTY = "third_party", "授权第三方查询"
+    DEPARTMENT = "department", "部门按权限查询"
+    SPECIAL = "special", "特殊查询"

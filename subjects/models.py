@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from . import identifiers as ids
 from .choices import (
+    AccessKind,
     ConflictKind,
     ConflictStatus,
     DivisionLevel,
@@ -226,3 +227,28 @@ def is_registration_authority(registers: str, *, kind: str, uscc: str) -> bool:
     """Whether a department with these ``registers`` codes registers a subject of this kind and code."""
     code = registration_authority_code(kind=kind, uscc=uscc)
     return bool(code) and code in registers
+
+
+class SubjectAccess(models.Model):
+    """One read of a subject's restricted information, shown to the subject ("谁查询了我的信用记录", seed 002
+    item 77) and kept like the audit trail: never changed or deleted. Who read is named, not linked: the
+    readers (departments, accounts) live in apps above this one. Written by ``subject_access_record`` beside
+    the audit event of the read."""
+
+    subject = models.ForeignKey(CreditSubject, on_delete=models.PROTECT, related_name="accesses", db_index=False)
+    kind = models.CharField("查询类别", max_length=16, choices=AccessKind.choices)
+    accessor = models.CharField("查询方", max_length=200, help_text="部门名称、被授权机构名称或账户")
+    accessor_code = models.CharField("查询方代码", max_length=64, blank=True, help_text="部门编码或统一社会信用代码")
+    purpose = models.CharField("查询事由", max_length=200)
+    scope = models.JSONField("查询范围", default=list, blank=True, help_text="信息类别（记录类型编码）")
+    basis = models.CharField("依据", max_length=200, blank=True, help_text="授权书、部门权限或特殊查询审批编号")
+    occurred_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "查询记录"
+        verbose_name_plural = "查询记录"
+        ordering = ["subject", "-occurred_at", "-id"]
+        indexes = [models.Index(fields=["subject", "-occurred_at", "-id"], name="subject_access_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.accessor} {self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"

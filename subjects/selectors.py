@@ -11,7 +11,7 @@ from django.db.models import QuerySet, Value
 
 from . import identifiers as ids
 from .choices import LegacyScheme, SubjectKind
-from .models import CreditSubject, Division, SearchFragment, SubjectIdentifier
+from .models import CreditSubject, Division, SearchFragment, SubjectAccess, SubjectIdentifier
 from .privacy import citizen_id_digest
 from .search import NameBigrams
 
@@ -238,3 +238,8 @@ def subjects_by_codes(codes: list[str]) -> tuple[dict[str, CreditSubject], dict[
     found = {code: by_uscc[u] for code, u in usccs.items() if u in by_uscc}
     found |= {code: by_hash[d] for code, d in digests.items() if d in by_hash}
     return found, errors
+
+
+def subject_accesses(subject: CreditSubject) -> QuerySet[SubjectAccess]:
+    """Who read the subject's restricted information, newest first (its access log)."""
+    return SubjectAccess.objects.filter(subject=subject).order_by("-occurred_at", "-id")

@@ -25,6 +25,7 @@ from .choices import (
 from .claims import SubjectClaim
 from .models import (
     CreditSubject,
+    SubjectAccess,
     SubjectConflict,
     SubjectIdentifier,
     SubjectNameHistory,
@@ -675,3 +676,39 @@ def subjects_name_check(*, claims: list[SubjectClaim], registers: str) -> list[s
         verdict = _claim_verdict(subject, claim, registers=registers, former=former)
         messages.append(name_mismatch_message(subject, claim) if verdict == NameVerdict.MISMATCH else "")
     return messages
+
+
+# Reads of restricted information, shown to the subject -------------------------------------------------------
+
+
+def subject_access_record(
+    *,
+    subject: CreditSubject,
+    kind: str,
+    accessor: str,
+    purpose: str,
+    actor: Actor,
+    accessor_code: str = "",
+    scope: list[str] | None = None,
+    basis: str = "",
+) -> SubjectAccess:
+    """Record one read of a subject's restricted information: the entry the subject sees in its access log
+    and the audit event (``subject.access``), together. Call it where the read is served, in a transaction."""
+    with transaction.atomic():
+        access = SubjectAccess.objects.create(
+            subject=subject,
+            kind=kind,
+            accessor=accessor,
+            accessor_code=accessor_code,
+            purpose=purpose,
+            scope=sorted(scope or []),
+            basis=basis,
+        )
+        audit_event_record(
+            actor=actor,
+            action="subject.access",
+            obj=subject,
+            reason=purpose,
+            after={"kind": kind, "accessor": accessor, "scope": access.scope, "basis": basis},
+        )
+    return access
