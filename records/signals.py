@@ -6,15 +6,8 @@ them).
 record to another subject): the sanctions app re-evaluates them all, the disclosure app refreshes their pages.
 ``batch.process`` (``batch_id``) hands a committed batch to its task; ``records.redecide``
 (``redecision_id``) a committed policy change to the recomputation of stored decisions (records.redecisions).
-
-``records_changed`` is no longer sent (the outbox replaced it: a signal sent after the commit was lost with
-the broker); it stays only for ``bench/ingest.py``, which still looks for its receivers.
 """
-
-from django.dispatch import Signal
 
 RECORDS_CHANGED = "records.changed"
 BATCH_PROCESS = "batch.process"
 REDECIDE = "records.redecide"
-
-records_changed = Signal()

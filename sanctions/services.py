@@ -10,9 +10,12 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import reduce
 from itertools import repeat
+from operator import or_
 
 from django.db import connection, connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
@@ -148,12 +151,17 @@ def subjects_evaluate(
 
 @dataclass
 class _EvaluationWrites:
-    """What an evaluation changes, subject by subject: memberships opened (inserted together by ``write``),
-    updated and ended (saved as staged), their change rows, and the statuses."""
+    """What an evaluation changes, subject by subject — memberships opened, updated and ended, the records they
+    rest on, their change rows and the statuses — written together by ``write``: a push of 1,000 general
+    penalties updates 1,000 一般失信 memberships in a handful of statements, not four each."""
 
     actor: Actor
     changes: list[MembershipChange] = field(default_factory=list)
     opened: list[tuple[Membership, frozenset[int]]] = field(default_factory=list)
+    updated: list[Membership] = field(default_factory=list)
+    ended: list[Membership] = field(default_factory=list)
+    links_added: list[tuple[int, int]] = field(default_factory=list)  # (membership id, record id)
+    links_removed: list[tuple[int, int]] = field(default_factory=list)
     new_statuses: list[CreditStatus] = field(default_factory=list)
     changed_statuses: list[CreditStatus] = field(default_factory=list)
     changed_ids: list[int] = field(default_factory=list)
@@ -173,6 +181,7 @@ class _EvaluationWrites:
     def stage(self, plan: EvaluationPlan, *, list_types: dict, as_of: datetime.date, now) -> None:
         subject_id, decision = plan.subject_id, plan.decision
         memberships = {c.membership.pk: c.membership for c in plan.current}
+        links = {c.membership.pk: c.record_ids for c in plan.current}
         touched = bool(decision.open or decision.update or decision.end)
         facts_json = _facts_json(plan.records, as_of) if touched else {}
         for wanted in decision.open:
@@ -193,16 +202,16 @@ class _EvaluationWrites:
             kind = _change_kind(membership.state, wanted.state)
             membership.state, membership.planned_end = wanted.state, wanted.planned_end
             membership.started_on, membership.reason = wanted.started_on, wanted.reason
-            membership.rule_version, membership.facts = decision.rule_version, facts_json
-            membership.save(
-                update_fields=["state", "planned_end", "started_on", "reason", "rule_version", "facts", "updated_at"]
-            )
-            membership.records.set(wanted.record_ids)
+            membership.rule_version, membership.facts, membership.updated_at = decision.rule_version, facts_json, now
+            self.updated.append(membership)
+            self.links_added += [(membership_id, r) for r in sorted(wanted.record_ids - links[membership_id])]
+            self.links_removed += [(membership_id, r) for r in sorted(links[membership_id] - wanted.record_ids)]
             self._change(membership, kind, wanted.state, wanted.planned_end, wanted.reason)
         for ending in decision.end:
             membership = memberships[ending.membership_id]
             membership.state, membership.ended_on, membership.end_reason = MembershipState.ENDED, as_of, ending.reason
-            membership.save(update_fields=["state", "ended_on", "end_reason", "updated_at"])
+            membership.updated_at = now
+            self.ended.append(membership)
             ended = MembershipState.ENDED
             self._change(membership, MembershipChangeKind.ENDED, ended, membership.planned_end, ending.note)
         status = plan.status
@@ -240,6 +249,17 @@ class _EvaluationWrites:
                 for record_id in sorted(record_ids)
             ],
         )
+        Membership.objects.bulk_update(
+            self.updated,
+            ["state", "planned_end", "started_on", "reason", "rule_version", "facts", "updated_at"],
+            batch_size=1000,
+        )
+        Membership.objects.bulk_update(self.ended, ["state", "ended_on", "end_reason", "updated_at"], batch_size=1000)
+        through = Membership.records.through
+        for start in range(0, len(self.links_removed), 500):
+            pairs = self.links_removed[start : start + 500]
+            through.objects.filter(reduce(or_, (Q(membership_id=m, creditrecord_id=r) for m, r in pairs))).delete()
+        bulk.insert(through, [through(membership_id=m, creditrecord_id=r) for m, r in self.links_added])
         for change in self.changes:
             change.membership_id = change.membership.pk  # set after the bulk insert gave the new ones their ids
         bulk.insert(MembershipChange, self.changes)

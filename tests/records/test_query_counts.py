@@ -7,6 +7,7 @@ import pytest
 from audit.services import Actor
 from records.models import CreditRecord
 from records.services import MAX_ITEMS_PER_CALL, RecordInput, records_ingest
+from sanctions.models import Membership
 from sanctions.services import subjects_evaluate
 from tests.records.helpers import xzcf_item
 
@@ -14,6 +15,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 INGEST_NEW = 19
 INGEST_UNCHANGED = 12
 EVALUATE = 16
+EVALUATE_UPDATES = 16
 
 
 def _items(count: int, first: int = 1) -> list[RecordInput]:
@@ -52,3 +54,20 @@ def test_evaluation_queries_do_not_grow_with_the_subjects(department, django_ass
     with django_assert_num_queries(EVALUATE):
         statuses = subjects_evaluate(subject_ids=subject_ids, actor=Actor.system())
     assert set(statuses.values()) == {"watch"}
+
+
+@pytest.mark.parametrize("count", [1, MAX_ITEMS_PER_CALL])
+def test_re_evaluating_listed_subjects_does_not_grow_with_them(department, django_assert_num_queries, count):
+    """A second penalty for each listed subject updates its membership (a new record behind it): the updates,
+    their links and change rows are written in bulk, not one membership at a time."""
+    subject_ids = _subject_ids(_ingest(department, _items(count)))
+    subjects_evaluate(subject_ids=subject_ids, actor=Actor.system())
+    again = [
+        RecordInput(**xzcf_item(n, CF_CFLB="暂扣许可证件", CF_WSH=f"长市监罚〔2026〕再{n}号"))
+        for n in range(1, count + 1)
+    ]
+    _ingest(department, again)
+    with django_assert_num_queries(EVALUATE_UPDATES):
+        statuses = subjects_evaluate(subject_ids=subject_ids, actor=Actor.system())
+    assert set(statuses.values()) == {"watch"}
+    assert all(m.records.count() == 2 for m in Membership.objects.filter(subject_id__in=subject_ids[:3]))
