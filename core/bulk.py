@@ -1,4 +1,5 @@
-"""Bulk INSERT for the hot paths of the apps (records and versions at ingestion, list results at evaluation).
+"""Bulk INSERT and UPDATE for the hot paths of the apps (records and versions at ingestion, list results at
+evaluation, stored decisions after a policy change).
 
 Django's ``bulk_create`` prepares every value of every row through the field machinery, and an
 ``INSERT … VALUES`` of 1,000 rows costs the server several times what ``COPY`` costs for the same rows. On
@@ -102,3 +103,40 @@ def insert(model: type[models.Model], objs: list[models.Model]) -> None:
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def update(model: type[models.Model], objs, fields: list[str], *, batch_size: int = 1000) -> None:
+    """UPDATE ``fields`` of ``objs`` (saved rows), each row to its own values: on PostgreSQL one
+    ``UPDATE … FROM (VALUES …)`` per batch. Django's ``bulk_update`` builds a ``CASE WHEN pk = …`` expression per
+    row and field: 1,000 memberships × 7 fields took 8.9 s to compile and run (the evaluation after a push of
+    1,000 general penalties, on the shared machine at load 5), this statement 0.2 s. ``auto_now`` fields are set
+    as ``save()`` sets them."""
+    objs = list(objs)
+    if not objs:
+        return
+    meta = model._meta
+    targets = [meta.get_field(name) for name in fields]
+    for field in targets:
+        if getattr(field, "auto_now", False):
+            for obj in objs:
+                field.pre_save(obj, add=False)
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objs, fields, batch_size=batch_size)
+        return
+    quote = connection.ops.quote_name
+    pk = meta.pk
+    columns = [pk, *targets]
+    row = "(" + ", ".join(f"%s::{field.db_type(connection)}" for field in columns) + ")"
+    assignments = ", ".join(f"{quote(field.column)} = v.{quote(field.column)}" for field in targets)
+    names = ", ".join(quote(field.column) for field in columns)
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), batch_size):
+            batch = objs[start : start + batch_size]
+            params = [
+                field.get_db_prep_save(getattr(obj, field.attname), connection) for obj in batch for field in columns
+            ]
+            cursor.execute(
+                f"UPDATE {quote(meta.db_table)} AS t SET {assignments} FROM (VALUES {', '.join([row] * len(batch))})"
+                f" AS v ({names}) WHERE t.{quote(pk.column)} = v.{quote(pk.column)}",
+                params,
+            )

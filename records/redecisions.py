@@ -153,7 +153,6 @@ def records_redecide(records: Sequence[CreditRecord], *, actor: Actor, reason: s
     transaction."""
     catalog = catalog_entries(active_only=False)
     regimes = disclosure_regimes()
-    now = timezone.now()
     changed: list[CreditRecord] = []
     for record in records:
         entry = catalog[record.record_type.code]
@@ -171,13 +170,11 @@ def records_redecide(records: Sequence[CreditRecord], *, actor: Actor, reason: s
             continue
         for name, value in columns.items():
             setattr(record, name, value)
-        record.version, record.updated_at = record.version + 1, now
+        record.version += 1
         changed.append(record)
     if not changed:
         return changed
-    CreditRecord.objects.bulk_update(
-        changed, [*rules.DECISION_COLUMNS, "data_hash", "version", "updated_at"], batch_size=1000
-    )
+    bulk.update(CreditRecord, changed, [*rules.DECISION_COLUMNS, "data_hash", "version", "updated_at"])
     note = f"公示规则变更：{reason}"
     bulk.insert(
         RecordVersion,

@@ -225,9 +225,7 @@ class _Changes:
     def write(self, results: list[ItemResult], *, department: Department, actor: Actor, source: str, channel: str):
         """Records, versions, one audit event and one ``records.changed`` outbox item, in the caller's transaction."""
         bulk.insert(CreditRecord, list(self.new.values()))
-        CreditRecord.objects.bulk_update(
-            self.updated.values(), [*RECORD_VALUE_FIELDS, "version", "updated_at"], batch_size=1000
-        )
+        bulk.update(CreditRecord, self.updated.values(), [*RECORD_VALUE_FIELDS, "version", "updated_at"])
         for change in self.versions:
             results[change["index"]].record_id = change["record"].pk
         bulk.insert(

@@ -202,7 +202,7 @@ class _EvaluationWrites:
             kind = _change_kind(membership.state, wanted.state)
             membership.state, membership.planned_end = wanted.state, wanted.planned_end
             membership.started_on, membership.reason = wanted.started_on, wanted.reason
-            membership.rule_version, membership.facts, membership.updated_at = decision.rule_version, facts_json, now
+            membership.rule_version, membership.facts = decision.rule_version, facts_json
             self.updated.append(membership)
             self.links_added += [(membership_id, r) for r in sorted(wanted.record_ids - links[membership_id])]
             self.links_removed += [(membership_id, r) for r in sorted(links[membership_id] - wanted.record_ids)]
@@ -210,7 +210,6 @@ class _EvaluationWrites:
         for ending in decision.end:
             membership = memberships[ending.membership_id]
             membership.state, membership.ended_on, membership.end_reason = MembershipState.ENDED, as_of, ending.reason
-            membership.updated_at = now
             self.ended.append(membership)
             ended = MembershipState.ENDED
             self._change(membership, MembershipChangeKind.ENDED, ended, membership.planned_end, ending.note)
@@ -249,12 +248,12 @@ class _EvaluationWrites:
                 for record_id in sorted(record_ids)
             ],
         )
-        Membership.objects.bulk_update(
+        bulk.update(
+            Membership,
             self.updated,
             ["state", "planned_end", "started_on", "reason", "rule_version", "facts", "updated_at"],
-            batch_size=1000,
         )
-        Membership.objects.bulk_update(self.ended, ["state", "ended_on", "end_reason", "updated_at"], batch_size=1000)
+        bulk.update(Membership, self.ended, ["state", "ended_on", "end_reason", "updated_at"])
         through = Membership.records.through
         for start in range(0, len(self.links_removed), 500):
             pairs = self.links_removed[start : start + 500]
@@ -264,9 +263,7 @@ class _EvaluationWrites:
             change.membership_id = change.membership.pk  # set after the bulk insert gave the new ones their ids
         bulk.insert(MembershipChange, self.changes)
         bulk.insert(CreditStatus, self.new_statuses)
-        CreditStatus.objects.bulk_update(
-            self.changed_statuses, ["status", "reason", "rule_version", "since", "evaluated_at"], batch_size=1000
-        )
+        bulk.update(CreditStatus, self.changed_statuses, ["status", "reason", "rule_version", "since", "evaluated_at"])
         if self.changes or self.changed_statuses or self.new_statuses:
             audit_event_record(
                 actor=self.actor,

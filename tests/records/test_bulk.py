@@ -73,3 +73,32 @@ def test_insert_gives_new_ids_from_the_table_sequence_and_round_trips_control_ch
     assert orm.pk not in {v.pk for v in versions}
     stored = {v.pk: (v.reason, v.data) for v in RecordVersion.objects.filter(pk__in=[v.pk for v in versions])}
     assert stored == {versions[0].pk: (reason, {"n": 2}), versions[1].pk: (reason, {"n": 3})}
+
+
+@pytest.mark.django_db
+def test_update_writes_each_row_its_own_values_of_every_type(api):
+    """Text with control characters, JSON, dates, NULL, booleans and foreign keys, each row its own; the other
+    columns and rows untouched; ``updated_at`` moves as ``save()`` moves it."""
+    items = [xzcf_item(n) for n in (1, 2, 3)]
+    response = api.post("/api/v1/records/", data=json.dumps(items), content_type="application/json")
+    ids = [r["record_id"] for r in response.json()["results"]]
+    records = list(CreditRecord.objects.filter(pk__in=ids[:2]).order_by("pk"))
+    before = {r.pk: (r.updated_at, r.source_id) for r in CreditRecord.objects.filter(pk__in=ids)}
+    records[0].publication_basis, records[1].publication_basis = "第一行\n\t'引号'\\", ""
+    records[0].data, records[1].data = {"n": 1, "嵌套": {"a": [1, "二"]}}, {"n": 2}
+    records[0].disclosure_end, records[1].disclosure_end = datetime.date(2027, 5, 31), None
+    records[0].publishable, records[1].publishable = False, True
+    records[0].subject_id, records[1].subject_id = records[1].subject_id, records[0].subject_id
+
+    fields = ["publication_basis", "data", "disclosure_end", "publishable", "subject", "updated_at"]
+    bulk.update(CreditRecord, records, fields)
+
+    stored = {r.pk: r for r in CreditRecord.objects.filter(pk__in=ids)}
+    for record in records:
+        row = stored[record.pk]
+        assert [getattr(row, f.attname) for f in map(CreditRecord._meta.get_field, fields[:-1])] == [
+            getattr(record, f.attname) for f in map(CreditRecord._meta.get_field, fields[:-1])
+        ]
+        assert row.updated_at > before[record.pk][0]
+        assert row.source_id == before[record.pk][1]
+    assert stored[ids[2]].updated_at == before[ids[2]][0]
