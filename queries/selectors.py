@@ -67,6 +67,7 @@ def restricted_records_readable(
         .exclude(record_type__disclosure_level=DisclosureLevel.PUBLIC)
         .filter(Q(department=department) | Q(record_type_id__in=sorted(type_ids)))
         .select_related("record_type", "department")
+        .prefetch_related("record_type__fields")
         .order_by("-decided_on", "-id")
     )
 

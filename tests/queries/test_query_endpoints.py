@@ -12,6 +12,8 @@ from audit.models import AuditEvent
 from organisations.choices import TokenScope
 from subjects.models import SubjectAccess
 from tests.factories import api_token_issue
+from tests.queries.conftest import ingest
+from tests.queries.helpers import restricted_item
 from tests.records.helpers import company_uscc
 
 URL = "/api/v1/queries/"
@@ -120,3 +122,22 @@ def test_the_query_page_is_for_department_staff(reader, staff, client):
     assert staff("credit_admin").get(PAGE).status_code == 403
     assert staff("auditor").get(PAGE).status_code == 403
     assert client.get(PAGE).status_code == 302  # to the login page
+
+
+def test_the_page_reads_in_a_fixed_number_of_queries(reader, owner, arrears, qsxx, grant, staff):
+    """Whatever the number of records: the grants, the types, the subject, the records and their fields."""
+    grant(reader, qsxx)
+    clerk = staff("clerk", reader)
+
+    def queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            response = clerk.post(PAGE, {"subject": company_uscc(1), "purpose": "licensing"})
+        assert response.status_code == 200
+        return len(captured.captured_queries)
+
+    one = queries()
+    ingest(owner, restricted_item(1, number="吉税欠〔2026〕2号"), restricted_item(1, number="吉税欠〔2026〕3号"))
+    assert queries() == one
