@@ -62,3 +62,11 @@ def test_a_public_type_is_never_granted(reader):
     with pytest.raises(ValidationError) as caught:
         grant.full_clean()
     assert "社会公开类信息任何部门都可查询，无须授权。" in caught.value.message_dict["record_type"]
+
+
+def test_the_centre_reads_grants_and_special_queries_in_the_admin(centre, reader, qsxx, grant):
+    made = grant(reader, qsxx)
+    for url in ("/admin/queries/querygrant/?in_force=yes", f"/admin/queries/querygrant/{made.pk}/change/"):
+        assert reader.name in centre.get(url).content.decode(), url
+    assert centre.get("/admin/queries/specialquery/").status_code == 200
+    assert centre.get("/admin/queries/specialquery/add/").status_code == 403  # decided in the workbench only
