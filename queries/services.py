@@ -111,6 +111,16 @@ NO_GRANT = (
 )
 
 
+def _grants_basis(grant_ids: list[int], limit: int = 200) -> str:
+    """ "部门查询权限 #3、#7…" within the access log's 200 characters (the rest counted, each in the audit trail)."""
+    text = "部门查询权限 " + "、".join(f"#{pk}" for pk in grant_ids)
+    shown = len(grant_ids)
+    while len(text) > limit:
+        shown -= 1
+        text = "部门查询权限 " + "、".join(f"#{pk}" for pk in grant_ids[:shown]) + f"等{len(grant_ids)}项"
+    return text
+
+
 @transaction.atomic
 def department_query(
     *,
@@ -146,7 +156,7 @@ def department_query(
         purpose=purpose_text(purpose, purpose_note),
         actor=actor,
         scope=[t.code for t in types],
-        basis="部门查询权限 " + "、".join(f"#{pk}" for pk in grant_ids),
+        basis=_grants_basis(grant_ids),
     )
     return QueryResult(
         subject=subject,

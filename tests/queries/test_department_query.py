@@ -148,3 +148,13 @@ def test_revoked_and_repaired_records_are_shared_with_nobody(reader, arrears, qs
     with transaction.atomic():
         record_revoke(record=arrears, actor=ACTOR, reason="欠税已缴清")
     assert run(reader).records == []
+
+
+def test_the_basis_names_the_grants_within_the_access_logs_width():
+    from queries.services import _grants_basis
+
+    assert _grants_basis([3, 7]) == "部门查询权限 #3、#7"
+    long = _grants_basis(list(range(100_000, 100_060)))
+    assert len(long) <= 200
+    assert long.startswith("部门查询权限 #100000、#100001")
+    assert long.endswith("等60项")
