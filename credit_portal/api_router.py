@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from organisations.api.views import SubjectViewSet
+from queries.api.views import DepartmentQueryViewSet
 from records.api.views import BatchViewSet, CatalogViewSet, RecordViewSet
 from sanctions.api.views import CheckViewSet, MembershipChangeViewSet
 
@@ -14,5 +15,6 @@ router.register("records", RecordViewSet, basename="record")
 router.register("batches", BatchViewSet, basename="batch")
 router.register("checks", CheckViewSet, basename="check")
 router.register("memberships/changes", MembershipChangeViewSet, basename="membership-change")
+router.register("queries", DepartmentQueryViewSet, basename="query")
 
 urlpatterns = [path("", include(router.urls))]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("organisations.urls")),
     path("workbench/", include("records.urls")),
     path("workbench/", include("sanctions.urls")),
+    path("workbench/", include("queries.urls")),
     path("api/v1/", include("credit_portal.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

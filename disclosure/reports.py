@@ -79,10 +79,12 @@ def _qr_svg(url: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def _render_pdf(context: dict) -> bytes:
+def pdf_render(template: str, context: dict) -> bytes:
+    """A PDF of ``template`` (WeasyPrint, the report's Chinese fonts): credit reports, and the documents of the
+    apps above (special-query results) in the same hand."""
     from weasyprint import HTML
 
-    html = render_to_string("disclosure/report.html", context)
+    html = render_to_string(template, context)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
@@ -106,7 +108,8 @@ def report_issue(
     number = f"XY{timezone.localtime(now):%Y%m%d}{secrets.randbelow(10**10):010d}"
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
     verify_url = base_url.rstrip("/") + reverse("disclosure:report-verify") + f"?number={number}"
-    pdf = _render_pdf(
+    pdf = pdf_render(
+        "disclosure/report.html",
         {
             "subject": subject,
             "display_name": ids.mask_person_name(subject.name) if subject.is_natural_person else subject.name,
@@ -124,7 +127,7 @@ def report_issue(
             "qr": _qr_svg(verify_url),
             "platform": settings.PLATFORM_NAME,
             "owner": settings.PLATFORM_OWNER,
-        }
+        },
     )
     with transaction.atomic():
         report = CreditReport(

@@ -34,6 +34,7 @@ class Sector(models.TextChoices):
     HUMAN_RESOURCES = "human_resources", "人力资源社会保障"
     ENVIRONMENT = "environment", "生态环境"
     COURT = "court", "法院"
+    PROCURATORATE = "procuratorate", "检察院"
     EMERGENCY = "emergency", "应急管理"
     NATURAL_RESOURCES = "natural_resources", "自然资源"
     STATE_ASSETS = "state_assets", "国有资产监管"
@@ -46,6 +47,7 @@ class TokenScope(models.TextChoices):
     RECORDS_READ = "records:read", "查询本部门信用记录"
     SUBJECTS_READ = "subjects:read", "查询信用主体"
     CHECKS = "checks", "联合奖惩核查与反馈"
+    RECORDS_QUERY = "records:query", "按查询权限查询其他部门的政务共享、授权查询信息"
 
 
 # Scopes that publish: a token carrying one is issued or approved by the credit centre (issue 10).

@@ -100,6 +100,41 @@ def _ingest(department, items, *, user=None, review=False, token=None) -> list[i
     return [r.record_id for r in results]
 
 
+def _queries_build(world: World) -> None:
+    """Department B may query A's restricted type (欠税信息) through a grant; A has none. A's reviewer applied for a
+    special query that waits for the credit centre, and for one whose result is issued."""
+    from queries.models import QueryGrant
+    from queries.services import special_query_approve, special_query_issue, special_query_submit
+    from tests.queries.helpers import restricted_item, restricted_type_create
+
+    qsxx = restricted_type_create()
+    [world.ids["restricted_record"]] = _ingest(world.department_a, [restricted_item(701)])
+    QueryGrant.objects.create(department=world.department_b, record_type=qsxx, basis="访问矩阵")
+    specials = []
+    for n in range(2):
+        with transaction.atomic():
+            specials.append(
+                special_query_submit(
+                    department=world.department_a,
+                    applicant=world.users["reviewer"],
+                    purpose="inspection",
+                    purpose_note=f"矩阵{n}",
+                    legal_basis="《中华人民共和国税收征收管理法》第五十四条",
+                    codes=[world.ids["uscc"]],
+                    record_types=[qsxx],
+                    uploads=[SimpleUploadedFile("公函.pdf", PDF, content_type="application/pdf")],
+                    actor=SYSTEM,
+                )
+            )
+    world.ids["special_submitted"] = specials[0].pk
+    with transaction.atomic():
+        issued = special_query_issue(
+            query=special_query_approve(query=specials[1], valid_days=30, note="同意", actor=SYSTEM), actor=SYSTEM
+        )
+    world.ids["special"] = issued.pk
+    world.ids["special_file"] = issued.files.get().pk
+
+
 def world_build() -> World:
     """Everything the matrix requests touch. Department A is 市场监管 (the registration authority of
     companies); department B is another department with the same roles."""
@@ -236,6 +271,7 @@ def world_build() -> World:
     world.ids["opendata_file"] = opendata_generate(
         kind="xzcf", period_start=month, period_end=month, scope=OpenDataScope.FULL
     ).pk
+    _queries_build(world)
     # A report of the same content is reused, so issuing both once here keeps every cell off the PDF renderer.
     from django.test import Client
 

@@ -210,6 +210,25 @@ SITE = {
     ("rights:evidence-download", "POST"):         "login  403    ok     ok     ok     404    404    404    ok     403    login",
     ("rights:commitment-fulfilment", "GET"):      "405    405    405    405    405    405    405    405    405    405    405",
     ("rights:commitment-fulfilment", "POST"):     "login  403    403    ok     ok     403    404    404    403    403    login",
+    # department queries: any department role queries with a purpose within its grants (B holds one for A's
+    # restricted type, A none: refused 403); special queries are applied for by reviewers and department admins,
+    # decided by the credit centre, and their results read by the applicant department only
+    ("queries:query", "GET"):                        "login  403    ok     ok     ok     ok     ok     ok     403    403    login",
+    ("queries:query", "POST"):                       "login  403    403    403    403    ok     ok     ok     403    403    login",
+    ("queries:special-list", "GET"):                 "login  403    403    ok     ok     403    ok     ok     ok     403    login",
+    ("queries:special-list", "POST"):                "405    405    405    405    405    405    405    405    405    405    405",
+    ("queries:special-new", "GET"):                  "login  403    403    ok     ok     403    ok     ok     403    403    login",
+    ("queries:special-new", "POST"):                 "login  403    403    ok     ok     403    ok     ok     403    403    login",
+    ("queries:special-detail", "GET"):               "login  403    403    ok     ok     403    404    404    ok     403    login",
+    ("queries:special-detail", "POST"):              "login  403    403    403    403    403    404    404    ok     403    login",
+    ("queries:special-file", "GET"):                 "login  403    403    ok     ok     403    404    404    ok     403    login",
+    ("queries:special-file", "POST"):                "405    405    405    405    405    405    405    405    405    405    405",
+    ("queries:special-result", "GET"):               "login  403    403    ok     ok     403    404    404    403    403    login",
+    ("queries:special-result", "POST"):              "405    405    405    405    405    405    405    405    405    405    405",
+    ("queries:special-result-pdf", "GET"):           "login  403    403    ok     ok     403    404    404    403    403    login",
+    ("queries:special-result-pdf", "POST"):          "405    405    405    405    405    405    405    405    405    405    405",
+    ("queries:special-dashboard", "GET"):            "login  403    403    403    403    403    403    403    ok     403    login",
+    ("queries:special-dashboard", "POST"):           "405    405    405    405    405    405    405    405    405    405    405",
     # the admin, by a few representative pages (the admin is not enumerated route by route)
     ("admin:index", "GET"):                           "login  login  login  login  login  login  login  login  ok     ok     login",
     ("admin:audit_auditevent_changelist", "GET"):     "login  login  login  login  login  login  login  login  403    ok     login",
@@ -301,6 +320,12 @@ API = {
     ("membership-change-list", "PUT"):    "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
     ("membership-change-list", "PATCH"):  "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
     ("membership-change-list", "DELETE"): "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    # the graded query: a department token with records:query whose department holds a grant (B); sessions never
+    ("query-list", "GET"):                "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("query-list", "POST"):               "401   403   403   403   403   403   403   403   403   403   403   403   403   403   401   401   ok   401   401",
+    ("query-list", "PUT"):                "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("query-list", "PATCH"):              "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("query-list", "DELETE"):             "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
 }
 # fmt: on
 
@@ -351,6 +376,10 @@ def route_args(name: str, world) -> list:
         "rights:case-detail": [ids["case"]],
         "rights:evidence-download": [ids["case"], ids["evidence"]],
         "rights:commitment-fulfilment": [ids["commitment"]],
+        "queries:special-detail": [ids["special_submitted"]],
+        "queries:special-file": [ids["special"], ids["special_file"]],
+        "queries:special-result": [ids["special"]],
+        "queries:special-result-pdf": [ids["special"]],
         "admin:audit_auditevent_change": [ids["audit_event"]],
         "subject-detail": [ids["uscc"]],
         "catalog-detail": ["xzcf"],
@@ -373,6 +402,18 @@ def _csv_upload():
 
 
 _CSV = None
+
+
+def _pdf_upload():
+    from tests.access_world import PDF
+
+    return SimpleUploadedFile("公函.pdf", PDF, content_type="application/pdf")
+
+
+def _restricted_type_id() -> int:
+    from records.models import RecordType
+
+    return RecordType.objects.get(code="qsxx").pk
 
 
 def form_body(name: str, variant: str, world) -> dict:
@@ -424,6 +465,15 @@ def form_body(name: str, variant: str, world) -> dict:
         "sanctions:check-detail": {f"fb-{uscc}-m": "applied"},
         "rights:case-detail": {"action": "answer", "outcome": "maintain", "note": "核实无误，维持原记录"},
         "rights:commitment-fulfilment": {"kept": "yes", "note": "已按承诺履约"},
+        "queries:query": {"subject": uscc, "purpose": "licensing", "purpose_note": ""},
+        "queries:special-new": {
+            "subjects": uscc,
+            "record_types": "<qsxx>",
+            "purpose": "inspection",
+            "legal_basis": "《中华人民共和国税收征收管理法》第五十四条",
+            "files": "<pdf>",
+        },
+        "queries:special-detail": {"action": "approve", "valid_days": "10", "note": "同意"},
         "admin:disclosure_article_add": {
             "category": "news",
             "title": "矩阵测试",
@@ -437,7 +487,8 @@ def form_body(name: str, variant: str, world) -> dict:
     if variant == "accept":
         return {"action": "accept"}
     body = bodies.get(name, {})
-    return {key: _csv_upload() if value == "<csv>" else value for key, value in body.items()}
+    files = {"<csv>": _csv_upload, "<pdf>": _pdf_upload, "<qsxx>": _restricted_type_id}
+    return {key: files[value]() if isinstance(value, str) and value in files else value for key, value in body.items()}
 
 
 def api_body(name: str, world) -> tuple[str, str] | dict:
@@ -450,6 +501,7 @@ def api_body(name: str, world) -> tuple[str, str] | dict:
         "record-revoke": {"reason": "处罚决定已被撤销"},
         "check-list": {"scenario": "procurement", "reference": "MX-3", "subjects": [uscc]},
         "check-feedback": {"items": [{"subject": uscc, "measure": "m", "applied": True, "note": ""}]},
+        "query-list": {"subject": uscc, "purpose": "licensing"},
     }.get(name, {})
     return json.dumps(body)
 

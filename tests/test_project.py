@@ -19,6 +19,7 @@ LAYERS = [
     "sanctions",
     "disclosure",
     "rights",
+    "queries",
     "operations",
 ]
 # The project package only wires (settings, URLs, middleware, the Celery app) and sits above every app.

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "sanctions",
     "disclosure",
     "rights",  # objections, repairs, tip-offs and commitments: above the public site, whose records they name
+    "queries",  # departments' graded queries and special queries of restricted records (their grants, the results)
     "operations",  # /healthz and /readyz: the top layer, reading every app through its selectors
 ]
 
@@ -237,6 +238,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "records.tasks.batches_watchdog_task",
         "schedule": crontab(minute="*/10"),
     },
+    "special-queries-expire": {
+        "task": "queries.tasks.special_queries_expire_task",
+        "schedule": crontab(minute=5),
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -399,6 +404,13 @@ APPLICATION_DEADLINES = {
     "answer": env.int("DEADLINE_ANSWER_DAYS", default=10),
 }
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Special queries (queries app): the credit centre decides, then issues the result, within these working days;
+# an issued result is readable by the applicant department for at most SPECIAL_QUERY_MAX_VALID_DAYS days.
+SPECIAL_QUERY_DEADLINES = {
+    "decide": env.int("DEADLINE_SPECIAL_QUERY_DECIDE_DAYS", default=5),
+    "issue": env.int("DEADLINE_SPECIAL_QUERY_ISSUE_DAYS", default=2),
+}
+SPECIAL_QUERY_MAX_VALID_DAYS = env.int("SPECIAL_QUERY_MAX_VALID_DAYS", default=30)
 # Bodies over these sizes are refused (413) from their Content-Length, before they are read: anonymous
 # requests (application forms: five evidence files of EVIDENCE_MAX_BYTES), and the API and staff (a batch
 # file of BATCH_MAX_BYTES plus the form around it). See credit_portal/request_guard.py.

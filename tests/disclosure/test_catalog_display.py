@@ -96,9 +96,7 @@ def public(client, path, **params):
 @pytest.fixture
 def report_html(monkeypatch):
     """The credit report as the HTML WeasyPrint would turn into the PDF (same template, same context)."""
-    monkeypatch.setattr(
-        reports, "_render_pdf", lambda context: render_to_string("disclosure/report.html", context).encode()
-    )
+    monkeypatch.setattr(reports, "pdf_render", lambda template, context: render_to_string(template, context).encode())
 
 
 def surfaces(client) -> dict[str, str]:

@@ -54,6 +54,7 @@ CREDIT_ADMIN = (
         feedback="view",
     )
     | grants("disclosure", article="view add change")
+    | grants("queries", querygrant="view add change", specialquery="view", specialqueryevent="view")
 )
 AUDITOR = grants("audit", auditevent="view")
 
