@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
 from core import bulk
+from organisations.models import Department
 from outbox.services import outbox_add
 
 from . import rules
@@ -84,6 +85,31 @@ def _records(redecision: Redecision):
     return records
 
 
+def _chunk_locked(redecision: Redecision, chunk_size: int) -> list[CreditRecord]:
+    """The next chunk of records, read under the locks that writers of records take, so that nothing changes
+    them between their reading and the writing of their new decisions: a push (``records_ingest``) locks its
+    department's row before it reads the records it updates, so the chunk's departments are locked first (in
+    primary-key order, as every taker of several of them must), then the records themselves (``_record_change``
+    locks the one record it changes). Without them, a push between the reading and the writing had its new data
+    decided by the old data's decision, or clashed with the recomputation's version number and failed it."""
+    keys = list(
+        _records(redecision)
+        .filter(pk__gt=redecision.last_id)
+        .order_by("pk")
+        .values_list("pk", "department_id")[:chunk_size]
+    )
+    if not keys:
+        return []
+    departments = sorted({department_id for _, department_id in keys})
+    list(Department.objects.select_for_update().filter(pk__in=departments).order_by("pk").values_list("pk"))
+    return list(
+        CreditRecord.objects.filter(pk__in=[pk for pk, _ in keys])
+        .select_related("record_type")
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+
+
 def redecision_run(
     redecision_id: int, *, chunk_size: int = CHUNK_SIZE, on_chunk: Callable[[Redecision], None] | None = None
 ) -> Redecision:
@@ -103,12 +129,7 @@ def redecision_run(
                 redecision = Redecision.objects.select_for_update().get(pk=redecision_id)
                 if redecision.state != RedecideState.RUNNING:
                     return redecision
-                records = list(
-                    _records(redecision)
-                    .filter(pk__gt=redecision.last_id)
-                    .select_related("record_type")
-                    .order_by("pk")[:chunk_size]
-                )
+                records = _chunk_locked(redecision, chunk_size)
                 if not records:
                     redecision.state, redecision.finished_at = RedecideState.DONE, timezone.now()
                     redecision.total = max(redecision.total, redecision.processed)
