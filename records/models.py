@@ -271,7 +271,9 @@ class CreditRecord(models.Model):
     severity_source = models.CharField(
         "失信程度来源", max_length=16, choices=SeveritySource.choices, blank=True, default="", db_default=""
     )
-    severity_basis = models.CharField("失信程度依据", max_length=200, blank=True, default="", db_default="")
+    # Room for the longest citation of a severity rule: its field code (32), value (64) and note (200) with the
+    # words around them (``records.rules.severity_decision``).
+    severity_basis = models.CharField("失信程度依据", max_length=320, blank=True, default="", db_default="")
     decided_on = models.DateField("决定日期")
     # The subject's division (GB/T 2260), copied when the record gets its subject: the 双公示 region filter
     # then stays on the records' own indexes (``record_public_county_date_idx``, ``record_public_city_date_idx``)

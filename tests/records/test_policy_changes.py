@@ -18,7 +18,15 @@ from disclosure.selectors import public_records, public_report_body
 from organisations.services import staff_create
 from records import rules
 from records.choices import RedecideState, SeveritySource
-from records.models import CreditRecord, DisclosureRegime, RecordVersion, Redecision, RegimePeriod
+from records.models import (
+    CreditRecord,
+    DisclosureRegime,
+    RecordType,
+    RecordVersion,
+    Redecision,
+    RegimePeriod,
+    SeverityRule,
+)
 from records.services import RecordInput, record_correct, records_ingest
 from sanctions.models import ListSource, ListType, Membership, MembershipState
 from tests.records.helpers import form_data, xzcf_item
@@ -147,6 +155,20 @@ def test_ingestion_stores_the_decision_with_its_sources(department):
     assert "吊销许可证件" in record.severity_basis
     assert record.regime == "ndrc-2025-36"
     assert record.publication_basis.startswith("国家发展改革委令2025年第36号《信用修复管理办法》：严重失信行为")
+
+
+def test_a_severity_rule_with_the_longest_basis_is_stored_in_full(department):
+    """The basis of a derived severity cites the rule with its note (up to 200 characters, typed in the admin):
+    the column holds the longest such citation, where a 150-character note failed every push on PostgreSQL."""
+    record_type = RecordType.objects.get(code="xzcf")
+    SeverityRule.objects.filter(record_type=record_type, value="罚款").update(
+        field_code="CF_NR", value="罚" * 64, note="依" * 200
+    )
+    result = _ingest(department, CF_NR="罚" * 64)
+    assert result.status == "created", result.errors
+    record = CreditRecord.objects.get(pk=result.record_id)
+    assert record.severity_basis.endswith("依" * 200 + "）")
+    assert len(record.severity_basis) <= CreditRecord._meta.get_field("severity_basis").max_length
 
 
 @pytest.mark.parametrize("given", ["", "serious"])
