@@ -33,6 +33,7 @@ from .choices import (
     SeveritySource,
     SubjectTab,
 )
+from .rules import regimes_gap
 
 
 class RecordType(models.Model):
@@ -212,9 +213,30 @@ class DisclosureRegime(models.Model):
         verbose_name = "公示期规则"
         verbose_name_plural = "公示期规则"
         ordering = ["-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
+                name="disclosure_regime_dates_in_order",
+                violation_error_message="废止日期不能早于施行日期。",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """No day between two regimes may be left without one: a penalty decided on it would never be published.
+        Regimes may overlap (the later one governs), so a switch is moved in two saves without a gap: first the
+        regime that starts earlier or ends later, then the other."""
+        if self.effective_from is None or (self.effective_to is not None and self.effective_to < self.effective_from):
+            return  # the constraint's message
+        others = DisclosureRegime.objects.exclude(pk=self.pk).values_list("effective_from", "effective_to")
+        gap = regimes_gap([*others, (self.effective_from, self.effective_to)])
+        if gap is not None:
+            raise ValidationError(
+                f"{gap[0].isoformat()}至{gap[1].isoformat()}作出的处罚决定没有适用的公示期规则，将不予公示。"
+                "请先调整相邻规则的施行或废止日期（规则可以重叠，重叠期间适用施行日期在后的规则）。"
+            )
 
 
 class RegimePeriod(models.Model):
@@ -238,6 +260,11 @@ class RegimePeriod(models.Model):
                 condition=Q(min_months__lte=models.F("max_months")),
                 name="regime_period_min_le_max",
                 violation_error_message="最短公示期不能长于最长公示期。",
+            ),
+            models.CheckConstraint(
+                condition=Q(published=False) | Q(max_months__gte=1),
+                name="regime_period_published_for_a_month",
+                violation_error_message="公示的失信程度最长公示期至少为1个月（不公示的请取消“是否公示”）。",
             ),
         ]
 

@@ -371,3 +371,93 @@ def test_the_upgrade_queues_a_recomputation_for_the_records_already_stored(
     assert record.severity_source == SeveritySource.RULE
     assert record.publication_basis.startswith("国家发展改革委令2025年第36号")
     assert Redecision.objects.get().state == RedecideState.DONE
+
+
+# Bad input in the admin: refused with a message, nothing stored, nothing recomputed -------------------------
+
+
+def _post_regime(centre, capture, code, **changes):
+    regime = DisclosureRegime.objects.get(code=code)
+    url = f"/admin/records/disclosureregime/{regime.pk}/change/"
+    data = form_data(centre.get(url))
+    prefix = next(key.removesuffix("-TOTAL_FORMS") for key in data if key.endswith("-TOTAL_FORMS"))
+    for name, value in changes.items():
+        if "__" in name:  # a period: <severity>__<field>
+            severity, field = name.split("__")
+            period = regime.periods.get(severity=severity)
+            index = next(
+                i for i in range(int(data[f"{prefix}-TOTAL_FORMS"])) if data[f"{prefix}-{i}-id"] == str(period.pk)
+            )
+            data[f"{prefix}-{index}-{field}"] = value
+        else:
+            data[name] = value
+    with capture(execute=True):
+        return centre.post(url, data)
+
+
+@pytest.mark.parametrize(
+    ("code", "changes", "message"),
+    [
+        pytest.param(
+            "ndrc-2025-36", {"effective_to": "2026-01-01"}, "废止日期不能早于施行日期", id="ends-before-it-starts"
+        ),
+        pytest.param(
+            "ndrc-2025-36",
+            {"effective_from": "2026-05-01"},
+            "2026-04-01至2026-04-30作出的处罚决定没有适用的公示期规则",
+            id="leaves-april-uncovered",
+        ),
+        pytest.param(
+            "ndrc-2023-58",
+            {"effective_to": "2026-02-28"},
+            "2026-03-01至2026-03-31作出的处罚决定没有适用的公示期规则",
+            id="ends-a-month-early",
+        ),
+        pytest.param(
+            "ndrc-2025-36",
+            {"general__min_months": "0", "general__max_months": "0"},
+            "公示的失信程度最长公示期至少为1个月",
+            id="published-for-no-month",
+        ),
+    ],
+)
+def test_a_regime_that_would_leave_penalties_unpublished_is_refused(
+    pushed, centre, django_capture_on_commit_callbacks, code, changes, message
+):
+    before = {(r.code, r.effective_from, r.effective_to) for r in DisclosureRegime.objects.all()}
+    periods = set(RegimePeriod.objects.values_list("pk", "min_months", "max_months"))
+    response = _post_regime(centre, django_capture_on_commit_callbacks, code, **changes)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert {(r.code, r.effective_from, r.effective_to) for r in DisclosureRegime.objects.all()} == before
+    assert set(RegimePeriod.objects.values_list("pk", "min_months", "max_months")) == periods
+    assert not Redecision.objects.exists()
+
+
+def test_moving_the_order_36_switch_moves_the_penalties_decided_in_between(
+    department, centre, django_capture_on_commit_callbacks
+):
+    """Order 36 brought forward to 2026-03-01 (the regimes overlap in March: the later one governs): a severe
+    penalty of 2026-03-15 moves from Order 58 to Order 36, one of 2026-02-28 stays, each with its basis."""
+    moved, kept = (
+        CreditRecord.objects.get(
+            pk=records_ingest(
+                department=department,
+                items=[RecordInput(**xzcf_item(n, decided_on=day, CF_CFLB="吊销许可证件"))],
+                channel="api",
+                actor=Actor.system(),
+            )[0].record_id
+        )
+        for n, day in ((1, datetime.date(2026, 3, 15)), (2, datetime.date(2026, 2, 28)))
+    )
+    assert moved.regime == kept.regime == "ndrc-2023-58"
+
+    response = _post_regime(centre, django_capture_on_commit_callbacks, "ndrc-2025-36", effective_from="2026-03-01")
+    assert response.status_code == 302
+
+    moved.refresh_from_db()
+    kept.refresh_from_db()
+    assert moved.regime == "ndrc-2025-36"
+    assert moved.publication_basis.startswith("国家发展改革委令2025年第36号")
+    assert (moved.version, moved.versions.get(version=2).change) == (2, "redecide")
+    assert (kept.regime, kept.version) == ("ndrc-2023-58", 1)
