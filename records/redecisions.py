@@ -32,7 +32,7 @@ from . import rules
 from .choices import DisclosureRule, RedecideState
 from .models import CreditRecord, RecordType, RecordVersion, Redecision
 from .selectors import CatalogEntry, catalog_entries, disclosure_regimes
-from .services import data_hash, given_severity_of
+from .services import RecordError, data_hash, given_severity_of
 from .signals import RECORDS_CHANGED, REDECIDE
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,14 @@ def redecision_request(
 ) -> Redecision:
     """Ask for the stored decisions of these record types (codes; none: every type) to be recomputed once
     the caller's transaction commits (``background``: by the worker; else the caller runs ``redecision_run``).
-    Call it in the transaction of the policy change."""
+    Call it in the transaction of the policy change. The reason is recorded in the recomputation, each changed
+    record's version and the audit trail: it must be given, and fit."""
+    reason = reason.strip()
+    limit = Redecision._meta.get_field("reason").max_length
+    if not reason:
+        raise RecordError("请填写重算原因。", code="reason_required", field="reason")
+    if len(reason) > limit:
+        raise RecordError(f"重算原因最多{limit}个字，本次{len(reason)}个字。", code="reason_too_long", field="reason")
     redecision = Redecision.objects.create(
         record_types=sorted(set(record_types)),
         reason=reason,

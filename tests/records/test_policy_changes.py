@@ -205,6 +205,20 @@ def test_the_command_refuses_an_unknown_type_and_changes_nothing():
     assert not Redecision.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [("", "请填写重算原因"), ("   ", "请填写重算原因"), ("调" * 301, "重算原因最多300个字")],
+    ids=["empty", "blank", "too-long"],
+)
+def test_the_command_refuses_a_reason_it_cannot_record_and_changes_nothing(department, reason, message):
+    """The reason goes into the recomputation, each changed record's version and the audit trail."""
+    _ingest(department)
+    with pytest.raises(CommandError, match=message):
+        call_command("records_redecide", "--all", "--reason", reason)
+    assert not Redecision.objects.exists()
+    assert not RecordVersion.objects.filter(change="redecide").exists()
+
+
 def test_the_command_applies_a_policy_edited_outside_the_admin(department):
     record = CreditRecord.objects.get(pk=_ingest(department).record_id)
     RegimePeriod.objects.filter(regime__code="ndrc-2025-36", severity="general").update(max_months=6)
