@@ -475,3 +475,72 @@ def test_moving_the_order_36_switch_moves_the_penalties_decided_in_between(
     assert moved.publication_basis.startswith("国家发展改革委令2025年第36号")
     assert (moved.version, moved.versions.get(version=2).change) == (2, "redecide")
     assert (kept.regime, kept.version) == ("ndrc-2023-58", 1)
+
+
+def test_a_recomputation_stopped_between_chunks_resumes_without_applying_twice(department):
+    """A worker lost after a committed chunk (the database away: the task retries) goes on from ``last_id``:
+    every record gets its one new version, none two."""
+    from django.db import OperationalError
+
+    from records.redecisions import redecision_request, redecision_run
+
+    ids = [_ingest(department, n).record_id for n in (1, 2, 3)]
+    RegimePeriod.objects.filter(regime__code="ndrc-2025-36", severity="general").update(max_months=6)
+    with transaction.atomic():
+        redecision = redecision_request(record_types=["xzcf"], reason="调整", actor=Actor.system(), background=False)
+
+    def stop(progress):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with pytest.raises(OperationalError):
+        redecision_run(redecision.pk, chunk_size=1, on_chunk=stop)
+    redecision.refresh_from_db()
+    assert (redecision.state, redecision.processed, redecision.last_id) == (RedecideState.RUNNING, 1, ids[0])
+
+    done = redecision_run(redecision.pk, chunk_size=1)
+    assert (done.state, done.processed, done.changed) == (RedecideState.DONE, 3, 3)
+    for pk in ids:
+        assert list(
+            RecordVersion.objects.filter(record_id=pk).order_by("version").values_list("version", "change")
+        ) == [
+            (1, "create"),
+            (2, "redecide"),
+        ]
+    assert redecision_run(redecision.pk).changed == 3  # a late second delivery finds it done
+
+
+@pytest.mark.parametrize("role", ["auditor", "dept_admin", "reviewer"])
+def test_only_the_credit_centre_changes_the_policy(pushed, centre, django_capture_on_commit_callbacks, role):
+    """The auditor and department staff post the same changes as the credit centre: refused, nothing changed."""
+    from sanctions.models import ListType
+    from tests.conftest import StaffClient
+
+    pages = [
+        f"/admin/records/disclosureregime/{DisclosureRegime.objects.get(code='ndrc-2025-36').pk}/change/",
+        f"/admin/records/recordtype/{RecordType.objects.get(code='xzcf').pk}/change/",
+        f"/admin/sanctions/listtype/{ListType.objects.get(code='zdgz_cf').pk}/change/",
+    ]
+    bodies = [form_data(centre.get(url)) for url in pages]
+    bodies[0]["effective_from"] = "2026-03-01"
+    bodies[1]["default_severity"] = "severe"
+    bodies[2]["duration_months"] = "6"
+    with transaction.atomic():
+        staff_create(
+            username=role,
+            password="Other-Pass-2026",
+            role=role,
+            department_code="" if role == "auditor" else pushed.department.code,
+            actor=Actor.system(),
+        )
+    other = StaffClient()
+    other.login(username=role, password="Other-Pass-2026")
+    for url, body in zip(pages, bodies, strict=True):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = other.post(url, body)
+        assert response.status_code in (302, 403), url
+        if response.status_code == 302:
+            assert "/login/" in response["Location"], url
+    assert DisclosureRegime.objects.get(code="ndrc-2025-36").effective_from == datetime.date(2026, 4, 1)
+    assert RecordType.objects.get(code="xzcf").default_severity == ""
+    assert ListType.objects.get(code="zdgz_cf").duration_months is None
+    assert not Redecision.objects.exists()
