@@ -89,6 +89,42 @@ class RecordType(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
 
+    #: The columns that name one of the type's fields (``record_id_fields`` names several).
+    FIELD_MAPPINGS = (
+        "subject_name_field",
+        "subject_kind_field",
+        "uscc_field",
+        "citizen_id_type_field",
+        "citizen_id_field",
+        "registration_number_field",
+        "organization_code_field",
+        "decided_on_field",
+        "end_date_field",
+    )
+
+    def mapping_problems(self, fields: dict[str, tuple[str, str]]) -> list[str]:
+        """What is wrong with the field mapping, given the type's fields as {code: (type, requirement)}: every
+        name must be a field of the type, the decision date a required date (every record has one), the end
+        date a date. Ingestion reads them as such: a decision or end date that is not a date failed every push
+        of the type, a name of no field left its value out."""
+        names = (*self.FIELD_MAPPINGS, "record_id_fields")
+        label = {name: str(self._meta.get_field(name).verbose_name) for name in names}
+        problems = []
+        for name in self.FIELD_MAPPINGS:
+            code = getattr(self, name)
+            if name == "decided_on_field":
+                if fields.get(code) != (FieldType.DATE, FieldRequirement.ALWAYS):
+                    problems.append(f"{label[name]}须为该类型的必填日期字段（现为“{code}”）。")
+            elif name == "end_date_field":
+                if code and (code not in fields or fields[code][0] != FieldType.DATE):
+                    problems.append(f"{label[name]}须为该类型的日期字段（现为“{code}”）。")
+            elif code and code not in fields:
+                problems.append(f"{label[name]}“{code}”不是该类型的字段。")
+        for code in self.record_id_fields or []:
+            if code not in fields:
+                problems.append(f"{label['record_id_fields']}“{code}”不是该类型的字段。")
+        return problems
+
 
 class RecordField(models.Model):
     """One data item of a record type, named by its national field code (e.g. ``CF_WSH`` 行政处罚决定书文号).

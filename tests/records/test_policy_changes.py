@@ -544,3 +544,30 @@ def test_only_the_credit_centre_changes_the_policy(pushed, centre, django_captur
     assert RecordType.objects.get(code="xzcf").default_severity == ""
     assert ListType.objects.get(code="zdgz_cf").duration_months is None
     assert not Redecision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "changes", "message"),
+    [
+        pytest.param("yzsxmd", {"end_date_field": "YZ_RDYY"}, "截止日期字段须为该类型的日期字段", id="end-not-a-date"),
+        pytest.param("yzsxmd", {"end_date_field": "YZ_NONE"}, "截止日期字段须为该类型的日期字段", id="end-unknown"),
+        pytest.param("xzcf", {"decided_on_field": "CF_NR"}, "决定日期字段须为该类型的必填日期字段", id="decided-text"),
+        pytest.param("xzcf", {"uscc_field": "CF_XYZ"}, "统一社会信用代码字段“CF_XYZ”不是该类型的字段", id="uscc"),
+        pytest.param("xzcf", {"record_id_fields": '["CF_WSH", "CF_X"]'}, "记录标识字段“CF_X”不是该类型的字段", id="id"),
+    ],
+)
+def test_a_field_mapping_that_names_no_field_of_its_kind_is_refused(
+    department, centre, django_capture_on_commit_callbacks, code, changes, message
+):
+    """A decision date or an end date that is not a date of the type failed every push of the type (and the
+    recomputation the change asked for); a mapping to no field silently left the value out."""
+    record_type = RecordType.objects.get(code=code)
+    url = f"/admin/records/recordtype/{record_type.pk}/change/"
+    data = form_data(centre.get(url)) | changes
+    with django_capture_on_commit_callbacks(execute=True):
+        response = centre.post(url, data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    after = RecordType.objects.get(code=code)
+    assert all(getattr(after, name) == getattr(record_type, name) for name in changes)
+    assert not Redecision.objects.exists()
