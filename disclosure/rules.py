@@ -73,6 +73,7 @@ class RepairFacts:
     polarity: str
     status: str
     repair_eligible_on: datetime.date | None
+    held_on: str = ""  # a list the record keeps its subject on that only its authority ends (not repairable)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ def repair_eligibility(facts: RepairFacts, as_of: datetime.date) -> Eligibility:
         return Eligibility(False, "只有失信信息可以申请信用修复。")
     if facts.status != ACTIVE:
         return Eligibility(False, "该记录不在公示状态，无需修复。")
+    if facts.held_on:
+        return Eligibility(False, f"该记录使主体列入“{facts.held_on}”，不适用信用修复，须由认定机关依规移出。")
     if facts.repair_eligible_on is None:
         return Eligibility(False, "该类信息不适用信用修复，须由认定机关依规移出。")
     if as_of < facts.repair_eligible_on:

@@ -37,7 +37,7 @@ from django.db.models.functions import Concat, Left, RowNumber
 from django.utils import timezone
 
 from organisations.models import Department
-from records.choices import DisclosureLevel, ObjectionState, RecordStatus, Severity, SubjectTab
+from records.choices import DisclosureLevel, ObjectionState, Polarity, RecordStatus, Severity, SubjectTab
 from records.models import CreditRecord, RecordType
 from records.rules import list_repair_date
 from records.selectors import CatalogDisplay, DisplayItem, catalog_display
@@ -204,21 +204,25 @@ ACTIVE_MEMBERSHIPS = Prefetch(
 
 def repair_facts(record: CreditRecord) -> rules.RepairFacts:
     """The facts the eligibility rule needs. A penalty carries its earliest repair date (from the disclosure
-    regime); a record that keeps its subject on a black list takes it from the list
-    (``records.rules.list_repair_date``)."""
-    eligible_on = record.repair_eligible_on
-    if eligible_on is None:
-        memberships = getattr(record, "active_memberships", None)  # prefetched by a page (ACTIVE_MEMBERSHIPS)
-        if memberships is None:
-            memberships = ACTIVE_MEMBERSHIPS.queryset.filter(records=record)
-        dates = [
-            list_repair_date(
-                membership.started_on, membership.list_type.earliest_exit_months, membership.list_type.repairable
-            )
-            for membership in memberships
-        ]
-        eligible_on = max((day for day in dates if day is not None), default=None)
-    return rules.RepairFacts(polarity=record.record_type.polarity, status=record.status, repair_eligible_on=eligible_on)
+    regime); the lists a record keeps its subject on add theirs (``records.rules.list_repair_date``): repair
+    ends a listing that rests only on repaired records, so it comes no earlier than every list's shortest
+    listing period allows, and never for a list that only its authority ends (not repairable). A list with
+    no shortest period (the watch list of a penalty, which follows its publication) adds no date; a listing
+    record with no date of its own and none from its lists is not repairable."""
+    memberships = getattr(record, "active_memberships", None)  # prefetched by a page (ACTIVE_MEMBERSHIPS)
+    if memberships is None:
+        memberships = ACTIVE_MEMBERSHIPS.queryset.filter(records=record)
+    held_on = next((m.list_type.name for m in memberships if not m.list_type.repairable), "")
+    dates = [
+        list_repair_date(m.started_on, m.list_type.earliest_exit_months, m.list_type.repairable) for m in memberships
+    ]
+    days = [day for day in (record.repair_eligible_on, *dates) if day is not None]
+    return rules.RepairFacts(
+        polarity=record.record_type.polarity,
+        status=record.status,
+        repair_eligible_on=max(days, default=None),
+        held_on=held_on,
+    )
 
 
 def public_profile_get(
@@ -266,9 +270,14 @@ def public_profile_get(
         profile.page = SeekPage.of(
             tab_records, {"cursor": cursor}, TAB_PAGE_SIZE, date_field="decided_on", scope=f"subject:{subject.pk}:{tab}"
         )
+        negative = [r for r in profile.page.object_list if r.record_type.polarity == Polarity.NEGATIVE]
+        prefetch_related_objects(negative, ACTIVE_MEMBERSHIPS)  # one query, none for a tab without them
         for record in profile.page.object_list:
             record.subject = subject  # known: no query, and the masking of a person's name in the text needs it
             record.shown = _shown_on(display, record, "subject_page")
+            if record.record_type.polarity == Polarity.NEGATIVE:
+                # The same rule as the repair service (repair_facts, repair_eligibility), lists included.
+                record.repair = rules.repair_eligibility(repair_facts(record), as_of)
     return profile
 
 

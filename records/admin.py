@@ -1,7 +1,9 @@
 """Admin of the catalog, disclosure regimes and holiday table (credit centre), and read-only record views."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
 
 from audit.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
 from audit.services import Actor, client_ip
@@ -58,11 +60,29 @@ class PolicyChangeAdminMixin:
             )
 
 
+class RecordFieldFormSet(BaseInlineFormSet):
+    """The type's fields as saved with it: the type's field mapping must name them (``mapping_problems``)."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        fields = {
+            form.cleaned_data["code"]: (form.cleaned_data["type"], form.cleaned_data["requirement"])
+            for form in self.forms
+            if form.cleaned_data.get("code")
+        }
+        problems = self.instance.mapping_problems(fields)
+        if problems:
+            raise ValidationError(problems)
+
+
 class RecordFieldInline(admin.TabularInline):
     """A type's fields: what departments report (code to help text) and where the public sees it (the public
     name to the open-data column; empty: not shown there). Adding a public field is one row here."""
 
     model = RecordField
+    formset = RecordFieldFormSet
     extra = 0
     fields = [
         "position",

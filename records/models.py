@@ -33,6 +33,7 @@ from .choices import (
     SeveritySource,
     SubjectTab,
 )
+from .rules import regimes_gap
 
 
 class RecordType(models.Model):
@@ -87,6 +88,42 @@ class RecordType(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
+
+    #: The columns that name one of the type's fields (``record_id_fields`` names several).
+    FIELD_MAPPINGS = (
+        "subject_name_field",
+        "subject_kind_field",
+        "uscc_field",
+        "citizen_id_type_field",
+        "citizen_id_field",
+        "registration_number_field",
+        "organization_code_field",
+        "decided_on_field",
+        "end_date_field",
+    )
+
+    def mapping_problems(self, fields: dict[str, tuple[str, str]]) -> list[str]:
+        """What is wrong with the field mapping, given the type's fields as {code: (type, requirement)}: every
+        name must be a field of the type, the decision date a required date (every record has one), the end
+        date a date. Ingestion reads them as such: a decision or end date that is not a date failed every push
+        of the type, a name of no field left its value out."""
+        names = (*self.FIELD_MAPPINGS, "record_id_fields")
+        label = {name: str(self._meta.get_field(name).verbose_name) for name in names}
+        problems = []
+        for name in self.FIELD_MAPPINGS:
+            code = getattr(self, name)
+            if name == "decided_on_field":
+                if fields.get(code) != (FieldType.DATE, FieldRequirement.ALWAYS):
+                    problems.append(f"{label[name]}须为该类型的必填日期字段（现为“{code}”）。")
+            elif name == "end_date_field":
+                if code and (code not in fields or fields[code][0] != FieldType.DATE):
+                    problems.append(f"{label[name]}须为该类型的日期字段（现为“{code}”）。")
+            elif code and code not in fields:
+                problems.append(f"{label[name]}“{code}”不是该类型的字段。")
+        for code in self.record_id_fields or []:
+            if code not in fields:
+                problems.append(f"{label['record_id_fields']}“{code}”不是该类型的字段。")
+        return problems
 
 
 class RecordField(models.Model):
@@ -212,9 +249,30 @@ class DisclosureRegime(models.Model):
         verbose_name = "公示期规则"
         verbose_name_plural = "公示期规则"
         ordering = ["-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
+                name="disclosure_regime_dates_in_order",
+                violation_error_message="废止日期不能早于施行日期。",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """No day between two regimes may be left without one: a penalty decided on it would never be published.
+        Regimes may overlap (the later one governs), so a switch is moved in two saves without a gap: first the
+        regime that starts earlier or ends later, then the other."""
+        if self.effective_from is None or (self.effective_to is not None and self.effective_to < self.effective_from):
+            return  # the constraint's message
+        others = DisclosureRegime.objects.exclude(pk=self.pk).values_list("effective_from", "effective_to")
+        gap = regimes_gap([*others, (self.effective_from, self.effective_to)])
+        if gap is not None:
+            raise ValidationError(
+                f"{gap[0].isoformat()}至{gap[1].isoformat()}作出的处罚决定没有适用的公示期规则，将不予公示。"
+                "请先调整相邻规则的施行或废止日期（规则可以重叠，重叠期间适用施行日期在后的规则）。"
+            )
 
 
 class RegimePeriod(models.Model):
@@ -238,6 +296,11 @@ class RegimePeriod(models.Model):
                 condition=Q(min_months__lte=models.F("max_months")),
                 name="regime_period_min_le_max",
                 violation_error_message="最短公示期不能长于最长公示期。",
+            ),
+            models.CheckConstraint(
+                condition=Q(published=False) | Q(max_months__gte=1),
+                name="regime_period_published_for_a_month",
+                violation_error_message="公示的失信程度最长公示期至少为1个月（不公示的请取消“是否公示”）。",
             ),
         ]
 
@@ -271,7 +334,9 @@ class CreditRecord(models.Model):
     severity_source = models.CharField(
         "失信程度来源", max_length=16, choices=SeveritySource.choices, blank=True, default="", db_default=""
     )
-    severity_basis = models.CharField("失信程度依据", max_length=200, blank=True, default="", db_default="")
+    # Room for the longest citation of a severity rule: its field code (32), value (64) and note (200) with the
+    # words around them (``records.rules.severity_decision``).
+    severity_basis = models.CharField("失信程度依据", max_length=320, blank=True, default="", db_default="")
     decided_on = models.DateField("决定日期")
     # The subject's division (GB/T 2260), copied when the record gets its subject: the 双公示 region filter
     # then stays on the records' own indexes (``record_public_county_date_idx``, ``record_public_city_date_idx``)

@@ -25,13 +25,14 @@ from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
 from core import bulk
+from organisations.models import Department
 from outbox.services import outbox_add
 
 from . import rules
 from .choices import DisclosureRule, RedecideState
 from .models import CreditRecord, RecordType, RecordVersion, Redecision
 from .selectors import CatalogEntry, catalog_entries, disclosure_regimes
-from .services import data_hash, given_severity_of
+from .services import RecordError, data_hash, given_severity_of
 from .signals import RECORDS_CHANGED, REDECIDE
 
 logger = logging.getLogger(__name__)
@@ -49,7 +50,14 @@ def redecision_request(
 ) -> Redecision:
     """Ask for the stored decisions of these record types (codes; none: every type) to be recomputed once
     the caller's transaction commits (``background``: by the worker; else the caller runs ``redecision_run``).
-    Call it in the transaction of the policy change."""
+    Call it in the transaction of the policy change. The reason is recorded in the recomputation, each changed
+    record's version and the audit trail: it must be given, and fit."""
+    reason = reason.strip()
+    limit = Redecision._meta.get_field("reason").max_length
+    if not reason:
+        raise RecordError("请填写重算原因。", code="reason_required", field="reason")
+    if len(reason) > limit:
+        raise RecordError(f"重算原因最多{limit}个字，本次{len(reason)}个字。", code="reason_too_long", field="reason")
     redecision = Redecision.objects.create(
         record_types=sorted(set(record_types)),
         reason=reason,
@@ -84,6 +92,31 @@ def _records(redecision: Redecision):
     return records
 
 
+def _chunk_locked(redecision: Redecision, chunk_size: int) -> list[CreditRecord]:
+    """The next chunk of records, read under the locks that writers of records take, so that nothing changes
+    them between their reading and the writing of their new decisions: a push (``records_ingest``) locks its
+    department's row before it reads the records it updates, so the chunk's departments are locked first (in
+    primary-key order, as every taker of several of them must), then the records themselves (``_record_change``
+    locks the one record it changes). Without them, a push between the reading and the writing had its new data
+    decided by the old data's decision, or clashed with the recomputation's version number and failed it."""
+    keys = list(
+        _records(redecision)
+        .filter(pk__gt=redecision.last_id)
+        .order_by("pk")
+        .values_list("pk", "department_id")[:chunk_size]
+    )
+    if not keys:
+        return []
+    departments = sorted({department_id for _, department_id in keys})
+    list(Department.objects.select_for_update().filter(pk__in=departments).order_by("pk").values_list("pk"))
+    return list(
+        CreditRecord.objects.filter(pk__in=[pk for pk, _ in keys])
+        .select_related("record_type")
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+
+
 def redecision_run(
     redecision_id: int, *, chunk_size: int = CHUNK_SIZE, on_chunk: Callable[[Redecision], None] | None = None
 ) -> Redecision:
@@ -103,12 +136,7 @@ def redecision_run(
                 redecision = Redecision.objects.select_for_update().get(pk=redecision_id)
                 if redecision.state != RedecideState.RUNNING:
                     return redecision
-                records = list(
-                    _records(redecision)
-                    .filter(pk__gt=redecision.last_id)
-                    .select_related("record_type")
-                    .order_by("pk")[:chunk_size]
-                )
+                records = _chunk_locked(redecision, chunk_size)
                 if not records:
                     redecision.state, redecision.finished_at = RedecideState.DONE, timezone.now()
                     redecision.total = max(redecision.total, redecision.processed)

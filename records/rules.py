@@ -208,6 +208,22 @@ def regime_for(decided_on: datetime.date, regimes: Iterable[RegimeSpec]) -> Regi
     return max(candidates, key=lambda regime: regime.effective_from) if candidates else None
 
 
+def regimes_gap(
+    spans: Iterable[tuple[datetime.date, datetime.date | None]],
+) -> tuple[datetime.date, datetime.date] | None:
+    """The first days no regime covers between the earliest regime's start and the last covered day, as (first,
+    last), or None. A penalty decided then has no period and is not published (:func:`severity_window`).
+    Regimes may overlap (the later one governs: :func:`regime_for`)."""
+    covered_to: datetime.date | None = None
+    for start, end in sorted(spans, key=lambda span: span[0]):
+        if covered_to is not None and start > covered_to + datetime.timedelta(days=1):
+            return covered_to + datetime.timedelta(days=1), start - datetime.timedelta(days=1)
+        if end is None:
+            return None  # in force from here on: nothing later is uncovered
+        covered_to = end if covered_to is None else max(covered_to, end)
+    return None
+
+
 def severity_window(*, decided_on: datetime.date, severity: str, regimes: Iterable[RegimeSpec]) -> Window:
     """Penalties: the period of the record's severity under the regime in force on the decision date."""
     regime = regime_for(decided_on, regimes)

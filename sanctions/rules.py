@@ -6,9 +6,12 @@ with a reason for each that cites the record ids and the rule. The same inputs a
 decision; the caller stores ``RULE_VERSION`` and the facts with it, so any listing can be explained.
 
 Policy (DESIGN.md §4; seed 004 六(二), seed 000 四(八)):
-- A record feeds a list when it is active, of a source type of the list, matches the source's field
-  condition and severities, and the date is within its period: from the decision date to its end (the
-  record's own end — a list's validity or a penalty's disclosure end — or the list's standard duration).
+- A record feeds a list when it is active, published by the publication policy (``records.rules.decide``), of
+  a source type of the list, matches the source's field condition and severities, and the date is within its
+  period: from the decision date to its end (the record's own end — a list's validity or a penalty's
+  disclosure end — or the list's standard duration). A record the policy keeps but does not publish (a
+  warning only, the simplified procedure, a grade its regime does not publish) has no disclosure end: it
+  would list its subject without end, so it feeds no list and suspends no red list.
 - Black overrides everything, then watch, then red. A ``notice`` list (一般失信: measures that warn,
   seed 004 四（三）) carries measures but never changes the status.
 - A red membership is suspended (not ended) while the subject is black or has an active 严重 record, and
@@ -44,7 +47,7 @@ from core.vocabulary import (
 )
 from records.rules import period_end
 
-RULE_VERSION = "2026.11-1"
+RULE_VERSION = "2026.11-2"
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,12 @@ class RecordFact:
     decided_on: datetime.date
     end: datetime.date | None  # the record's own end (list validity or disclosure end); None = open
     fields: Mapping[str, str] = field(default_factory=dict)
+    publishable: bool = True  # the publication decision (``CreditRecord.publishable``)
+
+    @property
+    def in_force(self) -> bool:
+        """Active and published: what may feed a list or suspend a red one."""
+        return self.status == RECORD_ACTIVE and self.publishable
 
 
 @dataclass(frozen=True)
@@ -154,7 +163,7 @@ def _record_period(
 def _wanted(rule: ListRule, records: Iterable[RecordFact], as_of: datetime.date) -> Wanted | None:
     feeding: list[tuple[RecordFact, datetime.date, datetime.date | None]] = []
     for record in records:
-        if record.status != RECORD_ACTIVE:
+        if not record.in_force:
             continue
         for source in rule.sources:
             if source.matches(record):
@@ -207,10 +216,7 @@ def evaluate(
     severe = sorted(
         r.id
         for r in records
-        if r.status == RECORD_ACTIVE
-        and r.severity == SEVERE
-        and r.decided_on <= as_of
-        and (r.end is None or as_of <= r.end)
+        if r.in_force and r.severity == SEVERE and r.decided_on <= as_of and (r.end is None or as_of <= r.end)
     )
     suspend_reason = ""
     if black:

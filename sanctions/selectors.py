@@ -79,10 +79,20 @@ def record_facts(
         )
         .annotate(**picks)
         .order_by("pk")
-        .values_list("pk", "subject_id", "record_type_id", "status", "severity", "decided_on", "disclosure_end", *picks)
+        .values_list(
+            "pk",
+            "subject_id",
+            "record_type_id",
+            "status",
+            "severity",
+            "decided_on",
+            "disclosure_end",
+            "publishable",
+            *picks,
+        )
     )
     facts: dict[int, list[rules.RecordFact]] = defaultdict(list)
-    for pk, subject_id, type_id, status, severity, decided_on, end, *values in rows:
+    for pk, subject_id, type_id, status, severity, decided_on, end, publishable, *values in rows:
         facts[subject_id].append(
             rules.RecordFact(
                 id=pk,
@@ -92,6 +102,7 @@ def record_facts(
                 decided_on=decided_on,
                 end=end,
                 fields={code: value for code, value in zip(condition_fields, values, strict=True) if value is not None},
+                publishable=publishable,
             )
         )
     return facts

@@ -18,7 +18,15 @@ from disclosure.selectors import public_records, public_report_body
 from organisations.services import staff_create
 from records import rules
 from records.choices import RedecideState, SeveritySource
-from records.models import CreditRecord, DisclosureRegime, RecordVersion, Redecision, RegimePeriod
+from records.models import (
+    CreditRecord,
+    DisclosureRegime,
+    RecordType,
+    RecordVersion,
+    Redecision,
+    RegimePeriod,
+    SeverityRule,
+)
 from records.services import RecordInput, record_correct, records_ingest
 from sanctions.models import ListSource, ListType, Membership, MembershipState
 from tests.records.helpers import form_data, xzcf_item
@@ -149,6 +157,20 @@ def test_ingestion_stores_the_decision_with_its_sources(department):
     assert record.publication_basis.startswith("国家发展改革委令2025年第36号《信用修复管理办法》：严重失信行为")
 
 
+def test_a_severity_rule_with_the_longest_basis_is_stored_in_full(department):
+    """The basis of a derived severity cites the rule with its note (up to 200 characters, typed in the admin):
+    the column holds the longest such citation, where a 150-character note failed every push on PostgreSQL."""
+    record_type = RecordType.objects.get(code="xzcf")
+    SeverityRule.objects.filter(record_type=record_type, value="罚款").update(
+        field_code="CF_NR", value="罚" * 64, note="依" * 200
+    )
+    result = _ingest(department, CF_NR="罚" * 64)
+    assert result.status == "created", result.errors
+    record = CreditRecord.objects.get(pk=result.record_id)
+    assert record.severity_basis.endswith("依" * 200 + "）")
+    assert len(record.severity_basis) <= CreditRecord._meta.get_field("severity_basis").max_length
+
+
 @pytest.mark.parametrize("given", ["", "serious"])
 def test_a_correction_and_a_push_of_the_same_facts_agree(department, given):
     """The department's own grading survives a correction; a derived one follows the corrected data; either
@@ -181,6 +203,20 @@ def test_the_command_refuses_an_unknown_type_and_changes_nothing():
     with pytest.raises(CommandError, match="未知的记录类型：nope"):
         call_command("records_redecide", "--type", "nope")
     assert not Redecision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [("", "请填写重算原因"), ("   ", "请填写重算原因"), ("调" * 301, "重算原因最多300个字")],
+    ids=["empty", "blank", "too-long"],
+)
+def test_the_command_refuses_a_reason_it_cannot_record_and_changes_nothing(department, reason, message):
+    """The reason goes into the recomputation, each changed record's version and the audit trail."""
+    _ingest(department)
+    with pytest.raises(CommandError, match=message):
+        call_command("records_redecide", "--all", "--reason", reason)
+    assert not Redecision.objects.exists()
+    assert not RecordVersion.objects.filter(change="redecide").exists()
 
 
 def test_the_command_applies_a_policy_edited_outside_the_admin(department):
@@ -349,3 +385,189 @@ def test_the_upgrade_queues_a_recomputation_for_the_records_already_stored(
     assert record.severity_source == SeveritySource.RULE
     assert record.publication_basis.startswith("国家发展改革委令2025年第36号")
     assert Redecision.objects.get().state == RedecideState.DONE
+
+
+# Bad input in the admin: refused with a message, nothing stored, nothing recomputed -------------------------
+
+
+def _post_regime(centre, capture, code, **changes):
+    regime = DisclosureRegime.objects.get(code=code)
+    url = f"/admin/records/disclosureregime/{regime.pk}/change/"
+    data = form_data(centre.get(url))
+    prefix = next(key.removesuffix("-TOTAL_FORMS") for key in data if key.endswith("-TOTAL_FORMS"))
+    for name, value in changes.items():
+        if "__" in name:  # a period: <severity>__<field>
+            severity, field = name.split("__")
+            period = regime.periods.get(severity=severity)
+            index = next(
+                i for i in range(int(data[f"{prefix}-TOTAL_FORMS"])) if data[f"{prefix}-{i}-id"] == str(period.pk)
+            )
+            data[f"{prefix}-{index}-{field}"] = value
+        else:
+            data[name] = value
+    with capture(execute=True):
+        return centre.post(url, data)
+
+
+@pytest.mark.parametrize(
+    ("code", "changes", "message"),
+    [
+        pytest.param(
+            "ndrc-2025-36", {"effective_to": "2026-01-01"}, "废止日期不能早于施行日期", id="ends-before-it-starts"
+        ),
+        pytest.param(
+            "ndrc-2025-36",
+            {"effective_from": "2026-05-01"},
+            "2026-04-01至2026-04-30作出的处罚决定没有适用的公示期规则",
+            id="leaves-april-uncovered",
+        ),
+        pytest.param(
+            "ndrc-2023-58",
+            {"effective_to": "2026-02-28"},
+            "2026-03-01至2026-03-31作出的处罚决定没有适用的公示期规则",
+            id="ends-a-month-early",
+        ),
+        pytest.param(
+            "ndrc-2025-36",
+            {"general__min_months": "0", "general__max_months": "0"},
+            "公示的失信程度最长公示期至少为1个月",
+            id="published-for-no-month",
+        ),
+    ],
+)
+def test_a_regime_that_would_leave_penalties_unpublished_is_refused(
+    pushed, centre, django_capture_on_commit_callbacks, code, changes, message
+):
+    before = {(r.code, r.effective_from, r.effective_to) for r in DisclosureRegime.objects.all()}
+    periods = set(RegimePeriod.objects.values_list("pk", "min_months", "max_months"))
+    response = _post_regime(centre, django_capture_on_commit_callbacks, code, **changes)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert {(r.code, r.effective_from, r.effective_to) for r in DisclosureRegime.objects.all()} == before
+    assert set(RegimePeriod.objects.values_list("pk", "min_months", "max_months")) == periods
+    assert not Redecision.objects.exists()
+
+
+def test_moving_the_order_36_switch_moves_the_penalties_decided_in_between(
+    department, centre, django_capture_on_commit_callbacks
+):
+    """Order 36 brought forward to 2026-03-01 (the regimes overlap in March: the later one governs): a severe
+    penalty of 2026-03-15 moves from Order 58 to Order 36, one of 2026-02-28 stays, each with its basis."""
+    moved, kept = (
+        CreditRecord.objects.get(
+            pk=records_ingest(
+                department=department,
+                items=[RecordInput(**xzcf_item(n, decided_on=day, CF_CFLB="吊销许可证件"))],
+                channel="api",
+                actor=Actor.system(),
+            )[0].record_id
+        )
+        for n, day in ((1, datetime.date(2026, 3, 15)), (2, datetime.date(2026, 2, 28)))
+    )
+    assert moved.regime == kept.regime == "ndrc-2023-58"
+
+    response = _post_regime(centre, django_capture_on_commit_callbacks, "ndrc-2025-36", effective_from="2026-03-01")
+    assert response.status_code == 302
+
+    moved.refresh_from_db()
+    kept.refresh_from_db()
+    assert moved.regime == "ndrc-2025-36"
+    assert moved.publication_basis.startswith("国家发展改革委令2025年第36号")
+    assert (moved.version, moved.versions.get(version=2).change) == (2, "redecide")
+    assert (kept.regime, kept.version) == ("ndrc-2023-58", 1)
+
+
+def test_a_recomputation_stopped_between_chunks_resumes_without_applying_twice(department):
+    """A worker lost after a committed chunk (the database away: the task retries) goes on from ``last_id``:
+    every record gets its one new version, none two."""
+    from django.db import OperationalError
+
+    from records.redecisions import redecision_request, redecision_run
+
+    ids = [_ingest(department, n).record_id for n in (1, 2, 3)]
+    RegimePeriod.objects.filter(regime__code="ndrc-2025-36", severity="general").update(max_months=6)
+    with transaction.atomic():
+        redecision = redecision_request(record_types=["xzcf"], reason="调整", actor=Actor.system(), background=False)
+
+    def stop(progress):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with pytest.raises(OperationalError):
+        redecision_run(redecision.pk, chunk_size=1, on_chunk=stop)
+    redecision.refresh_from_db()
+    assert (redecision.state, redecision.processed, redecision.last_id) == (RedecideState.RUNNING, 1, ids[0])
+
+    done = redecision_run(redecision.pk, chunk_size=1)
+    assert (done.state, done.processed, done.changed) == (RedecideState.DONE, 3, 3)
+    for pk in ids:
+        assert list(
+            RecordVersion.objects.filter(record_id=pk).order_by("version").values_list("version", "change")
+        ) == [
+            (1, "create"),
+            (2, "redecide"),
+        ]
+    assert redecision_run(redecision.pk).changed == 3  # a late second delivery finds it done
+
+
+@pytest.mark.parametrize("role", ["auditor", "dept_admin", "reviewer"])
+def test_only_the_credit_centre_changes_the_policy(pushed, centre, django_capture_on_commit_callbacks, role):
+    """The auditor and department staff post the same changes as the credit centre: refused, nothing changed."""
+    from sanctions.models import ListType
+    from tests.conftest import StaffClient
+
+    pages = [
+        f"/admin/records/disclosureregime/{DisclosureRegime.objects.get(code='ndrc-2025-36').pk}/change/",
+        f"/admin/records/recordtype/{RecordType.objects.get(code='xzcf').pk}/change/",
+        f"/admin/sanctions/listtype/{ListType.objects.get(code='zdgz_cf').pk}/change/",
+    ]
+    bodies = [form_data(centre.get(url)) for url in pages]
+    bodies[0]["effective_from"] = "2026-03-01"
+    bodies[1]["default_severity"] = "severe"
+    bodies[2]["duration_months"] = "6"
+    with transaction.atomic():
+        staff_create(
+            username=role,
+            password="Other-Pass-2026",
+            role=role,
+            department_code="" if role == "auditor" else pushed.department.code,
+            actor=Actor.system(),
+        )
+    other = StaffClient()
+    other.login(username=role, password="Other-Pass-2026")
+    for url, body in zip(pages, bodies, strict=True):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = other.post(url, body)
+        assert response.status_code in (302, 403), url
+        if response.status_code == 302:
+            assert "/login/" in response["Location"], url
+    assert DisclosureRegime.objects.get(code="ndrc-2025-36").effective_from == datetime.date(2026, 4, 1)
+    assert RecordType.objects.get(code="xzcf").default_severity == ""
+    assert ListType.objects.get(code="zdgz_cf").duration_months is None
+    assert not Redecision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "changes", "message"),
+    [
+        pytest.param("yzsxmd", {"end_date_field": "YZ_RDYY"}, "截止日期字段须为该类型的日期字段", id="end-not-a-date"),
+        pytest.param("yzsxmd", {"end_date_field": "YZ_NONE"}, "截止日期字段须为该类型的日期字段", id="end-unknown"),
+        pytest.param("xzcf", {"decided_on_field": "CF_NR"}, "决定日期字段须为该类型的必填日期字段", id="decided-text"),
+        pytest.param("xzcf", {"uscc_field": "CF_XYZ"}, "统一社会信用代码字段“CF_XYZ”不是该类型的字段", id="uscc"),
+        pytest.param("xzcf", {"record_id_fields": '["CF_WSH", "CF_X"]'}, "记录标识字段“CF_X”不是该类型的字段", id="id"),
+    ],
+)
+def test_a_field_mapping_that_names_no_field_of_its_kind_is_refused(
+    department, centre, django_capture_on_commit_callbacks, code, changes, message
+):
+    """A decision date or an end date that is not a date of the type failed every push of the type (and the
+    recomputation the change asked for); a mapping to no field silently left the value out."""
+    record_type = RecordType.objects.get(code=code)
+    url = f"/admin/records/recordtype/{record_type.pk}/change/"
+    data = form_data(centre.get(url)) | changes
+    with django_capture_on_commit_callbacks(execute=True):
+        response = centre.post(url, data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    after = RecordType.objects.get(code=code)
+    assert all(getattr(after, name) == getattr(record_type, name) for name in changes)
+    assert not Redecision.objects.exists()

@@ -13,7 +13,7 @@ import itertools
 import pytest
 
 from disclosure import rules as disclosure_rules
-from records.rules import add_months, period_after, period_end, severity_window
+from records.rules import add_months, period_after, period_end, regimes_gap, severity_window
 from sanctions import rules as sanctions_rules
 
 D = datetime.date
@@ -140,3 +140,24 @@ def test_a_listing_of_standard_duration_ends_on_the_last_day_of_its_months():
     [opened] = listed(D(2027, 2, 28))
     assert opened.planned_end == D(2027, 2, 28)
     assert listed(D(2027, 3, 1)) == ()
+
+
+@pytest.mark.parametrize(
+    ("spans", "gap"),
+    [
+        pytest.param([(D(2000, 1, 1), D(2026, 3, 31)), (D(2026, 4, 1), None)], None, id="seeded-switch"),
+        pytest.param([(D(2000, 1, 1), D(2026, 4, 30)), (D(2026, 4, 1), None)], None, id="overlap"),
+        pytest.param(
+            [(D(2000, 1, 1), D(2026, 3, 31)), (D(2026, 4, 2), None)], (D(2026, 4, 1), D(2026, 4, 1)), id="one-day"
+        ),
+        pytest.param(
+            [(D(2026, 4, 1), None), (D(2000, 1, 1), D(2023, 4, 30)), (D(2023, 5, 1), D(2026, 2, 28))],
+            (D(2026, 3, 1), D(2026, 3, 31)),
+            id="unordered",
+        ),
+        pytest.param([(D(2000, 1, 1), None), (D(2030, 1, 1), None)], None, id="open-ended-first"),
+        pytest.param([(D(2000, 1, 1), D(2030, 1, 1)), (D(2010, 1, 1), D(2012, 1, 1))], None, id="nested"),
+    ],
+)
+def test_a_day_between_regimes_that_none_covers(spans, gap):
+    assert regimes_gap(spans) == gap

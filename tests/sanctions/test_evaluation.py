@@ -255,3 +255,50 @@ def test_full_recompute_in_two_processes_gives_the_same_lists(reference_data, cl
         call_command("recompute_status", "--all", "--jobs", "2", "--no-progress", stdout=io.StringIO())
         assert [status(n) for n in (1, 2, 3, 4)] == ["red", "black", "watch", "normal"]
         assert Membership.objects.count() == MembershipChange.objects.count() == 4
+
+
+@time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=TZ), tick=False)
+def test_a_penalty_kept_but_not_published_lists_nobody(push):
+    """A penalty decided under the simplified procedure is kept but never published (records.rules.withheld_reason):
+    it has no disclosure end, so as a source of the watch list (较重) or the notice list (一般) it listed its
+    subject without end, and the status 重点关注 showed on the public page of a penalty the public never sees."""
+    push(xzcf_item(1, CF_CFLB="暂扣许可证件", CF_SFJYCX="是"), xzcf_item(2, CF_CFLB="罚款", CF_SFJYCX="是"))
+    for n in (1, 2):
+        assert not CreditRecord.objects.get(subject=subject(n)).publishable
+        assert status(n) == "normal"
+        assert memberships(n) == {}
+
+
+@time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=TZ), tick=False)
+def test_the_upgrade_re_evaluates_the_subjects_listed_by_a_penalty_not_published(push):
+    """Sanctions 0006 queues the re-evaluation of the subjects a withheld penalty had listed before the fix."""
+    import importlib
+
+    from django.apps import apps as global_apps
+
+    from outbox.models import OutboxItem
+    from outbox.services import outbox_deliver
+    from sanctions.models import ListType
+
+    migration = importlib.import_module("sanctions.migrations.0006_unpublished_records_list_nobody")
+    [withheld] = push(xzcf_item(1, CF_CFLB="暂扣许可证件", CF_SFJYCX="是"))
+    push(xzcf_item(2, CF_CFLB="暂扣许可证件"))  # published: its listing stays as it is
+    listed = Membership.objects.create(  # as evaluated before the fix
+        subject=subject(1),
+        list_type=ListType.objects.get(code="zdgz_cf"),
+        state="active",
+        started_on=datetime.date(2026, 6, 1),
+        reason="旧规则",
+        rule_version="2026.11-1",
+    )
+    listed.records.add(withheld)
+    OutboxItem.objects.all().delete()
+
+    migration.queue_reevaluation(global_apps, None)
+
+    item = OutboxItem.objects.get()
+    assert item.payload == {"record_ids": [withheld], "subject_ids": [subject(1).pk]}
+    assert outbox_deliver(item.pk)
+    listed.refresh_from_db()
+    assert listed.state == "ended"
+    assert memberships(2)["zdgz_cf"].state == "active"

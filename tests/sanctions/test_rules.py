@@ -30,9 +30,16 @@ TAX_A = r.ListRule(
 RULES = (SERIOUS_VIOLATION, COURT, WATCH_PENALTY, TAX_A)
 
 
-def rec(id, type_, decided, end=None, *, status="active", severity="", **fields):
+def rec(id, type_, decided, end=None, *, status="active", severity="", publishable=True, **fields):
     return r.RecordFact(
-        id=id, record_type=type_, status=status, severity=severity, decided_on=decided, end=end, fields=fields
+        id=id,
+        record_type=type_,
+        status=status,
+        severity=severity,
+        decided_on=decided,
+        end=end,
+        publishable=publishable,
+        fields=fields,
     )
 
 
@@ -43,6 +50,9 @@ GENERAL_PENALTY = rec(4, "xzcf", D(2026, 3, 1), D(2027, 2, 28), severity="genera
 OTHER_LIST = rec(5, "yzsxmd", D(2026, 1, 10), D(2027, 1, 9), severity="severe", YZ_MDDM="sw_zdss")
 COURT_OPEN = rec(6, "sxbzxr", D(2026, 2, 1), None, severity="severe")
 NO_END_LISTING = rec(7, "yzsxmd", D(2026, 1, 10), None, severity="severe", YZ_MDDM="scjg_yzwf")
+# Kept but not published (simplified procedure, warning only, a grade the regime does not publish): no window.
+WITHHELD_SERIOUS = rec(8, "xzcf", D(2026, 3, 1), None, severity="serious", publishable=False, CF_CFLB="暂扣许可证件")
+WITHHELD_SEVERE = rec(9, "xzcf", D(2026, 3, 1), None, severity="severe", publishable=False, CF_CFLB="吊销许可证件")
 
 
 def decide(records, as_of, memberships=()):
@@ -75,6 +85,9 @@ def decide(records, as_of, memberships=()):
             "normal",
             [],
         ),
+        ([WITHHELD_SERIOUS], D(2026, 6, 1), "normal", []),
+        ([WITHHELD_SERIOUS], D(2036, 6, 1), "normal", []),
+        ([TAX, WITHHELD_SEVERE], D(2026, 6, 1), "red", ["ns_a"]),
     ],
     ids=[
         "clean",
@@ -95,6 +108,9 @@ def decide(records, as_of, memberships=()):
         "red-and-watch",
         "black-overrides",
         "revoked-source-ignored",
+        "withheld-penalty-not-watch",
+        "withheld-penalty-never-watch",
+        "withheld-severe-penalty-does-not-suspend-red",
     ],
 )
 def test_status_and_lists(records, as_of, status, lists):

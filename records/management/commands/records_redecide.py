@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from audit.services import Actor
+from core.errors import DomainError
 from records.models import RecordType
 from records.redecisions import redecision_request, redecision_run
 
@@ -23,13 +24,16 @@ class Command(BaseCommand):
             unknown = sorted(set(types) - set(RecordType.objects.filter(code__in=types).values_list("code", flat=True)))
             if unknown:
                 raise CommandError(f"未知的记录类型：{'、'.join(unknown)}")
-        with transaction.atomic():
-            redecision = redecision_request(
-                record_types=types or [],
-                reason=reason,
-                actor=Actor.system("命令行 records_redecide"),
-                background=False,
-            )
+        try:
+            with transaction.atomic():
+                redecision = redecision_request(
+                    record_types=types or [],
+                    reason=reason,
+                    actor=Actor.system("命令行 records_redecide"),
+                    background=False,
+                )
+        except DomainError as error:
+            raise CommandError(error.message) from error
         done = redecision_run(
             redecision.pk, on_chunk=lambda r: self.stderr.write(f"已处理 {r.processed}/{r.total}，变化 {r.changed}")
         )
