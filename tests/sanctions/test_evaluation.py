@@ -280,7 +280,7 @@ def test_the_upgrade_re_evaluates_the_subjects_listed_by_a_penalty_not_published
     from outbox.services import outbox_deliver
     from sanctions.models import ListType
 
-    migration = importlib.import_module("sanctions.migrations.0006_unpublished_records_list_nobody")
+    migration = importlib.import_module("sanctions.migrations.0007_unpublished_records_list_nobody")
     [withheld] = push(xzcf_item(1, CF_CFLB="暂扣许可证件", CF_SFJYCX="是"))
     push(xzcf_item(2, CF_CFLB="暂扣许可证件"))  # published: its listing stays as it is
     listed = Membership.objects.create(  # as evaluated before the fix

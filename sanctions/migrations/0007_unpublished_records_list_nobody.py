@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("outbox", "0001_initial"),
         ("records", "0017_department_and_token_in_organisations"),
-        ("sanctions", "0005_department_and_token_in_organisations"),
+        ("sanctions", "0006_measure_sectors_procuratorate"),
     ]
 
     operations = [migrations.RunPython(queue_reevaluation, migrations.RunPython.noop)]
