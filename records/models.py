@@ -648,6 +648,7 @@ class Redecision(models.Model):
     message = models.CharField("说明", max_length=500, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    progressed_at = models.DateTimeField("最近进展", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:

@@ -10,8 +10,9 @@ records get a new version (``change = "redecide"``, with the reason) and one aud
 re-evaluates the subjects; a 较重 watch-list membership that ends with its penalty's publication moves with
 it). ``reevaluate_all`` sends every record of the chunk, changed or not: a list's new durations change no
 record but every subject it may list. The row's ``last_id`` is the cursor, so a worker restart resumes
-where the last committed chunk ended; the admin shows the progress. ``manage.py records_redecide`` does the
-same for a type or everything, in the foreground.
+where the last committed chunk ended, and the watchdog (``redecisions_watch``) queues again a run that stopped
+moving; the admin shows the progress. ``manage.py records_redecide`` does the same for a type or everything, in
+the foreground, and resumes a failed run (``--resume``).
 """
 
 from __future__ import annotations
@@ -20,11 +21,14 @@ import datetime
 import logging
 from collections.abc import Callable, Sequence
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
 from core import bulk
+from core.enqueue import enqueue
 from organisations.models import Department
 from outbox.services import outbox_add
 
@@ -118,15 +122,20 @@ def _chunk_locked(redecision: Redecision, chunk_size: int) -> list[CreditRecord]
 
 
 def redecision_run(
-    redecision_id: int, *, chunk_size: int = CHUNK_SIZE, on_chunk: Callable[[Redecision], None] | None = None
+    redecision_id: int, *, chunk_size: int | None = None, on_chunk: Callable[[Redecision], None] | None = None
 ) -> Redecision:
-    """Work through a redecision from its ``last_id`` to the end; a finished one is left as it is."""
+    """Work through a redecision from its ``last_id`` to the end (``CHUNK_SIZE`` records a transaction); a
+    finished one is left as it is."""
+    chunk_size = chunk_size or CHUNK_SIZE
     redecision = Redecision.objects.get(pk=redecision_id)
     if redecision.state in (RedecideState.DONE, RedecideState.FAILED):
         return redecision
     if redecision.state == RedecideState.QUEUED:
         Redecision.objects.filter(pk=redecision.pk, state=RedecideState.QUEUED).update(
-            state=RedecideState.RUNNING, started_at=timezone.now(), total=_records(redecision).count()
+            state=RedecideState.RUNNING,
+            started_at=timezone.now(),
+            progressed_at=timezone.now(),
+            total=_records(redecision).count(),
         )
     actor = Actor.system(f"公示决定重算 #{redecision.pk}")
     try:
@@ -155,7 +164,8 @@ def redecision_run(
                 redecision.last_id = records[-1].pk
                 redecision.processed += len(records)
                 redecision.changed += len(changed)
-                redecision.save(update_fields=["last_id", "processed", "changed"])
+                redecision.progressed_at = timezone.now()
+                redecision.save(update_fields=["last_id", "processed", "changed", "progressed_at"])
             if on_chunk:
                 on_chunk(redecision)
     except (OperationalError, InterfaceError):
@@ -168,6 +178,51 @@ def redecision_run(
             message=f"重算失败：{type(error).__name__}（已记录）",
         )
         return Redecision.objects.get(pk=redecision_id)
+
+
+def redecisions_watch(*, actor: Actor) -> int:
+    """The watchdog (every ten minutes): a recomputation queued or running that has not moved for
+    ``REDECISION_STALL_MINUTES`` — its task lost with a worker, or its retries spent in a long database outage —
+    is queued again. Safe: a run resumes after its last committed chunk and a second delivery waits for the
+    chunk's lock, then finds it done. A failed run (an error that is not transient) is left for an operator to
+    resume once the cause is fixed (``records_redecide --resume``). Returns how many were queued again."""
+    from .tasks import redecision_task
+
+    cutoff = timezone.now() - datetime.timedelta(minutes=settings.REDECISION_STALL_MINUTES)
+    stalled = Redecision.objects.filter(
+        Q(progressed_at__lt=cutoff) | Q(progressed_at__isnull=True, created_at__lt=cutoff),
+        state__in=(RedecideState.QUEUED, RedecideState.RUNNING),
+    )
+    requeued = 0
+    for redecision in stalled.order_by("pk"):
+        with transaction.atomic():
+            Redecision.objects.filter(pk=redecision.pk).update(progressed_at=timezone.now())
+            audit_event_record(
+                actor=actor,
+                action="records.redecide_redrive",
+                obj=redecision,
+                reason=f"超过{settings.REDECISION_STALL_MINUTES}分钟没有进展，重新排队",
+                after={"state": redecision.state, "processed": redecision.processed},
+            )
+            transaction.on_commit(lambda pk=redecision.pk: enqueue(redecision_task, pk))
+        requeued += 1
+    return requeued
+
+
+def redecision_resume(redecision_id: int, *, actor: Actor) -> Redecision:
+    """Resume a failed recomputation from its last committed chunk (after its cause is fixed)."""
+    with transaction.atomic():
+        redecision = Redecision.objects.select_for_update().get(pk=redecision_id)
+        if redecision.state != RedecideState.FAILED:
+            raise RecordError(
+                f"公示决定重算 #{redecision.pk} 的状态为“{redecision.get_state_display()}”，只有失败的重算可以继续。",
+                code="not_failed",
+            )
+        redecision.state, redecision.message, redecision.finished_at = RedecideState.RUNNING, "", None
+        redecision.progressed_at = timezone.now()
+        redecision.save(update_fields=["state", "message", "finished_at", "progressed_at"])
+        audit_event_record(actor=actor, action="records.redecide_resume", obj=redecision, reason=redecision.reason)
+    return redecision_run(redecision.pk)
 
 
 def _end_date(entry: CatalogEntry, data: dict) -> datetime.date | None:

@@ -9,7 +9,7 @@ from audit.services import Actor
 
 from .batches import batch_run, batches_expire, batches_watch
 from .quality import default_period, quality_reports_compute
-from .redecisions import redecision_run
+from .redecisions import redecision_run, redecisions_watch
 
 
 @shared_task(
@@ -64,6 +64,12 @@ def quality_reports_compute_task(
 def batches_expire_task() -> int:
     """Nightly: close uploads validated but never imported, and delete their files."""
     return batches_expire(actor=Actor.system("批量导入到期处理"))
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)
+def redecisions_watchdog_task() -> int:
+    """Every ten minutes: queue again the policy recomputations that stopped moving."""
+    return redecisions_watch(actor=Actor.system("公示决定重算看护"))
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)

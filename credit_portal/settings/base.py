@@ -238,6 +238,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "records.tasks.batches_watchdog_task",
         "schedule": crontab(minute="*/10"),
     },
+    "redecisions-watchdog": {
+        "task": "records.tasks.redecisions_watchdog_task",
+        "schedule": crontab(minute="5-55/10"),
+    },
     "special-queries-expire": {
         "task": "queries.tasks.special_queries_expire_task",
         "schedule": crontab(minute=5),
@@ -309,6 +313,8 @@ BATCH_XLSX_MAX_UNZIPPED_BYTES = env.int("BATCH_XLSX_MAX_UNZIPPED_BYTES", default
 BATCH_XLSX_MAX_SHARED_STRINGS_BYTES = env.int("BATCH_XLSX_MAX_SHARED_STRINGS_BYTES", default=32 * 1024 * 1024)
 # The watchdog queues again a batch with no progress for this long, and fails it if it stalls again.
 BATCH_STALL_MINUTES = env.int("BATCH_STALL_MINUTES", default=60)
+# A policy recomputation (records.redecisions) that has not moved for this long is queued again.
+REDECISION_STALL_MINUTES = env.int("REDECISION_STALL_MINUTES", default=15)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=20 * 1024 * 1024)
 
 STATIC_URL = "static/"

@@ -571,3 +571,60 @@ def test_a_field_mapping_that_names_no_field_of_its_kind_is_refused(
     after = RecordType.objects.get(code=code)
     assert all(getattr(after, name) == getattr(record_type, name) for name in changes)
     assert not Redecision.objects.exists()
+
+
+def test_a_recomputation_that_stopped_moving_is_queued_again_by_the_watchdog(
+    department, django_capture_on_commit_callbacks
+):
+    """Its task lost (a worker killed, retries spent in a long outage): the watchdog queues it again and it ends;
+    a run still moving and a failed one are left alone."""
+    import time_machine
+
+    from records.redecisions import redecision_request, redecisions_watch
+
+    record = CreditRecord.objects.get(pk=_ingest(department).record_id)
+    RegimePeriod.objects.filter(regime__code="ndrc-2025-36", severity="general").update(max_months=6)
+    with transaction.atomic():
+        lost = redecision_request(record_types=["xzcf"], reason="任务丢失", actor=Actor.system(), background=False)
+        failed = redecision_request(record_types=["xzcf"], reason="已失败", actor=Actor.system(), background=False)
+    Redecision.objects.filter(pk=failed.pk).update(state=RedecideState.FAILED)
+    assert redecisions_watch(actor=Actor.system()) == 0  # just created: not stalled yet
+
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=16)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        assert redecisions_watch(actor=Actor.system()) == 1
+    lost.refresh_from_db()
+    assert (lost.state, lost.changed) == (RedecideState.DONE, 1)
+    assert Redecision.objects.get(pk=failed.pk).state == RedecideState.FAILED
+    assert CreditRecord.objects.get(pk=record.pk).disclosure_end == datetime.date(2026, 11, 30)
+    assert AuditEvent.objects.filter(action="records.redecide_redrive", object_id=str(lost.pk)).exists()
+
+
+def test_a_failed_recomputation_is_resumed_by_the_command_once_its_cause_is_fixed(department, monkeypatch):
+    from records import redecisions
+
+    ids = [_ingest(department, n).record_id for n in (1, 2)]
+    RegimePeriod.objects.filter(regime__code="ndrc-2025-36", severity="general").update(max_months=6)
+    real = redecisions.records_redecide
+
+    def broken(records, **kwargs):
+        if records[0].pk == ids[1]:
+            raise ValueError("a bad record")
+        return real(records, **kwargs)
+
+    monkeypatch.setattr(redecisions, "records_redecide", broken)
+    monkeypatch.setattr(redecisions, "CHUNK_SIZE", 1)
+    with pytest.raises(CommandError, match="重算未完成：失败"):
+        call_command("records_redecide", "--type", "xzcf")
+    failed = Redecision.objects.get()
+    assert (failed.state, failed.processed) == (RedecideState.FAILED, 1)
+
+    monkeypatch.setattr(redecisions, "records_redecide", real)
+    call_command("records_redecide", "--resume", str(failed.pk))
+    failed.refresh_from_db()
+    assert (failed.state, failed.processed, failed.changed) == (RedecideState.DONE, 2, 2)
+    assert set(CreditRecord.objects.filter(pk__in=ids).values_list("version", flat=True)) == {2}
+    with pytest.raises(CommandError, match="只有失败的重算可以继续"):
+        call_command("records_redecide", "--resume", str(failed.pk))
+    with pytest.raises(CommandError, match="没有编号为 999999 的公示决定重算"):
+        call_command("records_redecide", "--resume", "999999")
