@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from evaluation.api.views import EvaluationChangeViewSet, EvaluationFileViewSet
 from records.api.views import BatchViewSet, CatalogViewSet, RecordViewSet
 from sanctions.api.views import CheckViewSet, MembershipChangeViewSet
 from subjects.api.views import SubjectViewSet
@@ -14,5 +15,7 @@ router.register("records", RecordViewSet, basename="record")
 router.register("batches", BatchViewSet, basename="batch")
 router.register("checks", CheckViewSet, basename="check")
 router.register("memberships/changes", MembershipChangeViewSet, basename="membership-change")
+router.register("evaluations/changes", EvaluationChangeViewSet, basename="evaluation-change")
+router.register("evaluations/files", EvaluationFileViewSet, basename="evaluation-file")
 
 urlpatterns = [path("", include(router.urls))]

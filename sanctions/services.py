@@ -316,6 +316,14 @@ def results_analyze() -> None:
 # Checks and feedback (核查与反馈) ---------------------------------------------------------------------------
 
 MAX_CHECK_SUBJECTS = 1000
+# Further parts of a check's answer given by the apps above (the evaluation app: the subjects' published grades),
+# registered in their ``AppConfig.ready``: (key, function of the subject ids → {subject id: JSON value}). Each
+# is one read for the whole check; sanctions never imports them.
+CHECK_ANSWER_PARTS: dict[str, Callable[[list[int]], dict]] = {}
+
+
+def check_answer_part_register(key: str, part: Callable[[list[int]], dict]) -> None:
+    CHECK_ANSWER_PARTS[key] = part
 
 
 class SanctionsError(DomainError):
@@ -363,6 +371,7 @@ def check_perform(
         memberships.setdefault(membership.subject_id, []).append(membership)
     measures = selectors.applicable_measures(department, scenario)
     measure_lists = {m.pk: {lt.pk for lt in m.list_types.all()} for m in measures}
+    parts = {key: part(subject_ids) for key, part in sorted(CHECK_ANSWER_PARTS.items())}
 
     results = []
     for code in codes:
@@ -393,6 +402,7 @@ def check_perform(
                     for m in measures
                     if measure_lists[m.pk] & list_ids
                 ],
+                **{key: values.get(subject.pk, []) for key, values in parts.items()},
             }
         )
     check = Check.objects.create(

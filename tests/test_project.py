@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 # Each may import only those before it.
-LAYERS = ["core", "outbox", "audit", "subjects", "records", "sanctions", "disclosure", "operations"]
+LAYERS = ["core", "outbox", "audit", "subjects", "records", "sanctions", "evaluation", "disclosure", "operations"]
 # The project package only wires (settings, URLs, middleware, the Celery app) and sits above every app.
 PROJECT_PACKAGE = "credit_portal"
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "subjects",
     "records",
     "sanctions",
+    "evaluation",  # graded evaluation and risk classification, above the lists it reads
     "disclosure",
     "operations",  # /healthz and /readyz: the top layer, reading every app through its selectors
 ]
@@ -230,6 +231,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "search-fragments-nightly": {
         "task": "subjects.tasks.search_fragments_refresh_task",
         "schedule": crontab(hour=4, minute=0),
+    },
+    # Graded evaluation (issue 15): every subject under the current models (windows and ages move with time),
+    # then each department's dated files; after the lists' nightly expiry, so that the lists read are current.
+    "evaluation-full-nightly": {
+        "task": "evaluation.tasks.evaluation_full_task",
+        "schedule": crontab(hour=1, minute=30),
     },
     "batches-watchdog": {
         "task": "records.tasks.batches_watchdog_task",
