@@ -46,7 +46,7 @@ def code_digest(code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), code.strip().upper().encode(), hashlib.sha256).hexdigest()
 
 
-def _fingerprint(subject: CreditSubject, body: ReportBody, status: str, grades: list) -> str:
+def _fingerprint(subject: CreditSubject, body: ReportBody, status: str, grades: list = ()) -> str:
     content = {
         # Every fact the report prints: a credit-centre correction of any of them makes a new report at once;
         # and, through the digest, every public record of the subject, printed or not (``ReportBody``).

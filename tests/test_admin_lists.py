@@ -37,6 +37,9 @@ SMALL_TABLES = {
     "records.QualityReport",
     "sanctions.ListType",
     "sanctions.Measure",
+    "evaluation.EvaluationModel",  # a model per industry regulator, a version per publication, a run per night
+    "evaluation.ModelVersion",
+    "evaluation.EvaluationRun",
     "disclosure.Article",
     "disclosure.OpenDataFile",
 }

@@ -35,6 +35,8 @@ class EvaluationChangeSerializer(serializers.ModelSerializer):
     model = serializers.CharField(source="model.code")
     model_name = serializers.CharField(source="model.name")
     version = serializers.IntegerField(source="version.number")
+    grade = serializers.CharField(help_text="A/B/C/D；为空表示主体已不在模型适用范围内")
+    previous_grade = serializers.CharField(help_text="此前的等级；为空表示首次评价")
     label = serializers.SerializerMethodField(help_text="等级名称；为空表示主体已不在模型适用范围内")
     explanation = serializers.SerializerMethodField()
 
