@@ -154,10 +154,16 @@ class EvaluationResult(models.Model):
     # The site's database role may only read and append (audit.db_roles): "nothing is lost" (DESIGN §4).
     APPEND_ONLY = True
 
-    # The (subject, model, id) index serves the lookups by subject; the feed reads by id.
+    # The (subject, model, id) index serves the lookups by subject; the feed reads by id. The references to this
+    # app's own small tables (model, version, run: never deleted) carry no database constraint: a full run writes
+    # a million rows, and each constraint is a check per row at commit; the subject's is kept.
     subject = models.ForeignKey(CreditSubject, on_delete=models.PROTECT, related_name="+", db_index=False)
-    model = models.ForeignKey(EvaluationModel, on_delete=models.PROTECT, related_name="results", db_index=False)
-    version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="results", db_index=False)
+    model = models.ForeignKey(
+        EvaluationModel, on_delete=models.PROTECT, related_name="results", db_index=False, db_constraint=False
+    )
+    version = models.ForeignKey(
+        ModelVersion, on_delete=models.PROTECT, related_name="results", db_index=False, db_constraint=False
+    )
     score = models.DecimalField("得分", max_digits=7, decimal_places=2, null=True, blank=True)
     grade = models.CharField(
         "等级", max_length=1, choices=GRADE_CHOICES, blank=True, help_text="为空表示不再适用该模型"
@@ -167,7 +173,15 @@ class EvaluationResult(models.Model):
     explanation = models.JSONField("评价说明")
     facts = models.JSONField("评价所依据的事实")
     evaluated_on = models.DateField("评价日期")
-    run = models.ForeignKey(EvaluationRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey(
+        EvaluationRun,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     created_at = models.DateTimeField("写入时间", auto_now_add=True)
 
     class Meta:
@@ -184,10 +198,15 @@ class SubjectGrade(models.Model):
     """A subject's current result under a model: the row departments, checks and the public site read (kept in
     step with the latest ``EvaluationResult``; ``digest`` says whether a new evaluation says anything new)."""
 
+    # As in the results, only the subject's reference is a database constraint (checked per row at commit).
     subject = models.ForeignKey(CreditSubject, on_delete=models.PROTECT, related_name="+", db_index=False)
-    model = models.ForeignKey(EvaluationModel, on_delete=models.PROTECT, related_name="+")
-    version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="+", db_index=False)
-    result = models.ForeignKey(EvaluationResult, on_delete=models.PROTECT, related_name="+", db_index=False)
+    model = models.ForeignKey(EvaluationModel, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    version = models.ForeignKey(
+        ModelVersion, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    result = models.ForeignKey(
+        EvaluationResult, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     score = models.DecimalField("得分", max_digits=7, decimal_places=2, null=True, blank=True)
     grade = models.CharField("等级", max_length=1, choices=GRADE_CHOICES, blank=True)
     digest = models.CharField("结果摘要", max_length=32)

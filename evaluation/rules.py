@@ -37,7 +37,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from core.errors import DomainError
 from core.vocabulary import BLACK, NOTICE, RED, SEVERITIES, SEVERITY_LABELS, WATCH
@@ -69,9 +69,11 @@ class DefinitionError(DomainError):
 
 
 # --- Facts ------------------------------------------------------------------------------------------------
+# Plain dataclasses, not frozen: a frozen one costs five times as much to build (1.6 µs against 0.3 for seven
+# fields), and a full run builds millions. The engine never changes them.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RecordFact:
     """One active record of the subject, with the data fields the models read."""
 
@@ -83,7 +85,7 @@ class RecordFact:
     fields: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class MembershipFact:
     """One list membership of the subject in force (state active: a suspended red membership rewards nothing)."""
 
@@ -92,7 +94,7 @@ class MembershipFact:
     colour: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SubjectFacts:
     subject_id: int
     kind: str
@@ -251,7 +253,7 @@ class ModelDefinition:
 # --- Results ------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Contribution:
     indicator: str
     dimension: str
@@ -262,7 +264,7 @@ class Contribution:
     model_version: int | None = None  # model_score: the version of the model whose score this is
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class AppliedOverride:
     code: str
     name: str
@@ -323,11 +325,16 @@ class Evaluation:
             ],
         }
 
+    @cached_property
+    def explanation_text(self) -> str:
+        """``explanation()`` as compact JSON (what is stored)."""
+        return json.dumps(self.explanation(), ensure_ascii=False, separators=(",", ":"))
+
+    @cached_property
     def digest(self) -> str:
         """A fingerprint of the version, score, grade and explanation: a stored result with the same one says
         the same thing, so nothing new is written."""
-        content = [self.version, str(self.score), self.grade, self.explanation()]
-        text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        text = f"{self.version}|{self.score}|{self.grade}|{self.explanation_text}"
         return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
@@ -484,6 +491,26 @@ def evaluate_subject(
         if in_scope(definition.scope, facts, as_of):
             results[definition.model] = evaluate(definition, facts, as_of, results)
     return results
+
+
+class Evaluator:
+    """``evaluate_subject`` over a set of model versions, remembering the results of subjects with nothing on
+    record. Such a subject's facts are its kind, registration status and age alone, so every subject with the
+    same three gets the same results (the engine is a function of its inputs): most of a province's subjects
+    (about 70 % of them have no record) are then evaluated by one lookup."""
+
+    def __init__(self, definitions: Iterable[ModelDefinition]):
+        self.ordered = tuple(evaluation_order(definitions))
+        self._plain: dict[tuple, dict[str, Evaluation]] = {}
+
+    def evaluate(self, facts: SubjectFacts, as_of: datetime.date) -> dict[str, Evaluation]:
+        if facts.records or facts.memberships:
+            return evaluate_subject(self.ordered, facts, as_of)
+        key = (as_of, facts.kind, facts.registration_status, subject_age(facts.established_on, as_of))
+        found = self._plain.get(key)
+        if found is None:
+            found = self._plain[key] = evaluate_subject(self.ordered, facts, as_of)
+        return found
 
 
 # --- Reading a definition ---------------------------------------------------------------------------------

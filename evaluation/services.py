@@ -4,20 +4,20 @@ grading subjects (the write of ``rules.evaluate_subject``'s results)."""
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
-from core import bulk
 from core.errors import DomainError
 from outbox.services import outbox_add
 from records.models import RecordType
 from sanctions.models import ListType
 from subjects.choices import SubjectKind
 
-from . import rules, selectors
+from . import rules, selectors, writes
 from .choices import ModelKind, VersionState
 from .models import EvaluationModel, EvaluationResult, EvaluationRun, ModelVersion, SubjectGrade
 from .signals import SUBJECTS_GRADES_CHANGED
@@ -160,12 +160,15 @@ def model_display_set(*, model: EvaluationModel, publish_grades: bool, actor: Ac
 OUT_OF_SCOPE = "out-of-scope"
 
 
-def _facts_json(facts: rules.SubjectFacts, used: list[rules.Evaluation], as_of: datetime.date) -> dict:
+def _facts_json(
+    facts: rules.SubjectFacts, evaluations: dict[str, rules.Evaluation], as_of: datetime.date
+) -> writes.JsonText:
     """What the evaluation rested on: the subject's own facts and the records and memberships behind an
     indicator or an override (the others counted nothing)."""
-    record_ids = set().union(*(e.record_ids() for e in used)) if used else set()
-    membership_ids = set().union(*(e.membership_ids() for e in used)) if used else set()
-    return {
+    used = evaluations.values()
+    record_ids = set().union(*(e.record_ids() for e in used)) if facts.records else set()
+    membership_ids = set().union(*(e.membership_ids() for e in used)) if facts.memberships else set()
+    document = {
         "as_of": as_of.isoformat(),
         "kind": facts.kind,
         "registration_status": facts.registration_status,
@@ -186,6 +189,7 @@ def _facts_json(facts: rules.SubjectFacts, used: list[rules.Evaluation], as_of: 
             {"id": m.id, "list": m.list_code, "colour": m.colour} for m in facts.memberships if m.id in membership_ids
         ],
     }
+    return writes.JsonText(json.dumps(document, ensure_ascii=False, separators=(",", ":")))
 
 
 @dataclass
@@ -195,18 +199,57 @@ class GradeOutcome:
     grades_changed: int = 0
 
 
+RESULT_COLUMNS = (
+    "subject_id",
+    "model_id",
+    "version_id",
+    "score",
+    "grade",
+    "score_grade",
+    "previous_grade",
+    "explanation",
+    "facts",
+    "evaluated_on",
+    "run_id",
+    "created_at",
+)
+GRADE_COLUMNS = (
+    "subject_id",
+    "model_id",
+    "version_id",
+    "result_id",
+    "score",
+    "grade",
+    "digest",
+    "since",
+    "evaluated_on",
+)
+GRADE_UPDATE_COLUMNS = (
+    ("version_id", "bigint"),
+    ("result_id", "bigint"),
+    ("score", "numeric"),
+    ("grade", "varchar"),
+    ("digest", "varchar"),
+    ("evaluated_on", "date"),
+    ("since", "timestamptz"),  # NULL: the grade held, its start stays
+)
+OUT_OF_SCOPE_EXPLANATION = writes.JsonText(
+    json.dumps({"engine": rules.ENGINE_VERSION, "out_of_scope": True}, separators=(",", ":"))
+)
+
+
 @dataclass
 class _GradeWrites:
-    """What one grading changes: new result rows, new and changed current grades, and the subjects whose public
-    grade or score changed (their pages)."""
+    """What one grading changes, as rows: new results, new and changed current grades, and the subjects whose
+    public grade or score changed (their pages)."""
 
     actor: Actor
     as_of: datetime.date
     run: EvaluationRun | None
     now: datetime.datetime
-    results: list[EvaluationResult] = field(default_factory=list)
-    new_grades: list[SubjectGrade] = field(default_factory=list)
-    changed_grades: list[tuple[SubjectGrade, EvaluationResult]] = field(default_factory=list)
+    results: list[tuple] = field(default_factory=list)
+    new_grades: list[tuple] = field(default_factory=list)  # (result index, the row without result_id)
+    changed_grades: list[tuple] = field(default_factory=list)  # (result index, pk, the changed values)
     pages: set[int] = field(default_factory=set)
     grade_changes: int = 0
 
@@ -222,57 +265,59 @@ class _GradeWrites:
         if evaluation is None:
             if stored is None or stored.grade == "":
                 return
-            digest, score, grade, score_grade = OUT_OF_SCOPE, None, "", ""
-            explanation = {"engine": rules.ENGINE_VERSION, "out_of_scope": True}
+            digest, score, grade, score_grade, explanation = OUT_OF_SCOPE, None, "", "", OUT_OF_SCOPE_EXPLANATION
         else:
-            digest = evaluation.digest()
+            digest = evaluation.digest
             if stored is not None and stored.digest == digest:
                 return
             score, grade, score_grade = evaluation.score, evaluation.grade, evaluation.score_grade
-            explanation = evaluation.explanation()
-        result = EvaluationResult(
-            subject_id=subject_id,
-            model_id=version.model_id,
-            version_id=version.pk,
-            score=score,
-            grade=grade,
-            score_grade=score_grade,
-            previous_grade=stored.grade if stored else "",
-            explanation=explanation,
-            facts=facts_json(),
-            evaluated_on=self.as_of,
-            run=self.run,
+            explanation = writes.JsonText(evaluation.explanation_text)
+        index = len(self.results)
+        self.results.append(
+            (
+                subject_id,
+                version.model_id,
+                version.pk,
+                score,
+                grade,
+                score_grade,
+                stored.grade if stored else "",
+                explanation,
+                facts_json(),
+                self.as_of,
+                self.run.pk if self.run else None,
+                self.now,
+            )
         )
-        self.results.append(result)
         changed_grade = stored is None or stored.grade != grade
         self.grade_changes += changed_grade
-        grade_row = SubjectGrade(
-            pk=stored.pk if stored else None,
-            subject_id=subject_id,
-            model_id=version.model_id,
-            version_id=version.pk,
-            score=score,
-            grade=grade,
-            digest=digest,
-            since=self.now,
-            evaluated_on=self.as_of,
-        )
         if stored is None:
-            self.new_grades.append(grade_row)
+            self.new_grades.append((index, (subject_id, version.model_id, version.pk, score, grade, digest)))
         else:
-            grade_row._keep_since = not changed_grade  # the grade held: its start stays
-            self.changed_grades.append((grade_row, result))
+            since = self.now if changed_grade else None  # the grade held: its start stays
+            self.changed_grades.append((index, stored.pk, (version.pk, score, grade, digest, since)))
         if public and (changed_grade or stored.score != score):
             self.pages.add(subject_id)
 
     def write(self, subject_ids: list[int]) -> None:
-        bulk.insert(EvaluationResult, self.results)
-        if self.new_grades:
-            by_key = {(r.subject_id, r.model_id): r.pk for r in self.results}
-            for grade_row in self.new_grades:
-                grade_row.result_id = by_key[(grade_row.subject_id, grade_row.model_id)]
-            bulk.insert(SubjectGrade, self.new_grades)
-        _grades_update(self.changed_grades)
+        result_ids = writes.rows_insert(EvaluationResult, RESULT_COLUMNS, self.results)
+        writes.rows_insert(
+            SubjectGrade,
+            GRADE_COLUMNS,
+            [
+                (subject_id, model_id, version_id, result_ids[index], score, grade, digest, self.now, self.as_of)
+                for index, (subject_id, model_id, version_id, score, grade, digest) in self.new_grades
+            ],
+        )
+        writes.rows_update(
+            SubjectGrade,
+            GRADE_UPDATE_COLUMNS,
+            [
+                (pk, version_id, result_ids[index], score, grade, digest, self.as_of, since)
+                for index, pk, (version_id, score, grade, digest, since) in self.changed_grades
+            ],
+            keep="since",
+        )
         if self.results:
             audit_event_record(
                 actor=self.actor,
@@ -290,50 +335,16 @@ class _GradeWrites:
             outbox_add(topic=SUBJECTS_GRADES_CHANGED, payload={"subject_ids": sorted(self.pages)})
 
 
-def _grades_update(changed: list[tuple[SubjectGrade, EvaluationResult]]) -> None:
-    """Point the changed current grades at their new results: one ``UPDATE … FROM (VALUES …)`` on PostgreSQL."""
-    if not changed:
-        return
-    rows = [(grade, result.pk) for grade, result in changed]
-    if connection.vendor != "postgresql":
-        for grade, result_id in rows:
-            values = {
-                "version_id": grade.version_id,
-                "result_id": result_id,
-                "score": grade.score,
-                "grade": grade.grade,
-                "digest": grade.digest,
-                "evaluated_on": grade.evaluated_on,
-            }
-            if not grade._keep_since:
-                values["since"] = grade.since
-            SubjectGrade.objects.filter(pk=grade.pk).update(**values)
-        return
-    table = connection.ops.quote_name(SubjectGrade._meta.db_table)
-    placeholder = (
-        "(%s::bigint, %s::bigint, %s::bigint, %s::numeric, %s::varchar, %s::varchar, %s::date, %s::timestamptz)"
-    )
-    params = []
-    for grade, result_id in rows:
-        since = None if grade._keep_since else grade.since
-        params += [
-            grade.pk,
-            grade.version_id,
-            result_id,
-            grade.score,
-            grade.grade,
-            grade.digest,
-            grade.evaluated_on,
-            since,
-        ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} AS g SET version_id = v.version_id, result_id = v.result_id, score = v.score, "
-            f"grade = v.grade, digest = v.digest, evaluated_on = v.evaluated_on, since = COALESCE(v.since, g.since) "
-            f"FROM (VALUES {', '.join([placeholder] * len(rows))}) "
-            f"AS v(id, version_id, result_id, score, grade, digest, evaluated_on, since) WHERE g.id = v.id",
-            params,
-        )
+def _lazy_facts(facts, evaluations, as_of):
+    """The facts JSON of a subject, built once and only when a result of it is written."""
+    built = []
+
+    def text():
+        if not built:
+            built.append(_facts_json(facts, evaluations, as_of))
+        return built[0]
+
+    return text
 
 
 @transaction.atomic
@@ -360,31 +371,24 @@ def subjects_grade(
         return outcome
     facts = selectors.subject_facts(subject_ids, models, lock=True)
     stored = selectors.stored_grades(subject_ids)
-    writes = _GradeWrites(actor=actor, as_of=as_of, run=run, now=timezone.now())
+    staged = _GradeWrites(actor=actor, as_of=as_of, run=run, now=timezone.now())
     for subject_id in subject_ids:
         subject_facts = facts.get(subject_id)
         if subject_facts is None:
             continue
-        evaluations = rules.evaluate_subject(models.ordered, subject_facts, as_of)
-        used = list(evaluations.values())
-        cached = []
-
-        def facts_json(subject_facts=subject_facts, used=used, cached=cached):
-            if not cached:
-                cached.append(_facts_json(subject_facts, used, as_of))
-            return cached[0]
-
+        evaluations = models.evaluator.evaluate(subject_facts, as_of)
+        facts_text = _lazy_facts(subject_facts, evaluations, as_of)
         for definition in models.ordered:
             version = models.versions[definition.model]
-            writes.stage(
+            staged.stage(
                 subject_id,
                 version,
                 evaluations.get(definition.model),
                 stored.get((subject_id, version.model_id)),
-                facts_json,
+                facts_text,
                 definition.model in models.public,
             )
         outcome.evaluated += 1
-    writes.write(subject_ids)
-    outcome.written, outcome.grades_changed = len(writes.results), writes.grade_changes
+    staged.write(subject_ids)
+    outcome.written, outcome.grades_changed = len(staged.results), staged.grade_changes
     return outcome

@@ -428,11 +428,11 @@ def test_same_inputs_same_result_whatever_the_order_of_the_facts():
     one = r.evaluate(definition, facts(*records, memberships=members), AS_OF)
     two = r.evaluate(definition, facts(*reversed(records), memberships=list(reversed(members))), AS_OF)
     assert one == two
-    assert one.digest() == two.digest()
+    assert one.digest == two.digest
     assert one.version == 7
     assert one.model == "m"
     changed = r.evaluate(definition, facts(*records[:-1], memberships=members), AS_OF)
-    assert changed.digest() != one.digest()
+    assert changed.digest != one.digest
 
 
 def test_the_explanation_keeps_what_counts():
@@ -529,3 +529,23 @@ def imported_modules(path: Path) -> set[str]:
 def test_the_engine_imports_no_django():
     standard = {"__future__", "datetime", "hashlib", "json", "collections.abc", "dataclasses", "decimal", "functools"}
     assert imported_modules(Path(r.__file__)) <= standard | {"core.errors", "core.vocabulary", "records.rules"}
+
+
+def test_the_evaluator_gives_what_evaluate_subject_gives():
+    general = model(
+        ind("subject_age", code="a"), ind("list_member", code="b", colours=["black"], weight="-30"), code="g"
+    )
+    evaluator = r.Evaluator([general])
+    subjects = [
+        facts(established_on=D(2020, 6, 15)),
+        facts(established_on=D(2020, 6, 16)),  # one year less: another result
+        facts(established_on=D(2021, 1, 1)),  # the same age as the one before: the same result
+        facts(status="revoked"),
+        facts(kind="natural_person"),
+        facts(record(1)),
+        facts(memberships=[member(3)]),
+    ]
+    for subject in subjects:
+        assert evaluator.evaluate(subject, AS_OF) == r.evaluate_subject([general], subject, AS_OF)
+    assert evaluator.evaluate(subjects[1], AS_OF) is evaluator.evaluate(subjects[2], AS_OF)
+    assert len(evaluator._plain) == 4
