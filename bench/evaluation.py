@@ -11,7 +11,7 @@ Standalone: it uses only the project's public functions and builds its data with
 3. **the same on unchanged data** (the nightly case: everything read and evaluated, nothing written);
 4. **raw SQL** through a plain cursor, for the same chunks of 2,000 subjects: the four statements that read
    the same facts (subjects locked, their active records of the types the models read with the fields
-   their conditions read, their list memberships in force, their current grades): subjects/s and the ratio;
+   their conditions read, their list memberships in force, their current results): subjects/s and the ratio;
 5. **a push of 1,000 penalties** for 1,000 graded companies (``records_ingest``, as the API does), then the
    handlers of its ``records.changed`` outbox item timed one by one: the evaluation's share.
 
@@ -124,8 +124,9 @@ def raw_reads(chunk: int = 2000) -> tuple[int, float]:
             )
             cursor.fetchall()
             cursor.execute(
-                "SELECT subject_id, model_id, id, grade, score, digest FROM evaluation_subjectgrade "
-                "WHERE subject_id = ANY(%s)",
+                "SELECT r.subject_id, r.model_id, r.grade, r.score, r.digest, r.grade_since "
+                "FROM evaluation_evaluationresult r JOIN (SELECT max(id) AS id FROM evaluation_evaluationresult "
+                "WHERE subject_id = ANY(%s) GROUP BY subject_id, model_id) latest ON latest.id = r.id",
                 [part],
             )
             cursor.fetchall()
@@ -223,7 +224,7 @@ def main() -> None:
     print(f"data: {subjects:,} subjects, {records:,} records, {memberships:,} active memberships; {load()}")
 
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE evaluation_subjectgrade, evaluation_evaluationresult, evaluation_evaluationfile")
+        cursor.execute("TRUNCATE evaluation_evaluationresult, evaluation_evaluationfile")
     evaluated, written, seconds = full_run(args.jobs)
     print(
         f"full run from scratch (jobs={args.jobs}): {evaluated:,} subjects, {written:,} results written, "

@@ -13,7 +13,7 @@ from subjects.selectors import subject_id_for_uscc
 
 from . import rules, selectors
 from .choices import RunKind, VersionState
-from .models import EvaluationFile, EvaluationModel, EvaluationResult, EvaluationRun, ModelVersion, SubjectGrade
+from .models import EvaluationFile, EvaluationModel, EvaluationResult, EvaluationRun, ModelVersion
 from .runs import evaluation_run_request
 from .services import EvaluationError, definition_check, model_version_draft, model_version_edit, model_version_publish
 
@@ -193,7 +193,17 @@ class SubjectSearchMixin:
 
 @admin.register(EvaluationResult)
 class EvaluationResultAdmin(SubjectSearchMixin, BigTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["id", "subject", "model", "version", "score", "grade", "previous_grade", "evaluated_on"]
+    list_display = [
+        "id",
+        "subject",
+        "model",
+        "version",
+        "score",
+        "grade",
+        "previous_grade",
+        "grade_since",
+        "evaluated_on",
+    ]
     list_select_related = ["subject", "model", "version"]
     readonly_fields = ["explanation_table"]
     exclude = ["explanation"]
@@ -218,13 +228,6 @@ class EvaluationResultAdmin(SubjectSearchMixin, BigTableAdminMixin, ReadOnlyAdmi
                 ),
             ),
         )
-
-
-@admin.register(SubjectGrade)
-class SubjectGradeAdmin(SubjectSearchMixin, BigTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["subject", "model", "version", "score", "grade", "since", "evaluated_on"]
-    list_filter = ["model"]
-    list_select_related = ["subject", "model", "version"]
 
 
 @admin.register(EvaluationFile)

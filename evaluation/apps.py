@@ -41,7 +41,6 @@ def _admin_permissions_grant() -> None:
         "evaluation.change_modelversion",
         "evaluation.view_evaluationrun",
         "evaluation.view_evaluationresult",
-        "evaluation.view_subjectgrade",
         "evaluation.view_evaluationfile",
     ]
     granted = ROLE_ADMIN_PERMISSIONS[StaffRoleName.CREDIT_ADMIN]

@@ -70,7 +70,7 @@ def _lines(department, model: EvaluationModel):
             grade.score,
             grade.grade,
             version_labels.get(grade.grade, grade.grade),
-            grade.since.astimezone(timezone.get_current_timezone()).date().isoformat(),
+            grade.grade_since.astimezone(timezone.get_current_timezone()).date().isoformat(),
             grade.evaluated_on.isoformat(),
         ]
         yield writer.writerow([_cell(value) for value in row])

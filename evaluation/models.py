@@ -4,8 +4,9 @@ A model (``EvaluationModel``) has versions; its definition (dimensions, indicato
 thresholds and labels, overriding rules, scope) is JSON read by the pure engine ``evaluation.rules``. Editing
 happens on a draft; publishing freezes the draft as the model's current version and re-evaluates everyone in
 the background (an ``EvaluationRun``). Results are history (``EvaluationResult``, append-only: a new row when
-a subject's score, grade, explanation or model version changes) with one current row per subject and model
-(``SubjectGrade``), which is what departments, checks and the public site read.
+a subject's score, grade, explanation or model version changes, never an update); a subject's current result
+under a model is its latest row (``selectors.latest_results``), which departments, checks and the public site
+read. A full run after a publication writes one row per subject and nothing else.
 """
 
 from django.db import models
@@ -149,7 +150,9 @@ class EvaluationRun(models.Model):
 class EvaluationResult(models.Model):
     """A subject's result under a model version on a day: score, grade, the explanation (every indicator that
     counts with its value, points and the records and list memberships behind it; the overrides applied) and
-    the facts used. History: a row is never changed; a new one is written when anything of it changes."""
+    the facts used. History: a row is never changed; a new one is written when anything of it changes, and the
+    latest row of a subject and model is its current result (``digest`` says whether an evaluation says
+    anything new; ``grade_since`` carries the start of the grade forward while it holds)."""
 
     # The site's database role may only read and append (audit.db_roles): "nothing is lost" (DESIGN §4).
     APPEND_ONLY = True
@@ -170,6 +173,8 @@ class EvaluationResult(models.Model):
     )
     score_grade = models.CharField("按得分的等级", max_length=1, choices=GRADE_CHOICES, blank=True)
     previous_grade = models.CharField("原等级", max_length=1, choices=GRADE_CHOICES, blank=True)
+    grade_since = models.DateTimeField("等级起始时间")
+    digest = models.CharField("结果摘要", max_length=32)
     explanation = models.JSONField("评价说明")
     facts = models.JSONField("评价所依据的事实")
     evaluated_on = models.DateField("评价日期")
@@ -188,47 +193,11 @@ class EvaluationResult(models.Model):
         verbose_name = "评价结果"
         verbose_name_plural = "评价结果（历史）"
         ordering = ["-id"]
+        # A subject's history, and its current result under each model (the latest id of a subject and model).
         indexes = [models.Index(fields=["subject", "model", "-id"], name="evaluation_result_subject_idx")]
 
     def __str__(self) -> str:
         return f"{self.subject_id} {self.model_id} {self.grade or '不适用'}"
-
-
-class SubjectGrade(models.Model):
-    """A subject's current result under a model: the row departments, checks and the public site read (kept in
-    step with the latest ``EvaluationResult``; ``digest`` says whether a new evaluation says anything new)."""
-
-    # As in the results, only the subject's reference is a database constraint (checked per row at commit).
-    subject = models.ForeignKey(CreditSubject, on_delete=models.PROTECT, related_name="+", db_index=False)
-    model = models.ForeignKey(EvaluationModel, on_delete=models.PROTECT, related_name="+", db_constraint=False)
-    version = models.ForeignKey(
-        ModelVersion, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
-    )
-    result = models.ForeignKey(
-        EvaluationResult, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
-    )
-    score = models.DecimalField("得分", max_digits=7, decimal_places=2, null=True, blank=True)
-    grade = models.CharField("等级", max_length=1, choices=GRADE_CHOICES, blank=True)
-    digest = models.CharField("结果摘要", max_length=32)
-    since = models.DateTimeField("等级起始时间")
-    evaluated_on = models.DateField("评价日期")
-
-    class Meta:
-        verbose_name = "当前评价等级"
-        verbose_name_plural = "当前评价等级"
-        ordering = ["subject_id", "model_id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["subject", "model"],
-                name="subject_grade_one_per_model",
-                violation_error_message="该主体在此模型下已有当前评价。",
-            )
-        ]
-        # The population of a class under a model (the random inspections by risk class build on it).
-        indexes = [models.Index(fields=["model", "grade"], name="subject_grade_class_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.subject_id} {self.model_id} {self.grade}"
 
 
 class EvaluationFile(models.Model):

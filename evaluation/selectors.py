@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from core.vocabulary import MEMBERSHIP_ACTIVE, RECORD_ACTIVE, RECORD_REPAIRED
 from records.models import CreditRecord, RecordType
@@ -21,7 +21,7 @@ from subjects.models import CreditSubject
 
 from . import rules
 from .choices import RunKind, RunState, VersionState
-from .models import EvaluationModel, EvaluationResult, EvaluationRun, ModelVersion, SubjectGrade
+from .models import EvaluationModel, EvaluationResult, EvaluationRun, ModelVersion
 
 # --- The models ---------------------------------------------------------------------------------------------
 
@@ -110,6 +110,13 @@ def _date(value):
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
+def _moment(value) -> datetime.datetime:
+    """A timestamp read by plain SQL: aware on PostgreSQL; naive UTC text or value on SQLite."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=datetime.UTC)
+
+
 def subject_facts(subject_ids: list[int], models: ModelSet, *, lock: bool = False) -> dict[int, rules.SubjectFacts]:
     """The facts of these subjects, in three statements: the subjects (locked ``FOR NO KEY UPDATE`` in primary-key
     order with ``lock``, as the sanctions evaluation locks them: two evaluations of one subject wait for each
@@ -169,25 +176,45 @@ def subject_facts(subject_ids: list[int], models: ModelSet, *, lock: bool = Fals
 
 @dataclass(frozen=True, slots=True)
 class StoredGrade:
-    pk: int
+    """What grading compares a new evaluation with: the current result of a subject under a model."""
+
     grade: str
     score: Decimal | None
     digest: str
+    since: datetime.datetime
 
 
 def stored_grades(subject_ids: list[int]) -> dict[tuple[int, int], StoredGrade]:
-    """The current grades of these subjects, by (subject id, model id): one statement."""
+    """The current results of these subjects, by (subject id, model id): one statement (the latest id of each
+    subject and model, from ``evaluation_result_subject_idx``, then those rows)."""
     if not subject_ids:
         return {}
+    table = EvaluationResult._meta.db_table
     rows = _rows(
-        f"SELECT subject_id, model_id, id, grade, score, digest FROM {SubjectGrade._meta.db_table} "
-        f"WHERE subject_id IN {_in(subject_ids)}",
+        f"SELECT r.subject_id, r.model_id, r.grade, r.score, r.digest, r.grade_since FROM {table} r "
+        f"JOIN (SELECT max(id) AS id FROM {table} WHERE subject_id IN {_in(subject_ids)} "
+        f"GROUP BY subject_id, model_id) latest ON latest.id = r.id",
         list(subject_ids),
     )
     return {
-        (subject_id, model_id): StoredGrade(pk, grade, None if score is None else Decimal(str(score)), digest)
-        for subject_id, model_id, pk, grade, score, digest in rows
+        (subject_id, model_id): StoredGrade(
+            grade, None if score is None else Decimal(str(score)), digest, _moment(since)
+        )
+        for subject_id, model_id, grade, score, digest, since in rows
     }
+
+
+def latest_results(**filters) -> QuerySet[EvaluationResult]:
+    """The current result of each subject and model among those the filters select: the latest row of each.
+    A result without a grade (the subject left the model's scope) is current too; callers leave it out."""
+    latest = (
+        EvaluationResult.objects.filter(**filters)
+        .order_by()
+        .values("subject_id", "model_id")
+        .annotate(latest=Max("id"))
+        .values("latest")
+    )
+    return EvaluationResult.objects.filter(pk__in=latest)
 
 
 # --- Who sees what ------------------------------------------------------------------------------------------
@@ -247,10 +274,10 @@ def result_changes(department) -> QuerySet[EvaluationResult]:
     return results
 
 
-def population_grades(department, model: EvaluationModel) -> QuerySet[SubjectGrade]:
-    """The current grades under ``model`` of a department's supervised population (every subject for the credit
+def population_grades(department, model: EvaluationModel) -> QuerySet[EvaluationResult]:
+    """The current results under ``model`` of a department's supervised population (every subject for the credit
     centre), in subject order: the rows of the department's dated file."""
-    grades = SubjectGrade.objects.filter(model=model).exclude(grade="").select_related("subject", "version")
+    grades = latest_results(model=model).exclude(grade="").select_related("subject", "version")
     if department is not None:
         grades = grades.filter(supervised_subjects_q(department))
     return grades.order_by("subject_id")
@@ -289,12 +316,7 @@ def published_grades(subject_ids: Iterable[int]) -> dict[int, list[GradeShown]]:
     if not subject_ids:
         return found
     grades = (
-        SubjectGrade.objects.filter(
-            subject_id__in=subject_ids,
-            model__is_active=True,
-            model__publish_grades=True,
-            version__state=VersionState.PUBLISHED,
-        )
+        latest_results(subject_id__in=subject_ids, model__is_active=True, model__publish_grades=True)
         .exclude(grade="")
         .select_related("model", "version")
         .order_by("model__kind", "model__code")
@@ -309,16 +331,21 @@ def published_grades(subject_ids: Iterable[int]) -> dict[int, list[GradeShown]]:
                 label=grade.version.definition.get("labels", {}).get(grade.grade, grade.grade),
                 score=grade.score,
                 evaluated_on=grade.evaluated_on,
-                since=grade.since,
+                since=grade.grade_since,
             )
         )
     return found
 
 
-def current_grades(model: EvaluationModel) -> QuerySet[SubjectGrade]:
-    """Every subject's current grade under ``model`` (the population of each class: the random inspections by
+def current_grades(model: EvaluationModel) -> QuerySet[EvaluationResult]:
+    """Every subject's current result under ``model`` (the population of each class: the random inspections by
     risk class draw from it), subjects out of the model's scope left out."""
-    return SubjectGrade.objects.filter(model=model).exclude(grade="").order_by("subject_id")
+    return latest_results(model=model).exclude(grade="").order_by("subject_id")
+
+
+def current_result(subject_id: int, model_code: str) -> EvaluationResult | None:
+    """A subject's current result under a model (None: never evaluated by it)."""
+    return latest_results(subject_id=subject_id, model__code=model_code).select_related("version").first()
 
 
 # --- Explanations -------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from subjects.choices import SubjectKind
 
 from . import rules, selectors, writes
 from .choices import ModelKind, VersionState
-from .models import EvaluationModel, EvaluationResult, EvaluationRun, ModelVersion, SubjectGrade
+from .models import EvaluationModel, EvaluationResult, EvaluationRun, ModelVersion
 from .signals import SUBJECTS_GRADES_CHANGED
 
 
@@ -207,31 +207,13 @@ RESULT_COLUMNS = (
     "grade",
     "score_grade",
     "previous_grade",
+    "grade_since",
+    "digest",
     "explanation",
     "facts",
     "evaluated_on",
     "run_id",
     "created_at",
-)
-GRADE_COLUMNS = (
-    "subject_id",
-    "model_id",
-    "version_id",
-    "result_id",
-    "score",
-    "grade",
-    "digest",
-    "since",
-    "evaluated_on",
-)
-GRADE_UPDATE_COLUMNS = (
-    ("version_id", "bigint"),
-    ("result_id", "bigint"),
-    ("score", "numeric"),
-    ("grade", "varchar"),
-    ("digest", "varchar"),
-    ("evaluated_on", "date"),
-    ("since", "timestamptz"),  # NULL: the grade held, its start stays
 )
 OUT_OF_SCOPE_EXPLANATION = writes.JsonText(
     json.dumps({"engine": rules.ENGINE_VERSION, "out_of_scope": True}, separators=(",", ":"))
@@ -240,16 +222,14 @@ OUT_OF_SCOPE_EXPLANATION = writes.JsonText(
 
 @dataclass
 class _GradeWrites:
-    """What one grading changes, as rows: new results, new and changed current grades, and the subjects whose
-    public grade or score changed (their pages)."""
+    """What one grading changes: the new result rows (a COPY; nothing is updated), and the subjects whose public
+    grade or score changed (their pages)."""
 
     actor: Actor
     as_of: datetime.date
     run: EvaluationRun | None
     now: datetime.datetime
     results: list[tuple] = field(default_factory=list)
-    new_grades: list[tuple] = field(default_factory=list)  # (result index, the row without result_id)
-    changed_grades: list[tuple] = field(default_factory=list)  # (result index, pk, the changed values)
     pages: set[int] = field(default_factory=set)
     grade_changes: int = 0
 
@@ -272,7 +252,8 @@ class _GradeWrites:
                 return
             score, grade, score_grade = evaluation.score, evaluation.grade, evaluation.score_grade
             explanation = writes.JsonText(evaluation.explanation_text)
-        index = len(self.results)
+        changed_grade = stored is None or stored.grade != grade
+        self.grade_changes += changed_grade
         self.results.append(
             (
                 subject_id,
@@ -282,6 +263,8 @@ class _GradeWrites:
                 grade,
                 score_grade,
                 stored.grade if stored else "",
+                self.now if changed_grade else stored.since,  # the grade held: its start stays
+                digest,
                 explanation,
                 facts_json(),
                 self.as_of,
@@ -289,35 +272,11 @@ class _GradeWrites:
                 self.now,
             )
         )
-        changed_grade = stored is None or stored.grade != grade
-        self.grade_changes += changed_grade
-        if stored is None:
-            self.new_grades.append((index, (subject_id, version.model_id, version.pk, score, grade, digest)))
-        else:
-            since = self.now if changed_grade else None  # the grade held: its start stays
-            self.changed_grades.append((index, stored.pk, (version.pk, score, grade, digest, since)))
         if public and (changed_grade or stored.score != score):
             self.pages.add(subject_id)
 
     def write(self, subject_ids: list[int]) -> None:
-        result_ids = writes.rows_insert(EvaluationResult, RESULT_COLUMNS, self.results)
-        writes.rows_insert(
-            SubjectGrade,
-            GRADE_COLUMNS,
-            [
-                (subject_id, model_id, version_id, result_ids[index], score, grade, digest, self.now, self.as_of)
-                for index, (subject_id, model_id, version_id, score, grade, digest) in self.new_grades
-            ],
-        )
-        writes.rows_update(
-            SubjectGrade,
-            GRADE_UPDATE_COLUMNS,
-            [
-                (pk, version_id, result_ids[index], score, grade, digest, self.as_of, since)
-                for index, pk, (version_id, score, grade, digest, since) in self.changed_grades
-            ],
-            keep="since",
-        )
+        writes.rows_insert(EvaluationResult, RESULT_COLUMNS, self.results)
         if self.results:
             audit_event_record(
                 actor=self.actor,
@@ -356,10 +315,10 @@ def subjects_grade(
     run: EvaluationRun | None = None,
     models: selectors.ModelSet | None = None,
 ) -> GradeOutcome:
-    """Evaluate subjects under every current model version and store what changed: a new result (history) and
-    the current grade for each subject and model whose score, grade, explanation or version differ from the
-    stored one; a subject that left a model's scope gets a result saying so. Nothing is written on unchanged
-    facts, so running twice is harmless.
+    """Evaluate subjects under every current model version and store what changed: a new result (history, the
+    subject's current result from then on) for each subject and model whose score, grade, explanation or version
+    differ from the current one; a subject that left a model's scope gets a result saying so. Nothing is
+    written on unchanged facts, so running twice is harmless.
 
     The subjects are locked first (``selectors.subject_facts``), so an evaluation after a change and a full run
     over the same subject wait for each other, and the later reads the facts the earlier committed."""

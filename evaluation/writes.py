@@ -1,10 +1,9 @@
-"""The bulk writes of a grading, without a model instance per row: a full run writes a result and a current grade
-for most subjects (a million after a model's publication), and building Django instances cost more than the
-engine and the COPY together.
+"""The bulk write of a grading, without a model instance per row: a full run after a model's publication writes
+a result for every subject (a million), and building Django instances cost more than the engine and the COPY
+together.
 
 On PostgreSQL, new rows take their ids from the table's sequence and go in by ``COPY`` (as ``core.bulk``, whose
-text format this uses; JSON arrives already serialised), and changed current grades are one ``UPDATE … FROM
-(VALUES …)``. Elsewhere (SQLite, the test default) the ORM does the same.
+text format this uses; JSON arrives already serialised). Elsewhere (SQLite, the test default) the ORM does it.
 """
 
 from __future__ import annotations
@@ -68,34 +67,3 @@ def rows_insert(model: type[models.Model], columns: Sequence[str], rows: list[tu
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN", buffer)
     return ids
-
-
-def rows_update(model: type[models.Model], columns: Sequence[tuple[str, str]], rows: list[tuple], *, keep: str = ""):
-    """Update rows by primary key: ``rows`` are (pk, value, ...) in the order of ``columns`` ((attribute name,
-    PostgreSQL type), ...). A None in column ``keep`` leaves that column as it is."""
-    if not rows:
-        return
-    names = [name for name, _ in columns]
-    if connection.vendor != "postgresql":
-        for pk, *values in rows:
-            changes = dict(zip(names, values, strict=True))
-            if keep and changes[keep] is None:
-                del changes[keep]
-            model.objects.filter(pk=pk).update(**changes)
-        return
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    sets = ", ".join(
-        f"{quote(model._meta.get_field(name).column)} = "
-        + (f"COALESCE(v.{quote(name)}, t.{quote(name)})" if name == keep else f"v.{quote(name)}")
-        for name in names
-    )
-    # One array per column (unnest): a few parameters however many rows, parsed and planned at once.
-    arrays = ", ".join(["%s::bigint[]", *(f"%s::{kind}[]" for _, kind in columns)])
-    params = [list(column) for column in zip(*rows, strict=True)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} AS t SET {sets} FROM unnest({arrays}) "
-            f"AS v(id, {', '.join(quote(name) for name in names)}) WHERE t.id = v.id",
-            params,
-        )

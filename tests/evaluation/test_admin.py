@@ -32,7 +32,6 @@ def test_the_pages_open_and_show_the_last_full_run(admin_client):
         "modelversion",
         "evaluationrun",
         "evaluationresult",
-        "subjectgrade",
         "evaluationfile",
     ):
         assert admin_client.get(f"/admin/evaluation/{page}/").status_code == 200, page

@@ -12,8 +12,9 @@ import time_machine
 from django.db import transaction
 
 from evaluation.choices import RunKind, RunState, VersionState
-from evaluation.models import EvaluationFile, EvaluationRun, SubjectGrade
+from evaluation.models import EvaluationFile, EvaluationResult, EvaluationRun
 from evaluation.runs import evaluation_run_request
+from evaluation.selectors import current_result, latest_results
 from evaluation.services import model_display_set, model_version_draft, model_version_edit, model_version_publish
 from evaluation.tasks import evaluation_full_task
 from outbox.models import OutboxItem
@@ -49,8 +50,8 @@ def push(client, evaluation_models, django_capture_on_commit_callbacks):
     return _push
 
 
-def general_grade(n: int) -> SubjectGrade:
-    return SubjectGrade.objects.get(subject__uscc=company_uscc(n), model__code="general")
+def general_grade(n: int) -> EvaluationResult:
+    return current_result(CreditSubject.objects.get(uscc=company_uscc(n)).pk, "general")
 
 
 @time_machine.travel(NOW, tick=False)
@@ -63,8 +64,8 @@ def test_a_push_and_a_listing_regrade_their_subjects_after_commit(push, client):
     push(yzsxmd_item(1))
     listed = general_grade(1)
     assert listed.grade == "D"
-    assert listed.result.previous_grade == first.grade
-    assert listed.result.explanation["overrides"][0]["code"] == "black"
+    assert listed.previous_grade == first.grade
+    assert listed.explanation["overrides"][0]["code"] == "black"
     assert not OutboxItem.objects.exclude(state="done").exists()
     # The public page shows the new grade at once (its cache dropped by ``subjects.grades_changed``).
     page = client.get(f"/subjects/{company_uscc(1)}/").text
@@ -75,7 +76,7 @@ def test_a_push_and_a_listing_regrade_their_subjects_after_commit(push, client):
 @time_machine.travel(NOW, tick=False)
 def test_the_public_page_shows_published_grades_only(push, client, evaluation_models):
     push(xzxk_item(2))  # a food licence: graded by both models
-    grades = {g.model.code: g for g in SubjectGrade.objects.select_related("model")}
+    grades = {g.model.code: g for g in latest_results().select_related("model")}
     assert set(grades) == {"general", "food_risk"}
     page = client.get(f"/subjects/{company_uscc(2)}/").text
     general = grades["general"]
@@ -128,7 +129,7 @@ def test_a_publication_regrades_everyone_in_the_background(
         run = model_version_publish(version=draft, actor=SYSTEM)
     run.refresh_from_db()
     assert (run.kind, run.state, run.processed) == (RunKind.PUBLICATION, RunState.DONE, CreditSubject.objects.count())
-    assert set(SubjectGrade.objects.filter(model=general).values_list("grade", "version_id")) == {("D", draft.pk)}
+    assert set(latest_results(model=general).values_list("grade", "version_id")) == {("D", draft.pk)}
     assert draft.__class__.objects.get(pk=draft.pk).state == VersionState.PUBLISHED
     assert "D 差" in client.get(page).text  # the cached page was dropped (``subjects.grades_changed``)
 
@@ -137,9 +138,9 @@ def test_a_publication_regrades_everyone_in_the_background(
 def test_the_nightly_task_runs_everyone_and_writes_the_files(push, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     push(xzcf_item(6))
-    SubjectGrade.objects.all().delete()  # as if never graded (a subject imported without any change)
+    EvaluationResult.objects.all().delete()  # as if never graded (a subject imported without any change)
     assert evaluation_full_task() == CreditSubject.objects.count()
-    assert SubjectGrade.objects.filter(model__code="general").count() == CreditSubject.objects.count()
+    assert latest_results(model__code="general").count() == CreditSubject.objects.count()
     run = EvaluationRun.objects.get(kind=RunKind.SCHEDULED)
     assert (run.state, run.as_of) == (RunState.DONE, NOW.date())
     assert EvaluationFile.objects.filter(department__code="jl-scjg", model__code="general", as_of=NOW.date()).exists()

@@ -11,8 +11,9 @@ import pytest
 from django.db import transaction
 
 from evaluation.files import evaluation_files_generate
-from evaluation.models import EvaluationFile, EvaluationResult, SubjectGrade
+from evaluation.models import EvaluationFile, EvaluationResult
 from evaluation.runs import grades_refresh
+from evaluation.selectors import current_result
 from evaluation.services import model_display_set
 from sanctions.services import check_perform
 from subjects.models import CreditSubject, Division
@@ -131,7 +132,7 @@ def test_the_dated_files_hold_the_departments_population(world, client):
     rows = list(csv.reader(io.StringIO(body)))
     assert rows[0][:2] == ["统一社会信用代码/证件号码", "主体名称"]
     assert {row[0] for row in rows[1:]} == {s[1].uscc, s[2].uscc}
-    grade = SubjectGrade.objects.get(subject=s[1], model__code="general")
+    grade = current_result(s[1].pk, "general")
     assert next(r for r in rows if r[0] == s[1].uscc)[4:6] == [str(grade.score), grade.grade]
     # Another department's file is not found for the county.
     other = EvaluationFile.objects.get(department=world["tax"])
@@ -146,7 +147,7 @@ def test_the_check_answer_carries_the_published_grades(world, evaluation_models)
             department=world["tax"], scenario="procurement", reference="T-1", codes=[s[2].uscc], actor=SYSTEM
         )
     [result] = check.results
-    general = SubjectGrade.objects.get(subject=s[2], model__code="general")
+    general = current_result(s[2].pk, "general")
     assert [(g["model"], g["grade"], g["score"]) for g in result["grades"]] == [
         ("general", general.grade, str(general.score))
     ]  # the food model's grade is for supervision only: not in the answer

@@ -20,8 +20,9 @@ import time_machine
 from django.db import transaction
 
 from evaluation.choices import VersionState
-from evaluation.models import ModelVersion, SubjectGrade
+from evaluation.models import ModelVersion
 from evaluation.runs import evaluation_run, evaluation_run_request, grades_refresh
+from evaluation.selectors import current_result, latest_results
 from evaluation.services import model_version_draft, model_version_edit, model_version_publish
 from records.models import CreditRecord
 from records.rules import period_end
@@ -155,7 +156,7 @@ def compare_everyone(as_of: datetime.date) -> int:
         for code in ("general", "food_risk"):  # the general model first: the food model reads its score
             version = published[code]
             expected = recompute(version.definition, subject, as_of, scores)
-            stored = SubjectGrade.objects.filter(subject=subject, model=version.model).select_related("result").first()
+            stored = current_result(subject.pk, code)
             if expected is None:
                 assert stored is None or stored.grade == "", (subject.pk, code, stored and stored.grade)
                 continue
@@ -169,7 +170,7 @@ def compare_everyone(as_of: datetime.date) -> int:
                 subject.pk,
                 code,
             )
-            counted = {i["code"]: i.get("records", []) for i in stored.result.explanation["indicators"]}
+            counted = {i["code"]: i.get("records", []) for i in stored.explanation["indicators"]}
             for indicator, ids in expected["behind"].items():
                 assert counted.get(indicator, []) == ids, (subject.pk, code, indicator)
             compared += 1
@@ -316,9 +317,9 @@ def test_grades_follow_from_the_published_model_and_the_records(population, eval
     run_everyone()
     compared = compare_everyone(TODAY)
     assert compared >= SUBJECTS
-    grades = set(SubjectGrade.objects.values_list("grade", flat=True))
+    grades = set(latest_results().values_list("grade", flat=True))
     assert {"C", "D"} <= grades  # the data reaches several grades, overrides included
-    assert SubjectGrade.objects.filter(model__code="food_risk").exclude(grade="").exists()
+    assert latest_results(model__code="food_risk").exclude(grade="").exists()
 
     # A new version of the general model: other weights, thresholds and one more override. Everyone is re-graded.
     general = evaluation_models["general"]
@@ -340,7 +341,7 @@ def test_grades_follow_from_the_published_model_and_the_records(population, eval
         run = model_version_publish(version=draft, actor=SYSTEM, background=False)
     evaluation_run(run.pk, chunk_size=7)
     assert compare_everyone(TODAY) == compared
-    assert not SubjectGrade.objects.filter(model=general).exclude(version=draft).exists()
+    assert not latest_results(model=general).exclude(version=draft).exists()
 
     # Records revoked: the subjects concerned are graded again when the change is reported.
     revoked = list(CreditRecord.objects.filter(record_type__code="xzcf", severity__in=["serious", "severe"])[:5])

@@ -12,8 +12,9 @@ from django.db import OperationalError, transaction
 from audit.models import AuditEvent
 from evaluation import rules
 from evaluation.choices import RunState, VersionState
-from evaluation.models import EvaluationResult, EvaluationRun, ModelVersion, SubjectGrade
+from evaluation.models import EvaluationResult, EvaluationRun, ModelVersion
 from evaluation.runs import evaluation_run
+from evaluation.selectors import current_result, latest_results
 from evaluation.services import (
     EvaluationError,
     definition_check,
@@ -47,8 +48,8 @@ def grade(*subjects, as_of=TODAY):
         return subjects_grade(subject_ids=[s.pk for s in subjects], actor=SYSTEM, as_of=as_of)
 
 
-def current(s, code="general") -> SubjectGrade:
-    return SubjectGrade.objects.select_related("result", "version").get(subject=s, model__code=code)
+def current(s, code="general") -> EvaluationResult:
+    return current_result(s.pk, code)
 
 
 def test_the_seeded_models_are_published_and_cite_the_seed(evaluation_models):
@@ -77,7 +78,7 @@ def test_a_result_is_stored_with_its_version_facts_and_explanation(market):
     general = row.version
     # 70 + 3 years − 3 (one 一般 penalty): 70.00 → C (中)
     assert (row.score, row.grade) == (Decimal("70.00"), "C")
-    result = row.result
+    result = row
     assert (result.version_id, result.grade, result.previous_grade, result.evaluated_on) == (general.pk, "C", "", TODAY)
     assert {"code": "penalties", "value": "3", "points": "-3.00", "records": [penalty]} in result.explanation[
         "indicators"
@@ -87,7 +88,7 @@ def test_a_result_is_stored_with_its_version_facts_and_explanation(market):
     assert result.facts["records"][0]["severity"] == "general"
     assert result.facts["established_on"] == TODAY.replace(year=2023).isoformat()
     # Outside the food model's scope (no food licence): no food grade.
-    assert not SubjectGrade.objects.filter(subject=s, model__code="food_risk").exists()
+    assert current(s, "food_risk") is None
     assert AuditEvent.objects.filter(action="evaluation.evaluate").exists()
 
 
@@ -107,10 +108,10 @@ def test_history_is_kept_and_an_unchanged_evaluation_writes_nothing(market):
     grade(s)
     history = list(EvaluationResult.objects.filter(subject=s, model__code="general").order_by("id"))
     assert len(history) == 2
-    assert history[0].pk == first.result_id
+    assert history[0].pk == first.pk
     assert history[0].score == first.score
     assert (history[1].score, history[1].previous_grade) == (first.score - 3, first.grade)
-    assert current(s).result_id == history[1].pk
+    assert current(s).pk == history[1].pk
     assert len(history[1].explanation["indicators"][0]["records"]) == 2
 
 
@@ -120,12 +121,12 @@ def test_a_black_listed_subject_gets_the_override_grade_whatever_its_score(marke
     grade(s)
     row = current(s)
     assert row.grade == "D"
-    assert row.result.explanation["overrides"][0]["code"] == "black"
-    assert row.result.explanation["overrides"][0]["memberships"]
+    assert row.explanation["overrides"][0]["code"] == "black"
+    assert row.explanation["overrides"][0]["memberships"]
     # The food model (its scope: a food licence in force) also puts it at 高风险 by its own override.
     food = current(s, "food_risk")
     assert food.grade == "D"
-    assert [o["code"] for o in food.result.explanation["overrides"]] == ["black"]
+    assert [o["code"] for o in food.explanation["overrides"]] == ["black"]
 
 
 def test_a_professional_model_combines_the_general_score(market):
@@ -133,7 +134,7 @@ def test_a_professional_model_combines_the_general_score(market):
     s = subject(4)
     grade(s)
     general, food = current(s), current(s, "food_risk")
-    items = {i["code"]: i for i in food.result.explanation["indicators"]}
+    items = {i["code"]: i for i in food.explanation["indicators"]}
     assert items["general_score"]["value"] == str(general.score)
     assert items["general_score"]["model_version"] == general.version_id
     assert Decimal(items["general_score"]["points"]) == (general.score * Decimal("0.6")).quantize(Decimal("0.01"))
@@ -151,8 +152,8 @@ def test_a_subject_leaving_a_models_scope_gets_a_result_saying_so(market):
     grade(s)
     food = current(s, "food_risk")
     assert (food.grade, food.score) == ("", None)
-    assert food.result.explanation["out_of_scope"] is True
-    assert food.result.previous_grade in "ABCD"
+    assert food.explanation["out_of_scope"] is True
+    assert food.previous_grade in "ABCD"
     grade(s)
     assert EvaluationResult.objects.filter(subject=s, model__code="food_risk").count() == 2
 
@@ -256,6 +257,27 @@ def test_a_run_resumes_after_its_last_committed_chunk(market):
     assert written > 0
     finished = evaluation_run(run.pk, chunk_size=2)
     assert (finished.state, finished.processed) == (RunState.DONE, CreditSubject.objects.count())
-    graded = set(SubjectGrade.objects.filter(model__code="general").values_list("subject_id", flat=True))
+    graded = set(latest_results(model__code="general").values_list("subject_id", flat=True))
     assert graded == set(CreditSubject.objects.values_list("pk", flat=True))
     assert evaluation_run(run.pk).state == RunState.DONE  # a finished run is left as it is
+
+
+def test_the_start_of_a_grade_carries_forward_while_the_grade_holds(market):
+    ingest(market, xzxk_item(20, XK_XKZS="排污许可证"))
+    s = subject(20)
+    grade(s)
+    first = current(s)
+    ingest(
+        market,
+        xzxk_item(21, XK_XDR_MC="长春测试20商贸有限公司", XK_XDR_SHXYM=company_uscc(20), XK_XKZS="排污许可证"),
+    )
+    grade(s)
+    second = current(s)
+    assert second.pk != first.pk
+    assert (second.score, second.grade) == (first.score + 1, first.grade)  # one more licence: +1, same grade
+    assert second.grade_since == first.grade_since
+    ingest(market, yzsxmd_item(20))
+    grade(s)
+    third = current(s)
+    assert (third.grade, third.previous_grade) == ("D", first.grade)
+    assert third.grade_since > first.grade_since
