@@ -13,6 +13,7 @@ from subjects.selectors import subject_id_for_uscc
 
 from . import rules, selectors
 from .choices import RunKind, VersionState
+from .definitions import definition_parse
 from .models import EvaluationFile, EvaluationModel, EvaluationResult, EvaluationRun, ModelVersion
 from .runs import evaluation_run_request
 from .services import EvaluationError, definition_check, model_version_draft, model_version_edit, model_version_publish
@@ -74,7 +75,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["model", "note"]
+            return ["model"]  # a new draft copies the model's latest version; it is edited next
         editable = ["definition", "note"] if obj.state == VersionState.DRAFT else []
         return ["model", "number", *editable, *self.readonly_fields]
 
@@ -132,7 +133,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
     @admin.display(description="模型内容")
     def definition_table(self, obj):
         try:
-            definition = rules.definition_parse(obj.definition, model=obj.model.code, version=obj.pk)
+            definition = definition_parse(obj.definition, model=obj.model.code, version=obj.pk)
         except rules.DefinitionError as error:
             return error.message
         rows = [

@@ -21,13 +21,14 @@ from subjects.models import CreditSubject
 
 from . import rules
 from .choices import RunKind, RunState, VersionState
+from .definitions import definition_parse
 from .models import EvaluationModel, EvaluationResult, EvaluationRun, ModelVersion
 
 # --- The models ---------------------------------------------------------------------------------------------
 
 
 def version_definition(version: ModelVersion) -> rules.ModelDefinition:
-    return rules.definition_parse(version.definition, model=version.model.code, version=version.pk)
+    return definition_parse(version.definition, model=version.model.code, version=version.pk)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from subjects.choices import SubjectKind
 
 from . import rules, selectors, writes
 from .choices import ModelKind, VersionState
+from .definitions import definition_parse
 from .models import EvaluationModel, EvaluationResult, EvaluationRun, ModelVersion
 from .signals import SUBJECTS_GRADES_CHANGED
 
@@ -31,10 +32,10 @@ class EvaluationError(DomainError):
 
 
 def definition_check(definition, *, model: EvaluationModel) -> rules.ModelDefinition:
-    """The engine's reading of ``definition`` (``rules.definition_parse``) plus what only the database knows: the
+    """The engine's reading of ``definition`` (``definitions.definition_parse``) plus what only the database knows: the
     record types, lists, subject kinds and models it names exist. Raises ``EvaluationError`` in Chinese."""
     try:
-        parsed = rules.definition_parse(definition, model=model.code, version=0)
+        parsed = definition_parse(definition, model=model.code, version=0)
     except rules.DefinitionError as error:
         raise EvaluationError(error.message, code=error.code, field="definition") from None
     types = {code for f in parsed.record_filters() for code in f.types}

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from evaluation import definitions
 from evaluation import rules as r
+from evaluation.definitions import definition_parse
 
 D = datetime.date
 AS_OF = D(2026, 6, 15)
@@ -61,7 +63,7 @@ def spec(*indicators, overrides=(), base="50", grades=None, labels=None, floor=N
 
 
 def model(*indicators, code="m", version=7, **options) -> r.ModelDefinition:
-    return r.definition_parse(spec(*indicators, **options), model=code, version=version)
+    return definition_parse(spec(*indicators, **options), model=code, version=version)
 
 
 def ind(kind, weight="1", cap=None, code="i", **params):
@@ -500,7 +502,7 @@ def broken(**changes):
 )
 def test_a_bad_definition_is_refused_saying_where(data, message):
     with pytest.raises(r.DefinitionError) as error:
-        r.definition_parse(data, model="m", version=1)
+        definition_parse(data, model="m", version=1)
     assert message in error.value.message
 
 
@@ -529,6 +531,7 @@ def imported_modules(path: Path) -> set[str]:
 def test_the_engine_imports_no_django():
     standard = {"__future__", "datetime", "hashlib", "json", "collections.abc", "dataclasses", "decimal", "functools"}
     assert imported_modules(Path(r.__file__)) <= standard | {"core.errors", "core.vocabulary", "records.rules"}
+    assert imported_modules(Path(definitions.__file__)) <= standard | {"core.vocabulary", "rules"}
 
 
 def test_the_evaluator_gives_what_evaluate_subject_gives():

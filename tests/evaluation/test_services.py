@@ -10,8 +10,8 @@ import pytest
 from django.db import OperationalError, transaction
 
 from audit.models import AuditEvent
-from evaluation import rules
 from evaluation.choices import RunState, VersionState
+from evaluation.definitions import definition_parse
 from evaluation.models import EvaluationResult, EvaluationRun, ModelVersion
 from evaluation.runs import evaluation_run
 from evaluation.selectors import current_result, latest_results
@@ -63,7 +63,7 @@ def test_the_seeded_models_are_published_and_cite_the_seed(evaluation_models):
         version = model.versions.get()
         assert (version.number, version.state) == (1, VersionState.PUBLISHED)
         definition_check(version.definition, model=model)
-    food_definition = rules.definition_parse(food.versions.get().definition, model="food_risk", version=1)
+    food_definition = definition_parse(food.versions.get().definition, model="food_risk", version=1)
     assert food_definition.depends_on() == {"general"}
     assert food_definition.labels == {"A": "低风险", "B": "一般风险", "C": "较高风险", "D": "高风险"}
 
