@@ -369,19 +369,26 @@ def in_scope(scope: Scope, facts: SubjectFacts, as_of: datetime.date) -> bool:
     return scope.records is None or any(scope.records.selects(r, as_of) for r in facts.records)
 
 
+def _ids(facts: list) -> tuple[int, ...]:
+    """The ids of these facts, ascending (most lists hold none or one)."""
+    if len(facts) < 2:
+        return (facts[0].id,) if facts else ()
+    return tuple(sorted(fact.id for fact in facts))
+
+
 def _indicator_value(
     indicator: Indicator, facts: SubjectFacts, as_of: datetime.date, scores: Mapping[str, Evaluation]
 ) -> tuple[Decimal, tuple[int, ...], tuple[int, ...], int | None]:
     kind = indicator.kind
     if kind in (RECORD_COUNT, SEVERITY_SUM):
         chosen = [r for r in facts.records if indicator.records.selects(r, as_of)]
-        ids = tuple(sorted(r.id for r in chosen))
+        ids = _ids(chosen)
         if kind == RECORD_COUNT:
             return Decimal(len(chosen)), ids, (), None
         weights = indicator.severity_weights
         return Decimal(sum(weights.get(r.severity, 0) for r in chosen)), ids, (), None
     if kind == LIST_MEMBER:
-        ids = tuple(sorted(m.id for m in facts.memberships if indicator.lists.selects(m)))
+        ids = _ids([m for m in facts.memberships if indicator.lists.selects(m)])
         return (Decimal(1) if ids else ZERO), (), ids, None
     if kind == SUBJECT_AGE:
         return Decimal(subject_age(facts.established_on, as_of)), (), (), None
@@ -404,10 +411,10 @@ def _override_applies(
     override: Override, facts: SubjectFacts, as_of: datetime.date
 ) -> tuple[bool, tuple[int, ...], tuple[int, ...]]:
     if override.kind == OVERRIDE_RECORD:
-        ids = tuple(sorted(r.id for r in facts.records if override.records.selects(r, as_of)))
+        ids = _ids([r for r in facts.records if override.records.selects(r, as_of)])
         return bool(ids), ids, ()
     if override.kind == LIST_MEMBER:
-        ids = tuple(sorted(m.id for m in facts.memberships if override.lists.selects(m)))
+        ids = _ids([m for m in facts.memberships if override.lists.selects(m)])
         return bool(ids), (), ids
     if override.kind == REGISTRATION_STATUS:
         return facts.registration_status in override.statuses, (), ()
