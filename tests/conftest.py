@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.http import HttpRequest
 from django.test import Client
@@ -37,6 +40,8 @@ def reference_data(db) -> None:
     sanctions_catalog_load(
         list_type_model=ListType, source_model=ListSource, measure_model=Measure, record_type_model=RecordType
     )
+    # The evaluation models the migration seeds (general + food), frozen in the migration itself.
+    importlib.import_module("evaluation.migrations.0002_seed_models").seed(django_apps, None)
 
 
 @pytest.fixture(autouse=True)
