@@ -148,3 +148,19 @@ def test_the_nightly_task_runs_everyone_and_writes_the_files(push, settings, tmp
     with transaction.atomic():
         evaluation_run_request(actor=SYSTEM, kind=RunKind.SCHEDULED, background=False)
     assert evaluation_full_task() == 0
+
+
+@time_machine.travel(NOW, tick=False)
+def test_evaluate_all_grades_everyone_in_the_foreground(push, settings, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    push(xzcf_item(7), xzxk_item(8))
+    EvaluationResult.objects.all().delete()
+    out = StringIO()
+    call_command("evaluate_all", "--files", stdout=out)
+    assert "评价主体 2 个" in out.getvalue()
+    assert latest_results(model__code="general").count() == 2
+    assert EvaluationFile.objects.filter(department__code="jl-scjg", as_of=NOW.date()).count() == 2
