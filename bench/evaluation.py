@@ -126,9 +126,8 @@ def raw_reads(chunk: int = 2000) -> tuple[int, float]:
             )
             cursor.fetchall()
             cursor.execute(
-                "SELECT r.subject_id, r.model_id, r.grade, r.score, r.digest, r.grade_since "
-                "FROM evaluation_evaluationresult r JOIN (SELECT max(id) AS id FROM evaluation_evaluationresult "
-                "WHERE subject_id = ANY(%s) GROUP BY subject_id, model_id) latest ON latest.id = r.id",
+                "SELECT DISTINCT ON (subject_id, model_id) subject_id, model_id, grade, score, digest, grade_since "
+                "FROM evaluation_evaluationresult WHERE subject_id = ANY(%s) ORDER BY subject_id, model_id, id DESC",
                 [part],
             )
             cursor.fetchall()

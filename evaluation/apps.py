@@ -12,13 +12,13 @@ class EvaluationConfig(AppConfig):
         from sanctions.signals import SUBJECTS_LISTS_CHANGED
         from subjects.signals import SUBJECTS_FACTS_CHANGED
 
-        from .receivers import on_run, on_subjects_changed
+        from .receivers import on_lists_changed, on_run, on_subjects_changed
         from .selectors import check_grades
         from .signals import EVALUATION_RUN
 
         # After the sanctions app's handler of the same item (apps register in layer order): the lists are current.
         outbox.register(RECORDS_CHANGED, on_subjects_changed)
-        outbox.register(SUBJECTS_LISTS_CHANGED, on_subjects_changed)
+        outbox.register(SUBJECTS_LISTS_CHANGED, on_lists_changed)
         outbox.register(SUBJECTS_FACTS_CHANGED, on_subjects_changed)
         outbox.register(EVALUATION_RUN, on_run)
         # 联合奖惩核查: the answer carries the subject's published grades.

@@ -47,6 +47,15 @@ def on_subjects_changed(payload: dict) -> None:
         raise SubjectsNotGraded(f"{len(failed)} subjects not graded: {failed[:20]}")
 
 
+def on_lists_changed(payload: dict) -> None:
+    """Lists changed by themselves (a listing expired overnight, a recompute): the subjects are evaluated again.
+    After a change of records (``after_records``) there is nothing to do: this app's handler of that
+    ``records.changed`` item ran after the lists were evaluated (handlers run in layer order) and saw them."""
+    if payload.get("after_records"):
+        return
+    on_subjects_changed(payload)
+
+
 def on_run(payload: dict) -> None:
     """A committed run (a model's publication) gets its task; a broker that refuses it raises, so the item waits.
     A second task for one run finds its chunks done."""

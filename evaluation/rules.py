@@ -47,7 +47,7 @@ ENGINE_VERSION = "2026.12-1"
 
 GRADES = ("A", "B", "C", "D")  # best first
 CENT = Decimal("0.01")
-ZERO = Decimal("0")
+ZERO = Decimal("0.00")  # what nothing counts: also the points and subtotals of an empty dimension, as printed
 
 RECORD_COUNT, SEVERITY_SUM, LIST_MEMBER = "record_count", "severity_sum", "list_member"
 SUBJECT_AGE, REGISTRATION_STATUS, MODEL_SCORE = "subject_age", "registration_status", "model_score"
@@ -421,6 +421,12 @@ def _override_applies(
     raise DefinitionError(f"规则“{override.name}”的类型“{override.kind}”未知。", code="unknown_override_kind")
 
 
+@lru_cache(maxsize=4096)
+def _nothing(indicator: str, dimension: str) -> Contribution:
+    """The contribution of an indicator that counts nothing: one object for all (the engine changes none)."""
+    return Contribution(indicator, dimension, ZERO, ZERO)
+
+
 def worst(*grades: str) -> str:
     return max(grades, key=GRADES.index)
 
@@ -441,12 +447,17 @@ def evaluate(
         subtotal = ZERO
         for indicator in dimension.indicators:
             value, record_ids, membership_ids, model_version = _indicator_value(indicator, facts, as_of, scores)
-            points = _points(indicator, value) if value != ZERO else ZERO
+            if not value and not record_ids and not membership_ids:
+                contributions.append(_nothing(indicator.code, dimension.code))
+                continue
+            points = _points(indicator, value) if value else ZERO
             subtotal += points
             contributions.append(
                 Contribution(indicator.code, dimension.code, value, points, record_ids, membership_ids, model_version)
             )
-        subtotal = _quantize(_bounded(subtotal, dimension.floor, dimension.ceiling))
+        subtotal = _bounded(subtotal, dimension.floor, dimension.ceiling)
+        if subtotal is not ZERO:
+            subtotal = _quantize(subtotal)
         dimension_points.append((dimension.code, subtotal))
         total += subtotal
     score = _quantize(_bounded(total, definition.min_score, definition.max_score))

@@ -136,7 +136,7 @@ def subjects_evaluate(
         if not subject_ids:
             return {}
     list_types = {lt.code: lt for lt in ListType.objects.all()}
-    writes = _EvaluationWrites(actor)
+    writes = _EvaluationWrites(actor, after_records=changed_records is not None)
     result = {}
     for plan in evaluation_plans(subject_ids, rule_set, as_of):
         writes.stage(plan, list_types=list_types, as_of=as_of, now=now)
@@ -151,6 +151,7 @@ class _EvaluationWrites:
     updated and ended (saved as staged), their change rows, and the statuses."""
 
     actor: Actor
+    after_records: bool = False  # asked for by a change of records (their ``records.changed`` item)
     changes: list[MembershipChange] = field(default_factory=list)
     opened: list[tuple[Membership, frozenset[int]]] = field(default_factory=list)
     new_statuses: list[CreditStatus] = field(default_factory=list)
@@ -260,7 +261,8 @@ class _EvaluationWrites:
                 },
             )
         if self.changed_ids:
-            outbox_add(topic=SUBJECTS_LISTS_CHANGED, payload={"subject_ids": self.changed_ids})
+            payload = {"subject_ids": self.changed_ids, **({"after_records": True} if self.after_records else {})}
+            outbox_add(topic=SUBJECTS_LISTS_CHANGED, payload=payload)
 
 
 def _evaluate_chunk(subject_ids: list[int], actor: Actor) -> tuple[int, float, Counter]:

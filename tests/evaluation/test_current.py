@@ -164,3 +164,21 @@ def test_evaluate_all_grades_everyone_in_the_foreground(push, settings, tmp_path
     assert "评价主体 2 个" in out.getvalue()
     assert latest_results(model__code="general").count() == 2
     assert EvaluationFile.objects.filter(department__code="jl-scjg", as_of=NOW.date()).count() == 2
+
+
+def test_a_listing_ending_by_time_alone_regrades_the_subject(push, django_capture_on_commit_callbacks):
+    """No record changes when a listing expires overnight: the lists' own item (not after records) re-grades."""
+    from sanctions.tasks import memberships_expire_task
+
+    with time_machine.travel(NOW, tick=False):
+        push(yzsxmd_item(9, decided_on="2026-06-01", until="2026-07-15"))
+        assert general_grade(9).grade == "D"
+    # After records, the lists' item is left to the records' own (which ran after the lists were evaluated).
+    item = OutboxItem.objects.filter(topic="subjects.lists_changed").latest("pk")
+    assert item.payload.get("after_records") is True
+    with time_machine.travel(NOW.replace(day=20), tick=False):  # 2026-07-20: the listing ended on 07-15
+        with django_capture_on_commit_callbacks(execute=True):
+            memberships_expire_task()
+        after = general_grade(9)
+    assert after.grade != "D"
+    assert after.previous_grade == "D"
