@@ -218,7 +218,7 @@ def main() -> None:
     parser.add_argument("--records-share", type=float, default=0.3)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--push", type=int, default=1000)
-    parser.add_argument("--pushes", type=int, default=3)
+    parser.add_argument("--pushes", type=int, default=5)
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--skip-data", action="store_true")
     parser.add_argument("--any-database", action="store_true")
@@ -262,20 +262,25 @@ def main() -> None:
     runs = [push(args.push, args.seed + n) for n in range(args.pushes)]
     names = dict.fromkeys(name for run in runs for name in run)
     times = {name: statistics.median(run.get(name, 0) for run in runs) for name in names}
-    evaluation = sum(t for name, t in times.items() if _evaluation_share(name))
-    rest = sum(t for name, t in times.items() if not _evaluation_share(name))
     print(
         f"push of {args.push} penalties, median of {args.pushes}: "
         + ", ".join(f"{name} {t * 1000:.0f} ms" for name, t in times.items())
     )
+    added = [sum(t for name, t in run.items() if _evaluation_share(name)) for run in runs]
+    shares = sorted(
+        a / sum(t for n, t in run.items() if not _evaluation_share(n)) for a, run in zip(added, runs, strict=True)
+    )
+    of_ingest = sorted(a / run["records_ingest"] for a, run in zip(added, runs, strict=True))
+    share = statistics.median(shares)
     print(
-        f"evaluation adds {evaluation / rest:.0%} to the push (ingestion and its other handlers), "
-        f"{evaluation / times['records_ingest']:.0%} of the ingestion alone; {load()}"
+        f"evaluation adds {share:.0%} to the push (ingestion and its other handlers; per push "
+        f"{', '.join(f'{x:.0%}' for x in shares)}), {statistics.median(of_ingest):.0%} of the ingestion alone "
+        f"(per push {', '.join(f'{x:.0%}' for x in of_ingest)}); {load()}"
     )
     print(
         f"targets: full run >= {TARGET:,}/s (first bar {FIRST_BAR:,}/s): "
         f"{'PASS' if steady >= TARGET else 'first bar' if steady >= FIRST_BAR else 'FAIL'}; "
-        f"push share <= {PUSH_SHARE:.0%}: {'PASS' if evaluation / rest <= PUSH_SHARE else 'FAIL'}"
+        f"push share <= {PUSH_SHARE:.0%}: {'PASS' if share <= PUSH_SHARE else 'FAIL'}"
     )
 
 
