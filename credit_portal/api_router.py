@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from evaluation.api.views import EvaluationChangeViewSet, EvaluationFileViewSet
 from organisations.api.views import SubjectViewSet
 from queries.api.views import DepartmentQueryViewSet
 from records.api.views import BatchViewSet, CatalogViewSet, RecordViewSet
@@ -16,5 +17,7 @@ router.register("batches", BatchViewSet, basename="batch")
 router.register("checks", CheckViewSet, basename="check")
 router.register("memberships/changes", MembershipChangeViewSet, basename="membership-change")
 router.register("queries", DepartmentQueryViewSet, basename="query")
+router.register("evaluations/changes", EvaluationChangeViewSet, basename="evaluation-change")
+router.register("evaluations/files", EvaluationFileViewSet, basename="evaluation-file")
 
 urlpatterns = [path("", include(router.urls))]

@@ -12,6 +12,7 @@ class DisclosureConfig(AppConfig):
 
     def ready(self) -> None:
         import outbox
+        from evaluation.signals import SUBJECTS_GRADES_CHANGED
         from records.signals import RECORDS_CHANGED
         from sanctions.signals import SUBJECTS_LISTS_CHANGED
         from subjects.signals import SUBJECTS_FACTS_CHANGED
@@ -22,5 +23,6 @@ class DisclosureConfig(AppConfig):
         outbox.register(RECORDS_CHANGED, pages_refresh)
         outbox.register(SUBJECTS_LISTS_CHANGED, pages_refresh)
         outbox.register(SUBJECTS_FACTS_CHANGED, pages_refresh)
+        outbox.register(SUBJECTS_GRADES_CHANGED, pages_refresh)
         # Open-data files holding changed records are written again (opendata.opendata_regenerate_stale).
         outbox.register(RECORDS_CHANGED, opendata_refresh)

@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
+from evaluation.selectors import published_grades
 from records.selectors import catalog_display_version
 from subjects import identifiers as ids
 from subjects.models import CreditSubject
@@ -46,7 +47,7 @@ def code_digest(code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), code.strip().upper().encode(), hashlib.sha256).hexdigest()
 
 
-def _fingerprint(subject: CreditSubject, body: ReportBody, status: str) -> str:
+def _fingerprint(subject: CreditSubject, body: ReportBody, status: str, grades: list = ()) -> str:
     content = {
         # Every fact the report prints: a credit-centre correction of any of them makes a new report at once;
         # and, through the digest, every public record of the subject, printed or not (``ReportBody``).
@@ -60,6 +61,7 @@ def _fingerprint(subject: CreditSubject, body: ReportBody, status: str) -> str:
         ],
         "status": status,
         "display": catalog_display_version(),  # what of each record is printed: catalog data
+        "grades": [grade.as_json() for grade in grades],
         "sections": [
             [s.key, [[r.pk, r.version] for r in s.records], [[m.pk, str(m.planned_end)] for m in s.memberships]]
             for s in body.sections
@@ -97,7 +99,8 @@ def report_issue(
     """
     now = timezone.now()
     body = public_report_body(subject)
-    fingerprint = _fingerprint(subject, body, status)
+    grades = published_grades([subject.pk]).get(subject.pk, [])
+    fingerprint = _fingerprint(subject, body, status, grades)
     recent = (
         CreditReport.objects.filter(subject=subject, content_fingerprint=fingerprint, issued_at__gte=now - REUSE_WINDOW)
         .order_by("-issued_at")
@@ -114,6 +117,7 @@ def report_issue(
             "subject": subject,
             "display_name": ids.mask_person_name(subject.name) if subject.is_natural_person else subject.name,
             "status": status,
+            "grades": grades,
             "sections": body.sections,
             "omitted": body.omitted,
             "printed": sum(s.count for s in body.sections) - body.omitted,

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 from audit.services import Actor
 from core.db_budget import budgeted_stream, is_statement_timeout, statement_budget
 from core.enqueue import enqueue
+from evaluation.selectors import published_grades
 from organisations.models import Department
 from records.models import RecordType
 from records.rules import PENALTY_KINDS_FIELD
@@ -179,6 +180,7 @@ def _profile_page(request, subject: CreditSubject, tab: str):
         {
             "profile": profile,
             "subject": subject,
+            "grades": published_grades([subject.pk]).get(subject.pk, []),
             "display_name": ids.mask_person_name(subject.name) if subject.is_natural_person else subject.name,
             "region": division_path(subject.division_code),
             "tabs": tabs,

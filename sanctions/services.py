@@ -140,7 +140,7 @@ def subjects_evaluate(
         if not subject_ids:
             return {}
     list_types = {lt.code: lt for lt in ListType.objects.all()}
-    writes = _EvaluationWrites(actor)
+    writes = _EvaluationWrites(actor, after_records=changed_records is not None)
     result = {}
     for plan in evaluation_plans(subject_ids, rule_set, as_of):
         writes.stage(plan, list_types=list_types, as_of=as_of, now=now)
@@ -156,6 +156,7 @@ class _EvaluationWrites:
     penalties updates 1,000 一般失信 memberships in a handful of statements, not four each."""
 
     actor: Actor
+    after_records: bool = False  # asked for by a change of records (their ``records.changed`` item)
     changes: list[MembershipChange] = field(default_factory=list)
     opened: list[tuple[Membership, frozenset[int]]] = field(default_factory=list)
     updated: list[Membership] = field(default_factory=list)
@@ -278,7 +279,8 @@ class _EvaluationWrites:
                 },
             )
         if self.changed_ids:
-            outbox_add(topic=SUBJECTS_LISTS_CHANGED, payload={"subject_ids": self.changed_ids})
+            payload = {"subject_ids": self.changed_ids, **({"after_records": True} if self.after_records else {})}
+            outbox_add(topic=SUBJECTS_LISTS_CHANGED, payload=payload)
 
 
 def _evaluate_chunk(subject_ids: list[int], actor: Actor) -> tuple[int, float, Counter]:
@@ -334,6 +336,14 @@ def results_analyze() -> None:
 # Checks and feedback (核查与反馈) ---------------------------------------------------------------------------
 
 MAX_CHECK_SUBJECTS = 1000
+# Further parts of a check's answer given by the apps above (the evaluation app: the subjects' published grades),
+# registered in their ``AppConfig.ready``: (key, function of the subject ids → {subject id: JSON value}). Each
+# is one read for the whole check; sanctions never imports them.
+CHECK_ANSWER_PARTS: dict[str, Callable[[list[int]], dict]] = {}
+
+
+def check_answer_part_register(key: str, part: Callable[[list[int]], dict]) -> None:
+    CHECK_ANSWER_PARTS[key] = part
 
 
 class SanctionsError(DomainError):
@@ -381,6 +391,7 @@ def check_perform(
         memberships.setdefault(membership.subject_id, []).append(membership)
     measures = selectors.applicable_measures(department, scenario)
     measure_lists = {m.pk: {lt.pk for lt in m.list_types.all()} for m in measures}
+    parts = {key: part(subject_ids) for key, part in sorted(CHECK_ANSWER_PARTS.items())}
 
     results = []
     for code in codes:
@@ -411,6 +422,7 @@ def check_perform(
                     for m in measures
                     if measure_lists[m.pk] & list_ids
                 ],
+                **{key: values.get(subject.pk, []) for key, values in parts.items()},
             }
         )
     check = Check.objects.create(

@@ -135,6 +135,19 @@ def _queries_build(world: World) -> None:
     world.ids["special_file"] = issued.files.get().pk
 
 
+def _evaluation_file(department) -> int:
+    import importlib
+
+    from django.apps import apps
+
+    from evaluation.files import evaluation_file_generate
+    from evaluation.models import EvaluationModel
+
+    importlib.import_module("evaluation.migrations.0002_seed_models").seed(apps, None)  # a flushed database
+    general = EvaluationModel.objects.get(code="general")
+    return evaluation_file_generate(department=department, model=general, as_of=timezone.localdate()).pk
+
+
 def world_build() -> World:
     """Everything the matrix requests touch. Department A is 市场监管 (the registration authority of
     companies); department B is another department with the same roles."""
@@ -272,6 +285,8 @@ def world_build() -> World:
         kind="xzcf", period_start=month, period_end=month, scope=OpenDataScope.FULL
     ).pk
     _queries_build(world)
+    # A dated evaluation file of department A (issue 15), under the seeded general model.
+    world.ids["evaluation_file"] = _evaluation_file(a)
     # A report of the same content is reused, so issuing both once here keeps every cell off the PDF renderer.
     from django.test import Client
 

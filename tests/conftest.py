@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.core import serializers
 from django.db import connection
 from django.http import HttpRequest
@@ -53,6 +56,8 @@ def reference_data(db) -> None:
         return
     for row in serializers.deserialize("json", _seeded["rows"]):
         row.save()
+    # The evaluation models the migration seeds (general + food), frozen in the migration itself.
+    importlib.import_module("evaluation.migrations.0002_seed_models").seed(django_apps, None)
 
 
 @pytest.fixture(scope="session")

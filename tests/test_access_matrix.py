@@ -326,6 +326,23 @@ API = {
     ("query-list", "PUT"):                "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
     ("query-list", "PATCH"):              "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
     ("query-list", "DELETE"):             "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    # graded evaluation (issue 15): the change feed and the dated files of a department's supervised population,
+    # under the list feed's scope; another department's file is not found
+    ("evaluation-change-list", "GET"):    "401   403   ok    ok    ok    ok    ok    ok    ok    403   403   403   403   ok    401   401   ok   401   401",
+    ("evaluation-change-list", "POST"):   "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("evaluation-change-list", "PUT"):    "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("evaluation-change-list", "PATCH"):  "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("evaluation-change-list", "DELETE"): "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("evaluation-file-list", "GET"):      "401   403   ok    ok    ok    ok    ok    ok    ok    403   403   403   403   ok    401   401   ok   401   401",
+    ("evaluation-file-list", "POST"):     "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("evaluation-file-list", "PUT"):      "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("evaluation-file-list", "PATCH"):    "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("evaluation-file-list", "DELETE"):   "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("evaluation-file-download", "GET"):  "401   403   ok    ok    ok    404   404   404   ok    403   403   403   403   ok    401   401   404   401   401",
+    ("evaluation-file-download", "POST"): "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("evaluation-file-download", "PUT"):  "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("evaluation-file-download", "PATCH"): "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
+    ("evaluation-file-download", "DELETE"): "no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no    no   no    no",
 }
 # fmt: on
 
@@ -388,6 +405,7 @@ def route_args(name: str, world) -> list:
         "batch-detail": [ids["batch"]],
         "check-detail": [ids["check"]],
         "check-feedback": [ids["check"]],
+        "evaluation-file-download": [ids["evaluation_file"]],
     }.get(name, [])
 
 

@@ -38,6 +38,9 @@ SMALL_TABLES = {
     "records.Redecision",  # one row per policy change
     "sanctions.ListType",
     "sanctions.Measure",
+    "evaluation.EvaluationModel",  # a model per industry regulator, a version per publication, a run per night
+    "evaluation.ModelVersion",
+    "evaluation.EvaluationRun",
     "disclosure.Article",
     "disclosure.OpenDataFile",
     "queries.QueryGrant",  # configuration: departments × restricted types

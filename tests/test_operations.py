@@ -234,6 +234,7 @@ def test_a_batch_sent_while_the_broker_is_down_is_accepted_and_the_sweep_runs_it
         ("batch.process", "done"),
         ("records.changed", "done"),
         ("subjects.lists_changed", "done"),  # a fine is 一般: its subject joins the list whose measures warn
+        ("subjects.grades_changed", "done"),  # and it gets its published grade (issue 15)
     }
     assert status_drift()[1] == []
 

@@ -236,12 +236,21 @@ def test_every_outbox_topic_has_a_handler_registered_by_a_higher_app():
         "records.changed",
         "subjects.lists_changed",
         "subjects.facts_changed",
+        "subjects.grades_changed",
+        "evaluation.run",
         "batch.process",
         "application.notify",
     ):
         assert handlers(topic), topic
     modules = [h.__module__ for h in handlers("records.changed")]
-    assert modules == ["sanctions.receivers", "disclosure.outbox_handlers", "disclosure.outbox_handlers"]
+    # In layer order: the grades are computed once the lists are (evaluation.receivers reads the memberships).
+    expected = [
+        "sanctions.receivers",
+        "evaluation.receivers",
+        "disclosure.outbox_handlers",
+        "disclosure.outbox_handlers",
+    ]
+    assert modules == expected
 
 
 @pytest.mark.django_db

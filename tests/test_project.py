@@ -17,6 +17,7 @@ LAYERS = [
     "organisations",
     "records",
     "sanctions",
+    "evaluation",
     "disclosure",
     "rights",
     "queries",

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "organisations",  # departments, staff roles and accounts, API tokens: who acts, below the records they send
     "records",
     "sanctions",
+    "evaluation",  # graded evaluation and risk classification, above the lists it reads
     "disclosure",
     "rights",  # objections, repairs, tip-offs and commitments: above the public site, whose records they name
     "queries",  # departments' graded queries and special queries of restricted records (their grants, the results)
@@ -233,6 +234,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "search-fragments-nightly": {
         "task": "subjects.tasks.search_fragments_refresh_task",
         "schedule": crontab(hour=4, minute=0),
+    },
+    # Graded evaluation (issue 15): every subject under the current models (windows and ages move with time),
+    # then each department's dated files; after the lists' nightly expiry, so that the lists read are current.
+    "evaluation-full-nightly": {
+        "task": "evaluation.tasks.evaluation_full_task",
+        "schedule": crontab(hour=1, minute=30),
     },
     "batches-watchdog": {
         "task": "records.tasks.batches_watchdog_task",

@@ -44,6 +44,18 @@ class CheckMeasureSerializer(serializers.Serializer):
     basis = serializers.CharField()
 
 
+class CheckGradeSerializer(serializers.Serializer):
+    """A published grade of the subject (信用评价, given by the evaluation app)."""
+
+    model = serializers.CharField(help_text="评价模型编码")
+    model_name = serializers.CharField()
+    version = serializers.IntegerField(help_text="模型版本号")
+    grade = serializers.CharField(help_text="A/B/C/D")
+    label = serializers.CharField(help_text="等级名称，如 优、良、中、差")
+    score = serializers.CharField(allow_null=True)
+    evaluated_on = serializers.DateField()
+
+
 class CheckResultSerializer(serializers.Serializer):
     subject = serializers.CharField()
     found = serializers.BooleanField()
@@ -51,6 +63,7 @@ class CheckResultSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["red", "normal", "watch", "black"], required=False)
     memberships = CheckMembershipSerializer(many=True, required=False)
     measures = CheckMeasureSerializer(many=True, required=False)
+    grades = CheckGradeSerializer(many=True, required=False)
     error = serializers.CharField(required=False)
 
 

@@ -55,6 +55,14 @@ CREDIT_ADMIN = (
     )
     | grants("disclosure", article="view add change")
     | grants("queries", querygrant="view add change", specialquery="view", specialqueryevent="view")
+    | grants(
+        "evaluation",
+        evaluationmodel="view add change",
+        modelversion="view add change",
+        evaluationrun="view",
+        evaluationresult="view",
+        evaluationfile="view",
+    )
 )
 AUDITOR = grants("audit", auditevent="view")
 

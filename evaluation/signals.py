@@ -1,0 +1,10 @@
+"""Outbox topics of the evaluation app.
+
+``evaluation.run`` (``run_id``) hands a committed run (after a model's publication) to its task.
+``subjects.grades_changed`` (``subject_ids``) is written in the transaction of an evaluation that changed a
+grade or score shown to the public: the public site drops the subjects' cached pages (it registers the handler;
+this app never imports it).
+"""
+
+EVALUATION_RUN = "evaluation.run"
+SUBJECTS_GRADES_CHANGED = "subjects.grades_changed"
