@@ -4,8 +4,8 @@ import uuid
 
 from django import forms
 
+from core.forms import SafeTextForm
 from organisations.models import Department
-from records.validation import UNSAFE_CHARACTERS
 
 from .choices import ObjectionGround
 
@@ -24,18 +24,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data]
         return [single(data, initial)] if data else []
-
-
-class SafeTextForm(forms.Form):
-    """Refuses control characters, lone surrogates and bidirectional overrides in every text field, as the
-    other channels do (Django refuses only NUL): what the public types is shown to staff, mailed and logged."""
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, value in list(cleaned.items()):
-            if isinstance(value, str) and UNSAFE_CHARACTERS.search(value):
-                self.add_error(name, "包含不允许的控制字符或不可见的方向控制字符，请删除后重新提交。")
-        return cleaned
 
 
 class ApplicationForm(SafeTextForm):

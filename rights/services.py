@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
 from core.errors import DomainError
+from core.uploads import uploads_check
 from disclosure import rules
 from disclosure.selectors import repair_facts
 from organisations.choices import StaffRoleName
@@ -54,11 +55,6 @@ from .choices import OUTCOMES_BY_KIND, ApplicationKind, ApplicationState, Outcom
 from .models import Application, ApplicationEvent, Evidence
 from .outbox_handlers import APPLICATION_NOTIFY
 
-ALLOWED_FILES = {  # what the content starts with, not what the name says
-    "application/pdf": (b"%PDF-",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-}
 MAX_FILES = 5
 STEP_LABELS = {"accept": "受理", "refuse": "不予受理", "answer": "办理", "close": "办结", "route": "转部门"}
 TRANSITIONS = {
@@ -82,29 +78,9 @@ def code_digest(code: str) -> str:
 
 def evidence_check(uploads) -> list[tuple[str, str, bytes]]:
     """(name, content type, content) of each upload, or ``ApplicationError`` naming the file and the problem."""
-    if len(uploads) > MAX_FILES:
-        raise ApplicationError(f"最多上传{MAX_FILES}个文件。", code="too_many_files", field="files")
-    checked = []
-    for upload in uploads:
-        if upload.size > settings.EVIDENCE_MAX_BYTES:
-            raise ApplicationError(
-                f"文件“{upload.name}”超过 {settings.EVIDENCE_MAX_BYTES // 1_048_576} MB。",
-                code="file_too_large",
-                field="files",
-            )
-        upload.seek(0)
-        content = upload.read()
-        kind = next((t for t, magics in ALLOWED_FILES.items() if content.startswith(magics)), None)
-        suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-        expected = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
-        if kind is None or expected.get(suffix) != kind:
-            raise ApplicationError(
-                f"文件“{upload.name}”不是有效的 PDF、JPG 或 PNG 文件（按文件内容判断）。",
-                code="file_type",
-                field="files",
-            )
-        checked.append((upload.name[-255:], kind, content))
-    return checked
+    return uploads_check(
+        uploads, max_files=MAX_FILES, max_bytes=settings.EVIDENCE_MAX_BYTES, error=ApplicationError, field="files"
+    )
 
 
 def _receipt_number(kind: str) -> str:

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "audit",
     "subjects",
     "organisations",  # departments, staff roles and accounts, API tokens: who acts, below the records they send
+    "accounts",  # subject accounts (企业/个人用户), their grants and proofs, OpenID Connect sign-in
     "records",
     "sanctions",
     "disclosure",
@@ -233,6 +234,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "subjects.tasks.search_fragments_refresh_task",
         "schedule": crontab(hour=4, minute=0),
     },
+    "account-proofs-purge-nightly": {
+        "task": "accounts.tasks.proofs_purge_task",
+        "schedule": crontab(hour=3, minute=0),
+    },
     "batches-watchdog": {
         "task": "records.tasks.batches_watchdog_task",
         "schedule": crontab(minute="*/10"),
@@ -252,9 +257,11 @@ LOGOUT_REDIRECT_URL = "disclosure:home"
 # Login throttling (django-axes): an account, and separately a client address, is locked for
 # LOGIN_LOCKOUT_MINUTES after LOGIN_FAILURE_LIMIT failures within that time (等保 2.0: 登录失败处理).
 # The address is the project's own (audit.services.client_ip, which honours TRUSTED_PROXY_COUNT).
+# Staff and subject accounts never mix (accounts/backends.py): each login authenticates its own kind only.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.StaffBackend",
+    "accounts.backends.SubjectAccountBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
@@ -272,6 +279,11 @@ OTP_TOTP_ISSUER = PLATFORM_NAME
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret
 # Staff sessions end after this many minutes without a request.
 STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
+
+# Subject accounts: how long the e-mail confirmation link works, and how long the proofs of a grant (ID cards,
+# licences, mandates) are kept after the credit centre decided on it (then the nightly purge deletes the files).
+ACCOUNT_CONFIRM_DAYS = env.int("ACCOUNT_CONFIRM_DAYS", default=3)
+ACCOUNT_PROOF_RETENTION_DAYS = env.int("ACCOUNT_PROOF_RETENTION_DAYS", default=180)
 
 # Mail to applicants and handlers: printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
