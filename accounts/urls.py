@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import oidc, views
 
 app_name = "accounts"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("account/register/", views.register, name="register"),  # rate-limited in credit_portal/urls.py
     path("account/confirm/<str:token>/", views.confirm, name="confirm"),
     path("account/login/", views.LoginView.as_view(), name="login"),
+    path("account/oidc/login/", oidc.oidc_login, name="oidc-login"),
+    path("account/oidc/callback/", oidc.oidc_callback, name="oidc-callback"),
     path("account/", views.home, name="home"),
     path("account/subjects/new/", views.grant_add, name="grant-add"),
     path("workbench/accounts/", views.account_list, name="accounts"),

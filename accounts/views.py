@@ -3,6 +3,7 @@ centre's verification queue (grants and their proofs, suspending accounts and gr
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
@@ -79,6 +80,12 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = AccountLoginForm
     redirect_authenticated_user = False
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["oidc_enabled"] = settings.OIDC_ENABLED
+        context["oidc_failed"] = self.request.GET.get("oidc") == "failed"
+        return context
 
     def get_default_redirect_url(self):
         return "/account/"

@@ -285,6 +285,32 @@ STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
 ACCOUNT_CONFIRM_DAYS = env.int("ACCOUNT_CONFIRM_DAYS", default=3)
 ACCOUNT_PROOF_RETENTION_DAYS = env.int("ACCOUNT_PROOF_RETENTION_DAYS", default=180)
 
+# OpenID Connect sign-in of subject accounts (a province's 统一身份认证, accounts/oidc.py): on when a client id
+# is configured, local accounts only otherwise. The claims that carry a USCC, a citizen ID number, the name and
+# the role at the company (values meaning 法定代表人; any other value is an agent) are configurable.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_ISSUER = env("OIDC_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc-callback"
+OIDC_CLAIM_USCC = env("OIDC_CLAIM_USCC", default="uscc")
+OIDC_CLAIM_CITIZEN_ID = env("OIDC_CLAIM_CITIZEN_ID", default="citizen_id")
+OIDC_CLAIM_NAME = env("OIDC_CLAIM_NAME", default="name")
+OIDC_CLAIM_ROLE = env("OIDC_CLAIM_ROLE", default="org_role")
+OIDC_LEGAL_REPRESENTATIVE_VALUES = env.list(
+    "OIDC_LEGAL_REPRESENTATIVE_VALUES", default=["legal_representative", "法定代表人"]
+)
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.SubjectAccountOIDCBackend")
+
 # Mail to applicants and handlers: printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
