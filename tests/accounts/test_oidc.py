@@ -118,7 +118,8 @@ def sign_in(browser: Client, provider: str, username: str):
     start = browser.get("/account/oidc/login/")
     assert start.status_code == 302
     authorize = start["Location"]
-    assert authorize.startswith(provider) and "code_challenge=" in authorize
+    assert authorize.startswith(provider)
+    assert "code_challenge=" in authorize
     at_provider = requests.Session()
     assert at_provider.post(f"{provider}/login/", {"username": username, "password": USERS[username]["password"]}).ok
     back = at_provider.get(authorize, allow_redirects=False, timeout=10)
@@ -139,9 +140,11 @@ def test_a_company_signs_in_through_the_provider_and_acts_for_the_subject_it_vou
     assert AccountIdentity.objects.get().issuer == oidc_settings.OIDC_ISSUER
     grant = AccountGrant.objects.get()
     assert (grant.subject, grant.role, grant.state, grant.verified_by) == (company, "legal_rep", "verified", "idp")
-    assert not account.user.is_staff and not account.user.has_usable_password()
+    assert not account.user.is_staff
+    assert not account.user.has_usable_password()
     page = browser.get("/account/").content.decode()
-    assert "长春宏达商贸有限公司" in page and "统一身份认证" in page
+    assert "长春宏达商贸有限公司" in page
+    assert "统一身份认证" in page
     assert {"account.identity_link", "account.grant_vouch"} <= set(AuditEvent.objects.values_list("action", flat=True))
     # The next sign-in is the same account; a grant the centre suspended stays suspended.
     grant_suspend(grant=grant, actor=CENTRE, reason="委托争议")
@@ -169,7 +172,8 @@ def test_a_person_is_found_by_the_configured_citizen_id_claim_which_is_not_kept(
 @pytest.mark.django_db
 def test_claims_that_name_no_known_subject_vouch_for_nothing(oidc_settings, provider):
     assert sign_in(Client(), provider, "nobody")["Location"] == "/account/"
-    assert SubjectAccount.objects.count() == 1 and not AccountGrant.objects.exists()
+    assert SubjectAccount.objects.count() == 1
+    assert not AccountGrant.objects.exists()
 
 
 @pytest.mark.django_db
