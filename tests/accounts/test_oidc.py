@@ -134,7 +134,7 @@ def test_a_company_signs_in_through_the_provider_and_acts_for_the_subject_it_vou
     company = CreditSubjectFactory(uscc=COMPANY_USCC, name="长春宏达商贸有限公司")
     browser = Client()
     done = sign_in(browser, provider, "boss")
-    assert done.status_code == 302 and done["Location"] == "/account/", done.get("Location")
+    assert (done.status_code, done.get("Location")) == (302, "/account/")
     account = SubjectAccount.objects.get()
     assert (account.email, account.display_name, account.state) == ("boss@hongda.example", "王总", "active")
     assert AccountIdentity.objects.get().issuer == oidc_settings.OIDC_ISSUER
