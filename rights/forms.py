@@ -89,8 +89,7 @@ class TipoffForm(ApplicationForm):
 
 
 class CommitmentForm(SafeTextForm):
-    uscc = forms.CharField(label="统一社会信用代码", max_length=20)
-    name = forms.CharField(label="主体名称", max_length=200)
+    subject = forms.ModelChoiceField(label="承诺主体", queryset=None, empty_label="请选择")
     kind = forms.ChoiceField(label="承诺类型", choices=[])
     matter = forms.CharField(label="承诺事项", max_length=200, help_text="如：食品经营许可（告知承诺）")
     department = forms.ModelChoiceField(label="受理部门", queryset=None, empty_label="请选择")
@@ -99,8 +98,9 @@ class CommitmentForm(SafeTextForm):
     phone = forms.CharField(label="联系电话", max_length=32)
     sign = forms.BooleanField(label="本单位已阅读并同意上述承诺内容，自愿作出信用承诺并同意向社会公开")
 
-    def __init__(self, *args, templates=(), **kwargs):
+    def __init__(self, *args, templates=(), subjects=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["subject"].queryset = subjects  # the organisations the account acts for
         self.fields["kind"].choices = [("", "请选择"), *[(k, k) for k in templates]]
         self.fields["department"].queryset = Department.objects.filter(is_active=True).order_by("code")
 

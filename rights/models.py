@@ -6,6 +6,8 @@ their rows (rights/migrations/0001).
 
 from django.db import models
 
+from accounts.models import SubjectAccount
+
 from .choices import ApplicationKind, ApplicationState, ObjectionGround, Outcome
 
 
@@ -35,6 +37,15 @@ class Application(models.Model):
         help_text="异议、修复所针对的记录；举报没有",
     )
     department = models.ForeignKey("organisations.Department", on_delete=models.PROTECT, related_name="applications")
+    account = models.ForeignKey(
+        SubjectAccount,
+        verbose_name="申请账户",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        help_text="异议、修复和信用承诺由代表主体的已核验账户提出；举报可以匿名",
+    )
     ground = models.CharField("异议理由", max_length=16, choices=ObjectionGround.choices, blank=True)
     explanation = models.TextField("说明")
     applicant_name = models.CharField("申请人", max_length=100)

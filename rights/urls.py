@@ -3,7 +3,7 @@ links to and people keep: ``/records/<id>/objection/``, ``/workbench/application
 
 from django.urls import path
 
-from . import views
+from . import account_views, views
 
 app_name = "rights"
 
@@ -18,6 +18,10 @@ urlpatterns = [
         views.commitment_fulfilment_view,
         name="commitment-fulfilment",
     ),
+    path("account/applications/", account_views.my_applications, name="my-applications"),
+    path("account/subjects/<int:subject_pk>/record/", account_views.self_query, name="self-query"),
+    path("account/subjects/<int:subject_pk>/report/", account_views.self_report, name="self-report"),
+    path("account/subjects/<int:subject_pk>/accesses/", account_views.access_log, name="access-log"),
     path("workbench/applications/", views.case_list, name="cases"),
     path("workbench/applications/dashboard/", views.case_dashboard, name="case-dashboard"),
     path("workbench/applications/<int:pk>/", views.case_detail, name="case-detail"),

@@ -61,3 +61,14 @@ def account_client(client, account: SubjectAccount):
     """``client`` signed in as ``account`` through the account login's backend."""
     client.force_login(account.user, backend="accounts.backends.SubjectAccountBackend")
     return client
+
+
+def acting_account(subject, email: str = ""):
+    """An active account acting for ``subject`` by a verified grant (made once per subject and address)."""
+    from accounts.selectors import grant_acting
+
+    email = email or f"subject-{subject.pk}@example.com"
+    account = SubjectAccount.objects.filter(email=email).first() or account_make(email)
+    if grant_acting(account, subject) is None:
+        grant_make(account, subject)
+    return account

@@ -1,0 +1,106 @@
+"""The pages of a subject account that read the subject's restricted information: the self-query (本主体查询)
+and its report, the access log (谁查询了我的信用记录) and the account's applications. Each read of restricted
+information is recorded in the subject's access log with its audit event."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accounts.access import account_required
+from accounts.models import AccountGrant
+from accounts.selectors import grant_acting
+from disclosure.reports import SELF_REPORT, report_issue
+from disclosure.throttle import throttled
+from organisations.access import request_actor
+from sanctions.selectors import status_of
+from subjects.choices import AccessKind
+from subjects.models import CreditSubject
+from subjects.selectors import subject_accesses
+from subjects.services import subject_access_record
+
+from .models import Application
+from .selfquery import own_record_view, own_report_body
+from .services import NOT_AUTHORISED
+
+ACCESS_PAGE_SIZE = 50
+
+
+def acting_grant(request, subject_pk: int) -> AccountGrant:
+    """The verified grant by which the signed-in account acts for the subject, or 403: every page below
+    starts here."""
+    subject = get_object_or_404(CreditSubject, pk=subject_pk)
+    grant = grant_acting(request.account, subject)
+    if grant is None:
+        raise PermissionDenied(NOT_AUTHORISED)
+    return grant
+
+
+def self_access_record(request, grant: AccountGrant, purpose: str) -> None:
+    subject_access_record(
+        subject=grant.subject,
+        kind=AccessKind.SELF,
+        accessor=f"{grant.account.display_name}（{grant.get_role_display()}）",
+        purpose=purpose,
+        actor=request_actor(request),
+        basis=f"本主体账户授权（{grant.get_verified_by_display()}）",
+    )
+
+
+@require_GET
+@account_required
+def self_query(request, subject_pk: int):
+    grant = acting_grant(request, subject_pk)
+    view = own_record_view(grant.subject, as_of=timezone.localdate(), with_applications=True)
+    self_access_record(request, grant, "本主体查询：查看全部信用记录")
+    return render(
+        request,
+        "rights/self_query.html",
+        {"grant": grant, "view": view, "status": status_of([grant.subject_id])[grant.subject_id]},
+    )
+
+
+@require_GET
+@throttled("report")
+@account_required
+def self_report(request, subject_pk: int):
+    grant = acting_grant(request, subject_pk)
+    subject = grant.subject
+    report, _ = report_issue(
+        subject=subject,
+        status=status_of([subject.pk])[subject.pk],
+        actor=request_actor(request),
+        base_url=request.build_absolute_uri("/"),
+        variant=SELF_REPORT,
+        body=own_report_body(subject),
+    )
+    self_access_record(request, grant, f"本主体查询：下载信用信息自查报告 {report.number}")
+    return FileResponse(
+        report.file.open("rb"), as_attachment=True, filename=f"{report.number}.pdf", content_type="application/pdf"
+    )
+
+
+@require_GET
+@account_required
+def access_log(request, subject_pk: int):
+    """谁查询了我的信用记录: every read of the subject's restricted information, whoever read it (the subject's
+    own accounts, authorised third parties, departments by their grants, special queries)."""
+    grant = acting_grant(request, subject_pk)
+    page = Paginator(subject_accesses(grant.subject), ACCESS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "rights/access_log.html", {"grant": grant, "page": page})
+
+
+@require_GET
+@account_required
+def my_applications(request):
+    applications = (
+        Application.objects.filter(account=request.account)
+        .select_related("subject", "record", "department")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(applications, 50).get_page(request.GET.get("page"))
+    return render(request, "rights/my_applications.html", {"page": page})
