@@ -4,16 +4,18 @@ information is recorded in the subject's access log with its audit event."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import account_required
 from accounts.models import AccountGrant
 from accounts.selectors import grant_acting
+from core.errors import DomainError, form_add_error
 from disclosure.reports import SELF_REPORT, report_issue
 from disclosure.throttle import throttled
 from organisations.access import request_actor
@@ -23,8 +25,10 @@ from subjects.models import CreditSubject
 from subjects.selectors import subject_accesses
 from subjects.services import subject_access_record
 
-from .models import Application
-from .selfquery import own_record_view, own_report_body
+from .authorisations import authorisation_for_reader, authorisation_grant, authorisation_revoke, reader_label
+from .forms import AuthorisationForm
+from .models import Application, Authorisation
+from .selfquery import CATEGORIES, own_record_view, own_report_body
 from .services import NOT_AUTHORISED
 
 ACCESS_PAGE_SIZE = 50
@@ -104,3 +108,113 @@ def my_applications(request):
     )
     page = Paginator(applications, 50).get_page(request.GET.get("page"))
     return render(request, "rights/my_applications.html", {"page": page})
+
+
+# Third-party authorisations -------------------------------------------------------------------------------
+
+
+@account_required
+def authorisations(request, subject_pk: int):
+    """The subject's authorisations (given by any of its accounts) and the form to give one."""
+    grant = acting_grant(request, subject_pk)
+    form = AuthorisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            authorisation = authorisation_grant(
+                account=request.account,
+                subject=grant.subject,
+                grantee_email=data["grantee_email"],
+                categories=data["categories"],
+                purpose=data["purpose"],
+                valid_until=data["valid_until"],
+                actor=request_actor(request),
+            )
+        except DomainError as error:
+            form_add_error(form, error)
+        else:
+            messages.success(request, f"已授权，授权书编号 {authorisation.number}。")
+            return redirect("rights:authorisations", subject_pk=subject_pk)
+    given = (
+        Authorisation.objects.filter(subject=grant.subject)
+        .select_related("grantee", "granted_by")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(given, 50).get_page(request.GET.get("page"))
+    for authorisation in page:
+        authorisation.labels = [CATEGORIES.get(key, key) for key in authorisation.categories]
+    return render(
+        request,
+        "rights/authorisations.html",
+        {"grant": grant, "form": form, "page": page, "today": timezone.localdate()},
+    )
+
+
+@require_POST
+@account_required
+def authorisation_revoke_view(request, pk: int):
+    authorisation = get_object_or_404(Authorisation, pk=pk)
+    try:
+        authorisation_revoke(
+            authorisation=authorisation,
+            account=request.account,
+            actor=request_actor(request),
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as error:
+        if error.code == "not_authorised":
+            raise PermissionDenied(error.message) from None
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "授权已撤回。")
+    return redirect("rights:authorisations", subject_pk=authorisation.subject_id)
+
+
+@require_GET
+@account_required
+def authorised_list(request):
+    """The authorisations this account has received (as a bank or a counterparty)."""
+    received = (
+        Authorisation.objects.filter(grantee=request.account).select_related("subject").order_by("-created_at", "-pk")
+    )
+    return render(
+        request,
+        "rights/authorised_list.html",
+        {"page": Paginator(received, 50).get_page(request.GET.get("page")), "today": timezone.localdate()},
+    )
+
+
+@require_GET
+@account_required
+def authorised_view(request, pk: int):
+    """What the authorisation lets this account read, exactly: its categories, while it is in force. Each
+    read is in the subject's access log (授权第三方查询) with the purpose and the authorisation's number."""
+    authorisation = authorisation_for_reader(request.account, pk)
+    if authorisation is None:
+        raise Http404("授权不存在、已撤回或已过期。")
+    view = own_record_view(
+        authorisation.subject,
+        as_of=timezone.localdate(),
+        categories=authorisation.categories,
+        with_applications=False,
+    )
+    name, code = reader_label(request.account)
+    subject_access_record(
+        subject=authorisation.subject,
+        kind=AccessKind.THIRD_PARTY,
+        accessor=name,
+        accessor_code=code,
+        purpose=authorisation.purpose,
+        scope=authorisation.categories,
+        basis=f"授权书 {authorisation.number}",
+        actor=request_actor(request),
+    )
+    return render(
+        request,
+        "rights/authorised_view.html",
+        {
+            "authorisation": authorisation,
+            "view": view,
+            "labels": [CATEGORIES[key] for key in authorisation.categories],
+        },
+    )

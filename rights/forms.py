@@ -6,6 +6,7 @@ from django import forms
 
 from core.forms import SafeTextForm
 from organisations.models import Department
+from records.choices import SubjectTab
 
 from .choices import ObjectionGround
 
@@ -108,3 +109,14 @@ class CommitmentForm(SafeTextForm):
 class FulfilmentForm(SafeTextForm):
     kept = forms.ChoiceField(label="履约情况", choices=[("yes", "已履约"), ("no", "违诺")], widget=forms.RadioSelect)
     note = forms.CharField(label="说明", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AuthorisationForm(SafeTextForm):
+    grantee_email = forms.EmailField(
+        label="被授权方账户的电子邮箱", help_text="被授权方（如银行、交易对手）须已在本平台注册"
+    )
+    categories = forms.MultipleChoiceField(
+        label="授权查询的信息类别", choices=SubjectTab.choices, widget=forms.CheckboxSelectMultiple
+    )
+    purpose = forms.CharField(label="查询用途", max_length=200, help_text="如：贷款审批、合同签订前资信审查")
+    valid_until = forms.DateField(label="有效期至", widget=forms.DateInput(attrs={"type": "date"}))

@@ -111,3 +111,36 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Authorisation(models.Model):
+    """A subject lets another account (a bank, a counterparty) read part of its record (授权查询): which
+    categories (the tabs of the subject page), for what purpose, until when. Granted and revoked by an account
+    acting for the subject; each read by the third party is in the subject's access log."""
+
+    number = models.CharField("授权书编号", max_length=24, unique=True)
+    subject = models.ForeignKey("subjects.CreditSubject", on_delete=models.PROTECT, related_name="+")
+    granted_by = models.ForeignKey(
+        SubjectAccount, verbose_name="授权账户", on_delete=models.PROTECT, related_name="authorisations_given"
+    )
+    grantee = models.ForeignKey(
+        SubjectAccount, verbose_name="被授权账户", on_delete=models.PROTECT, related_name="authorisations_received"
+    )
+    categories = models.JSONField("授权查询范围", help_text="信息类别（主体页面栏目）")
+    purpose = models.CharField("查询用途", max_length=200)
+    valid_until = models.DateField("有效期至")
+    created_at = models.DateTimeField("授权时间", auto_now_add=True)
+    revoked_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    revoked_reason = models.CharField("撤回说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "第三方查询授权"
+        verbose_name_plural = "第三方查询授权"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["grantee", "-created_at"], name="authorisation_grantee_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def in_force(self, today) -> bool:
+        return self.revoked_at is None and today <= self.valid_until

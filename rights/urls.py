@@ -22,6 +22,12 @@ urlpatterns = [
     path("account/subjects/<int:subject_pk>/record/", account_views.self_query, name="self-query"),
     path("account/subjects/<int:subject_pk>/report/", account_views.self_report, name="self-report"),
     path("account/subjects/<int:subject_pk>/accesses/", account_views.access_log, name="access-log"),
+    path("account/subjects/<int:subject_pk>/authorisations/", account_views.authorisations, name="authorisations"),
+    path(
+        "account/authorisations/<int:pk>/revoke/", account_views.authorisation_revoke_view, name="authorisation-revoke"
+    ),
+    path("account/authorised/", account_views.authorised_list, name="authorised"),
+    path("account/authorised/<int:pk>/", account_views.authorised_view, name="authorised-view"),
     path("workbench/applications/", views.case_list, name="cases"),
     path("workbench/applications/dashboard/", views.case_dashboard, name="case-dashboard"),
     path("workbench/applications/<int:pk>/", views.case_detail, name="case-detail"),

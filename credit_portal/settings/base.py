@@ -284,6 +284,8 @@ STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
 # licences, mandates) are kept after the credit centre decided on it (then the nightly purge deletes the files).
 ACCOUNT_CONFIRM_DAYS = env.int("ACCOUNT_CONFIRM_DAYS", default=3)
 ACCOUNT_PROOF_RETENTION_DAYS = env.int("ACCOUNT_PROOF_RETENTION_DAYS", default=180)
+# A subject authorises a third party to read its record for at most this many days at a time.
+AUTHORISATION_MAX_DAYS = env.int("AUTHORISATION_MAX_DAYS", default=365)
 
 # OpenID Connect sign-in of subject accounts (a province's 统一身份认证, accounts/oidc.py): on when a client id
 # is configured, local accounts only otherwise. The claims that carry a USCC, a citizen ID number, the name and
