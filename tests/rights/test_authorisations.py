@@ -19,7 +19,8 @@ from rights.services import ApplicationError
 from subjects.models import SubjectAccess
 from tests.accounts.helpers import CENTRE, account_client, account_make, acting_account
 from tests.disclosure.conftest import TZ
-from tests.rights.test_self_query import NOW, at_now, record_of_a  # noqa: F401  (a fixture)
+from tests.rights.conftest import NOW
+from tests.rights.test_self_query import at_now
 
 pytestmark = pytest.mark.django_db
 

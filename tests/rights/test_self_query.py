@@ -18,8 +18,7 @@ from accounts.services import account_suspend, grant_suspend
 from audit.models import AuditEvent
 from audit.services import Actor
 from disclosure.models import CreditReport
-from records.models import CreditRecord, RecordType
-from records.services import record_revoke
+from records.models import CreditRecord
 from rights.models import Application
 from rights.services import ApplicationError, application_submit
 from subjects.models import SubjectAccess
@@ -27,41 +26,11 @@ from subjects.services import subject_access_record
 from tests.accounts.helpers import CENTRE, account_client, account_make, acting_account, grant_make
 from tests.disclosure.conftest import TZ
 from tests.factories import DepartmentFactory, api_token_issue
-from tests.records.helpers import xzcf_item, xzxk_item, yzsxmd_item
+from tests.records.helpers import xzcf_item
 from tests.rights.test_rights_pages import objection_form
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 7, 1, 10, tzinfo=TZ)
-
-
-@pytest.fixture
-def record_of_a(client, django_capture_on_commit_callbacks):
-    """Subject A (company 1) with: a public penalty, a revoked one, one past its window, a licence of a type the
-    public does not see, and a serious-violation listing; subject B (company 2) with a public penalty."""
-    department = DepartmentFactory(code="jl-scjg", sector="market_regulation")
-    with transaction.atomic():
-        _, raw = api_token_issue(department)
-    items = [
-        xzcf_item(1, CF_CFLB="罚款"),
-        xzcf_item(1, CF_WSH="长市监罚〔2026〕撤1号"),
-        xzcf_item(1, CF_WSH="长市监罚〔2019〕旧1号", decided_on=datetime.date(2019, 3, 1)),
-        xzxk_item(1),
-        yzsxmd_item(1, until="2029-05-31"),
-        xzcf_item(2),
-    ]
-    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            "/api/v1/records/", json.dumps(items), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
-        )
-        assert {r["status"] for r in response.json()["results"]} == {"created"}, response.json()
-        with transaction.atomic():
-            record_revoke(
-                record=CreditRecord.objects.get(source_id="长市监罚〔2026〕撤1号"), actor=CENTRE, reason="复议撤销"
-            )
-    RecordType.objects.filter(code="xzxk").update(disclosure_level="government")
-    penalty = CreditRecord.objects.get(source_id="长市监罚〔2026〕1号")
-    other = CreditRecord.objects.get(source_id="长市监罚〔2026〕2号")
-    return penalty, other
 
 
 def at_now():
