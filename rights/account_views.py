@@ -18,7 +18,8 @@ from accounts.selectors import grant_acting
 from core.errors import DomainError, form_add_error
 from disclosure.reports import SELF_REPORT, report_issue
 from disclosure.throttle import throttled
-from organisations.access import request_actor
+from organisations.access import request_actor, staff_required
+from organisations.choices import StaffRoleName
 from sanctions.selectors import status_of
 from subjects.choices import AccessKind
 from subjects.models import CreditSubject
@@ -26,8 +27,9 @@ from subjects.selectors import subject_accesses
 from subjects.services import subject_access_record
 
 from .authorisations import authorisation_for_reader, authorisation_grant, authorisation_revoke, reader_label
-from .forms import AuthorisationForm
-from .models import Application, Authorisation
+from .complaints import complaint_answer, complaint_file
+from .forms import AuthorisationForm, ComplaintAnswerForm, ComplaintForm
+from .models import Application, Authorisation, Complaint
 from .selfquery import CATEGORIES, own_record_view, own_report_body
 from .services import NOT_AUTHORISED
 
@@ -217,4 +219,74 @@ def authorised_view(request, pk: int):
             "view": view,
             "labels": [CATEGORIES[key] for key in authorisation.categories],
         },
+    )
+
+
+# Complaints -----------------------------------------------------------------------------------------------
+
+
+@account_required
+def complaints(request):
+    """The account's complaints with their answers, and the form to file one."""
+    account = request.account
+    form = ComplaintForm(
+        request.POST or None, applications=Application.objects.filter(account=account).order_by("-created_at", "-pk")
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            complaint = complaint_file(
+                account=account,
+                category=data["category"],
+                description=data["description"],
+                application=data["application"],
+                actor=request_actor(request),
+            )
+        except DomainError as error:
+            form_add_error(form, error)
+        else:
+            messages.success(
+                request, f"投诉已提交，编号 {complaint.number}，信用中心将于 {complaint.answer_due:%Y-%m-%d} 前答复。"
+            )
+            return redirect("rights:complaints")
+    filed = Complaint.objects.filter(account=account).select_related("application").order_by("-created_at", "-pk")
+    return render(
+        request,
+        "rights/complaints.html",
+        {"form": form, "page": Paginator(filed, 50).get_page(request.GET.get("page"))},
+    )
+
+
+@staff_required(StaffRoleName.CREDIT_ADMIN)
+def complaint_queue(request):
+    queue = Complaint.objects.select_related("account", "application").order_by("state", "answer_due", "pk")
+    return render(
+        request,
+        "rights/complaint_queue.html",
+        {"page": Paginator(queue, 50).get_page(request.GET.get("page")), "today": timezone.localdate()},
+    )
+
+
+@staff_required(StaffRoleName.CREDIT_ADMIN)
+def complaint_detail(request, pk: int):
+    complaint = get_object_or_404(Complaint.objects.select_related("account", "application"), pk=pk)
+    form = ComplaintAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint_answer(
+                complaint=complaint,
+                outcome=form.cleaned_data["outcome"],
+                answer=form.cleaned_data["answer"],
+                answered_by=request.user,
+                actor=request_actor(request),
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "已答复。")
+        return redirect("rights:complaint-detail", pk=pk)
+    return render(
+        request,
+        "rights/complaint_detail.html",
+        {"complaint": complaint, "form": form, "today": timezone.localdate()},
     )

@@ -8,7 +8,7 @@ from core.forms import SafeTextForm
 from organisations.models import Department
 from records.choices import SubjectTab
 
-from .choices import ObjectionGround
+from .choices import ComplaintCategory, ComplaintOutcome, ObjectionGround
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -120,3 +120,20 @@ class AuthorisationForm(SafeTextForm):
     )
     purpose = forms.CharField(label="查询用途", max_length=200, help_text="如：贷款审批、合同签订前资信审查")
     valid_until = forms.DateField(label="有效期至", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ComplaintForm(SafeTextForm):
+    category = forms.ChoiceField(label="投诉类别", choices=[("", "请选择"), *ComplaintCategory.choices])
+    application = forms.ModelChoiceField(
+        label="涉及的申请（可选）", queryset=None, required=False, empty_label="不涉及具体申请"
+    )
+    description = forms.CharField(label="投诉内容", max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, applications=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = applications
+
+
+class ComplaintAnswerForm(SafeTextForm):
+    outcome = forms.ChoiceField(label="处理结果", choices=[("", "请选择"), *ComplaintOutcome.choices])
+    answer = forms.CharField(label="答复内容", max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))

@@ -8,7 +8,15 @@ from django.db import models
 
 from accounts.models import SubjectAccount
 
-from .choices import ApplicationKind, ApplicationState, ObjectionGround, Outcome
+from .choices import (
+    ApplicationKind,
+    ApplicationState,
+    ComplaintCategory,
+    ComplaintOutcome,
+    ComplaintState,
+    ObjectionGround,
+    Outcome,
+)
 
 
 class Application(models.Model):
@@ -144,3 +152,41 @@ class Authorisation(models.Model):
 
     def in_force(self, today) -> bool:
         return self.revoked_at is None and today <= self.valid_until
+
+
+class Complaint(models.Model):
+    """A complaint (投诉) about how the platform handled something — slow, wrong, discourteous — filed from a
+    subject account, answered by the credit centre within ``APPLICATION_DEADLINES["complaint"]`` working days
+    (seed 000 四(十) and seed 001 第六章: 异议处理、投诉办理). It may name one of the account's applications."""
+
+    number = models.CharField("投诉编号", max_length=24, unique=True)
+    account = models.ForeignKey(
+        SubjectAccount, verbose_name="投诉账户", on_delete=models.PROTECT, related_name="complaints"
+    )
+    application = models.ForeignKey(
+        Application,
+        verbose_name="涉及的申请",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    category = models.CharField("投诉类别", max_length=16, choices=ComplaintCategory.choices)
+    description = models.TextField("投诉内容")
+    state = models.CharField("状态", max_length=16, choices=ComplaintState.choices, default=ComplaintState.SUBMITTED)
+    submitted_on = models.DateField("提交日期")
+    answer_due = models.DateField("答复时限")
+    outcome = models.CharField("处理结果", max_length=16, choices=ComplaintOutcome.choices, blank=True)
+    answer = models.TextField("答复内容", blank=True)
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    answered_by = models.CharField("答复人", max_length=150, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "投诉"
+        verbose_name_plural = "投诉"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "answer_due"], name="complaint_queue_idx")]
+
+    def __str__(self) -> str:
+        return self.number

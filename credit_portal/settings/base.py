@@ -437,6 +437,8 @@ APPLICATION_DEADLINES = {
     "objection_department": env.int("DEADLINE_OBJECTION_DEPARTMENT_DAYS", default=10),
     "repair_department": env.int("DEADLINE_REPAIR_DEPARTMENT_DAYS", default=3),
     "answer": env.int("DEADLINE_ANSWER_DAYS", default=10),
+    # A complaint about the platform's handling (投诉) is answered by the credit centre within this many.
+    "complaint": env.int("DEADLINE_COMPLAINT_DAYS", default=10),
 }
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 # Bodies over these sizes are refused (413) from their Content-Length, before they are read: anonymous
