@@ -11,8 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from audit.services import Actor, client_ip
-
 from .selectors import account_of
 
 
@@ -28,9 +26,3 @@ def account_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def account_actor(request) -> Actor:
-    """The audit trail's actor for a subject account's request: the user, named as the account."""
-    actor = Actor.for_user(request.user, client_ip=client_ip(request))
-    return actor

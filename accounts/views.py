@@ -62,7 +62,11 @@ def register(request):
         except DomainError as error:
             form_add_error(form, error)
         else:
-            return render(request, "accounts/registered.html", {"account": account})
+            return render(
+                request,
+                "accounts/registered.html",
+                {"account": account, "confirm_days": settings.ACCOUNT_CONFIRM_DAYS},
+            )
     return render(request, "accounts/register.html", {"form": form})
 
 
