@@ -33,6 +33,7 @@ class SubjectAccount(models.Model):
         verbose_name = "主体用户"
         verbose_name_plural = "主体用户"
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "-created_at"], name="account_state_recent_idx")]
 
     def __str__(self) -> str:
         return f"{self.display_name}（{self.email}）"
