@@ -312,3 +312,18 @@ def test_proof_files_are_deleted_after_their_retention_and_the_rows_stay(company
     assert all(p.file and p.purged_at is None for p in pending.proofs.all())  # undecided: kept
     assert proofs_purge(today=later + datetime.timedelta(days=2)) == 0  # safe to run twice
     assert AuditEvent.objects.filter(action="account.proof_purge").count() == 2
+
+
+def test_seed_demo_makes_a_verified_demo_account_once(media, capsys):
+    from django.core.management import call_command
+
+    from accounts.demo import DEMO_SUBJECT_ACCOUNT
+
+    email, password, name = DEMO_SUBJECT_ACCOUNT
+    call_command("seed_demo", "--subjects=200", "--no-progress")
+    assert email in capsys.readouterr().out
+    account = SubjectAccount.objects.get(email=email)
+    assert grant_acting(account, account.grants.get().subject).subject.name == name
+    assert Client().post("/account/login/", {"username": email, "password": password})["Location"] == "/account/"
+    call_command("seed_demo", "--subjects=200", "--no-progress")
+    assert SubjectAccount.objects.count() == 1
