@@ -21,6 +21,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from core.http import is_api
+from organisations.models import StaffRole
 
 # One definition of text that is never accepted, shared with record validation.
 from records.validation import UNSAFE_CHARACTERS
@@ -69,13 +70,16 @@ class QueryParameterGuardMiddleware:
 
 def body_limit(request) -> int:
     """The largest body this caller may send. Files come only as multipart: department systems and staff
-    upload spreadsheets of up to ``BATCH_MAX_BYTES``, the anonymous public application forms with at most five
-    evidence files. Any other body (JSON, a plain form) is read into memory whole, so it gets Django's
-    in-memory bound, ``DATA_UPLOAD_MAX_MEMORY_SIZE``."""
+    upload spreadsheets of up to ``BATCH_MAX_BYTES``; the public and subject accounts (anyone may register one)
+    send application forms and proofs with at most five files of ``EVIDENCE_MAX_BYTES``. Any other body (JSON,
+    a plain form) is read into memory whole, so it gets Django's in-memory bound, ``DATA_UPLOAD_MAX_MEMORY_SIZE``."""
     if request.content_type != "multipart/form-data":
         return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     user = getattr(request, "user", None)
-    if is_api(request) or (user is not None and user.is_authenticated):
+    staff = (
+        user is not None and user.is_authenticated and (user.is_staff or StaffRole.objects.filter(user=user).exists())
+    )
+    if is_api(request) or staff:
         return settings.BATCH_MAX_BYTES + settings.REQUEST_BODY_OVERHEAD_BYTES
     return settings.PUBLIC_BODY_MAX_BYTES
 

@@ -5,11 +5,27 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts import urls as account_urls
 from disclosure.throttle import is_submission, throttled
 
 admin.site.site_header = "公共信用信息平台管理后台"
 admin.site.site_title = "公共信用信息平台"
 admin.site.index_title = "管理首页"
+
+
+def _throttled(patterns, limits: dict):
+    """``patterns`` with the views named in ``limits`` behind the public site's rate limits (an app below the
+    public site cannot import them): {url name: (limit, when)}."""
+    return [
+        path(str(p.pattern), throttled(limits[p.name][0], when=limits[p.name][1])(p.callback), name=p.name)
+        if p.name in limits
+        else p
+        for p in patterns
+    ]
+
+
+# Each registration mails the address typed: limited per client, like the password reset below.
+account_patterns = _throttled(account_urls.urlpatterns, {"register": ("apply", is_submission)})
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -22,6 +38,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("organisations.urls")),
+    path("", include((account_patterns, "accounts"))),
     path("workbench/", include("records.urls")),
     path("workbench/", include("sanctions.urls")),
     path("workbench/", include("queries.urls")),

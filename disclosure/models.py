@@ -35,6 +35,12 @@ class CreditReport(models.Model):
     SHA-256, and the fingerprint of the public content it shows (to reuse a report of the same content)."""
 
     number = models.CharField("报告编号", max_length=32, unique=True)
+    variant = models.CharField(
+        "报告类型",
+        max_length=8,
+        choices=[("public", "公共信用信息报告"), ("self", "信用信息自查报告（本主体查询）")],
+        default="public",
+    )
     subject = models.ForeignKey("subjects.CreditSubject", on_delete=models.PROTECT, related_name="+")
     code_hash = models.CharField("验证码摘要", max_length=64)
     content_fingerprint = models.CharField("内容指纹", max_length=64)

@@ -21,6 +21,7 @@ import hmac
 import io
 import json
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -40,6 +41,38 @@ from .models import CreditReport
 from .selectors import REPORT_RECENT, REPORT_SECTION_CAP, ReportBody, public_report_body
 
 REUSE_WINDOW = datetime.timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class ReportVariant:
+    """Who a report is for, which decides its title, its watermark and what it may print. The public report
+    prints the public record; the subject's own (本主体查询, issued to an account acting for it) prints
+    everything on record, carries a watermark on every page, and is verified the same way but never handed out
+    again by the verification page (only the account that issued it has it)."""
+
+    key: str
+    title: str
+    watermark: str
+    scope_note: str
+    downloadable_on_verify: bool
+
+
+PUBLIC_REPORT = ReportVariant(
+    key="public",
+    title="公共信用信息报告",
+    watermark="",
+    scope_note="反映出具时点的公示信息，不含已撤销、已修复或超过公示期限的信息",
+    downloadable_on_verify=True,
+)
+SELF_REPORT = ReportVariant(
+    key="self",
+    title="信用信息自查报告（本主体查询）",
+    watermark="本主体查询 · 仅供本主体使用",
+    scope_note="应本主体申请出具，包含未公开、超过公示期限、已修复和已撤销的信息及全部名单记录，仅供本主体使用，"
+    "不得作为公共信用信息报告向第三方出示",
+    downloadable_on_verify=False,
+)
+VARIANTS = {variant.key: variant for variant in (PUBLIC_REPORT, SELF_REPORT)}
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
@@ -47,8 +80,11 @@ def code_digest(code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), code.strip().upper().encode(), hashlib.sha256).hexdigest()
 
 
-def _fingerprint(subject: CreditSubject, body: ReportBody, status: str, grades: list = ()) -> str:
+def _fingerprint(
+    subject: CreditSubject, body: ReportBody, status: str, variant: ReportVariant, grades: list = ()
+) -> str:
     content = {
+        "variant": variant.key,
         # Every fact the report prints: a credit-centre correction of any of them makes a new report at once;
         # and, through the digest, every public record of the subject, printed or not (``ReportBody``).
         "subject": [
@@ -91,18 +127,27 @@ def pdf_render(template: str, context: dict) -> bytes:
 
 
 def report_issue(
-    *, subject: CreditSubject, status: str, actor: Actor, base_url: str
+    *,
+    subject: CreditSubject,
+    status: str,
+    actor: Actor,
+    base_url: str,
+    variant: ReportVariant = PUBLIC_REPORT,
+    body: ReportBody | None = None,
 ) -> tuple[CreditReport, str | None]:
-    """Issue a report, or hand out the one issued for the same content within the hour.
+    """Issue a report, or hand out the one issued for the same content (and variant) within the hour.
 
-    Returns the report and, for a new one, its verification code (shown on the PDF, never stored in clear).
+    ``body`` is the public record unless given (the subject's own report passes its full record). Returns the
+    report and, for a new one, its verification code (shown on the PDF, never stored in clear).
     """
     now = timezone.now()
-    body = public_report_body(subject)
+    body = body if body is not None else public_report_body(subject)
     grades = published_grades([subject.pk]).get(subject.pk, [])
-    fingerprint = _fingerprint(subject, body, status, grades)
+    fingerprint = _fingerprint(subject, body, status, variant, grades)
     recent = (
-        CreditReport.objects.filter(subject=subject, content_fingerprint=fingerprint, issued_at__gte=now - REUSE_WINDOW)
+        CreditReport.objects.filter(
+            subject=subject, variant=variant.key, content_fingerprint=fingerprint, issued_at__gte=now - REUSE_WINDOW
+        )
         .order_by("-issued_at")
         .first()
     )
@@ -114,7 +159,9 @@ def report_issue(
     pdf = pdf_render(
         "disclosure/report.html",
         {
+            "variant": variant,
             "subject": subject,
+            # A person's name is masked on every report, the person's own too: it may be shown to others.
             "display_name": ids.mask_person_name(subject.name) if subject.is_natural_person else subject.name,
             "status": status,
             "grades": grades,
@@ -136,6 +183,7 @@ def report_issue(
     with transaction.atomic():
         report = CreditReport(
             number=number,
+            variant=variant.key,
             subject=subject,
             code_hash=code_digest(code),
             content_fingerprint=fingerprint,
@@ -146,7 +194,10 @@ def report_issue(
         report.file.save(f"{number}.pdf", ContentFile(pdf), save=False)
         report.save()
         audit_event_record(
-            actor=actor, action="report.issue", obj=report, after={"subject": subject.pk, "sha256": report.pdf_sha256}
+            actor=actor,
+            action="report.issue",
+            obj=report,
+            after={"subject": subject.pk, "sha256": report.pdf_sha256, "variant": variant.key},
         )
     return report, code
 

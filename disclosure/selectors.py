@@ -346,13 +346,26 @@ def _section_key(display: CatalogDisplay) -> Case:
 
 
 def public_report_body(subject: CreditSubject, *, as_of: datetime.date | None = None) -> ReportBody:
-    """The body of a credit report, bounded whatever the subject's size (four queries, five when a section
-    is abridged): counts and the digest in one aggregate; one query that ranks each section's records in SQL
-    (window functions) and returns the keys of at most REPORT_RECENT + REPORT_SECTION_CAP rows per section;
-    the printed records by id; the date range of the left-out ones; and the memberships."""
+    """The body of the public credit report: the subject's public records and published list entries."""
     as_of = as_of or timezone.localdate()
+    return report_body(
+        subject,
+        records=public_records(as_of).filter(subject=subject),
+        memberships=public_memberships().filter(subject=subject),
+    )
+
+
+def report_body(
+    subject: CreditSubject, *, records: QuerySet[CreditRecord], memberships: QuerySet[Membership]
+) -> ReportBody:
+    """The body of a credit report of ``records`` and ``memberships`` (the subject's: the public ones for the
+    public report, all of them for the subject's own report), bounded whatever the subject's size (four
+    queries, five when a section is abridged): counts and the digest in one aggregate; one query that ranks
+    each section's records in SQL (window functions) and returns the keys of at most REPORT_RECENT +
+    REPORT_SECTION_CAP rows per section; the printed records by id; the date range of the left-out ones; and
+    the memberships."""
     display = catalog_display()
-    records = public_records(as_of).filter(subject=subject).annotate(section=_section_key(display))
+    records = records.annotate(section=_section_key(display))
     stats = {
         row["section"]: row
         for row in records.values("section")
@@ -408,7 +421,7 @@ def public_report_body(subject: CreditSubject, *, as_of: datetime.date | None = 
         total = stats[key]["n"] if key in stats else 0
         return Section(key, label, chosen.get(key, []), [], total, first, last)
 
-    memberships = list(public_memberships().filter(subject=subject).order_by("-started_on", "-pk"))
+    memberships = list(memberships.select_related("list_type").order_by("-started_on", "-pk"))
     sections = [
         Section(key, label, [], [m for m in memberships if m.list_type.colour == LIST_TABS[key]], 0)
         if key in LIST_TABS

@@ -10,7 +10,6 @@ urlpatterns = [
     path("subjects/<str:code>/", views.subject_detail, name="subject-detail"),
     path("subjects/<str:code>/report/", views.subject_report, name="subject-report"),
     path("persons/<str:token>/", views.person_detail, name="person-detail"),
-    path("persons/<str:token>/report/", views.person_report, name="person-report"),
     path("reports/verify/", views.report_verify, name="report-verify"),
     path("reports/download/", views.report_download, name="report-download"),
     path("shuanggongshi/<slug:type_code>/", views.shuanggongshi, name="shuanggongshi"),

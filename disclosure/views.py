@@ -42,7 +42,7 @@ from . import page_cache
 from .addresses import person_pk, subject_url
 from .models import Article, ArticleCategory, CreditReport, OpenDataFile, OpenDataScope
 from .paging import MAX_SLICE_PAGE, BadCursor, PageOutOfRange, SeekPage, filters_scope
-from .reports import report_issue
+from .reports import VARIANTS, report_issue
 from .reports import report_verify as report_verify_lookup
 from .selectors import (
     HOME_COUNTS_KEY,
@@ -185,7 +185,8 @@ def _profile_page(request, subject: CreditSubject, tab: str):
             "region": division_path(subject.division_code),
             "tabs": tabs,
             "today": timezone.localdate(),
-            "report_url": subject_url(subject) + "report/",
+            # A natural person's report is the person's own (本主体查询, through an account): none for the public.
+            "report_url": "" if subject.is_natural_person else subject_url(subject) + "report/",
             "page": profile.page,
             "params": {"tab": tab},
         },
@@ -248,14 +249,6 @@ def subject_report(request, code: str):
     return _report_response(request, subject)
 
 
-@require_GET
-@throttled("report")
-@statement_budget
-def person_report(request, token: str):
-    subject = _person(token)
-    return _report_response(request, subject) if subject else _not_found(request, "")
-
-
 DOWNLOAD_SIGNER = signing.TimestampSigner(salt="disclosure.report-download")
 
 
@@ -274,7 +267,8 @@ def report_verify(request):
             context["display_name"] = (
                 ids.mask_person_name(report.subject.name) if report.subject.is_natural_person else report.subject.name
             )
-            context["download_token"] = DOWNLOAD_SIGNER.sign(report.number)
+            if VARIANTS[report.variant].downloadable_on_verify:
+                context["download_token"] = DOWNLOAD_SIGNER.sign(report.number)
     elif code:
         context["error"] = "请填写报告编号。"
     return render(request, "disclosure/report_verify.html", context, status=400 if "error" in context else 200)
@@ -288,7 +282,7 @@ def report_download(request):
         number = DOWNLOAD_SIGNER.unsign(request.GET.get("t", ""), max_age=3600)
     except signing.BadSignature:
         return _not_found(request, "下载链接无效或已过期，请重新核验。")
-    report = get_object_or_404(CreditReport, number=number)
+    report = get_object_or_404(CreditReport, number=number, variant="public")
     return FileResponse(
         report.file.open("rb"), as_attachment=True, filename=f"{report.number}.pdf", content_type="application/pdf"
     )
@@ -526,7 +520,8 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    message = str(exception) if exception is not None and str(exception) else ""
+    return render(request, "errors/403.html", {"message": message}, status=403)
 
 
 def page_not_found(request, exception=None):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
+from core.text import UNSAFE_CHARACTERS
 from subjects import identifiers as ids
 from subjects.claims import SubjectClaim
 
@@ -102,12 +103,6 @@ MAX_INTEGER_DIGITS = 30
 #: ID (220103198501030024 → 220103198501030016), a record published against the wrong person. Such a
 #: number (a float this large, from a workbook or JSON) is refused; an exact integer is read as it is.
 MAX_EXACT_FLOAT = 10**15
-# NUL (which PostgreSQL refuses in text), other C0 controls but tab, line feed and carriage return, DEL,
-# UTF-16 surrogates (which no encoder accepts; a JSON "\ud800" produces one), and the two bidirectional
-# overrides, which make a name display reversed ("长春\u202e司公限有" reads as another company's name):
-# never part of a value, whatever the channel. The request guard, the API's JSON parser and the public
-# forms use the same definition.
-UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202d\u202e\ud800-\udfff]")
 
 
 class RefusedValue(str):

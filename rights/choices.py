@@ -45,3 +45,23 @@ OUTCOMES_BY_KIND = {
     ApplicationKind.TIPOFF: (Outcome.SUBSTANTIATED, Outcome.UNFOUNDED),
     ApplicationKind.COMMITMENT: (Outcome.CONFIRM, Outcome.DECLINE),
 }
+
+
+class ComplaintCategory(models.TextChoices):
+    """What a complaint about the platform's handling is about (seed 000 四(十), seed 001 第六章: 投诉办理)."""
+
+    SLOW = "slow", "办理超时"
+    WRONG = "wrong", "处理错误"
+    DISCOURTEOUS = "discourteous", "服务态度"
+    OTHER = "other", "其他"
+
+
+class ComplaintState(models.TextChoices):
+    SUBMITTED = "submitted", "待答复"
+    ANSWERED = "answered", "已答复"
+
+
+class ComplaintOutcome(models.TextChoices):
+    UPHELD = "upheld", "投诉属实，已整改"
+    PARTLY = "partly", "部分属实，已整改"
+    UNFOUNDED = "unfounded", "投诉不属实"

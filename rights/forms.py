@@ -4,10 +4,11 @@ import uuid
 
 from django import forms
 
+from core.forms import SafeTextForm
 from organisations.models import Department
-from records.validation import UNSAFE_CHARACTERS
+from records.choices import SubjectTab
 
-from .choices import ObjectionGround
+from .choices import ComplaintCategory, ComplaintOutcome, ObjectionGround
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -24,18 +25,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data]
         return [single(data, initial)] if data else []
-
-
-class SafeTextForm(forms.Form):
-    """Refuses control characters, lone surrogates and bidirectional overrides in every text field, as the
-    other channels do (Django refuses only NUL): what the public types is shown to staff, mailed and logged."""
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, value in list(cleaned.items()):
-            if isinstance(value, str) and UNSAFE_CHARACTERS.search(value):
-                self.add_error(name, "包含不允许的控制字符或不可见的方向控制字符，请删除后重新提交。")
-        return cleaned
 
 
 class ApplicationForm(SafeTextForm):
@@ -101,8 +90,7 @@ class TipoffForm(ApplicationForm):
 
 
 class CommitmentForm(SafeTextForm):
-    uscc = forms.CharField(label="统一社会信用代码", max_length=20)
-    name = forms.CharField(label="主体名称", max_length=200)
+    subject = forms.ModelChoiceField(label="承诺主体", queryset=None, empty_label="请选择")
     kind = forms.ChoiceField(label="承诺类型", choices=[])
     matter = forms.CharField(label="承诺事项", max_length=200, help_text="如：食品经营许可（告知承诺）")
     department = forms.ModelChoiceField(label="受理部门", queryset=None, empty_label="请选择")
@@ -111,8 +99,9 @@ class CommitmentForm(SafeTextForm):
     phone = forms.CharField(label="联系电话", max_length=32)
     sign = forms.BooleanField(label="本单位已阅读并同意上述承诺内容，自愿作出信用承诺并同意向社会公开")
 
-    def __init__(self, *args, templates=(), **kwargs):
+    def __init__(self, *args, templates=(), subjects=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["subject"].queryset = subjects  # the organisations the account acts for
         self.fields["kind"].choices = [("", "请选择"), *[(k, k) for k in templates]]
         self.fields["department"].queryset = Department.objects.filter(is_active=True).order_by("code")
 
@@ -120,3 +109,31 @@ class CommitmentForm(SafeTextForm):
 class FulfilmentForm(SafeTextForm):
     kept = forms.ChoiceField(label="履约情况", choices=[("yes", "已履约"), ("no", "违诺")], widget=forms.RadioSelect)
     note = forms.CharField(label="说明", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AuthorisationForm(SafeTextForm):
+    grantee_email = forms.EmailField(
+        label="被授权方账户的电子邮箱", help_text="被授权方（如银行、交易对手）须已在本平台注册"
+    )
+    categories = forms.MultipleChoiceField(
+        label="授权查询的信息类别", choices=SubjectTab.choices, widget=forms.CheckboxSelectMultiple
+    )
+    purpose = forms.CharField(label="查询用途", max_length=200, help_text="如：贷款审批、合同签订前资信审查")
+    valid_until = forms.DateField(label="有效期至", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ComplaintForm(SafeTextForm):
+    category = forms.ChoiceField(label="投诉类别", choices=[("", "请选择"), *ComplaintCategory.choices])
+    application = forms.ModelChoiceField(
+        label="涉及的申请（可选）", queryset=None, required=False, empty_label="不涉及具体申请"
+    )
+    description = forms.CharField(label="投诉内容", max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, applications=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = applications
+
+
+class ComplaintAnswerForm(SafeTextForm):
+    outcome = forms.ChoiceField(label="处理结果", choices=[("", "请选择"), *ComplaintOutcome.choices])
+    answer = forms.CharField(label="答复内容", max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))

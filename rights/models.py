@@ -6,7 +6,17 @@ their rows (rights/migrations/0001).
 
 from django.db import models
 
-from .choices import ApplicationKind, ApplicationState, ObjectionGround, Outcome
+from accounts.models import SubjectAccount
+
+from .choices import (
+    ApplicationKind,
+    ApplicationState,
+    ComplaintCategory,
+    ComplaintOutcome,
+    ComplaintState,
+    ObjectionGround,
+    Outcome,
+)
 
 
 class Application(models.Model):
@@ -35,6 +45,15 @@ class Application(models.Model):
         help_text="异议、修复所针对的记录；举报没有",
     )
     department = models.ForeignKey("organisations.Department", on_delete=models.PROTECT, related_name="applications")
+    account = models.ForeignKey(
+        SubjectAccount,
+        verbose_name="申请账户",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        help_text="异议、修复和信用承诺由代表主体的已核验账户提出；举报可以匿名",
+    )
     ground = models.CharField("异议理由", max_length=16, choices=ObjectionGround.choices, blank=True)
     explanation = models.TextField("说明")
     applicant_name = models.CharField("申请人", max_length=100)
@@ -100,3 +119,74 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Authorisation(models.Model):
+    """A subject lets another account (a bank, a counterparty) read part of its record (授权查询): which
+    categories (the tabs of the subject page), for what purpose, until when. Granted and revoked by an account
+    acting for the subject; each read by the third party is in the subject's access log."""
+
+    number = models.CharField("授权书编号", max_length=24, unique=True)
+    subject = models.ForeignKey("subjects.CreditSubject", on_delete=models.PROTECT, related_name="+")
+    granted_by = models.ForeignKey(
+        SubjectAccount, verbose_name="授权账户", on_delete=models.PROTECT, related_name="authorisations_given"
+    )
+    grantee = models.ForeignKey(
+        SubjectAccount, verbose_name="被授权账户", on_delete=models.PROTECT, related_name="authorisations_received"
+    )
+    categories = models.JSONField("授权查询范围", help_text="信息类别（主体页面栏目）")
+    purpose = models.CharField("查询用途", max_length=200)
+    valid_until = models.DateField("有效期至")
+    created_at = models.DateTimeField("授权时间", auto_now_add=True)
+    revoked_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    revoked_reason = models.CharField("撤回说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "第三方查询授权"
+        verbose_name_plural = "第三方查询授权"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["grantee", "-created_at"], name="authorisation_grantee_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def in_force(self, today) -> bool:
+        return self.revoked_at is None and today <= self.valid_until
+
+
+class Complaint(models.Model):
+    """A complaint (投诉) about how the platform handled something — slow, wrong, discourteous — filed from a
+    subject account, answered by the credit centre within ``APPLICATION_DEADLINES["complaint"]`` working days
+    (seed 000 四(十) and seed 001 第六章: 异议处理、投诉办理). It may name one of the account's applications."""
+
+    number = models.CharField("投诉编号", max_length=24, unique=True)
+    account = models.ForeignKey(
+        SubjectAccount, verbose_name="投诉账户", on_delete=models.PROTECT, related_name="complaints"
+    )
+    application = models.ForeignKey(
+        Application,
+        verbose_name="涉及的申请",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    category = models.CharField("投诉类别", max_length=16, choices=ComplaintCategory.choices)
+    description = models.TextField("投诉内容")
+    state = models.CharField("状态", max_length=16, choices=ComplaintState.choices, default=ComplaintState.SUBMITTED)
+    submitted_on = models.DateField("提交日期")
+    answer_due = models.DateField("答复时限")
+    outcome = models.CharField("处理结果", max_length=16, choices=ComplaintOutcome.choices, blank=True)
+    answer = models.TextField("答复内容", blank=True)
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    answered_by = models.CharField("答复人", max_length=150, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "投诉"
+        verbose_name_plural = "投诉"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "answer_due"], name="complaint_queue_idx")]
+
+    def __str__(self) -> str:
+        return self.number

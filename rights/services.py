@@ -22,8 +22,11 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import SubjectAccount
+from accounts.selectors import grant_acting
 from audit.services import Actor, audit_event_record
 from core.errors import DomainError
+from core.uploads import uploads_check
 from disclosure import rules
 from disclosure.selectors import repair_facts
 from organisations.choices import StaffRoleName
@@ -45,20 +48,12 @@ from records.services import (
 )
 from records.workdays import add_workdays
 from subjects import identifiers as ids
-from subjects.identifiers import IdentifierError
 from subjects.models import CreditSubject
-from subjects.selectors import subject_get_by_code
-from subjects.services import subject_name_matches
 
 from .choices import OUTCOMES_BY_KIND, ApplicationKind, ApplicationState, Outcome
 from .models import Application, ApplicationEvent, Evidence
 from .outbox_handlers import APPLICATION_NOTIFY
 
-ALLOWED_FILES = {  # what the content starts with, not what the name says
-    "application/pdf": (b"%PDF-",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-}
 MAX_FILES = 5
 STEP_LABELS = {"accept": "受理", "refuse": "不予受理", "answer": "办理", "close": "办结", "route": "转部门"}
 TRANSITIONS = {
@@ -82,29 +77,9 @@ def code_digest(code: str) -> str:
 
 def evidence_check(uploads) -> list[tuple[str, str, bytes]]:
     """(name, content type, content) of each upload, or ``ApplicationError`` naming the file and the problem."""
-    if len(uploads) > MAX_FILES:
-        raise ApplicationError(f"最多上传{MAX_FILES}个文件。", code="too_many_files", field="files")
-    checked = []
-    for upload in uploads:
-        if upload.size > settings.EVIDENCE_MAX_BYTES:
-            raise ApplicationError(
-                f"文件“{upload.name}”超过 {settings.EVIDENCE_MAX_BYTES // 1_048_576} MB。",
-                code="file_too_large",
-                field="files",
-            )
-        upload.seek(0)
-        content = upload.read()
-        kind = next((t for t, magics in ALLOWED_FILES.items() if content.startswith(magics)), None)
-        suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-        expected = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
-        if kind is None or expected.get(suffix) != kind:
-            raise ApplicationError(
-                f"文件“{upload.name}”不是有效的 PDF、JPG 或 PNG 文件（按文件内容判断）。",
-                code="file_type",
-                field="files",
-            )
-        checked.append((upload.name[-255:], kind, content))
-    return checked
+    return uploads_check(
+        uploads, max_files=MAX_FILES, max_bytes=settings.EVIDENCE_MAX_BYTES, error=ApplicationError, field="files"
+    )
 
 
 def _receipt_number(kind: str) -> str:
@@ -125,7 +100,7 @@ def _application_parties(
             raise ApplicationError("举报平台受理对法人和非法人组织的举报。", code="subject_kind")
         return subject, department
     if kind == ApplicationKind.COMMITMENT:
-        return record.subject, record.department  # the commitment record, pending review
+        return record.subject, record.department  # the commitment record, pending review (its account checked)
     if record is None or record.subject_id is None or record.status != "active":
         raise ApplicationError("该记录不在公示状态，不能提出申请。", code="record_not_public")
     if kind == ApplicationKind.OBJECTION and not facts["ground"]:
@@ -176,9 +151,26 @@ def _application_write(*, kind: str, code: str, files, actor: Actor, **fields) -
         actor=actor,
         action=f"application.submit.{kind}",
         obj=application,
-        after={"record": application.record_id, "subject": application.subject_id, "files": len(files)},
+        after={
+            "record": application.record_id,
+            "subject": application.subject_id,
+            "files": len(files),
+            "account": application.account_id,
+        },
     )
     return application
+
+
+#: What only an account acting for the subject may ask (issue 14): a whistle-blowing report may be anonymous.
+ACCOUNT_KINDS = frozenset({ApplicationKind.OBJECTION, ApplicationKind.REPAIR, ApplicationKind.COMMITMENT})
+NOT_AUTHORISED = "只有经信用中心核验、代表该主体的企业/个人用户才能提出此项申请。"
+
+
+def account_acting_check(account: SubjectAccount | None, subject: CreditSubject) -> None:
+    """``ApplicationError`` unless ``account`` acts for ``subject`` by a verified grant now (the one check of
+    ``accounts.selectors.grant_acting``: active account, verified grant, neither suspended)."""
+    if grant_acting(account, subject) is None:
+        raise ApplicationError(NOT_AUTHORISED, code="not_authorised")
 
 
 #: Receipt numbers are drawn at random: a clash (the unique constraint) is drawn again, this many times at most.
@@ -201,11 +193,16 @@ def application_submit(
     commitment_signed: bool = False,
     obligations_fulfilled: bool = False,
     uploads=(),
+    account: SubjectAccount | None = None,
 ) -> tuple[Application, str | None]:
-    """Accept an application from the public. Returns it with its query code (None when the same form was
-    already submitted: the first answer stands). Nothing is written when anything is wrong."""
+    """Accept an application. Objections, repairs and commitments come from ``account``, which must act for
+    the subject by a verified grant; a whistle-blowing report may come from anyone. Returns the application with
+    its query code (None when the same form was already submitted: the first answer stands). Nothing is written
+    when anything is wrong."""
     existing = Application.objects.filter(submission_key=submission_key).first()
     if existing is not None:
+        if kind in ACCOUNT_KINDS and (account is None or existing.account_id != account.pk):
+            raise ApplicationError(NOT_AUTHORISED, code="not_authorised")
         return existing, None
     subject, department = _application_parties(
         kind,
@@ -216,6 +213,8 @@ def application_submit(
         commitment_signed=commitment_signed,
         obligations_fulfilled=obligations_fulfilled,
     )
+    if kind in ACCOUNT_KINDS:
+        account_acting_check(account, subject)
     files = evidence_check(list(uploads))
     # What the applicant types is restricted, never public, but stored, shown to staff and mailed: a citizen
     # ID in it is masked before it is stored, like one in a record (GB/T 35273 minimisation).
@@ -242,6 +241,7 @@ def application_submit(
                 applicant_email=applicant_email,
                 commitment_signed=commitment_signed,
                 obligations_fulfilled=obligations_fulfilled,
+                account=account if kind in ACCOUNT_KINDS else None,
             )
             return application, code
         except IntegrityError:
@@ -393,8 +393,8 @@ COMMITMENT_TEMPLATES = {
 def commitment_sign(
     *,
     department: Department,
-    uscc: str,
-    name: str,
+    subject: CreditSubject,
+    account: SubjectAccount | None,
     kind: str,
     matter: str,
     valid_until,
@@ -402,20 +402,14 @@ def commitment_sign(
     phone: str,
     actor: Actor,
 ) -> tuple[Application, str | None]:
-    """A subject signs a commitment from a template; it becomes an ``xycn`` record of the receiving
-    department, public once that department confirms it in its case queue (seed 002 item 49). The subject
-    gets a receipt number and a query code, like any application."""
+    """A subject signs a commitment from a template, through an account acting for it by a verified grant;
+    it becomes an ``xycn`` record of the receiving department, public once that department confirms it in its
+    case queue (seed 002 item 49). The subject gets a receipt number and a query code, like any application."""
     if kind not in COMMITMENT_TEMPLATES:
         raise ApplicationError("请选择承诺类型。", code="kind_required", field="kind")
-    # The form is public: it may only speak for a registered subject, under its registered name.
-    try:
-        subject = subject_get_by_code(uscc)
-    except (IdentifierError, CreditSubject.DoesNotExist):
-        raise ApplicationError(
-            "未找到该统一社会信用代码对应的登记主体。", code="unknown_subject", field="uscc"
-        ) from None
-    if subject.is_natural_person or not subject_name_matches(subject, name):
-        raise ApplicationError("主体名称与登记名称不一致，请按登记名称填写。", code="name_mismatch", field="name")
+    account_acting_check(account, subject)
+    if subject.is_natural_person:
+        raise ApplicationError("信用承诺由法人和非法人组织作出。", code="subject_kind", field="subject")
     number = f"CN{timezone.localtime():%Y%m%d}{secrets.randbelow(10**8):08d}"
     data = {
         "CN_XDR_MC": subject.name,
@@ -453,6 +447,7 @@ def commitment_sign(
             submission_key=f"commitment:{record.pk}",
             actor=actor,
             commitment_signed=True,
+            account=account,
         )
         due = add_workdays(
             timezone.localdate(), settings.APPLICATION_DEADLINES["repair_department"], calendar_overrides()

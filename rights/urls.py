@@ -3,7 +3,7 @@ links to and people keep: ``/records/<id>/objection/``, ``/workbench/application
 
 from django.urls import path
 
-from . import views
+from . import account_views, views
 
 app_name = "rights"
 
@@ -18,6 +18,19 @@ urlpatterns = [
         views.commitment_fulfilment_view,
         name="commitment-fulfilment",
     ),
+    path("account/applications/", account_views.my_applications, name="my-applications"),
+    path("account/subjects/<int:subject_pk>/record/", account_views.self_query, name="self-query"),
+    path("account/subjects/<int:subject_pk>/report/", account_views.self_report, name="self-report"),
+    path("account/subjects/<int:subject_pk>/accesses/", account_views.access_log, name="access-log"),
+    path("account/subjects/<int:subject_pk>/authorisations/", account_views.authorisations, name="authorisations"),
+    path(
+        "account/authorisations/<int:pk>/revoke/", account_views.authorisation_revoke_view, name="authorisation-revoke"
+    ),
+    path("account/authorised/", account_views.authorised_list, name="authorised"),
+    path("account/authorised/<int:pk>/", account_views.authorised_view, name="authorised-view"),
+    path("account/complaints/", account_views.complaints, name="complaints"),
+    path("workbench/complaints/", account_views.complaint_queue, name="complaint-queue"),
+    path("workbench/complaints/<int:pk>/", account_views.complaint_detail, name="complaint-detail"),
     path("workbench/applications/", views.case_list, name="cases"),
     path("workbench/applications/dashboard/", views.case_dashboard, name="case-dashboard"),
     path("workbench/applications/<int:pk>/", views.case_detail, name="case-detail"),

@@ -4,6 +4,7 @@ workbench queues where the credit centre accepts cases and the source department
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse
@@ -11,17 +12,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.access import account_required
+from accounts.selectors import grant_acting, verified_grants
 from audit.services import Actor, audit_event_record
 from core.db_budget import statement_budget
 from core.errors import DomainError, form_add_error
 from disclosure import rules
 from disclosure.addresses import subject_url
-from disclosure.selectors import public_records, repair_facts
+from disclosure.selectors import repair_facts
 from disclosure.throttle import client_address, is_submission, throttled
 from organisations.access import request_actor, staff_required
 from organisations.choices import DEPARTMENT_ROLES
 from organisations.choices import StaffRoleName as Role
+from records.choices import RecordStatus
 from records.models import CreditRecord
+from subjects.choices import SubjectKind
 from subjects.identifiers import IdentifierError
 from subjects.models import CreditSubject
 from subjects.selectors import subject_get_by_code
@@ -32,6 +37,7 @@ from .models import Application, Evidence
 from .selectors import applications_dashboard
 from .services import (
     COMMITMENT_TEMPLATES,
+    NOT_AUTHORISED,
     ApplicationError,
     application_accept,
     application_answer,
@@ -44,12 +50,25 @@ from .services import (
 )
 
 
-def _public_record(pk: int):
-    return get_object_or_404(public_records().select_related("record_type", "subject", "department"), pk=pk)
+def _own_record(request, pk: int) -> CreditRecord:
+    """An active record of a subject the signed-in account acts for by a verified grant; a record of any other
+    subject is refused (403) as if the account had no grant at all."""
+    record = get_object_or_404(
+        CreditRecord.objects.select_related("record_type", "subject", "department").filter(
+            status=RecordStatus.ACTIVE, subject__isnull=False
+        ),
+        pk=pk,
+    )
+    if grant_acting(request.account, record.subject) is None:
+        raise PermissionDenied(NOT_AUTHORISED)
+    return record
 
 
 def _apply(request, record, kind: str, form_class):
-    form = form_class(request.POST or None, request.FILES or None)
+    account = request.account
+    initial = {"applicant_name": account.display_name, "applicant_email": account.email}
+    initial["applicant_phone"] = account.mobile
+    form = form_class(request.POST or None, request.FILES or None, initial=initial)
     eligibility = None
     if kind == ApplicationKind.REPAIR:
         eligibility = rules.repair_eligibility(repair_facts(record), timezone.localdate())
@@ -68,7 +87,8 @@ def _apply(request, record, kind: str, form_class):
                 commitment_signed=data.get("commitment_signed", False),
                 obligations_fulfilled=data.get("obligations_fulfilled", False),
                 uploads=data["files"],
-                actor=request_actor(request) if request.user.is_authenticated else _public_actor(request),
+                actor=request_actor(request),
+                account=account,
             )
         except ApplicationError as error:
             form_add_error(form, error)
@@ -92,13 +112,15 @@ def _public_actor(request):
 
 
 @throttled("apply", when=is_submission)
+@account_required
 def objection_apply(request, pk: int):
-    return _apply(request, _public_record(pk), ApplicationKind.OBJECTION, ObjectionForm)
+    return _apply(request, _own_record(request, pk), ApplicationKind.OBJECTION, ObjectionForm)
 
 
 @throttled("apply", when=is_submission)
+@account_required
 def repair_apply(request, pk: int):
-    return _apply(request, _public_record(pk), ApplicationKind.REPAIR, RepairForm)
+    return _apply(request, _own_record(request, pk), ApplicationKind.REPAIR, RepairForm)
 
 
 @throttled("verify")
@@ -250,27 +272,38 @@ def tipoff_apply(request):
 
 
 @throttled("apply", when=is_submission)
+@account_required
 def commitment_apply(request):
-    form = CommitmentForm(request.POST or None, templates=COMMITMENT_TEMPLATES)
+    subjects = CreditSubject.objects.filter(pk__in=verified_grants(request.account).values("subject")).exclude(
+        kind=SubjectKind.NATURAL_PERSON
+    )
+    initial = {"signer": request.account.display_name, "phone": request.account.mobile}
+    form = CommitmentForm(
+        request.POST or None, templates=COMMITMENT_TEMPLATES, subjects=subjects.order_by("name"), initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             application, code = commitment_sign(
                 department=data["department"],
-                uscc=data["uscc"],
-                name=data["name"],
+                subject=data["subject"],
+                account=request.account,
                 kind=data["kind"],
                 matter=data["matter"],
                 valid_until=data["valid_until"],
                 signer=data["signer"],
                 phone=data["phone"],
-                actor=Actor.public(client_ip=client_address(request)),
+                actor=request_actor(request),
             )
         except ApplicationError as error:
             form_add_error(form, error)
         else:
             return render(request, "rights/application_receipt.html", {"application": application, "code": code})
-    return render(request, "rights/commitment_form.html", {"form": form, "templates": COMMITMENT_TEMPLATES})
+    return render(
+        request,
+        "rights/commitment_form.html",
+        {"form": form, "templates": COMMITMENT_TEMPLATES, "has_subjects": subjects.exists()},
+    )
 
 
 @require_POST

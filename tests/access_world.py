@@ -160,6 +160,7 @@ def world_build() -> World:
     from rights.models import Evidence
     from rights.services import application_accept, application_submit
     from sanctions.services import check_perform
+    from tests.accounts.helpers import acting_account
     from tests.records.test_batches import csv_bytes
 
     world = World()
@@ -256,6 +257,7 @@ def world_build() -> World:
             ground="wrong",
             uploads=[SimpleUploadedFile("证明.pdf", PDF, content_type="application/pdf")],
             actor=SYSTEM,
+            account=acting_account(record.subject, email="mx-a@example.com"),  # the ``acc_a`` caller's account
         )
         application = application_accept(application=application, actor=SYSTEM)
     world.ids["case"] = application.pk
@@ -287,13 +289,13 @@ def world_build() -> World:
     _queries_build(world)
     # A dated evaluation file of department A (issue 15), under the seeded general model.
     world.ids["evaluation_file"] = _evaluation_file(a)
-    # A report of the same content is reused, so issuing both once here keeps every cell off the PDF renderer.
+    # A report of the same content is reused, so issuing it once here keeps every cell off the PDF renderer.
     from django.test import Client
 
     from tests.conftest import StaffClient
 
-    for url in (f"/subjects/{world.ids['uscc']}/report/", f"/persons/{world.ids['person']}/report/"):
-        assert Client().get(url).status_code == 200
+    assert Client().get(f"/subjects/{world.ids['uscc']}/report/").status_code == 200
+    _subject_accounts(world, record.subject)
     # One session per staff caller (past the second factor where the role needs one), reused by every cell
     # (each cell's writes are rolled back).
     for caller, user in world.users.items():
@@ -302,3 +304,58 @@ def world_build() -> World:
         world.sessions[caller] = client.cookies[settings.SESSION_COOKIE_NAME].value
     world.ids["audit_event"] = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     return world
+
+
+ACCOUNT_CALLERS = ("acc_unv", "acc_a", "third", "acc_susp")
+
+
+def _subject_accounts(world: World, subject) -> None:
+    """Subject accounts around subject A (the subject of department A's record): one whose grant waits for the
+    credit centre, one acting for A, a third party A authorised to read its penalties, one acting for A that the
+    centre suspended after it signed in; A's complaint and A's own report (issued once, then reused)."""
+    from django.test import Client
+
+    from accounts.services import account_suspend
+    from disclosure.reports import SELF_REPORT, report_issue
+    from rights.authorisations import authorisation_grant
+    from rights.complaints import complaint_file
+    from rights.selfquery import own_report_body
+    from sanctions.selectors import status_of
+    from tests.accounts.helpers import account_make, acting_account, grant_make
+
+    email = {caller: f"mx-{caller.replace('acc_', '')}@example.com" for caller in ACCOUNT_CALLERS}
+    accounts = {
+        "acc_unv": account_make(email["acc_unv"]),
+        "acc_a": acting_account(subject, email=email["acc_a"]),
+        "third": account_make(email["third"]),
+        "acc_susp": acting_account(subject, email=email["acc_susp"]),
+    }
+    pending = grant_make(accounts["acc_unv"], subject, verified=False)
+    world.ids |= {"subject_a": subject.pk, "account_unv": accounts["acc_unv"].pk, "grant_unv": pending.pk}
+    world.ids["proof"] = pending.proofs.first().pk
+    world.ids["authorisation"] = authorisation_grant(
+        account=accounts["acc_a"],
+        subject=subject,
+        grantee_email=accounts["third"].email,
+        categories=["xzcf"],
+        purpose="贷款审批",
+        valid_until=timezone.localdate() + datetime.timedelta(days=30),
+        actor=SYSTEM,
+    ).pk
+    with transaction.atomic():
+        world.ids["complaint"] = complaint_file(
+            account=accounts["acc_a"], category="slow", description="办理超时", actor=SYSTEM
+        ).pk
+    report_issue(
+        subject=subject,
+        status=status_of([subject.pk])[subject.pk],
+        actor=SYSTEM,
+        base_url="http://testserver/",
+        variant=SELF_REPORT,
+        body=own_report_body(subject),
+    )
+    for caller, account in accounts.items():
+        client = Client()
+        client.force_login(account.user, backend="accounts.backends.SubjectAccountBackend")
+        world.sessions[caller] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    account_suspend(account=accounts["acc_susp"], actor=SYSTEM, reason="矩阵测试")

@@ -71,7 +71,7 @@ def _nginx_upstream(path: str) -> str:
 
 HEAVY = [
     ("disclosure:subject-report", ["91220101MA0000000X"]),
-    ("disclosure:person-report", ["token"]),
+    ("rights:self-report", [1]),
     ("disclosure:report-download", []),
     ("disclosure:opendata-file", [7]),
     ("disclosure:opendata-list", ["sxbzxr"]),

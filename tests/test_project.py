@@ -15,6 +15,7 @@ LAYERS = [
     "audit",
     "subjects",
     "organisations",
+    "accounts",
     "records",
     "sanctions",
     "evaluation",

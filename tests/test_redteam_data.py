@@ -13,6 +13,7 @@ import json
 
 import pytest
 from django.db import transaction
+from django.test import Client
 from openpyxl import Workbook
 
 from audit.models import AuditEvent
@@ -23,6 +24,7 @@ from records.selectors import catalog_entries
 from rights.models import Application, ApplicationEvent
 from subjects import identifiers as ids
 from subjects.models import CreditSubject
+from tests.accounts.helpers import account_client, acting_account
 from tests.disclosure import conftest as disclosure_fixtures
 from tests.factories import DepartmentFactory, api_token_issue
 from tests.records.helpers import company_uscc, xzcf_item
@@ -56,8 +58,9 @@ def test_citizen_ids_typed_into_applications_notes_and_reasons_are_masked_before
         )
         _, raw = api_token_issue(published_penalty.department)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    applicant = account_client(Client(), acting_account(published_penalty.subject))  # the subject's own account
     with at(2026, 7, 1):
-        objection = client.post(
+        objection = applicant.post(
             f"/records/{published_penalty.pk}/objection/",
             {
                 "submission_key": "k-1",
@@ -80,11 +83,10 @@ def test_citizen_ids_typed_into_applications_notes_and_reasons_are_masked_before
                 "applicant_phone": "13900000000",
             },
         )
-        commitment = client.post(
+        commitment = applicant.post(
             "/commitments/new/",
             {
-                "uscc": company_uscc(1),
-                "name": "长春测试1商贸有限公司",
+                "subject": published_penalty.subject_id,
                 "kind": "审批替代型",
                 "matter": f"食品经营许可{planted()}",
                 "department": published_penalty.department.pk,

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "audit",
     "subjects",
     "organisations",  # departments, staff roles and accounts, API tokens: who acts, below the records they send
+    "accounts",  # subject accounts (企业/个人用户), their grants and proofs, OpenID Connect sign-in
     "records",
     "sanctions",
     "evaluation",  # graded evaluation and risk classification, above the lists it reads
@@ -241,6 +242,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "evaluation.tasks.evaluation_full_task",
         "schedule": crontab(hour=1, minute=30),
     },
+    "account-proofs-purge-nightly": {
+        "task": "accounts.tasks.proofs_purge_task",
+        "schedule": crontab(hour=3, minute=0),
+    },
     "batches-watchdog": {
         "task": "records.tasks.batches_watchdog_task",
         "schedule": crontab(minute="*/10"),
@@ -268,9 +273,11 @@ LOGOUT_REDIRECT_URL = "disclosure:home"
 # Login throttling (django-axes): an account, and separately a client address, is locked for
 # LOGIN_LOCKOUT_MINUTES after LOGIN_FAILURE_LIMIT failures within that time (等保 2.0: 登录失败处理).
 # The address is the project's own (audit.services.client_ip, which honours TRUSTED_PROXY_COUNT).
+# Staff and subject accounts never mix (accounts/backends.py): each login authenticates its own kind only.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.StaffBackend",
+    "accounts.backends.SubjectAccountBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
@@ -288,6 +295,39 @@ OTP_TOTP_ISSUER = PLATFORM_NAME
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret
 # Staff sessions end after this many minutes without a request.
 STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
+
+# Subject accounts: how long the e-mail confirmation link works, and how long the proofs of a grant (ID cards,
+# licences, mandates) are kept after the credit centre decided on it (then the nightly purge deletes the files).
+ACCOUNT_CONFIRM_DAYS = env.int("ACCOUNT_CONFIRM_DAYS", default=3)
+ACCOUNT_PROOF_RETENTION_DAYS = env.int("ACCOUNT_PROOF_RETENTION_DAYS", default=180)
+# A subject authorises a third party to read its record for at most this many days at a time.
+AUTHORISATION_MAX_DAYS = env.int("AUTHORISATION_MAX_DAYS", default=365)
+
+# OpenID Connect sign-in of subject accounts (a province's 统一身份认证, accounts/oidc.py): on when a client id
+# is configured, local accounts only otherwise. The claims that carry a USCC, a citizen ID number, the name and
+# the role at the company (values meaning 法定代表人; any other value is an agent) are configurable.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_ISSUER = env("OIDC_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc-callback"
+OIDC_CLAIM_USCC = env("OIDC_CLAIM_USCC", default="uscc")
+OIDC_CLAIM_CITIZEN_ID = env("OIDC_CLAIM_CITIZEN_ID", default="citizen_id")
+OIDC_CLAIM_NAME = env("OIDC_CLAIM_NAME", default="name")
+OIDC_CLAIM_ROLE = env("OIDC_CLAIM_ROLE", default="org_role")
+OIDC_LEGAL_REPRESENTATIVE_VALUES = env.list(
+    "OIDC_LEGAL_REPRESENTATIVE_VALUES", default=["legal_representative", "法定代表人"]
+)
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.SubjectAccountOIDCBackend")
 
 # Mail to applicants and handlers: printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -415,6 +455,8 @@ APPLICATION_DEADLINES = {
     "objection_department": env.int("DEADLINE_OBJECTION_DEPARTMENT_DAYS", default=10),
     "repair_department": env.int("DEADLINE_REPAIR_DEPARTMENT_DAYS", default=3),
     "answer": env.int("DEADLINE_ANSWER_DAYS", default=10),
+    # A complaint about the platform's handling (投诉) is answered by the credit centre within this many.
+    "complaint": env.int("DEADLINE_COMPLAINT_DAYS", default=10),
 }
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 # Special queries (queries app): the credit centre decides, then issues the result, within these working days;

@@ -8,6 +8,10 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
+        # disclosure 0005 hands the applications (whose state still names subjects.department) to rights: a
+        # plan that reaches this migration first (another app's migration depending on a later subjects one)
+        # would otherwise render a state with a dangling reference.
+        ('disclosure', '0005_applications_moved_to_rights'),
         ('organisations', '0001_initial'),
         ('records', '0017_department_and_token_in_organisations'),
         ('rights', '0002_department_in_organisations'),

@@ -169,9 +169,15 @@ def test_objection_is_accepted_and_corrected_and_the_public_sees_the_correction(
     )
     record = CreditRecord.objects.get(source_id="长市监罚〔2026〕99号")
 
-    # The subject objects from the public page.
+    # The subject objects from the public page, signed in with its account (verified by the credit centre).
+    from tests.accounts.helpers import PASSWORD, acting_account
+
+    account = acting_account(demo_company)
     page.goto(f"{live_server.url}/subjects/{demo_company.uscc}/?tab=xzcf")
     page.get_by_role("link", name="提出异议").first.click()
+    page.get_by_label("电子邮箱").fill(account.email)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
     page.get_by_label("异议理由").select_option("wrong")
     page.get_by_label("情况说明").fill("罚款金额有误，应为叁万元")
     page.get_by_label("申请人（单位或个人）").fill("王经理")
@@ -179,6 +185,7 @@ def test_objection_is_accepted_and_corrected_and_the_public_sees_the_correction(
     page.get_by_label("本人承诺所提交材料真实有效，如有虚假愿承担相应法律责任（异议申诉承诺）").check()
     page.get_by_role("button", name="提交申请").click()
     receipt = page.get_by_test_id("receipt").inner_text()
+    page.get_by_role("button", name="退出登录").click()
 
     def login(username, password):
         page.goto(f"{live_server.url}/accounts/login/")

@@ -255,9 +255,13 @@ def test_the_admin_refuses_to_show_a_document_number(centre, django_capture_on_c
 
 def test_a_document_number_shown_anyway_is_masked_on_every_surface(centre, push, report_html):
     """Forced past validation (a bulk update, which also sends no signal): still masked wherever it shows."""
+    from django.test import Client
+    from django.urls import reverse
+
     from disclosure.addresses import subject_url
     from records.selectors import catalog_display_changed
     from subjects.models import CreditSubject
+    from tests.accounts.helpers import account_client, acting_account
 
     RecordField.objects.filter(record_type__code="xzcf", code="CF_XDR_ZJHM").update(
         list_column=2, subject_page_order=9, report_order=9, open_data_column=12
@@ -281,7 +285,10 @@ def test_a_document_number_shown_anyway_is_masked_on_every_surface(centre, push,
     texts = {
         "双公示": public(centre, "/shuanggongshi/xzcf/"),
         "subject page": public(centre, subject_url(person), tab="xzcf"),
-        "report": public(centre, subject_url(person) + "report/"),
+        # A person's report is the person's own (本主体查询), issued to an account acting for the person.
+        "report": public(
+            account_client(Client(), acting_account(person)), reverse("rights:self-report", args=[person.pk])
+        ),
         "open data": public(centre, "/opendata/shuanggongshi/xzcf.csv", **{"from": "2026-06-01", "to": "2026-06-30"}),
     }
     for where, text in texts.items():

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from audit.services import Actor
 from disclosure.models import CreditReport
-from disclosure.reports import _fingerprint, report_issue
+from disclosure.reports import PUBLIC_REPORT, _fingerprint, report_issue
 from disclosure.selectors import REPORT_RECENT, REPORT_SECTION_CAP, TAB_PAGE_SIZE, public_report_body
 from records.models import CreditRecord
 from records.services import RecordInput, record_correct, record_revoke, records_ingest
@@ -128,7 +128,7 @@ def test_the_pdf_says_it_is_abridged_and_where_the_rest_is(large, tmp_path):
 
 
 def fingerprint(subject) -> str:
-    return _fingerprint(subject, body(subject), "normal")
+    return _fingerprint(subject, body(subject), "normal", PUBLIC_REPORT)
 
 
 def test_correcting_or_revoking_a_record_not_printed_changes_the_fingerprint(large, django_capture_on_commit_callbacks):

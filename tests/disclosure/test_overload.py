@@ -16,8 +16,9 @@ from disclosure.views import DOWNLOAD_SIGNER
 from tests.records.helpers import company_uscc
 
 # Staff pages (login required), the admin, the API (DRF throttles, tokens), Django's own login pages (axes and
-# the password-reset limit) and the orchestrator's health checks are not public pages.
-NOT_PUBLIC_PREFIXES = ("admin/", "api/", "accounts/", "workbench/", "healthz", "readyz")
+# the password-reset limit), the subject accounts' pages (sign-in required; their login is axes', their
+# registration has the ``apply`` limit: tests/accounts) and the orchestrator's health checks are not public pages.
+NOT_PUBLIC_PREFIXES = ("admin/", "api/", "accounts/", "account/", "workbench/", "healthz", "readyz")
 # Forms that write a citizen's application: their POSTs have the ``apply`` limit; a budget would cancel a
 # submission half-way for a reason the citizen cannot act on, and opening the form reads one row by id.
 WITHOUT_BUDGET = {"rights:objection-apply", "rights:repair-apply", "rights:tipoff-apply"}

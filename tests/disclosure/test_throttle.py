@@ -88,7 +88,10 @@ def test_report_downloads_after_verification_are_limited(client, limits):
 
 
 def test_opening_a_form_does_not_count_against_the_application_limit(client, penalty, limits):
+    from tests.accounts.helpers import account_client, acting_account
+
     limits("apply", 1, 3600)
+    account_client(client, acting_account(penalty.subject))  # objections, repairs, commitments: the subject's account
     record = f"/records/{penalty.pk}"
     forms = ["/tipoffs/new/", "/commitments/new/", f"{record}/objection/", f"{record}/repair/"]
     for url in forms:

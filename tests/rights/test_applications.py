@@ -19,6 +19,7 @@ from rights.services import (
     application_submit,
 )
 from sanctions.selectors import status_of
+from tests.accounts.helpers import acting_account
 from tests.disclosure.conftest import TZ
 from tests.factories import DepartmentFactory, api_token_issue
 
@@ -51,6 +52,8 @@ def submit(record, *, kind="objection", key="form-1", **extra):
         "ground": "wrong" if kind == "objection" else "",
         "actor": Actor.public(client_ip="10.0.0.1"),
     }
+    if kind != "tipoff":
+        defaults["account"] = acting_account(record.subject)  # objections and repairs come from the subject's account
     return application_submit(kind=kind, record=record, submission_key=key, **{**defaults, **extra})
 
 

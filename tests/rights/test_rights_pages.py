@@ -1,15 +1,23 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test import Client
 
 from audit.services import Actor
 from organisations.services import staff_create
 from records.models import CreditRecord
 from rights.models import Application
+from tests.accounts.helpers import account_client, acting_account
 from tests.rights.test_applications import PDF, at
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Pass-12345-x"
+
+
+def applicant(record) -> Client:
+    """A browser signed in as an account acting for the record's subject (verified by the credit centre):
+    objections, repairs and commitments come from the subject's own account (issue 14)."""
+    return account_client(Client(), acting_account(record.subject))
 
 
 def objection_form(**extra):
@@ -26,7 +34,7 @@ def objection_form(**extra):
 
 def test_public_objection_form_gives_a_receipt_and_code_and_status(client, penalty):
     with at(2026, 7, 1):
-        response = client.post(
+        response = applicant(penalty).post(
             f"/records/{penalty.pk}/objection/", {**objection_form(), "files": SimpleUploadedFile("证明.pdf", PDF)}
         )
     assert response.status_code == 200
@@ -45,7 +53,7 @@ def test_public_objection_form_gives_a_receipt_and_code_and_status(client, penal
 
 def test_a_renamed_executable_keeps_the_rest_of_the_form(client, penalty):
     with at(2026, 7, 1):
-        response = client.post(
+        response = applicant(penalty).post(
             f"/records/{penalty.pk}/objection/",
             {**objection_form(), "files": SimpleUploadedFile("证明.pdf", b"MZ\x90\x00")},
         )
@@ -58,7 +66,7 @@ def test_a_renamed_executable_keeps_the_rest_of_the_form(client, penalty):
 def test_repair_page_says_when_it_becomes_possible(client, penalty):
     severe = CreditRecord.objects.get(source_id="长市监罚〔2026〕2号")
     with at(2027, 1, 5):
-        page = client.get(f"/records/{severe.pk}/repair/")
+        page = applicant(severe).get(f"/records/{severe.pk}/repair/")
     assert "2027-06-01 起可申请信用修复" in page.text
     assert "提交申请" not in page.text
 
@@ -70,7 +78,7 @@ def test_centre_accepts_and_department_corrects_in_the_workbench(client, penalty
             username="rev", password=PASSWORD, role="reviewer", department_code="jl-scjg", actor=Actor.system()
         )
     with at(2026, 7, 1):
-        client.post(f"/records/{penalty.pk}/objection/", objection_form())
+        applicant(penalty).post(f"/records/{penalty.pk}/objection/", objection_form())
         application = Application.objects.get()
         client.login(username="centre", password=PASSWORD)
         client.post(f"/workbench/applications/{application.pk}/", {"action": "accept"})
@@ -96,7 +104,7 @@ def test_department_sees_only_its_routed_cases(client, penalty):
             username="otherrev", password=PASSWORD, role="reviewer", department_code=other.code, actor=Actor.system()
         )
     with at(2026, 7, 1):
-        client.post(f"/records/{penalty.pk}/objection/", objection_form())
+        applicant(penalty).post(f"/records/{penalty.pk}/objection/", objection_form())
     application = Application.objects.get()
     client.login(username="otherrev", password=PASSWORD)
     assert client.get(f"/workbench/applications/{application.pk}/").status_code == 404
@@ -111,8 +119,8 @@ def test_centre_dashboard_counts_overdue_and_handling_time(client, penalty):
             username="rev", password=PASSWORD, role="reviewer", department_code="jl-scjg", actor=Actor.system()
         )
     with at(2026, 9, 30):
-        client.post(f"/records/{penalty.pk}/objection/", objection_form())
-        client.post(f"/records/{penalty.pk}/objection/", objection_form(submission_key="k-2"))
+        applicant(penalty).post(f"/records/{penalty.pk}/objection/", objection_form())
+        applicant(penalty).post(f"/records/{penalty.pk}/objection/", objection_form(submission_key="k-2"))
     first, _ = Application.objects.order_by("pk")
     with at(2026, 10, 8):
         first = application_accept(application=first, actor=Actor.system())
@@ -164,11 +172,10 @@ def test_commitment_is_confirmed_then_public_and_a_breach_becomes_a_record(
             username="rev", password=PASSWORD, role="reviewer", department_code="jl-scjg", actor=Actor.system()
         )
     with at(2026, 7, 1):
-        response = client.post(
+        response = applicant(penalty).post(
             "/commitments/new/",
             {
-                "uscc": company_uscc(1),
-                "name": "长春测试1商贸有限公司",
+                "subject": penalty.subject_id,
                 "kind": "审批替代型",
                 "matter": "食品经营许可",
                 "department": penalty.department.pk,
@@ -209,11 +216,9 @@ def test_commitment_is_confirmed_then_public_and_a_breach_becomes_a_record(
     assert "违背信用承诺" in other
 
 
-def test_public_commitment_cannot_rename_or_create_subjects(client, penalty):
-    from subjects.models import CreditSubject
-    from tests.factories import uscc_for
-    from tests.records.helpers import company_uscc
-
+def test_a_commitment_is_signed_only_for_a_subject_the_account_acts_for(client, penalty):
+    """The form offers the account's own subjects; another subject's id, posted anyway, is refused, as is an
+    account with no verified grant (it has nothing to choose) and a visitor (sent to sign in)."""
     form = {
         "kind": "主动型",
         "matter": "诚信经营",
@@ -222,14 +227,16 @@ def test_public_commitment_cannot_rename_or_create_subjects(client, penalty):
         "phone": "13700000000",
         "sign": "on",
     }
+    other = CreditRecord.objects.get(source_id="长市监罚〔2026〕2号").subject
     with at(2026, 7, 1):
-        renamed = client.post("/commitments/new/", {**form, "uscc": company_uscc(1), "name": "冒名有限公司"})
-        invented = client.post("/commitments/new/", {**form, "uscc": uscc_for(777), "name": "虚构有限公司"})
-    assert "名称与登记名称不一致" in renamed.text
-    assert "未找到" in invented.text
-    assert CreditSubject.objects.get(uscc=company_uscc(1)).name == "长春测试1商贸有限公司"
-    assert not CreditSubject.objects.filter(uscc=uscc_for(777)).exists()
-    assert not CreditSubject.objects.filter(former_names__name="长春测试1商贸有限公司").exists()
+        browser = applicant(penalty)
+        assert penalty.subject.name in browser.get("/commitments/new/").text
+        assert other.name not in browser.get("/commitments/new/").text
+        refused = browser.post("/commitments/new/", {**form, "subject": other.pk})
+        visitor = Client().post("/commitments/new/", {**form, "subject": penalty.subject_id})
+    assert "选择一个有效的选项" in refused.text
+    assert visitor["Location"].startswith("/account/login/")
+    assert not Application.objects.exists()
 
 
 def test_a_clerk_entry_waiting_for_review_does_not_rename_the_subject(penalty):
@@ -251,7 +258,7 @@ def test_a_clerk_sees_no_decision_form_and_cannot_post_one(client, penalty):
             username="clerk1", password=PASSWORD, role="clerk", department_code="jl-scjg", actor=Actor.system()
         )
     with at(2026, 7, 1):
-        client.post(f"/records/{penalty.pk}/objection/", objection_form())
+        applicant(penalty).post(f"/records/{penalty.pk}/objection/", objection_form())
         application = application_accept(application=Application.objects.get(), actor=Actor.system())
         client.login(username="clerk1", password=PASSWORD)
         page = client.get(f"/workbench/applications/{application.pk}/")

@@ -30,11 +30,17 @@ def test_the_repair_date_of_a_listing_is_the_day_after_its_shortest_listing_peri
 def test_the_subject_page_offers_repair_of_a_listing_by_the_service_rule(push, client):
     """A serious-violation listing two months old may be left by repair only after its first year: the black
     tab shows the date, and the link once the date has come (the page behind it applies the same rule)."""
+    from django.test import Client
+
+    from tests.accounts.helpers import account_client, acting_account
+
     with time_machine.travel(datetime.datetime(2026, 8, 1, 10, tzinfo=datetime.UTC), tick=False):
         [record_id] = push(yzsxmd_item(8, decided_on="2026-06-01", until="2029-05-31"))
         uscc = CreditRecord.objects.get(pk=record_id).subject.uscc
         early = client.get(f"/subjects/{uscc}/?tab=black").content.decode()
-        refused = client.get(f"/records/{record_id}/repair/").content.decode()
+        record = CreditRecord.objects.get(pk=record_id)
+        applicant = account_client(Client(), acting_account(record.subject))  # the subject's own account
+        refused = applicant.get(f"/records/{record_id}/repair/").content.decode()
     assert f"/records/{record_id}/repair/" not in early
     assert "2027-06-01 起可申请信用修复（移出名单）" in early
     assert "2027-06-01 起可申请信用修复" in refused  # the service's own answer: the same date

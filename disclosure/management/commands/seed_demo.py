@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from accounts.demo import demo_subject_account_seed
 from disclosure.models import OpenDataFile
 from organisations.demo import demo_seed
 from records.demo import demo_records_seed
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             )
         records = demo_records_seed(share=records_share, seed=seed)
         checks = demo_checks_seed(seed=seed)
+        subject_account = demo_subject_account_seed() if settings.DEMO_ACCOUNTS_ENABLED else None
         accounts = len(result["accounts"])
         # The demo's 数据开放 listing: yesterday's increments, list snapshots and last month's full files (a few
         # seconds at demo size). Only on the first run, so a repeated seed writes nothing (not even audit events).
@@ -40,4 +42,9 @@ class Command(BaseCommand):
         for username, role, department, password in result["accounts"]:
             self.stdout.write(
                 f"  演示账号 {username} / {password}（{role.label}{' ' + department if department else ''}）"
+            )
+        if subject_account is not None:
+            email, password, name = subject_account
+            self.stdout.write(
+                f"  演示企业用户 {email} / {password}（{name} 法定代表人，已核验；在 /account/login/ 登录）"
             )

@@ -1,0 +1,50 @@
+"""A demo subject account for ``seed_demo`` (only where ``DEMO_ACCOUNTS_ENABLED``): the showcase company's legal
+representative, e-mail confirmed and verified, so a newcomer can try the self-query, the report, authorisations
+and complaints at once."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from audit.services import Actor
+from subjects.models import CreditSubject
+
+from .choices import AccountKind, GrantRole
+from .models import SubjectAccount
+from .services import (
+    account_email_confirm,
+    account_register,
+    email_confirm_token,
+    grant_request,
+    grant_verify,
+    required_proofs,
+)
+
+DEMO_SUBJECT_ACCOUNT = ("hongda@demo.example", "Demo-Account-2026", "长春宏达食品有限公司")
+DEMO_PROOF = b"%PDF-1.4\n% demo proof\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def demo_subject_account_seed() -> tuple[str, str, str] | None:
+    """Create the demo account once; None when it exists already or the showcase company does not."""
+    email, password, name = DEMO_SUBJECT_ACCOUNT
+    subject = CreditSubject.objects.filter(name=name, uscc__isnull=False).first()
+    if subject is None or SubjectAccount.objects.filter(email=email).exists():
+        return None
+    actor = Actor.system("演示数据")
+    with transaction.atomic():
+        account = account_register(
+            kind=AccountKind.ORGANISATION,
+            email=email,
+            password=password,
+            display_name=name,
+            mobile="13800000000",
+            actor=actor,
+            confirm_base_url="http://127.0.0.1:8000/",
+        )
+        account = account_email_confirm(token=email_confirm_token(account), actor=actor)
+        role = GrantRole.LEGAL_REPRESENTATIVE
+        proofs = {kind: SimpleUploadedFile(f"{kind}.pdf", DEMO_PROOF) for kind in required_proofs(subject, role)}
+        grant = grant_request(account=account, subject=subject, role=role, proofs=proofs, actor=actor)
+        grant_verify(grant=grant, actor=actor, note="演示数据")
+    return DEMO_SUBJECT_ACCOUNT

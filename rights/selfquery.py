@@ -1,0 +1,139 @@
+"""What a subject may read of itself (本主体查询) and what it lets a third party read (授权查询): its whole record,
+not only what the public sees — non-public types, records outside their disclosure window, repaired and revoked
+ones — with why each is or is not public, every list membership with its reason and rule, and its own
+objections, repairs and commitments with their outcomes (never a whistle-blowing report about it: the reporter
+is protected). Seed 000 四(七) and seed 003 item 15 (graded query rights), seed 002 item 77.
+
+The reads here are restricted: the pages that serve them record each one in the subject's access log
+(``subjects.services.subject_access_record``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from disclosure import rules
+from disclosure.selectors import LIST_TABS, TABS, ReportBody, public_record_data, report_body, shown
+from records.choices import RecordStatus, SubjectTab
+from records.models import CreditRecord
+from records.selectors import catalog_display
+from sanctions.models import Membership
+from subjects.models import CreditSubject
+
+from .choices import ApplicationKind
+from .models import Application
+
+#: The statuses of records on the subject's record: in force, revoked or repaired (entries waiting for a
+#: department's review, refused or not yet matched to the subject are not the subject's record yet).
+OWN_STATUSES = (RecordStatus.ACTIVE, RecordStatus.REVOKED, RecordStatus.REPAIRED)
+#: Records shown per section on a page (the most recent first); the report and the counts cover all of them.
+SECTION_CAP = 100
+#: The categories a subject can authorise (the tabs of the subject page).
+CATEGORIES = dict(TABS)
+
+
+@dataclass(frozen=True)
+class OwnRecord:
+    record: CreditRecord
+    visibility: rules.Visibility
+    items: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class OwnSection:
+    key: str
+    label: str
+    records: list[OwnRecord]
+    total: int
+
+
+@dataclass(frozen=True)
+class OwnRecordView:
+    subject: CreditSubject
+    sections: list[OwnSection]
+    memberships: list[Membership]
+    applications: list[Application]
+
+
+def own_records(subject: CreditSubject, categories: list[str] | None = None) -> QuerySet[CreditRecord]:
+    """The subject's records on its record, of the given categories (tabs; all when None)."""
+    records = CreditRecord.objects.filter(subject=subject, status__in=OWN_STATUSES)
+    if categories is not None:
+        display = catalog_display()
+        type_ids = [pk for key in categories for pk in display.type_ids_on(key)]
+        records = records.filter(record_type_id__in=type_ids)
+    return records
+
+
+def own_memberships(subject: CreditSubject, categories: list[str] | None = None) -> QuerySet[Membership]:
+    """Every list membership of the subject, current and ended, published or not; for a third party only
+    those of the colours its categories name (守信激励: red lists, 失信惩戒: black lists)."""
+    memberships = Membership.objects.filter(subject=subject)
+    if categories is not None:
+        colours = [LIST_TABS[key] for key in categories if key in LIST_TABS]
+        memberships = memberships.filter(list_type__colour__in=colours)
+    return memberships
+
+
+def _visibility(record: CreditRecord, as_of: datetime.date) -> rules.Visibility:
+    return rules.record_visibility(
+        rules.RecordView(
+            disclosure_level=record.record_type.disclosure_level,
+            status=record.status,
+            publishable=record.publishable,
+            start=record.disclosure_start,
+            end=record.disclosure_end,
+            objection=record.objection,
+        ),
+        as_of,
+    )
+
+
+def own_record_view(
+    subject: CreditSubject, *, as_of: datetime.date, categories: list[str] | None = None, with_applications: bool
+) -> OwnRecordView:
+    """The subject's record by category, each record with whether the public sees it and why not; its
+    memberships with reason and rule; and, for the subject itself, its applications (objections, repairs,
+    commitments — whistle-blowing reports about it never)."""
+    display = catalog_display()
+    tab_of = {d.record_type.pk: d.tab for d in display.types.values()}
+    keys = [key for key, _ in TABS if categories is None or key in categories]
+    by_tab: dict[str, list[OwnRecord]] = {key: [] for key in keys}
+    totals: dict[str, int] = dict.fromkeys(keys, 0)
+    records = own_records(subject, categories).select_related("record_type", "department")
+    for record in records.order_by("-decided_on", "-pk").iterator(chunk_size=500):
+        key = tab_of.get(record.record_type_id, SubjectTab.OTHER)
+        if key not in by_tab:
+            key = SubjectTab.OTHER if SubjectTab.OTHER in by_tab else keys[0]
+        totals[key] += 1
+        if len(by_tab[key]) >= SECTION_CAP:
+            continue
+        record.subject = subject  # a person's name is masked in the text as elsewhere
+        type_display = display.types.get(record.record_type.code)
+        items = shown(record, type_display.subject_page) if type_display and type_display.subject_page else []
+        if not items:
+            items = list(public_record_data(record).items())
+        by_tab[key].append(OwnRecord(record, _visibility(record, as_of), items))
+    sections = [OwnSection(key, CATEGORIES[key], by_tab[key], totals[key]) for key in keys]
+    memberships = list(
+        own_memberships(subject, categories).select_related("list_type").order_by("-started_on", "-pk")[:SECTION_CAP]
+    )
+    applications = []
+    if with_applications:
+        applications = list(
+            Application.objects.filter(subject=subject)
+            .exclude(kind=ApplicationKind.TIPOFF)
+            .select_related("record", "department")
+            .order_by("-created_at", "-pk")[:SECTION_CAP]
+        )
+    return OwnRecordView(subject, sections, memberships, applications)
+
+
+def own_report_body(subject: CreditSubject, categories: list[str] | None = None) -> ReportBody:
+    """The body of the subject's own credit report (``disclosure.reports.SELF_REPORT``): its whole record."""
+    return report_body(
+        subject, records=own_records(subject, categories), memberships=own_memberships(subject, categories)
+    )
