@@ -96,11 +96,11 @@ def test_the_credit_report_prints_the_published_grades(push, client, monkeypatch
     push(xzcf_item(3))
     printed = {}
 
-    def render(context):
+    def render(template, context):
         printed.update(context)
         return b"%PDF-1.4 test"
 
-    monkeypatch.setattr("disclosure.reports._render_pdf", render)
+    monkeypatch.setattr("disclosure.reports.pdf_render", render)
     assert client.get(f"/subjects/{company_uscc(3)}/report/").status_code == 200
     grade = general_grade(3)
     assert [(g.model, g.grade, g.evaluated_on) for g in printed["grades"]] == [
