@@ -195,9 +195,7 @@ def test_the_access_log_lists_every_kind_of_access(record_of_a):
 
 @pytest.fixture
 def report_html(monkeypatch):
-    monkeypatch.setattr(
-        reports, "_render_pdf", lambda context: render_to_string("disclosure/report.html", context).encode()
-    )
+    monkeypatch.setattr(reports, "pdf_render", lambda template, context: render_to_string(template, context).encode())
 
 
 def _download(response) -> str:

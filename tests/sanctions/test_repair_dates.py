@@ -63,10 +63,15 @@ def sxbzxr_item(n: int) -> dict:
 
 
 def _pages(client, record_id: int, tab: str) -> tuple[str, str]:
-    """The subject page's tab and the repair page behind its link."""
-    uscc = CreditRecord.objects.get(pk=record_id).subject.uscc
-    page = client.get(f"/subjects/{uscc}/?tab={tab}").content.decode()
-    return page, client.get(f"/records/{record_id}/repair/").content.decode()
+    """The subject page's tab, and the repair page behind its link as the subject's own account sees it."""
+    from django.test import Client
+
+    from tests.accounts.helpers import account_client, acting_account
+
+    subject = CreditRecord.objects.get(pk=record_id).subject
+    page = client.get(f"/subjects/{subject.uscc}/?tab={tab}").content.decode()
+    applicant = account_client(Client(), acting_account(subject))
+    return page, applicant.get(f"/records/{record_id}/repair/").content.decode()
 
 
 def _penalty_feeds(list_code: str, earliest_exit_months: int | None = None) -> None:
