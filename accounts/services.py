@@ -16,13 +16,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
 from core.errors import DomainError
-from core.uploads import uploads_check
+from core.uploads import upload_store, uploads_check
 from outbox.services import outbox_add
 from subjects import identifiers as ids
 from subjects.models import CreditSubject
@@ -187,17 +186,8 @@ def grant_request(
     grant.decided_at, grant.decided_by, grant.decision_note = None, "", ""
     grant.full_clean()
     grant.save()
-    for kind, (name, content_type, content) in checked.items():
-        proof = GrantProof(
-            grant=grant,
-            kind=kind,
-            original_name=name,
-            content_type=content_type,
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-        )
-        proof.file.save(f"{grant.pk}-{kind}-{proof.sha256[:12]}", ContentFile(content), save=False)
-        proof.save()
+    for kind, upload in checked.items():
+        upload_store(GrantProof, upload, prefix=f"{grant.pk}-{kind}", grant=grant, kind=kind)
     audit_event_record(
         actor=actor,
         action="account.grant_request",

@@ -4,6 +4,10 @@ say so and whose name agrees; a renamed ``.exe`` is refused. One check for every
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.files.base import ContentFile
+
 from core.errors import DomainError
 
 ALLOWED_FILES = {  # what the content starts with, not what the name says
@@ -34,3 +38,14 @@ def uploads_check(
             )
         checked.append((upload.name[-255:], kind, content))
     return checked
+
+
+def upload_store(model, checked: tuple[str, str, bytes], *, prefix: str, **fields):
+    """Save one checked upload as a row of ``model`` (its ``original_name``, ``content_type``, ``size``,
+    ``sha256`` and ``file``), the file named ``<prefix>-<digest>``: evidence, proofs and attachments alike."""
+    name, content_type, content = checked
+    digest = hashlib.sha256(content).hexdigest()
+    row = model(original_name=name, content_type=content_type, size=len(content), sha256=digest, **fields)
+    row.file.save(f"{prefix}-{digest[:12]}", ContentFile(content), save=False)
+    row.save()
+    return row

@@ -9,16 +9,14 @@ spreadsheet programs used in government offices open correctly.
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime
-import hashlib
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from django.db.models import Q
 
+from core.csvfile import csv_file_write, csv_lines
 from records.choices import Polarity
 from records.selectors import TypeDisplay
 from subjects.identifiers import mask_person_name
@@ -31,20 +29,6 @@ SUBJECT_COLUMNS = ["行政相对人名称", "统一社会信用代码/证件号�
 DISCLOSURE_END_COLUMN = "公示截止日期"
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    """Text as a spreadsheet will show it: a leading formula character is neutralised with an apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _name(subject) -> str:
     return mask_person_name(subject.name) if subject.is_natural_person else subject.name
 
@@ -53,22 +37,23 @@ def record_rows(records, display: TypeDisplay) -> Iterator[str]:
     """The CSV lines of one type's records: the subject, the type's open-data columns (masked as on the pages),
     and for a negative type the end of its disclosure."""
     with_end = display.record_type.polarity == Polarity.NEGATIVE
-    writer = csv.writer(_Echo())
     header = [*SUBJECT_COLUMNS, *(item.label for item in display.open_data)]
-    yield "\ufeff" + writer.writerow([*header, DISCLOSURE_END_COLUMN] if with_end else header)
-    for record in records.iterator(chunk_size=2000):
-        row = [_name(record.subject), record.subject.public_code]
-        row += [value for _, value in shown(record, display.open_data)]
-        if with_end:
-            row.append(record.disclosure_end.isoformat() if record.disclosure_end else "")
-        yield writer.writerow([_cell(value) for value in row])
+
+    def rows():
+        for record in records.iterator(chunk_size=2000):
+            row = [_name(record.subject), record.subject.public_code]
+            row += [value for _, value in shown(record, display.open_data)]
+            if with_end:
+                row.append(record.disclosure_end.isoformat() if record.disclosure_end else "")
+            yield row
+
+    return csv_lines([*header, DISCLOSURE_END_COLUMN] if with_end else header, rows())
 
 
 def membership_rows(memberships) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(["名称", "统一社会信用代码/证件号码", "名单", "认定机关", "列入日期", "有效期至"])
-    for m in memberships.iterator(chunk_size=2000):
-        row = [
+    header = ["名称", "统一社会信用代码/证件号码", "名单", "认定机关", "列入日期", "有效期至"]
+    rows = (
+        [
             _name(m.subject),
             m.subject.public_code,
             m.list_type.name,
@@ -76,7 +61,9 @@ def membership_rows(memberships) -> Iterator[str]:
             m.started_on.isoformat(),
             m.planned_end.isoformat() if m.planned_end else "",
         ]
-        yield writer.writerow([_cell(value) for value in row])
+        for m in memberships.iterator(chunk_size=2000)
+    )
+    return csv_lines(header, rows)
 
 
 # --- Files generated in the background (issue 12) ------------------------------------------------------------
@@ -135,27 +122,7 @@ def opendata_generate(*, kind: str, period_start: datetime.date, period_end: dat
 
     root = opendata_root()
     relative = Path(kind) / OpenDataFile(kind=kind, scope=scope, period_start=period_start).filename
-    target = root / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    size = rows = 0
-    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".csv")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for line in _kind_rows(kind, period_start, period_end, scope):
-                data = line.encode("utf-8")
-                out.write(data)
-                digest.update(data)
-                size += len(data)
-                rows += 1
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp_name, 0o644)
-        os.replace(temp_name, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
-        raise
+    written = csv_file_write(root / relative, _kind_rows(kind, period_start, period_end, scope), mode=0o644)
     with transaction.atomic():
         if scope == OpenDataScope.SNAPSHOT:
             _older_snapshots_drop(kind, period_start)
@@ -166,9 +133,9 @@ def opendata_generate(*, kind: str, period_start: datetime.date, period_end: dat
             defaults={
                 "period_end": period_end,
                 "generated_at": timezone.now(),
-                "rows": rows - 1,  # the header line
-                "bytes": size,
-                "sha256": digest.hexdigest(),
+                "rows": written.rows,
+                "bytes": written.bytes,
+                "sha256": written.sha256,
                 "path": str(relative),
             },
         )

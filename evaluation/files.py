@@ -9,12 +9,7 @@ place (``os.replace``: a download never sees half a file). UTF-8 with a BOM; nat
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import datetime
-import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -22,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
+from core.csvfile import csv_file_write, csv_lines
 from subjects.identifiers import mask_person_name
 
 from . import selectors
@@ -38,26 +34,13 @@ COLUMNS = [
     "等级起始日期",
     "评价日期",
 ]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def files_root() -> Path:
     return Path(settings.MEDIA_ROOT) / "evaluation"
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _lines(department, model: EvaluationModel):
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(COLUMNS)
+def _rows(department, model: EvaluationModel):
     labels: dict[int, dict] = {}
     for grade in selectors.population_grades(department, model).iterator(chunk_size=2000):
         subject = grade.subject
@@ -73,40 +56,23 @@ def _lines(department, model: EvaluationModel):
             grade.grade_since.astimezone(timezone.get_current_timezone()).date().isoformat(),
             grade.evaluated_on.isoformat(),
         ]
-        yield writer.writerow([_cell(value) for value in row])
+        yield row
 
 
 def evaluation_file_generate(*, department, model: EvaluationModel, as_of: datetime.date) -> EvaluationFile:
     """Write the file of ``department`` and ``model`` for ``as_of`` and record it (again: the day's row and file
     are replaced). Returns the row."""
     relative = Path(department.code) / f"{model.code}-{as_of:%Y-%m-%d}.csv"
-    target = files_root() / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    digest, size, rows = hashlib.sha256(), 0, 0
-    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".csv")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for line in _lines(department, model):
-                data = line.encode("utf-8")
-                out.write(data)
-                digest.update(data)
-                size, rows = size + len(data), rows + 1
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
-        raise
+    written = csv_file_write(files_root() / relative, csv_lines(COLUMNS, _rows(department, model)))
     with transaction.atomic():
         row, _ = EvaluationFile.objects.update_or_create(
             department=department,
             model=model,
             as_of=as_of,
             defaults={
-                "rows": rows - 1,
-                "bytes": size,
-                "sha256": digest.hexdigest(),
+                "rows": written.rows,
+                "bytes": written.bytes,
+                "sha256": written.sha256,
                 "path": str(relative),
                 "generated_at": timezone.now(),
             },

@@ -1,13 +1,10 @@
 """What the evaluation app does when a lower app reports a change (outbox topics ``records.changed``,
 ``subjects.lists_changed``, ``subjects.facts_changed``) and with its own ``evaluation.run`` items."""
 
-import logging
-
 from audit.services import Actor
+from core.chunks import in_chunks_then_one_by_one
 
 from .runs import NOT_SUBJECT_FAULTS, grades_refresh
-
-logger = logging.getLogger("outbox")
 
 CHUNK = 1000
 
@@ -27,22 +24,13 @@ def on_subjects_changed(payload: dict) -> None:
     the engine cannot evaluate holds back only itself, and the item raises to be delivered again."""
     subject_ids = sorted(set(payload.get("subject_ids") or []))
     actor = Actor.system("信用评价（自动）")
-    failed: list[int] = []
-    for start in range(0, len(subject_ids), CHUNK):
-        chunk = subject_ids[start : start + CHUNK]
-        try:
-            grades_refresh(chunk, actor=actor)
-        except NOT_SUBJECT_FAULTS:
-            raise
-        except Exception:
-            for subject_id in chunk:
-                try:
-                    grades_refresh([subject_id], actor=actor)
-                except NOT_SUBJECT_FAULTS:
-                    raise
-                except Exception as exc:
-                    logger.warning("subject %s not graded: %s", subject_id, type(exc).__name__, exc_info=True)
-                    failed.append(subject_id)
+    failed = in_chunks_then_one_by_one(
+        subject_ids,
+        lambda chunk: grades_refresh(chunk, actor=actor),
+        size=CHUNK,
+        faults=NOT_SUBJECT_FAULTS,
+        what="graded",
+    )
     if failed:
         raise SubjectsNotGraded(f"{len(failed)} subjects not graded: {failed[:20]}")
 

@@ -16,17 +16,16 @@ Special queries, one service per transition (lock, check, event, audit):
 from __future__ import annotations
 
 import datetime
-import hashlib
 import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
 from core.errors import DomainError
+from core.uploads import upload_store
 from organisations.models import Department
 from records.choices import DisclosureLevel
 from records.models import CreditRecord, RecordType
@@ -283,16 +282,8 @@ def special_query_submit(
                 raise
     query.subjects.set(subjects)
     query.record_types.set(record_types)
-    for name, content_type, content in files:
-        attachment = SpecialQueryFile(
-            query=query,
-            original_name=name,
-            content_type=content_type,
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-        )
-        attachment.file.save(f"{query.number}-{attachment.sha256[:12]}", ContentFile(content), save=False)
-        attachment.save()
+    for checked in files:
+        upload_store(SpecialQueryFile, checked, prefix=query.number, query=query)
     _event(query, before="", actor=actor, reason="提交特殊查询申请")
     audit_event_record(
         actor=actor,

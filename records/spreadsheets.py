@@ -43,6 +43,8 @@ from openpyxl.xml.constants import (
     WORKSHEET_TYPE,
 )
 
+from core.csvfile import FORMULA_STARTS
+
 from .validation import ALWAYS, ENUM, TypeSpec
 
 FORMATS = ("csv", "xlsx", "jsonl")
@@ -483,11 +485,6 @@ def error_report_workbook(spec: TypeSpec, rows: list[tuple[int, dict, dict]]) ->
     return buffer.getvalue()
 
 
-# Excel, LibreOffice and WPS evaluate a cell typed in as "=...", and DDE payloads start with + - @ too;
-# tab and CR lead some importers to drop the quote.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _append(sheet, values: list) -> None:
     sheet.append([_text(value) for value in values])
     for cell in sheet[sheet.max_row]:
@@ -506,7 +503,7 @@ def _text(value):
 
 def _inert(cell) -> None:
     """Text that looks like a formula stays text."""
-    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
         cell.data_type = "s"  # openpyxl made it a formula ("f") on assignment; as text it is written inline
         cell.quotePrefix = True  # and Excel keeps it text when the clerk edits the cell
 

@@ -18,7 +18,6 @@ import hmac
 import secrets
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -26,7 +25,7 @@ from accounts.models import SubjectAccount
 from accounts.selectors import grant_acting
 from audit.services import Actor, audit_event_record
 from core.errors import DomainError
-from core.uploads import uploads_check
+from core.uploads import upload_store, uploads_check
 from disclosure import rules
 from disclosure.selectors import repair_facts
 from organisations.choices import StaffRoleName
@@ -133,16 +132,8 @@ def _application_write(*, kind: str, code: str, files, actor: Actor, **fields) -
         answer_due=add_workdays(today, deadlines["answer"], overrides),
         **fields,
     )
-    for name, content_type, content in files:
-        evidence = Evidence(
-            application=application,
-            original_name=name,
-            content_type=content_type,
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-        )
-        evidence.file.save(f"{application.receipt_number}-{evidence.sha256[:12]}", ContentFile(content), save=False)
-        evidence.save()
+    for checked in files:
+        upload_store(Evidence, checked, prefix=application.receipt_number, application=application)
     ApplicationEvent.objects.create(
         application=application, to_state=application.state, actor_label="申请人", reason="提交申请"
     )

@@ -1,15 +1,12 @@
 """What the sanctions app does when the records app reports a change (outbox topic ``records.changed``)."""
 
-import logging
-
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 
 from audit.services import Actor
+from core.chunks import in_chunks_then_one_by_one
 
 from .services import subjects_evaluate
-
-logger = logging.getLogger("outbox")
 
 CHUNK = 1000
 # Not a subject's fault: the database away, or the task out of time. They end the delivery at once.
@@ -33,21 +30,12 @@ def on_records_changed(payload: dict) -> None:
     subject's fault: it raises at once."""
     subject_ids, record_ids = payload["subject_ids"], payload.get("record_ids")
     actor = Actor.system("名单自动评估")
-    failed: list[int] = []
-    for start in range(0, len(subject_ids), CHUNK):
-        chunk = subject_ids[start : start + CHUNK]
-        try:
-            subjects_evaluate(subject_ids=chunk, actor=actor, changed_records=record_ids)
-        except NOT_SUBJECT_FAULTS:
-            raise
-        except Exception:
-            for subject_id in chunk:
-                try:
-                    subjects_evaluate(subject_ids=[subject_id], actor=actor, changed_records=record_ids)
-                except NOT_SUBJECT_FAULTS:
-                    raise
-                except Exception as exc:
-                    logger.warning("subject %s not evaluated: %s", subject_id, type(exc).__name__, exc_info=True)
-                    failed.append(subject_id)
+    failed = in_chunks_then_one_by_one(
+        subject_ids,
+        lambda chunk: subjects_evaluate(subject_ids=chunk, actor=actor, changed_records=record_ids),
+        size=CHUNK,
+        faults=NOT_SUBJECT_FAULTS,
+        what="evaluated",
+    )
     if failed:
         raise SubjectsNotEvaluated(f"{len(failed)} subjects not evaluated: {failed[:20]}")

@@ -205,6 +205,6 @@ def test_region_filter_covers_exactly_the_area(published):
 
 
 def test_open_data_neutralises_spreadsheet_formulas():
-    from disclosure.opendata import _cell
+    from core.csvfile import spreadsheet_text as _cell
 
     assert [_cell("=HYPERLINK(1)"), _cell("-1"), _cell("罚款"), _cell(None)] == ["'=HYPERLINK(1)", "'-1", "罚款", ""]
