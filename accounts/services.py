@@ -31,7 +31,7 @@ from subjects.services import subject_name_matches
 
 from .choices import REQUIRED_PROOFS, AccountKind, AccountState, GrantRole, GrantState, ProofKind, VerifiedBy
 from .models import AccountGrant, AccountIdentity, GrantProof, SubjectAccount
-from .outbox_handlers import EMAIL_CONFIRM
+from .outbox_handlers import EMAIL_CONFIRM, GRANT_DECIDED, PASSWORD_RESET
 
 CONFIRM_SALT = "accounts.email-confirm"
 USERNAME_PREFIX = "acct:"  # subject accounts' user names: never the same as a staff user name
@@ -105,6 +105,22 @@ def account_email_confirm(*, token: str, actor: Actor) -> SubjectAccount:
         account.save(update_fields=["email_confirmed_at", "state"])
         audit_event_record(actor=actor, action="account.email_confirm", obj=account, after={"state": account.state})
     return account
+
+
+@transaction.atomic
+def password_reset_request(*, email: str, actor: Actor, base_url: str) -> None:
+    """Mail a reset link if ``email`` is an active account's (after the commit). The caller says the same
+    either way: whether an address is registered is not told to whoever types it."""
+    account = SubjectAccount.objects.filter(email=email.strip().lower(), state=AccountState.ACTIVE).first()
+    if account is None:
+        return
+    outbox_add(topic=PASSWORD_RESET, payload={"account_id": account.pk, "base_url": base_url})
+    audit_event_record(actor=actor, action="account.password_reset_request", obj=account)
+
+
+@transaction.atomic
+def password_reset_done(*, account: SubjectAccount, actor: Actor) -> None:
+    audit_event_record(actor=actor, action="account.password_reset", obj=account)
 
 
 # Acting for a subject ---------------------------------------------------------------------------------------
@@ -220,6 +236,7 @@ def _decide(grant: AccountGrant, *, to_state: str, allowed_from: set, actor: Act
         keep_until = timezone.localdate() + datetime.timedelta(days=settings.ACCOUNT_PROOF_RETENTION_DAYS)
         locked.proofs.filter(purged_at__isnull=True).update(purge_after=keep_until)
     audit_event_record(actor=actor, action=action, obj=locked, reason=note, before=before, after=_snapshot(locked))
+    outbox_add(topic=GRANT_DECIDED, payload={"grant_id": locked.pk, "state": to_state})
     return locked
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from core.errors import DomainError, form_add_error
@@ -18,9 +19,9 @@ from organisations.choices import StaffRoleName as Role
 
 from .access import account_required
 from .choices import GrantState
-from .forms import AccountLoginForm, DecisionForm, RegisterForm, SubjectClaimForm
+from .forms import AccountLoginForm, DecisionForm, PasswordResetRequestForm, RegisterForm, SubjectClaimForm
 from .models import AccountGrant, GrantProof, SubjectAccount
-from .selectors import account_grants, grants_queue
+from .selectors import account_grants, account_of, grants_queue
 from .services import (
     SubjectAccountError,
     account_email_confirm,
@@ -32,6 +33,8 @@ from .services import (
     grant_restore,
     grant_suspend,
     grant_verify,
+    password_reset_done,
+    password_reset_request,
     proof_read_record,
     required_proofs,
     subject_for_claim,
@@ -93,6 +96,38 @@ class LoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self):
         return "/account/"
+
+
+def password_reset(request):
+    """Ask for a reset link: the page says the same whether the address is registered or not."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password_reset_request(
+            email=form.cleaned_data["email"], actor=request_actor(request), base_url=request.build_absolute_uri("/")
+        )
+        messages.success(request, "如该电子邮箱已注册并确认，重置密码的链接已发送至该邮箱，请查收。")
+        return redirect("accounts:login")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link of the reset mail sets a new password of an active subject account only (a staff user's link
+    is the staff site's)."""
+
+    template_name = "accounts/password_reset_confirm.html"
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and account_of(user) is not None else None
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_reset_done(account=account_of(self.user), actor=request_actor(self.request))
+        messages.success(self.request, "密码已重置，请使用新密码登录。")
+        return response
+
+    def get_success_url(self):
+        return reverse("accounts:login")
 
 
 @account_required
