@@ -105,8 +105,7 @@ def password_reset(request):
         password_reset_request(
             email=form.cleaned_data["email"], actor=request_actor(request), base_url=request.build_absolute_uri("/")
         )
-        messages.success(request, "如该电子邮箱已注册并确认，重置密码的链接已发送至该邮箱，请查收。")
-        return redirect("accounts:login")
+        return render(request, "accounts/password_reset.html", {"sent": True})
     return render(request, "accounts/password_reset.html", {"form": form})
 
 
