@@ -57,9 +57,10 @@ def password_reset_deliver(payload: dict) -> None:
         args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)],
     )
     hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+    link = payload["base_url"].rstrip("/") + path
     send_mail(
         f"重置您在{settings.PLATFORM_NAME}的登录密码",
-        f"{account.display_name}：\n\n请在 {hours} 小时内打开以下链接设置新密码：\n{payload['base_url'].rstrip('/')}{path}\n\n"
+        f"{account.display_name}：\n\n请在 {hours} 小时内打开以下链接设置新密码：\n{link}\n\n"
         f"如非本人操作，请忽略本邮件，您的密码不会改变。\n{settings.PLATFORM_NAME}",
         None,
         [account.email],

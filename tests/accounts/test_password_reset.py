@@ -30,7 +30,8 @@ def media(settings, tmp_path):
 def _reset_link(client, email, capture) -> str:
     with capture(execute=True):
         page = client.post("/account/password-reset/", {"email": email})
-    assert page.status_code == 200 and "重置密码的链接已发送" in page.content.decode()
+    assert page.status_code == 200
+    assert "重置密码的链接已发送" in page.content.decode()
     (message,) = mail.outbox
     return re.search(r"http://testserver(/account/password-reset/\S+/)", message.body).group(1)
 
@@ -42,11 +43,13 @@ def test_the_mailed_link_sets_a_new_password_once(client, django_capture_on_comm
     assert "设置新密码" in page.content.decode()
     form_url = page.redirect_chain[-1][0]
     done = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
-    assert done.status_code == 302 and done["Location"] == "/account/login/"
+    assert done.status_code == 302
+    assert done["Location"] == "/account/login/"
     assert AuditEvent.objects.filter(action="account.password_reset", object_id=str(account.pk)).exists()
 
     login = Client().post("/account/login/", {"username": "owner@example.com", "password": NEW_PASSWORD})
-    assert login.status_code == 302 and login["Location"] == "/account/"
+    assert login.status_code == 302
+    assert login["Location"] == "/account/"
     again = Client().get(link, follow=True)  # the password changed: the token is spent
     assert "重置链接无效或已过期" in again.content.decode()
 
@@ -96,7 +99,8 @@ def test_the_account_is_told_each_decision_on_its_grant(django_capture_on_commit
         grant_refuse(grant=grant, actor=CENTRE, note="营业执照不清晰")
     (message,) = mail.outbox
     assert message.to == ["agent@example.com"]
-    assert "吉林省恒通物流有限公司" in message.subject and "未通过" in message.subject + message.body
+    assert "吉林省恒通物流有限公司" in message.subject
+    assert "未通过" in message.subject + message.body
     assert "营业执照不清晰" in message.body
     assert PASSWORD not in message.body
 
@@ -108,4 +112,5 @@ def test_a_verified_grant_is_announced(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         grant_make(account, company)
     (message,) = mail.outbox
-    assert "长春市德信建材有限公司" in message.subject and "已核验" in message.subject
+    assert "长春市德信建材有限公司" in message.subject
+    assert "已核验" in message.subject
