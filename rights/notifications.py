@@ -8,8 +8,8 @@ from django.core.mail import send_mail
 
 from organisations.choices import StaffRoleName
 
-from .choices import ApplicationKind, ApplicationState
-from .models import Application
+from .choices import ApplicationKind, ApplicationState, ComplaintState
+from .models import Application, Complaint
 
 SUBJECTS = {
     ApplicationState.SUBMITTED: "已收到您的{kind}申请",
@@ -69,6 +69,22 @@ def application_notify(application: Application) -> int:
                 handlers,
             )
     return sent
+
+
+def complaint_notify(complaint: Complaint, *, state: str) -> int:
+    """A filed complaint tells the credit-centre admins, who answer it; an answered one tells its account."""
+    head = (
+        f"投诉编号：{complaint.number}\n类别：{complaint.get_category_display()}\n"
+        f"答复时限：{complaint.answer_due:%Y-%m-%d}\n"
+    )
+    if state == ComplaintState.SUBMITTED:
+        admins = _staff_emails(roles=(StaffRoleName.CREDIT_ADMIN,))
+        return send_mail(f"新的投诉 {complaint.number} 待答复", head, None, admins) if admins else 0
+    body = (
+        f"{complaint.account.display_name}：\n\n{head}处理结果：{complaint.get_outcome_display()}\n"
+        f"答复：{complaint.answer}\n\n登录“我的账户”查看详情。\n{settings.PLATFORM_NAME}"
+    )
+    return send_mail(f"您的投诉 {complaint.number} 已答复", body, None, [complaint.account.email])
 
 
 def overdue_escalate(overdue: list[Application]) -> int:
