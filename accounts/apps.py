@@ -12,5 +12,6 @@ class AccountsConfig(AppConfig):
         from . import outbox_handlers as handlers
 
         outbox.register(handlers.EMAIL_CONFIRM, handlers.email_confirm_deliver)
+        outbox.register(handlers.EMAIL_TAKEN, handlers.email_taken_deliver)
         outbox.register(handlers.PASSWORD_RESET, handlers.password_reset_deliver)
         outbox.register(handlers.GRANT_DECIDED, handlers.grant_decided_deliver)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 EMAIL_CONFIRM = "account.email_confirm"
 PASSWORD_RESET = "account.password_reset"
+EMAIL_TAKEN = "account.email_taken"
 GRANT_DECIDED = "account.grant_decided"
 
 
@@ -28,6 +29,23 @@ def email_confirm_deliver(payload: dict) -> None:
         f"如非本人操作，请忽略本邮件。\n{settings.PLATFORM_NAME}",
         None,
         [account.email],
+    )
+
+
+def email_taken_deliver(payload: dict) -> None:
+    """Someone registered again with an address that has an account: tell its owner, not the form."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    base = payload["base_url"].rstrip("/")
+    send_mail(
+        f"您的电子邮箱已在{settings.PLATFORM_NAME}注册",
+        f"有人使用本邮箱在{settings.PLATFORM_NAME}提交了注册申请，但该邮箱已注册账户，本次申请未予办理。\n\n"
+        f"如是您本人且忘记了密码，请在此找回：{base}{reverse('accounts:password-reset')}\n"
+        f"如需代表另一个主体办理业务，请登录后在“我的账户”中添加。\n如非本人操作，请忽略本邮件。\n{settings.PLATFORM_NAME}",
+        None,
+        [payload["email"]],
     )
 
 

@@ -25,7 +25,6 @@ from .selectors import account_grants, account_of, grants_queue
 from .services import (
     SubjectAccountError,
     account_email_confirm,
-    account_register,
     account_restore,
     account_suspend,
     grant_refuse,
@@ -36,6 +35,7 @@ from .services import (
     password_reset_done,
     password_reset_request,
     proof_read_record,
+    registration_submit,
     required_proofs,
     subject_for_claim,
 )
@@ -48,27 +48,21 @@ def register(request):
     form = RegisterForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        actor = request_actor(request)
         try:
-            with transaction.atomic():
-                subject = subject_for_claim(kind=data["kind"], code=data["code"], name=data["name"])
-                account = account_register(
-                    kind=data["kind"],
-                    email=data["email"],
-                    password=data["password"],
-                    display_name=data["display_name"],
-                    mobile=data.get("mobile") or "",
-                    actor=actor,
-                    confirm_base_url=request.build_absolute_uri("/"),
-                )
-                grant_request(account=account, subject=subject, role=data["role"], proofs=form.proofs(), actor=actor)
+            registration_submit(
+                **{key: data[key] for key in ("kind", "email", "password", "display_name", "code", "name", "role")},
+                mobile=data.get("mobile") or "",
+                proofs=form.proofs(),
+                actor=request_actor(request),
+                base_url=request.build_absolute_uri("/"),
+            )
         except DomainError as error:
             form_add_error(form, error)
         else:
             return render(
                 request,
                 "accounts/registered.html",
-                {"account": account, "confirm_days": settings.ACCOUNT_CONFIRM_DAYS},
+                {"email": data["email"].strip().lower(), "confirm_days": settings.ACCOUNT_CONFIRM_DAYS},
             )
     return render(request, "accounts/register.html", {"form": form})
 
