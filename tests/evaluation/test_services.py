@@ -173,7 +173,7 @@ def test_publishing_freezes_the_draft_and_regrades_everyone_citing_the_new_versi
     old = general.versions.get(state=VersionState.PUBLISHED)
     with transaction.atomic():
         draft = model_version_draft(model=general, actor=SYSTEM)
-        assert draft.number == 2
+        assert draft.number == old.number + 1
         assert draft.definition == old.definition
         model_version_edit(
             version=draft, definition=_edited(draft, base_score="80"), note="基础分调整为80", actor=SYSTEM
