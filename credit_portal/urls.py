@@ -53,6 +53,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("operations.urls")),  # /healthz, /readyz for the orchestrator
+    path("", include("supervision.urls")),  # the workbench's random inspections and their public pages (一公开)
     path("", include("rights.urls")),
     path("", include("disclosure.urls")),
 ]

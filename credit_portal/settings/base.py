@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "records",
     "sanctions",
     "evaluation",  # graded evaluation and risk classification, above the lists it reads
+    "supervision",  # 双随机、一公开 by risk class: inspector pools, plans, draws, results (records), above evaluation
     "disclosure",
     "rights",  # objections, repairs, tip-offs and commitments: above the public site, whose records they name
     "queries",  # departments' graded queries and special queries of restricted records (their grants, the results)
