@@ -198,6 +198,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "rights.tasks.applications_overdue_task",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Until the coming year's holidays are entered (from November; records.workdays.calendar_gaps).
+    "calendar-gaps-daily": {
+        "task": "records.tasks.calendar_gaps_task",
+        "schedule": crontab(hour=8, minute=5),
+    },
     "quality-reports-nightly": {
         "task": "records.tasks.quality_reports_compute_task",
         "schedule": crontab(hour=2, minute=0),
