@@ -88,7 +88,8 @@ def test_cases_accounts_grants_and_articles(seeded):
     assert Application.objects.filter(kind=ApplicationKind.COMMITMENT, state=ApplicationState.WITH_DEPARTMENT).exists()
     assert Complaint.objects.get(account__email=DEMO_SUBJECT_ACCOUNT[0]).state == ComplaintState.SUBMITTED
     authorisation = Authorisation.objects.get(grantee__email=DEMO_THIRD_PARTY_ACCOUNT[0])
-    assert authorisation.subject.name == HONGDA and authorisation.revoked_at is None
+    assert authorisation.subject.name == HONGDA
+    assert authorisation.revoked_at is None
     assert QueryGrant.objects.filter(department__code="jl-czt", is_active=True).exists()
     for category in ("news", "policy"):
         assert Article.objects.filter(category=category, is_published=True).count() >= 3

@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "disclosure",
     "rights",  # objections, repairs, tip-offs and commitments: above the public site, whose records they name
     "queries",  # departments' graded queries and special queries of restricted records (their grants, the results)
-    "operations",  # /healthz and /readyz: the top layer, reading every app through its selectors
+    "operations",  # /healthz and /readyz, seed_demo: the top layer, reading every app through its selectors
 ]
 
 MIDDLEWARE = [
