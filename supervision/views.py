@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from core.db_budget import statement_budget
 from core.errors import form_add_error
 from core.paging import CappedCountPaginator
 from organisations.access import request_actor, staff_required
@@ -202,12 +203,14 @@ def _public_plan(pk: int, *states: str) -> InspectionPlan:
 
 
 @require_GET
+@statement_budget
 def public_plan_list(request):
     page = Paginator(selectors.public_plans(), 30).get_page(request.GET.get("page"))
     return render(request, "supervision/public_plan_list.html", {"page": page})
 
 
 @require_GET
+@statement_budget
 def public_plan_detail(request, pk: int):
     """A finished plan as the public sees it: the subjects drawn and their results; a natural person's name and the
     inspectors' names masked, no staff numbers."""
@@ -226,6 +229,7 @@ def public_plan_detail(request, pk: int):
 
 
 @require_GET
+@statement_budget
 def plan_verify_view(request, pk: int):
     """Anyone may have a drawn plan drawn again from its recorded seed and snapshot, and see that it agrees."""
     plan = _public_plan(pk, PlanState.DRAWN, PlanState.DONE)
