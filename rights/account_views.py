@@ -27,6 +27,7 @@ from subjects.selectors import subject_accesses
 from subjects.services import subject_access_record
 
 from .authorisations import authorisation_for_reader, authorisation_grant, authorisation_revoke, reader_label
+from .choices import ComplaintOutcome
 from .complaints import complaint_answer, complaint_file
 from .forms import AuthorisationForm, ComplaintAnswerForm, ComplaintForm
 from .models import Application, Authorisation, Complaint
@@ -283,7 +284,10 @@ def complaint_detail(request, pk: int):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, "已答复。")
+            outcome = dict(ComplaintOutcome.choices)[form.cleaned_data["outcome"]]
+            messages.success(
+                request, f"已答复投诉 {complaint.number}（{outcome}）；投诉人可在“我的投诉”中查看答复。"
+            )
         return redirect("rights:complaint-detail", pk=pk)
     return render(
         request,
