@@ -20,6 +20,7 @@ from disclosure.reports import SELF_REPORT, report_issue
 from disclosure.throttle import throttled
 from organisations.access import request_actor, staff_required
 from organisations.choices import StaffRoleName
+from records.selectors import catalog_display
 from sanctions.selectors import status_of
 from subjects.choices import AccessKind
 from subjects.models import CreditSubject
@@ -98,6 +99,10 @@ def access_log(request, subject_pk: int):
     own accounts, authorised third parties, departments by their grants, special queries)."""
     grant = acting_grant(request, subject_pk)
     page = Paginator(subject_accesses(grant.subject), ACCESS_PAGE_SIZE).get_page(request.GET.get("page"))
+    # A scope is categories (the subject page's tabs: authorisations) or record types (departments' queries).
+    names = {**{code: display.record_type.name for code, display in catalog_display().types.items()}, **CATEGORIES}
+    for access in page:
+        access.scope_labels = [names.get(code, code) for code in access.scope or ()]
     return render(request, "rights/access_log.html", {"grant": grant, "page": page})
 
 
