@@ -290,9 +290,7 @@ def complaint_detail(request, pk: int):
             messages.error(request, error.message)
         else:
             outcome = dict(ComplaintOutcome.choices)[form.cleaned_data["outcome"]]
-            messages.success(
-                request, f"已答复投诉 {complaint.number}（{outcome}）；投诉人可在“我的投诉”中查看答复。"
-            )
+            messages.success(request, f"已答复投诉 {complaint.number}（{outcome}）；投诉人可在“我的投诉”中查看答复。")
         return redirect("rights:complaint-detail", pk=pk)
     return render(
         request,

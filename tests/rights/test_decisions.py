@@ -155,7 +155,8 @@ def test_a_repair_decision_has_no_default_and_no_correction_fields(penalty):
         page = reviewer.get(f"/workbench/applications/{application.pk}/")
         assert page.context["correction_form"] is None
         assert "更正后的数据项" not in page.text
-        assert 'value="approve"' in page.text and 'value="reject"' in page.text
+        assert 'value="approve"' in page.text
+        assert 'value="reject"' in page.text
         assert " checked" not in page.text.split('data-testid="decision-form"')[1].split("</form>")[0]
         # Submitting without choosing decides nothing.
         response = reviewer.post(f"/workbench/applications/{application.pk}/", {"action": "answer", "note": "已整改"})
