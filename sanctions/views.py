@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from core.errors import form_add_error
 from organisations.access import request_actor, staff_required
@@ -141,6 +142,7 @@ def check_detail(request, pk: int):
     return render(request, "sanctions/check_detail.html", {"check": check, "rows": rows, "can_feedback": can_feedback})
 
 
+@require_GET
 @staff_required()
 def check_certificate_download(request, pk: int):
     """The check's 核查结果单 (PDF): for the staff who may read the check (its department, the credit centre)."""
