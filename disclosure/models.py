@@ -32,16 +32,34 @@ class Article(models.Model):
 
 class CreditReport(models.Model):
     """A 公共信用信息报告 as issued: number, verification code (stored as a keyed hash), the PDF and its
-    SHA-256, and the fingerprint of the public content it shows (to reuse a report of the same content)."""
+    SHA-256, and the fingerprint of the public content it shows (to reuse a report of the same content).
+
+    A 联合奖惩核查结果单 (variant ``check``: a department's check of one or more subjects, issue 16) is numbered
+    and verified the same way: it names its check instead of one subject."""
 
     number = models.CharField("报告编号", max_length=32, unique=True)
     variant = models.CharField(
         "报告类型",
         max_length=8,
-        choices=[("public", "公共信用信息报告"), ("self", "信用信息自查报告（本主体查询）")],
+        choices=[
+            ("public", "公共信用信息报告"),
+            ("self", "信用信息自查报告（本主体查询）"),
+            ("check", "联合奖惩核查结果单"),
+        ],
         default="public",
     )
-    subject = models.ForeignKey("subjects.CreditSubject", on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey(
+        "subjects.CreditSubject", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    check_ref = models.OneToOneField(
+        "sanctions.Check",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_column="check_id",
+        verbose_name="核查",
+    )
     code_hash = models.CharField("验证码摘要", max_length=64)
     content_fingerprint = models.CharField("内容指纹", max_length=64)
     pdf_sha256 = models.CharField("PDF 摘要（SHA-256）", max_length=64)
@@ -54,6 +72,14 @@ class CreditReport(models.Model):
         verbose_name_plural = "信用报告"
         ordering = ["-issued_at", "-id"]
         indexes = [models.Index(fields=["subject", "content_fingerprint", "-issued_at"], name="report_reuse_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(variant="check", subject__isnull=True, check_ref__isnull=False)
+                | (~models.Q(variant="check") & models.Q(subject__isnull=False, check_ref__isnull=True)),
+                name="report_of_a_subject_or_a_check",
+                violation_error_message="信用报告属于一个主体，核查结果单属于一次核查。",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.number

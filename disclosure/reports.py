@@ -33,6 +33,8 @@ from django.utils import timezone
 from audit.services import Actor, audit_event_record
 from evaluation.selectors import published_grades
 from records.selectors import catalog_display_version
+from sanctions.models import Check
+from sanctions.selectors import check_results_shown
 from subjects import identifiers as ids
 from subjects.models import CreditSubject
 
@@ -72,7 +74,16 @@ SELF_REPORT = ReportVariant(
     "不得作为公共信用信息报告向第三方出示",
     downloadable_on_verify=False,
 )
-VARIANTS = {variant.key: variant for variant in (PUBLIC_REPORT, SELF_REPORT)}
+CHECK_CERTIFICATE = ReportVariant(
+    key="check",
+    title="联合奖惩核查结果单",
+    watermark="",
+    scope_note="反映核查时点的名单、信用状态和本部门在该业务场景下应实施的奖惩措施，供核查部门留存备查",
+    # It names a department's business and what it found about several subjects: it is shown to whoever holds
+    # it, and verified by its fingerprint, not handed out again.
+    downloadable_on_verify=False,
+)
+VARIANTS = {variant.key: variant for variant in (PUBLIC_REPORT, SELF_REPORT, CHECK_CERTIFICATE)}
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
@@ -153,8 +164,7 @@ def report_issue(
     )
     if recent is not None and recent.file.storage.exists(recent.file.name):
         return recent, None  # a file lost from storage (a restored database, a wiped volume) is issued anew
-    number = f"XY{timezone.localtime(now):%Y%m%d}{secrets.randbelow(10**10):010d}"
-    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    number, code = _new_number_and_code(now)
     verify_url = base_url.rstrip("/") + reverse("disclosure:report-verify") + f"?number={number}"
     pdf = pdf_render(
         "disclosure/report.html",
@@ -202,9 +212,72 @@ def report_issue(
     return report, code
 
 
+def _new_number_and_code(now) -> tuple[str, str]:
+    number = f"XY{timezone.localtime(now):%Y%m%d}{secrets.randbelow(10**10):010d}"
+    return number, "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+def check_certificate_issue(*, check: Check, actor: Actor, base_url: str) -> CreditReport:
+    """The 联合奖惩核查结果单 of a check: a PDF of its kept answer, numbered and verified like a credit report
+    (``/reports/verify/``). A check has one certificate, issued at its first download; later downloads hand
+    out the same file (its verification code is printed in it and kept nowhere in clear)."""
+    with transaction.atomic():
+        # The check row is locked so that two first downloads at once issue one certificate, not two.
+        Check.objects.select_for_update().filter(pk=check.pk).first()
+        issued = CreditReport.objects.filter(check_ref=check).first()
+        if issued is not None and issued.file.storage.exists(issued.file.name):
+            return issued
+        now = timezone.now()
+        number, code = _new_number_and_code(now)
+        verify_url = base_url.rstrip("/") + reverse("disclosure:report-verify") + f"?number={number}"
+        pdf = pdf_render(
+            "disclosure/check_certificate.html",
+            {
+                "variant": CHECK_CERTIFICATE,
+                "check": check,
+                "results": check_results_shown(check),
+                "number": number,
+                "code": code,
+                "issued_at": now,
+                "verify_url": verify_url,
+                "qr": _qr_svg(verify_url),
+                "platform": settings.PLATFORM_NAME,
+                "owner": settings.PLATFORM_OWNER,
+            },
+        )
+        fields = {
+            "number": number,
+            "code_hash": code_digest(code),
+            "content_fingerprint": hashlib.sha256(json.dumps(check.results, sort_keys=True).encode()).hexdigest(),
+            "pdf_sha256": hashlib.sha256(pdf).hexdigest(),
+            "size": len(pdf),
+            "issued_at": now,
+        }
+        if issued is not None:  # its file was lost from storage (a restored database): issued anew, same row
+            for name, value in fields.items():
+                setattr(issued, name, value)
+            certificate = issued
+        else:
+            certificate = CreditReport(variant=CHECK_CERTIFICATE.key, check_ref=check, **fields)
+        certificate.file.save(f"{number}.pdf", ContentFile(pdf), save=False)
+        certificate.full_clean(exclude=["file"])
+        certificate.save()
+        audit_event_record(
+            actor=actor,
+            action="report.issue",
+            obj=certificate,
+            after={"check": check.pk, "sha256": certificate.pdf_sha256, "variant": CHECK_CERTIFICATE.key},
+        )
+    return certificate
+
+
 def report_verify(number: str, code: str) -> CreditReport | None:
     """The report with this number and code, or None — the same None for an unknown number and a wrong code."""
-    report = CreditReport.objects.select_related("subject").filter(number=number.strip().upper()).first()
+    report = (
+        CreditReport.objects.select_related("subject", "check_ref__department")
+        .filter(number=number.strip().upper())
+        .first()
+    )
     expected = report.code_hash if report else code_digest("never-a-valid-code")
     matches = hmac.compare_digest(expected, code_digest(code))
     return report if report is not None and matches else None

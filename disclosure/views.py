@@ -264,9 +264,11 @@ def report_verify(request):
             context["error"] = "报告编号或验证码不正确，请核对后重试。"
         else:
             context["report"] = report
-            context["display_name"] = (
-                ids.mask_person_name(report.subject.name) if report.subject.is_natural_person else report.subject.name
-            )
+            subject = report.subject  # none for a check's certificate, which names its check
+            if subject is not None:
+                context["display_name"] = (
+                    ids.mask_person_name(subject.name) if subject.is_natural_person else subject.name
+                )
             if VARIANTS[report.variant].downloadable_on_verify:
                 context["download_token"] = DOWNLOAD_SIGNER.sign(report.number)
     elif code:

@@ -21,6 +21,7 @@ from disclosure.throttle import throttled
 from evaluation.selectors import subject_explanations
 from organisations.access import request_actor, staff_required
 from organisations.choices import StaffRoleName
+from records.selectors import catalog_display
 from sanctions.selectors import status_of
 from subjects.choices import AccessKind
 from subjects.models import CreditSubject
@@ -28,6 +29,7 @@ from subjects.selectors import subject_accesses
 from subjects.services import subject_access_record
 
 from .authorisations import authorisation_for_reader, authorisation_grant, authorisation_revoke, reader_label
+from .choices import ComplaintOutcome
 from .complaints import complaint_answer, complaint_file
 from .forms import AuthorisationForm, ComplaintAnswerForm, ComplaintForm
 from .models import Application, Authorisation, Complaint
@@ -103,6 +105,10 @@ def access_log(request, subject_pk: int):
     own accounts, authorised third parties, departments by their grants, special queries)."""
     grant = acting_grant(request, subject_pk)
     page = Paginator(subject_accesses(grant.subject), ACCESS_PAGE_SIZE).get_page(request.GET.get("page"))
+    # A scope is categories (the subject page's tabs: authorisations) or record types (departments' queries).
+    names = {**{code: display.record_type.name for code, display in catalog_display().types.items()}, **CATEGORIES}
+    for access in page:
+        access.scope_labels = [names.get(code, code) for code in access.scope or ()]
     return render(request, "rights/access_log.html", {"grant": grant, "page": page})
 
 
@@ -289,7 +295,8 @@ def complaint_detail(request, pk: int):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, "已答复。")
+            outcome = dict(ComplaintOutcome.choices)[form.cleaned_data["outcome"]]
+            messages.success(request, f"已答复投诉 {complaint.number}（{outcome}）；投诉人可在“我的投诉”中查看答复。")
         return redirect("rights:complaint-detail", pk=pk)
     return render(
         request,

@@ -3,10 +3,15 @@
 import uuid
 
 from django import forms
+from django.utils import timezone
 
 from core.forms import SafeTextForm
 from organisations.models import Department
 from records.choices import SubjectTab
+from records.forms import RecordEntryForm
+from records.models import CreditRecord
+from records.selectors import catalog_entries
+from records.validation import Invalid, validate_record
 
 from .choices import ComplaintCategory, ComplaintOutcome, ObjectionGround
 
@@ -56,26 +61,86 @@ class StatusForm(SafeTextForm):
 
 
 class AnswerForm(SafeTextForm):
-    outcome = forms.ChoiceField(label="处理结果", choices=[])
+    """The department's decision on a case: an outcome chosen on purpose (no outcome is preselected: a repair
+    approved by a click on "submit" stops a record's publication) and its reason."""
+
+    outcome = forms.ChoiceField(label="处理结果", choices=[], widget=forms.RadioSelect)
     note = forms.CharField(label="处理说明", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    corrected = forms.CharField(
-        label="更正后的数据项（仅“更正”时填写）",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="每行一项：字段代码=新值，如 CF_NR_FK=3",
-    )
 
     def __init__(self, *args, outcomes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = [(o.value, o.label) for o in outcomes]
+        self.fields["outcome"].error_messages["required"] = "请选择处理结果。"
+        self.fields["note"].error_messages["required"] = "请填写处理说明。"
 
-    def corrected_data(self) -> dict:
-        data = {}
-        for line in self.cleaned_data.get("corrected", "").splitlines():
-            if "=" in line:
-                code, value = line.split("=", 1)
-                data[code.strip()] = value.strip()
-        return data
+
+def _multi_values(text: str) -> list[str]:
+    return [part for part in text.split(";") if part]
+
+
+class CorrectionForm(RecordEntryForm):
+    """An objection's correction: the record's own catalog fields (the clerk's entry form), prefilled with the
+    stored values. Only the fields whose value changes make the correction; who the record is about and its
+    document number are not shown (a wrong subject or number is a revocation and a new record).
+
+    The values are checked by the records app's own validation (``validate_record``, as for a push or a
+    spreadsheet row) so a wrong value is reported at its field; ``record_correct`` checks them again when the
+    decision is written."""
+
+    prefix = "fix"
+
+    def __init__(self, record: CreditRecord, *args, **kwargs):
+        self.record = record
+        self.spec = catalog_entries(active_only=False)[record.record_type.code].spec
+        spec = self.spec
+        fixed = {
+            spec.subject_name_field,
+            spec.subject_kind_field,
+            spec.uscc_field,
+            spec.citizen_id_type_field,
+            spec.citizen_id_field,
+            spec.registration_number_field,
+            spec.organization_code_field,
+            *spec.record_id_fields,
+        } - {""}
+        super().__init__(record.record_type, *args, **kwargs)
+        self.fields.pop("severity", None)
+        for code in fixed:
+            self.fields.pop(code, None)
+        for code, field in self.fields.items():
+            stored = str(record.data.get(code, "") or "")
+            field.initial = _multi_values(stored) if isinstance(field, forms.MultipleChoiceField) else stored
+            field.widget.attrs.pop("required", None)  # a correction of one field keeps the others as stored
+
+    def _typed(self, code: str) -> str:
+        value = self.cleaned_data.get(code, "")
+        return ";".join(value) if isinstance(value, list) else str(value or "").strip()
+
+    def changes(self) -> dict[str, str]:
+        """Field code → new value, for the fields whose value differs from the stored one."""
+        changed = {}
+        for code, field in self.fields.items():
+            stored = str(self.record.data.get(code, "") or "")
+            typed = self._typed(code)
+            if isinstance(field, forms.MultipleChoiceField):
+                if set(_multi_values(typed)) != set(_multi_values(stored)):
+                    changed[code] = typed
+            elif typed != stored.strip():
+                changed[code] = typed
+        return changed
+
+    def clean(self):
+        cleaned = super().clean()
+        changes = self.changes()
+        if changes:
+            checked = validate_record(
+                self.spec, {**self.record.data, **changes}, today=timezone.localdate(), stored=True
+            )
+            if isinstance(checked, Invalid):
+                for code, problems in checked.errors.items():
+                    for problem in problems:
+                        self.add_error(code if code in self.fields else None, problem)
+        return cleaned
 
 
 class TipoffForm(ApplicationForm):

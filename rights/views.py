@@ -31,8 +31,17 @@ from subjects.identifiers import IdentifierError
 from subjects.models import CreditSubject
 from subjects.selectors import subject_get_by_code
 
-from .choices import OUTCOMES_BY_KIND, ApplicationKind, ApplicationState
-from .forms import AnswerForm, CommitmentForm, FulfilmentForm, ObjectionForm, RepairForm, StatusForm, TipoffForm
+from .choices import OUTCOMES_BY_KIND, ApplicationKind, ApplicationState, Outcome
+from .forms import (
+    AnswerForm,
+    CommitmentForm,
+    CorrectionForm,
+    FulfilmentForm,
+    ObjectionForm,
+    RepairForm,
+    StatusForm,
+    TipoffForm,
+)
 from .models import Application, Evidence
 from .selectors import applications_dashboard
 from .services import (
@@ -173,41 +182,96 @@ def case_list(request):
     )
 
 
+#: What the flash message says after each step (the outcome is added for a decision).
+STEP_DONE = {
+    "accept": "已受理，已转数据提供单位核查。",
+    "refuse": "已作出不予受理决定。",
+    "close": "已办结，已告知申请人。",
+}
+
+
+def _decision_done(application: Application, corrected: list[str]) -> str:
+    """The flash message of a department's decision: what was decided and what it did to the record
+    (``corrected``: the labels of the corrected fields)."""
+    outcome = application.get_outcome_display()
+    if application.outcome == Outcome.CORRECT:
+        labels = "、".join(corrected)
+        return f"已作出处理决定：{outcome}。记录已生成新版本，更正了 {len(corrected)} 项数据（{labels}）。"
+    effects = {
+        Outcome.MAINTAIN: "记录维持不变，已取消“异议处理中”标注。",
+        Outcome.REVOKE: "记录已撤销，不再公示。",
+        Outcome.APPROVE: "记录已修复，停止公示，据此实施的惩戒相应解除。",
+        Outcome.REJECT: "记录继续公示。",
+    }
+    return f"已作出处理决定：{outcome}。{effects.get(application.outcome, '')}"
+
+
+def _case_forms(request, application: Application):
+    """The decision form and, for an objection, the correction form of the record's own fields."""
+    data = request.POST if request.method == "POST" else None
+    answer_form = AnswerForm(data, outcomes=OUTCOMES_BY_KIND[application.kind])
+    correction_form = None
+    if application.kind == ApplicationKind.OBJECTION and application.record is not None:
+        correction_form = CorrectionForm(application.record, data)
+    return answer_form, correction_form
+
+
+def _case_answer(request, application: Application, answer_form, correction_form) -> str | None:
+    """Validate and decide; the flash message on success, None when a form shows what to fix. A request
+    without the correction's fields (a system's or a test's post) decides without a correction."""
+    sent = correction_form is not None and any(key.startswith(f"{CorrectionForm.prefix}-") for key in request.POST)
+    if not (answer_form.is_valid() and (not sent or correction_form.is_valid())):
+        return None
+    outcome = answer_form.cleaned_data["outcome"]
+    corrected = correction_form.changes() if sent else {}
+    if outcome == Outcome.CORRECT and not corrected and correction_form is not None:
+        correction_form.add_error(None, "处理结果为“更正”时，请修改需要更正的数据项。")
+        return None
+    if outcome != Outcome.CORRECT and corrected:
+        correction_form.add_error(None, "修改了数据项，但处理结果不是“更正”：请选择“更正”，或恢复原值。")
+        return None
+    decided = application_answer(
+        application=application,
+        decided_by=request.user,
+        outcome=outcome,
+        note=answer_form.cleaned_data["note"],
+        corrected_data=corrected or None,
+        actor=request_actor(request),
+    )
+    return _decision_done(decided, [correction_form.fields[code].label for code in corrected])
+
+
 @staff_required(Role.CREDIT_ADMIN, *DEPARTMENT_ROLES)
 def case_detail(request, pk: int):
     application = get_object_or_404(_cases_for(request), pk=pk)
     staff = request.staff
-    answer_form = AnswerForm(outcomes=OUTCOMES_BY_KIND[application.kind])
+    answer_form, correction_form = _case_forms(request, application)
     if request.method == "POST":
         action = request.POST.get("action")
         actor = request_actor(request)
         try:
             if action == "accept" and staff.is_credit_admin:
                 application_accept(application=application, actor=actor)
+                done = STEP_DONE[action]
             elif action == "refuse" and staff.is_credit_admin:
                 application_refuse(application=application, actor=actor, reason=request.POST.get("reason", ""))
+                done = STEP_DONE[action]
             elif action == "close" and staff.is_credit_admin:
                 application_close(application=application, actor=actor)
+                done = STEP_DONE[action]
             elif action == "answer" and staff.department is not None:
                 # Whether this user may decide is the service's call (reviewer or department admin only).
-                answer_form = AnswerForm(request.POST, outcomes=OUTCOMES_BY_KIND[application.kind])
-                if not answer_form.is_valid():
-                    raise ApplicationError("请选择处理结果并填写说明。")
-                application_answer(
-                    application=application,
-                    decided_by=request.user,
-                    outcome=answer_form.cleaned_data["outcome"],
-                    note=answer_form.cleaned_data["note"],
-                    corrected_data=answer_form.corrected_data(),
-                    actor=actor,
-                )
+                done = _case_answer(request, application, answer_form, correction_form)
             else:
                 messages.error(request, "您无权执行此操作。")
                 return redirect("rights:case-detail", pk=pk)
-            messages.success(request, "已处理。")
         except DomainError as error:
             messages.error(request, error.message)
-        return redirect("rights:case-detail", pk=pk)
+            return redirect("rights:case-detail", pk=pk)
+        if done is not None:
+            messages.success(request, done)
+            return redirect("rights:case-detail", pk=pk)
+        messages.error(request, "处理结果未保存，请按提示修改后重新提交。")
     _audit_read(request, application, "application.view")
     return render(
         request,
@@ -217,6 +281,7 @@ def case_detail(request, pk: int):
             "events": application.events.all(),
             "evidence": application.evidence.all(),
             "answer_form": answer_form,
+            "correction_form": correction_form,
             "can_decide": staff.department is not None and staff.has(Role.REVIEWER, Role.DEPT_ADMIN),
             "today": timezone.localdate(),
         },

@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from organisations.models import Department
 from records.models import CreditRecord, RecordType
+from subjects.selectors import name_searchable_subjects, subjects_name_matching
 
 from . import rules
-from .choices import MembershipState
+from .choices import Colour, CreditStatusValue, MeasureKind, MembershipState
 from .models import Check, CreditStatus, Feedback, ListSource, ListType, Measure, Membership
 
 
@@ -272,3 +273,100 @@ def applicable_measures(department: Department, scenario: str) -> list[Measure]:
         for m in measures
         if scenario in m.scenarios and (not m.sectors or department.sector in m.sectors or m.pk in named)
     ]
+
+
+def check_results_shown(check: Check) -> list[dict]:
+    """A check's kept answer as people read it (the check page and its certificate): each code with its
+    Chinese label beside it — the credit status, the lists' kinds and the measures' kinds."""
+    statuses = dict(CreditStatusValue.choices)
+    colours = dict(Colour.choices)
+    kinds = dict(MeasureKind.choices)
+    shown = []
+    for result in check.results:
+        if not result.get("found"):
+            shown.append(result)
+            continue
+        shown.append(
+            {
+                **result,
+                "status_label": statuses.get(result["status"], result["status"]),
+                "memberships": [
+                    {**m, "colour_label": colours.get(m["colour"], m["colour"])} for m in result["memberships"]
+                ],
+                "measures": [{**m, "kind_label": kinds.get(m["kind"], m["kind"])} for m in result["measures"]],
+            }
+        )
+    return shown
+
+
+# Subjects named in a check list (issue 16) ------------------------------------------------------------------
+
+#: What a list's header row may say in its first column (a spreadsheet exported with its headings).
+CHECK_LIST_HEADERS = frozenset(
+    {
+        "统一社会信用代码",
+        "社会信用代码",
+        "信用代码",
+        "代码",
+        "主体代码",
+        "主体名称",
+        "名称",
+        "企业名称",
+        "单位名称",
+        "供应商名称",
+        "投标人名称",
+        "身份证号",
+        "身份证号码",
+        "证件号码",
+        "序号",
+        "name",
+        "code",
+        "uscc",
+        "id",
+    }
+)
+#: Subjects offered for a name that is not an exact registered name.
+NAME_CANDIDATES = 10
+
+
+def check_entry_is_name(entry: str) -> bool:
+    """Whether an entry of a check list is a name: anything but letters, digits and hyphens (a code, valid or
+    not, is answered by the code's own message)."""
+    compact = "".join(entry.split()).replace("-", "")
+    return not (compact.isascii() and compact.isalnum())
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """The subjects a name typed in a check list may mean: the registered names equal to it, else those
+    containing it. Natural persons are never found by name (seed 002 item 77): a person is checked by ID."""
+
+    given: str
+    subjects: tuple  # CreditSubject, ordered by name
+    exact: bool
+
+    @property
+    def single(self):
+        """The one subject an exact name names, shown for confirmation; None when there is a choice to make."""
+        return self.subjects[0] if self.exact and len(self.subjects) == 1 else None
+
+
+def check_names_match(names: list[str]) -> list[NameMatch]:
+    """For each name, the subjects it may mean: exact names in one query (on the name index), then one query
+    for each name that is nobody's exact name."""
+    exact: dict[str, list] = defaultdict(list)
+    checkable = name_searchable_subjects().filter(uscc__isnull=False)  # a check names its subjects by USCC
+    for subject in checkable.filter(name__in=set(names)).order_by("name", "pk"):
+        exact[subject.name].append(subject)
+    matches = []
+    for name in names:
+        if exact.get(name):
+            matches.append(NameMatch(name, tuple(exact[name][:NAME_CANDIDATES]), exact=True))
+            continue
+        similar = (
+            ()
+            if len(name) < 2
+            else tuple(subjects_name_matching(name).filter(uscc__isnull=False).order_by("name", "pk")[:NAME_CANDIDATES])
+        )
+        matches.append(NameMatch(name, similar, exact=False))
+    return matches

@@ -346,6 +346,24 @@ def check_answer_part_register(key: str, part: Callable[[list[int]], dict]) -> N
     CHECK_ANSWER_PARTS[key] = part
 
 
+# The check's certificate (核查结果单) is numbered and verified like a credit report, by the app that keeps
+# reports and their verification page (disclosure, above this one): it registers its issuer in its
+# ``AppConfig.ready`` — a function (check, actor, base_url) → the issued document, with ``number`` and ``file``.
+CHECK_CERTIFICATE_ISSUER: dict[str, Callable] = {}
+
+
+def check_certificate_issuer_register(issuer: Callable) -> None:
+    CHECK_CERTIFICATE_ISSUER["issuer"] = issuer
+
+
+def check_certificate(*, check: Check, actor: Actor, base_url: str):
+    """The check's certificate, issued at its first download (the same file afterwards)."""
+    issuer = CHECK_CERTIFICATE_ISSUER.get("issuer")
+    if issuer is None:
+        raise SanctionsError("核查结果单暂不可用。", code="certificate_unavailable")
+    return issuer(check=check, actor=actor, base_url=base_url)
+
+
 class SanctionsError(DomainError):
     """A rule of lists, checks or measures refused the request."""
 
@@ -362,6 +380,19 @@ def _shown_code(code: str) -> str:
     return compact[:40]
 
 
+def _name_unresolved(match: selectors.NameMatch) -> dict:
+    """The result of a name that is not exactly one subject's registered name: what it may mean, to be asked
+    again by code (a check is never made of a guess)."""
+    candidates = [{"subject": s.uscc, "name": s.name} for s in match.subjects]
+    if match.exact:
+        error = f"名称“{match.given}”对应{len(candidates)}个主体，请改用统一社会信用代码核查。"
+    elif candidates:
+        error = f"未找到名称为“{match.given}”的主体；名称相近的主体见候选，请改用统一社会信用代码核查。"
+    else:
+        error = f"未找到名称为“{match.given}”的主体。"
+    return {"subject": match.given[:100], "found": False, "error": error, "candidates": candidates}
+
+
 @transaction.atomic
 def check_perform(
     *, department: Department, scenario: str, reference: str, codes: list[str], actor: Actor, token=None
@@ -370,6 +401,10 @@ def check_perform(
 
     Unknown or invalid codes are reported in their own result, never as an error of the whole check. The
     answer is a snapshot: what was known at that moment, whatever changes later.
+
+    ``codes`` may hold registered names too (issue 16): a name that is exactly one subject's (not a natural
+    person's) is checked as that subject, its result saying the name given; any other name gets a result
+    naming its candidates. The check page confirms names with the department before it calls this.
     """
     if scenario not in Scenario.values:
         raise SanctionsError(
@@ -379,7 +414,10 @@ def check_perform(
         raise SanctionsError(f"每次核查 1 至 {MAX_CHECK_SUBJECTS} 个主体。", code="invalid_subjects")
     if not reference.strip():
         raise SanctionsError("请填写业务编号（如招标项目编号、审批事项编号）。", code="reference_required")
-    found, errors = subjects_by_codes(codes)
+    names = [given for given in codes if selectors.check_entry_is_name(given)]
+    named = {match.given: match for match in selectors.check_names_match(names)} if names else {}
+    found, errors = subjects_by_codes([given for given in codes if given not in named])
+    found |= {given: match.single for given, match in named.items() if match.single is not None}
     subject_ids = [s.pk for s in found.values()]
     statuses = selectors.status_of(subject_ids)
     memberships: dict[int, list[Membership]] = {}
@@ -396,6 +434,9 @@ def check_perform(
     results = []
     for code in codes:
         subject = found.get(code)
+        if subject is None and code in named:
+            results.append(_name_unresolved(named[code]))
+            continue
         if subject is None:
             results.append({"subject": _shown_code(code), "found": False, "error": errors.get(code, "未找到该主体。")})
             continue
@@ -423,6 +464,7 @@ def check_perform(
                     if measure_lists[m.pk] & list_ids
                 ],
                 **{key: values.get(subject.pk, []) for key, values in parts.items()},
+                **({"given": code} if code in named else {}),
             }
         )
     check = Check.objects.create(

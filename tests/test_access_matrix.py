@@ -256,8 +256,11 @@ SITE = {
     ("records:unmatched-match", "POST"):              "login  403    403    403    403    403    403    403    ok     403    login  403    403    403    login",
     ("sanctions:checks", "GET"):                      "login  403    ok     ok     ok     ok     ok     ok     403    403    login  403    403    403    login",
     ("sanctions:checks", "POST"):                     "login  403    ok     ok     ok     ok     ok     ok     403    403    login  403    403    403    login",
+    ("sanctions:checks", "POST:confirm"):             "login  403    ok     ok     ok     ok     ok     ok     403    403    login  403    403    403    login",
     ("sanctions:check-detail", "GET"):                "login  403    ok     ok     ok     404    404    404    ok     403    login  403    403    403    login",
     ("sanctions:check-detail", "POST"):               "login  403    ok     ok     ok     404    404    404    ok     403    login  403    403    403    login",
+    ("sanctions:check-certificate", "GET"):           "login  403    ok     ok     ok     404    404    404    ok     403    login  403    403    403    login",
+    ("sanctions:check-certificate", "POST"):          "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
     ("sanctions:dashboard", "GET"):                   "login  403    403    403    403    403    403    403    ok     403    login  403    403    403    login",
     ("sanctions:dashboard", "POST"):                  "login  403    403    403    403    403    403    403    ok     403    login  403    403    403    login",
     ("rights:cases", "GET"):                      "login  403    ok     ok     ok     ok     ok     ok     ok     403    login  403    403    403    login",
@@ -487,6 +490,7 @@ def route_args(name: str, world) -> list:
         "records:token-refuse": [ids["token_pending"]],
         "records:unmatched-match": [ids["unmatched"]],
         "sanctions:check-detail": [ids["check"]],
+        "sanctions:check-certificate": [ids["check"]],
         "rights:case-detail": [ids["case"]],
         "rights:evidence-download": [ids["case"], ids["evidence"]],
         "rights:commitment-fulfilment": [ids["commitment"]],
@@ -630,6 +634,8 @@ def form_body(name: str, variant: str, world) -> dict:
     }
     if variant == "accept":
         return {"action": "accept"}
+    if variant == "confirm":  # the check of a list with names, once the department has confirmed the subjects
+        return {"step": "confirm", "scenario": "procurement", "reference": "MX-4", "code": [uscc], "name": ["甲"]}
     body = bodies.get(name, {})
     files = {"<csv>": _csv_upload, "<pdf>": _pdf_upload, "<qsxx>": _restricted_type_id}
     return {key: files[value]() if isinstance(value, str) and value in files else value for key, value in body.items()}

@@ -25,7 +25,7 @@ class CheckCreateSerializer(serializers.Serializer):
         child=CheckCodeField(max_length=40),
         min_length=1,
         max_length=MAX_CHECK_SUBJECTS,
-        help_text="统一社会信用代码或身份证号，最多1000个",
+        help_text="统一社会信用代码、身份证号或主体登记名称（名称须唯一对应一个主体），最多1000个",
     )
 
 
@@ -56,8 +56,14 @@ class CheckGradeSerializer(serializers.Serializer):
     evaluated_on = serializers.DateField()
 
 
+class CheckCandidateSerializer(serializers.Serializer):
+    subject = serializers.CharField(help_text="统一社会信用代码")
+    name = serializers.CharField()
+
+
 class CheckResultSerializer(serializers.Serializer):
-    subject = serializers.CharField()
+    subject = serializers.CharField(help_text="主体代码；未能确定主体的名称为所给名称")
+    given = serializers.CharField(required=False, help_text="按名称核查时所给的名称")
     found = serializers.BooleanField()
     name = serializers.CharField(required=False)
     status = serializers.ChoiceField(choices=["red", "normal", "watch", "black"], required=False)
@@ -65,6 +71,9 @@ class CheckResultSerializer(serializers.Serializer):
     measures = CheckMeasureSerializer(many=True, required=False)
     grades = CheckGradeSerializer(many=True, required=False)
     error = serializers.CharField(required=False)
+    candidates = CheckCandidateSerializer(
+        many=True, required=False, help_text="名称不能唯一确定主体时，名称相同或相近的主体（请改用代码核查）"
+    )
 
 
 class CheckSerializer(serializers.ModelSerializer):

@@ -203,11 +203,15 @@ def test_objection_is_accepted_and_corrected_and_the_public_sees_the_correction(
     login("reviewer", "Demo-Reviewer-2026")
     page.goto(f"{live_server.url}/workbench/applications/")
     page.get_by_role("link", name=receipt).click()
-    page.get_by_label("处理结果").select_option("correct")
+    # The correction is a form of the record's own fields, prefilled with what is stored.
+    assert page.get_by_label("罚款金额（万元）（CF_NR_FK）").input_value() == "5"
+    page.get_by_label("更正", exact=True).check()
     page.get_by_label("处理说明").fill("经核实，罚款金额更正为叁万元")
-    page.get_by_label("更正后的数据项（仅“更正”时填写）").fill("CF_NR=罚款人民币叁万元\nCF_NR_FK=3")
+    page.get_by_label("处罚内容（CF_NR）").fill("罚款人民币叁万元")
+    page.get_by_label("罚款金额（万元）（CF_NR_FK）").fill("3")
     page.get_by_role("button", name="提交处理结果").click()
     assert page.get_by_test_id("case-state").inner_text() == "已处理"
+    assert "更正了 2 项数据" in page.get_by_role("status").first.inner_text()
 
     # The public sees the corrected record; the history keeps the old version.
     page.get_by_role("button", name="退出登录").click()

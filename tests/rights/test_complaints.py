@@ -48,7 +48,12 @@ def test_a_complaint_is_answered_by_the_centre_and_the_answer_shows_on_the_accou
         queue = staff.get("/workbench/complaints/").text
         assert complaint.number in queue
         assert "已超期" in queue
-        staff.post(f"/workbench/complaints/{complaint.pk}/", {"outcome": "upheld", "answer": "已督促部门办理并致歉"})
+        answered = staff.post(
+            f"/workbench/complaints/{complaint.pk}/",
+            {"outcome": "upheld", "answer": "已督促部门办理并致歉"},
+            follow=True,
+        )
+        assert f"已答复投诉 {complaint.number}（投诉属实，已整改）" in answered.text
         page = account_client(Client(), account).get("/account/complaints/").text  # a new session: weeks later
     complaint.refresh_from_db()
     assert (complaint.state, complaint.outcome) == ("answered", "upheld")

@@ -71,6 +71,14 @@ def test_repair_page_says_when_it_becomes_possible(client, penalty):
     assert "提交申请" not in page.text
 
 
+def correction(record, **changed) -> dict:
+    """The correction form as the browser sends it: every shown field with its stored value, some changed."""
+    from rights.forms import CorrectionForm
+
+    form = CorrectionForm(record)
+    return {form.add_prefix(code): changed.get(code, field.initial) for code, field in form.fields.items()}
+
+
 def test_centre_accepts_and_department_corrects_in_the_workbench(client, penalty):
     with transaction.atomic():
         staff_create(username="centre", password=PASSWORD, role="credit_admin", actor=Actor.system())
@@ -87,7 +95,7 @@ def test_centre_accepts_and_department_corrects_in_the_workbench(client, penalty
         assert application.receipt_number in client.get("/workbench/applications/").text
         client.post(
             f"/workbench/applications/{application.pk}/",
-            {"action": "answer", "outcome": "correct", "note": "核实后更正", "corrected": "CF_NR_FK=3"},
+            {"action": "answer", "outcome": "correct", "note": "核实后更正", **correction(penalty, CF_NR_FK="3")},
         )
     application.refresh_from_db()
     penalty.refresh_from_db()

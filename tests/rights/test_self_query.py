@@ -188,6 +188,8 @@ def test_the_access_log_lists_every_kind_of_access(record_of_a):
         log = browser.get(f"/account/subjects/{penalty.subject_id}/accesses/").text
     for text in ("部门按权限查询", "吉林省税务局", "行政许可审查", "特殊查询", "长春市中级人民法院", "本主体查询"):
         assert text in log, text
+    assert "<td>xzcf</td>" not in log  # the scope is named, not coded (issue 16)
+    assert "<td>行政处罚</td>" in log
 
 
 # Reports --------------------------------------------------------------------------------------------------
