@@ -36,6 +36,10 @@ from .rules import (
 )
 
 
+#: The largest absolute value of any number of a definition (scores, thresholds, weights, caps, floors).
+NUMBER_LIMIT = Decimal("99999.99")
+
+
 def _decimal(value, where: str, *, required: bool = True) -> Decimal | None:
     if value is None or value == "":
         if required:
@@ -49,6 +53,12 @@ def _decimal(value, where: str, *, required: bool = True) -> Decimal | None:
         raise DefinitionError(f"{where}：“{value}”不是数值。", code="definition_invalid") from None
     if not number.is_finite():
         raise DefinitionError(f"{where}：“{value}”不是有限数值。", code="definition_invalid")
+    if abs(number) > NUMBER_LIMIT:
+        # Scores are stored with 7 digits (``EvaluationResult.score``), and a weight this size times a count is
+        # still far inside the engine's 28 digits: a definition the check accepts is one every subject grades by.
+        raise DefinitionError(
+            f"{where}：“{value}”超出允许范围（绝对值不超过 {NUMBER_LIMIT}）。", code="definition_invalid"
+        )
     return number
 
 

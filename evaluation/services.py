@@ -56,6 +56,10 @@ def definition_check(definition, *, model: EvaluationModel) -> rules.ModelDefini
             code="unknown_kind",
             field="definition",
         )
+    if parsed.depends_on() and model.kind == ModelKind.GENERAL:
+        # "通用+专业": a professional model combines the general score; a general one reads no model, so models
+        # never read each other in a circle (which would stop every grading).
+        raise EvaluationError("通用模型不能引用其他模型的得分。", code="general_reads_model", field="definition")
     for code in sorted(parsed.depends_on()):
         base = EvaluationModel.objects.filter(code=code).first()
         if base is None or base.kind != ModelKind.GENERAL:

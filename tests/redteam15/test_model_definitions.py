@@ -60,47 +60,29 @@ def second_general_model() -> EvaluationModel:
 
 
 def test_two_general_models_reading_each_others_score_are_refused(models, licensed):
-    """General model A reads general model B's score and B reads A's: each save and publication is accepted
-    (the check only asks that the model read is a general one), and from then on ``model_set`` raises
-    ("模型相互引用"), so no subject can be graded any more — pushes, nightly runs, everything."""
+    """General model A reads general model B's score and B reads A's: each save and publication was accepted
+    (the check only asked that the model read is a general one), and from then on ``model_set`` raised
+    ("模型相互引用"), so no subject could be graded any more. Now a general model reads no model at all ("通用+专业":
+    professional models combine the general score), so no circle can be made."""
     general = models["general"]
     other = second_general_model()
+    definition = copy.deepcopy(general.versions.get(state="published").definition)
+    definition["dimensions"].append(
+        {
+            "code": "reads_general",
+            "name": "通用评价",
+            "indicators": [
+                {"code": "g_score", "name": "通用得分", "kind": "model_score", "model": "general", "weight": "0.1"}
+            ],
+        }
+    )
     with transaction.atomic():
         draft = model_version_draft(model=other, actor=SYSTEM)
-        definition = copy.deepcopy(general.versions.get(state="published").definition)
-        definition["dimensions"].append(
-            {
-                "code": "reads_general",
-                "name": "通用评价",
-                "indicators": [
-                    {"code": "g_score", "name": "通用得分", "kind": "model_score", "model": "general", "weight": "0.1"}
-                ],
-            }
-        )
+    with pytest.raises(EvaluationError, match="通用模型不能引用") as refused, transaction.atomic():
         model_version_edit(version=draft, definition=definition, note="", actor=SYSTEM)
-        model_version_publish(version=draft, actor=SYSTEM, background=False)
-
-    def read_general2(definition):
-        definition["dimensions"].append(
-            {
-                "code": "reads_general2",
-                "name": "第二通用评价",
-                "indicators": [
-                    {
-                        "code": "g2_score",
-                        "name": "第二通用得分",
-                        "kind": "model_score",
-                        "model": "general2",
-                        "weight": "0",
-                    }
-                ],
-            }
-        )
-
-    # The cycle must be refused when it is made (an EvaluationError in Chinese), not found by every later grading.
-    with pytest.raises(EvaluationError):
-        publish(general, read_general2)
-    # Whatever happened above, grading still works.
+    assert refused.value.code == "general_reads_model"
+    draft.refresh_from_db()
+    assert draft.definition == {}
     model_set()
     with transaction.atomic():
         subjects_grade(subject_ids=[licensed.pk], actor=SYSTEM, as_of=TODAY)
