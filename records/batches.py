@@ -275,6 +275,7 @@ def _batch_advance(batch: IngestBatch, actor: Actor) -> IngestBatch:
             user=batch.created_by,
             token=batch.created_by_token,
             review=batch.channel == Channel.UPLOAD,
+            batch=batch,
         )
 
     run = ingest if importing else partial(records_check, department=batch.department)

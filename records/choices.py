@@ -117,6 +117,18 @@ class BatchState(models.TextChoices):
     FAILED = "failed", "失败"
 
 
+class BulkReviewState(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "审核中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class BulkDecision(models.TextChoices):
+    APPROVE = "approve", "通过"
+    REJECT = "reject", "退回"
+
+
 class RedecideState(models.TextChoices):
     QUEUED = "queued", "排队中"
     RUNNING = "running", "重算中"

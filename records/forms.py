@@ -77,6 +77,37 @@ class ReviewForm(forms.Form):
         return cleaned
 
 
+class ReviewQueueFilterForm(forms.Form):
+    """The filters of the review queue; the same values select the entries of a bulk review
+    (``records.bulk_review.pending_entries``)."""
+
+    record_type = forms.ModelChoiceField(
+        label="记录类型",
+        queryset=RecordType.objects.order_by("code"),
+        to_field_name="code",
+        required=False,
+        empty_label="全部类型",
+    )
+    batch = forms.IntegerField(label="导入批次号", required=False, min_value=1)
+    submitted_by = forms.TypedChoiceField(label="填报人", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, clerks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submitted_by"].choices = [("", "全部填报人"), *clerks]
+
+    def selection(self) -> dict:
+        """The valid filters as stored on a bulk review (empty when the form is not valid)."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        values = {
+            "record_type": data["record_type"].code if data.get("record_type") else "",
+            "batch": data.get("batch") or "",
+            "submitted_by": data.get("submitted_by") or "",
+        }
+        return {key: str(value) for key, value in values.items() if value}
+
+
 class UploadForm(forms.Form):
     record_type = forms.ModelChoiceField(
         label="记录类型",

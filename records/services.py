@@ -45,6 +45,7 @@ RECORD_VALUE_FIELDS = [
     "data",
     "data_hash",
     "channel",
+    "batch",
 ]
 
 
@@ -298,13 +299,15 @@ def records_ingest(
     user=None,
     token: ApiToken | None = None,
     review: bool = False,
+    batch=None,
 ) -> list[ItemResult]:
     """Store the valid items, refuse the others, and say what happened to each, in input order.
 
     ``review`` (web forms and spreadsheet imports) makes new records wait for a reviewer of the department
     (seed 004 九(一)); API records are active at once. Re-sending an identical item writes nothing
     (``unchanged``); a changed one makes a new version (``updated``). Records already revoked or repaired
-    are not reopened by a push.
+    are not reopened by a push. ``batch`` (an ``IngestBatch``) is the file the items came from: the written
+    records remember it, for the reviewer's decision on the whole file.
     """
     if len(items) > MAX_ITEMS_PER_CALL:
         raise RecordError(f"一次最多报送{MAX_ITEMS_PER_CALL}条记录，本次{len(items)}条。", code="too_many_items")
@@ -346,6 +349,7 @@ def records_ingest(
                 "data": item.clean.data,
                 "data_hash": digest,
                 "channel": channel,
+                "batch": batch,
             }
             outcome = changes.stage(item, record, values, department=department, user=user, token=token, review=review)
             results[item.index] = ItemResult(item.index, outcome)
@@ -358,9 +362,18 @@ def records_ingest(
 
 
 def _record_change(
-    record: CreditRecord, *, actor: Actor, change: str, reason: str, fields: dict, allowed_from: set[str]
+    record: CreditRecord,
+    *,
+    actor: Actor,
+    change: str,
+    reason: str,
+    fields: dict,
+    allowed_from: set[str],
+    notify: bool = True,
 ) -> CreditRecord:
-    """Lock the record, check its status allows the change, apply ``fields``, version and audit it."""
+    """Lock the record, check its status allows the change, apply ``fields``, version and audit it.
+
+    ``notify=False``: the caller writes one ``records.changed`` for many records (bulk review)."""
     locked = CreditRecord.objects.select_for_update().select_related("record_type").get(pk=record.pk)
     previous_subject = locked.subject_id
     if locked.status not in allowed_from:
@@ -393,20 +406,28 @@ def _record_change(
         before=before,
         after={"status": locked.status, "version": locked.version},
     )
-    record_ids = [locked.pk]
-    subject_ids = sorted({pk for pk in (previous_subject, locked.subject_id) if pk is not None})
-    outbox_add(topic=RECORDS_CHANGED, payload={"record_ids": record_ids, "subject_ids": subject_ids})
+    if notify:
+        record_ids = [locked.pk]
+        subject_ids = sorted({pk for pk in (previous_subject, locked.subject_id) if pk is not None})
+        outbox_add(topic=RECORDS_CHANGED, payload={"record_ids": record_ids, "subject_ids": subject_ids})
     return locked
 
 
+def record_is_own_entry(record: CreditRecord, reviewer) -> bool:
+    """Four eyes (seed 004 九(一)): the reviewer of an entry is never the clerk who made it (or changed it last).
+    The one statement of the rule: single review refuses such an entry, bulk review skips and reports it."""
+    return record.submitted_by_id is not None and record.submitted_by_id == reviewer.pk
+
+
 def _refuse_own_entry(record: CreditRecord, reviewer) -> None:
-    """Four eyes (seed 004 九(一)): the reviewer of an entry is never the clerk who made it."""
-    if record.submitted_by_id is not None and record.submitted_by_id == reviewer.pk:
+    if record_is_own_entry(record, reviewer):
         raise RecordError("不能审核本人填报的记录。", code="own_entry")
 
 
 @transaction.atomic
-def record_approve(*, record: CreditRecord, reviewer, actor: Actor, note: str = "") -> CreditRecord:
+def record_approve(
+    *, record: CreditRecord, reviewer, actor: Actor, note: str = "", notify: bool = True
+) -> CreditRecord:
     """A reviewer of the record's department approves a clerk's entry; nobody approves their own entry.
 
     An entry of the subject's registration authority names its subject once approved, as the authority's
@@ -425,6 +446,7 @@ def record_approve(*, record: CreditRecord, reviewer, actor: Actor, note: str = 
             "review_note": note,
         },
         allowed_from={RecordStatus.PENDING_REVIEW},
+        notify=notify,
     )
     if approved.subject_id is not None and approved.submitted_by_id is not None:
         subject_name_report(
@@ -439,7 +461,7 @@ def record_approve(*, record: CreditRecord, reviewer, actor: Actor, note: str = 
 
 
 @transaction.atomic
-def record_reject(*, record: CreditRecord, reviewer, actor: Actor, note: str) -> CreditRecord:
+def record_reject(*, record: CreditRecord, reviewer, actor: Actor, note: str, notify: bool = True) -> CreditRecord:
     """A reviewer sends an entry back with the reason; the clerk corrects and submits it again."""
     if not note.strip():
         raise RecordError("退回时必须填写原因。", code="reason_required")
@@ -456,6 +478,7 @@ def record_reject(*, record: CreditRecord, reviewer, actor: Actor, note: str) ->
             "review_note": note,
         },
         allowed_from={RecordStatus.PENDING_REVIEW},
+        notify=notify,
     )
 
 

@@ -8,6 +8,7 @@ from django.db import InterfaceError, OperationalError
 from audit.services import Actor
 
 from .batches import batch_run, batches_expire, batches_watch
+from .bulk_review import bulk_review_run
 from .quality import default_period, quality_reports_compute
 from .redecisions import redecision_run, redecisions_watch
 
@@ -36,6 +37,19 @@ def batch_process_task(batch_id: int) -> str:
 def redecision_task(redecision_id: int) -> str:
     """Recompute stored publication decisions after a policy change, from the last committed chunk."""
     return redecision_run(redecision_id).state
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=50 * 60,
+    time_limit=55 * 60,
+)
+def bulk_review_task(bulk_review_id: int) -> str:
+    """Decide the entries of a bulk review from the last committed chunk."""
+    return bulk_review_run(bulk_review_id).state
 
 
 @shared_task(

@@ -33,10 +33,20 @@ from subjects.models import CreditSubject
 from subjects.selectors import subject_get_by_code
 
 from .batches import batch_create, batch_import
-from .choices import BatchState, Channel, IngestOutcome, RecordStatus
+from .bulk_review import batch_review_summary, bulk_review_request, bulk_reviews_recent, pending_entries
+from .choices import BatchState, BulkReviewState, Channel, IngestOutcome, RecordStatus
 from .filtersets import RecordFilterSet
-from .forms import MatchForm, ReasonForm, RecordEntryForm, ReviewForm, TokenDecisionForm, TokenForm, UploadForm
-from .models import BatchRowError, QualityReport, RecordType
+from .forms import (
+    MatchForm,
+    ReasonForm,
+    RecordEntryForm,
+    ReviewForm,
+    ReviewQueueFilterForm,
+    TokenDecisionForm,
+    TokenForm,
+    UploadForm,
+)
+from .models import BatchRowError, BulkReview, QualityReport, RecordType
 from .quality import default_period
 from .selectors import batches_visible_to, catalog_entries, record_versions, records_visible_to
 from .services import (
@@ -181,11 +191,113 @@ def record_revoke_view(request, pk: int):
     return redirect("records:record-detail", pk=pk)
 
 
+def _queue_filter_form(request, data):
+    department = request.staff.department
+    clerks = (
+        pending_entries(department)
+        .filter(submitted_by__isnull=False)
+        .values_list("submitted_by", "submitted_by__username")
+        .distinct()
+        .order_by("submitted_by__username")
+    )
+    return ReviewQueueFilterForm(data, clerks=list(clerks))
+
+
 @staff_required(Role.REVIEWER)
 def review_queue(request):
-    pending = records_visible_to(request.staff.department).filter(status=RecordStatus.PENDING_REVIEW).order_by("id")
+    """The department's entries waiting for review, with their total, filters, and a decision on the whole
+    filtered selection (carried out in the background: ``records.bulk_review``)."""
+    department = request.staff.department
+    form = _queue_filter_form(request, request.GET or None)
+    selection = form.selection() if request.GET else {}
+    pending = (
+        pending_entries(department, selection).select_related("record_type", "subject", "submitted_by").order_by("id")
+    )
     page = Paginator(pending, 50).get_page(request.GET.get("page"))
-    return render(request, "records/review_queue.html", {"page": page})
+    own = pending.filter(submitted_by=request.user).count() if page.paginator.count else 0
+    return render(
+        request,
+        "records/review_queue.html",
+        {
+            "page": page,
+            "filter_form": form,
+            "selection": selection,
+            "total": page.paginator.count,
+            "own": own,
+            "bulk_form": ReviewForm(),
+            "bulk_reviews": bulk_reviews_recent(department, limit=5) if department else [],
+        },
+    )
+
+
+def _bulk_review_start(request, *, batch=None, filters=None):
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return None
+    try:
+        bulk = bulk_review_request(
+            department=request.staff.department,
+            reviewer=request.user,
+            actor=request_actor(request),
+            decision=form.cleaned_data["decision"],
+            note=form.cleaned_data["note"],
+            batch=batch,
+            filters=filters,
+        )
+    except RecordError as error:
+        messages.error(request, error.message)
+        return None
+    verb = "审核通过" if bulk.decision == "approve" else "退回"
+    messages.success(request, f"已提交批量{verb}：{bulk.description}，共 {bulk.total} 条，正在后台处理。")
+    return redirect("records:bulk-review-detail", pk=bulk.pk)
+
+
+@require_POST
+@staff_required(Role.REVIEWER)
+def bulk_review_create(request):
+    """Decide every entry of the filtered review queue (the filters come with the form)."""
+    form = _queue_filter_form(request, request.POST)
+    if not form.is_valid():
+        messages.error(request, "筛选条件有误，请重新筛选后再批量审核。")
+        return redirect("records:review-queue")
+    return _bulk_review_start(request, filters=form.selection()) or redirect("records:review-queue")
+
+
+@require_POST
+@staff_required(Role.REVIEWER)
+def upload_review(request, pk: int):
+    """Decide every entry of an imported upload that is still waiting for review."""
+    batch = _batch_for(request, pk)
+    return _bulk_review_start(request, batch=batch) or redirect("records:upload-detail", pk=pk)
+
+
+def _bulk_review_for(request, pk: int) -> BulkReview:
+    return get_object_or_404(
+        BulkReview.objects.select_related("reviewer", "batch"), pk=pk, department=request.staff.department
+    )
+
+
+@staff_required(Role.REVIEWER)
+def bulk_review_detail(request, pk: int):
+    bulk = _bulk_review_for(request, pk)
+    running = bulk.state in (BulkReviewState.QUEUED, BulkReviewState.RUNNING)
+    return render(request, "records/bulk_review_detail.html", {"bulk": bulk, "running": running})
+
+
+@staff_required(Role.REVIEWER)
+def bulk_review_progress(request, pk: int):
+    bulk = _bulk_review_for(request, pk)
+    return JsonResponse(
+        {
+            "state": bulk.state,
+            "state_label": bulk.get_state_display(),
+            "total": bulk.total,
+            "processed": bulk.processed,
+            "decided": bulk.decided,
+            "skipped_own": bulk.skipped_own,
+        }
+    )
 
 
 # Spreadsheets ---------------------------------------------------------------------------------------------
@@ -237,8 +349,13 @@ def _batch_for(request, pk: int):
 
 @staff_required()
 def upload_detail(request, pk: int):
+    """An upload's progress and errors; once imported, a reviewer of the department decides its entries
+    here as a whole, seeing how many wait, the errors by field and a sample first."""
     batch = _batch_for(request, pk)
     errors = BatchRowError.objects.filter(batch=batch).order_by("row_number")
+    review = None
+    if request.staff.has(Role.REVIEWER) and request.staff.department is not None and batch.state == BatchState.DONE:
+        review = batch_review_summary(batch, reviewer=request.user)
     return render(
         request,
         "records/upload_detail.html",
@@ -247,6 +364,8 @@ def upload_detail(request, pk: int):
             "errors": errors[:200],
             "error_count": errors.count(),
             "running": batch.state in (BatchState.QUEUED, BatchState.VALIDATING, BatchState.IMPORTING),
+            "review": review,
+            "review_form": ReviewForm(),
         },
     )
 
