@@ -45,3 +45,15 @@ def staff_context(user) -> StaffContext:
     if len(departments) != 1 or not next(iter(departments.values())).is_active:
         return StaffContext(roles=frozenset(), department=None)
     return StaffContext(roles=names, department=next(iter(departments.values())))
+
+
+def staff_emails(*, roles: tuple[str, ...], department: Department | None = None) -> list[str]:
+    """The addresses of the active staff holding one of ``roles`` (in ``department`` when given), as set by
+    ``create_staff --email`` or in the admin; staff without an address are skipped."""
+    from django.contrib.auth import get_user_model
+
+    condition: dict = {"staff_roles__role__in": roles}
+    if department is not None:
+        condition["staff_roles__department"] = department  # in the same filter: the same role row
+    users = get_user_model().objects.filter(is_active=True, **condition).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))

@@ -722,3 +722,20 @@ class BulkReview(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_decision_display()} {self.description}"
+
+
+class ReviewNotice(models.Model):
+    """When a department's reviewers were last told by e-mail that entries wait for them (``records.notices``):
+    a notice goes out only for entries submitted since, at most once in ``REVIEW_NOTICE_MINUTES``."""
+
+    department = models.OneToOneField(Department, verbose_name="部门", on_delete=models.PROTECT, related_name="+")
+    pending = models.PositiveIntegerField("通知时待审核数", default=0)
+    sent_at = models.DateTimeField("通知时间")
+
+    class Meta:
+        verbose_name = "待审核通知"
+        verbose_name_plural = "待审核通知"
+        ordering = ["department"]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.sent_at:%Y-%m-%d %H:%M}"

@@ -9,6 +9,7 @@ from audit.services import Actor
 
 from .batches import batch_run, batches_expire, batches_watch
 from .bulk_review import bulk_review_run
+from .notices import review_notices_send
 from .quality import default_period, quality_reports_compute
 from .redecisions import redecision_run, redecisions_watch
 
@@ -90,3 +91,9 @@ def redecisions_watchdog_task() -> int:
 def batches_watchdog_task() -> dict:
     """Every ten minutes: queue again, once, the batches that stopped moving; fail those that stop again."""
     return batches_watch(actor=Actor.system("批量导入看护"))
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)
+def review_notices_task() -> int:
+    """Hourly: tell the reviewers of departments with new entries waiting (one e-mail an hour at most)."""
+    return review_notices_send()
