@@ -62,6 +62,36 @@ class RecordEntryForm(forms.Form):
         return data, self.cleaned_data.get("severity", "")
 
 
+#: The code of a field naming an authority (处罚机关, 许可机关, 认定机关, 受理单位...) ends so; its USCC is in the
+#: field of the same code + ``DM``. 数据来源单位 (``*_SJLY`` / ``*_SJLYDM``) is the reporting department itself.
+AUTHORITY_SUFFIXES = ("JG", "SJLY")
+AUTHORITY_CODE_SUFFIX = "DM"
+
+
+def department_prefill(record_type: RecordType, department: Department | None) -> dict[str, str]:
+    """The entry form's initial values that the clerk's department gives: the deciding authority (a field whose
+    code ends in ``JG``, and its code in ``…JGDM``) and the data source (``…SJLY``, ``…SJLYDM``) are the
+    department's name and USCC. The clerk may change them (a decision of a subordinate office). Fields about
+    the subject (its organisation code ``…_XDR_ZZJG``) are never prefilled."""
+    if department is None:
+        return {}
+    subject_fields = {
+        record_type.subject_name_field,
+        record_type.uscc_field,
+        record_type.organization_code_field,
+        record_type.registration_number_field,
+    }
+    codes = {field.code for field in record_type.fields.all()}
+    initial = {}
+    for code in codes - subject_fields:
+        if "_XDR_" in code or not code.endswith(AUTHORITY_SUFFIXES):
+            continue
+        initial[code] = department.name
+        if code + AUTHORITY_CODE_SUFFIX in codes:
+            initial[code + AUTHORITY_CODE_SUFFIX] = department.uscc
+    return initial
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -29,6 +29,7 @@ from .choices import (
     FieldType,
     ObjectionState,
     Polarity,
+    RecordChange,
     RecordStatus,
     RedecideState,
     Severity,
@@ -493,7 +494,7 @@ class RecordVersion(models.Model):
     # The unique (record, version) index serves lookups by record.
     record = models.ForeignKey(CreditRecord, on_delete=models.PROTECT, related_name="versions", db_index=False)
     version = models.PositiveIntegerField("版本")
-    change = models.CharField("变更", max_length=16)
+    change = models.CharField("变更", max_length=16, choices=RecordChange.choices)
     status = models.CharField("状态", max_length=16, choices=RecordStatus.choices)
     severity = models.CharField("失信程度", max_length=16, choices=Severity.choices, blank=True)
     data = models.JSONField("数据")

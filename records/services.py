@@ -511,6 +511,67 @@ def record_match(*, record: CreditRecord, subject: CreditSubject, actor: Actor, 
     )
 
 
+@transaction.atomic
+def record_resubmit(*, record: CreditRecord, item: RecordInput, user, actor: Actor) -> ItemResult:
+    """A clerk of the department corrects an entry the reviewer sent back and submits it again: a new version
+    of the same record (its history kept, ``change = "resubmit"``), checked and resolved as any entry
+    (``records_ingest`` with review), waiting for review again. Whoever resubmits it becomes its submitter,
+    so may not approve it. The 文书号 may be corrected too, unless another record of the department has it.
+
+    Returns the item's result: ``updated`` with the record, or ``rejected`` with the errors by field code
+    (nothing changed)."""
+    if item.record_type != record.record_type.code:
+        raise RecordError("不能改变记录类型。", code="record_type_changed")
+    department = Department.objects.select_for_update().get(pk=record.department_id)
+    locked = CreditRecord.objects.select_for_update().select_related("record_type").get(pk=record.pk)
+    if locked.status != RecordStatus.REJECTED:
+        raise RecordError(
+            f"记录当前状态为“{locked.get_status_display()}”，只有审核未通过的记录可以修改后重新提交。",
+            code="invalid_status",
+        )
+    today = timezone.localdate()
+    checked = _check_item(0, item, catalog_entries(), disclosure_regimes(), today)
+    if isinstance(checked, ItemResult):
+        return checked
+    id_field = checked.entry.spec.record_id_fields[0]
+    if checked.clean.source_id != locked.source_id and records_by_source_id(department, {checked.key}):
+        return ItemResult(0, IngestOutcome.REJECTED, errors={id_field: ["本部门已有该编号的同类记录，请核对文书号。"]})
+    [resolution] = subjects_resolve_many(
+        claims=[replace(checked.clean.subject, rename=False, as_of=checked.clean.decided_on)],
+        registers=department.registers,
+        actor=actor,
+        source=f"{department.name}报送（修改后重新提交）",
+    )
+    if resolution.name_error:
+        return ItemResult(
+            0, IngestOutcome.REJECTED, errors={checked.entry.spec.subject_name_field: [resolution.name_error]}
+        )
+    subject = resolution.subject
+    updated = _record_change(
+        locked,
+        actor=actor,
+        change="resubmit",
+        reason="修改后重新提交审核",
+        fields={
+            "source_id": checked.clean.source_id,
+            "subject": subject,
+            "division_code": subject.division_code if subject is not None else "",
+            "status": RecordStatus.PENDING_REVIEW if subject is not None else RecordStatus.UNMATCHED,
+            "decided_on": checked.clean.decided_on,
+            **checked.decision.columns(),
+            "data": checked.clean.data,
+            "data_hash": data_hash(checked.clean.data, checked.decision, subject.pk if subject else None),
+            "channel": Channel.FORM,
+            "submitted_by": user,
+            "reviewed_by": None,
+            "reviewed_at": None,
+            "batch": None,
+        },
+        allowed_from={RecordStatus.REJECTED},
+    )
+    return ItemResult(0, IngestOutcome.UPDATED, updated.pk)
+
+
 # Checking without writing: the first pass over an uploaded spreadsheet --------------------------------------
 
 

@@ -29,12 +29,13 @@ from organisations.services import (
     api_token_revoke,
 )
 from subjects import identifiers as ids
+from subjects.choices import SubjectKind
 from subjects.models import CreditSubject
-from subjects.selectors import subject_get_by_code
+from subjects.selectors import SearchQueryError, subject_candidates, subject_get_by_code
 
 from .batches import batch_create, batch_import
 from .bulk_review import batch_review_summary, bulk_review_request, bulk_reviews_recent, pending_entries
-from .choices import BatchState, BulkReviewState, Channel, IngestOutcome, RecordStatus
+from .choices import BatchState, BulkReviewState, Channel, IngestOutcome, RecordStatus, SeveritySource
 from .filtersets import RecordFilterSet
 from .forms import (
     MatchForm,
@@ -45,6 +46,7 @@ from .forms import (
     TokenDecisionForm,
     TokenForm,
     UploadForm,
+    department_prefill,
 )
 from .models import BatchRowError, BulkReview, QualityReport, RecordType
 from .quality import default_period
@@ -55,6 +57,7 @@ from .services import (
     record_approve,
     record_match,
     record_reject,
+    record_resubmit,
     record_revoke,
     records_ingest,
 )
@@ -97,8 +100,12 @@ def record_entry_start(request):
 
 @staff_required(Role.CLERK)
 def record_entry(request, type_code: str):
+    """A clerk's entry of one record; the authority and data source come prefilled from the clerk's department
+    (``department_prefill``) and the subject can be looked up by name or code (``subject_lookup``)."""
     record_type = get_object_or_404(RecordType.objects.prefetch_related("fields"), code=type_code, is_active=True)
-    form = RecordEntryForm(record_type, request.POST or None)
+    form = RecordEntryForm(
+        record_type, request.POST or None, initial=department_prefill(record_type, request.staff.department)
+    )
     if request.method == "POST" and form.is_valid():
         data, severity = form.record_data()
         [result] = records_ingest(
@@ -118,6 +125,68 @@ def record_entry(request, type_code: str):
     return render(request, "records/record_entry.html", {"form": form, "record_type": record_type})
 
 
+@staff_required(Role.CLERK)
+def record_edit(request, pk: int):
+    """A clerk modifies an entry the reviewer sent back and submits it again, from its page: the same record,
+    a new version, its history kept (``record_resubmit``)."""
+    record = _record_for(request, pk)
+    if record.status != RecordStatus.REJECTED:
+        messages.error(
+            request, f"记录当前状态为“{record.get_status_display()}”，只有审核未通过的记录可以修改后重新提交。"
+        )
+        return redirect("records:record-detail", pk=pk)
+    record_type = RecordType.objects.prefetch_related("fields").get(pk=record.record_type_id)
+    multiple = {f.code for f in record_type.fields.all() if f.multiple}
+    initial = {code: value.split(";") if code in multiple else value for code, value in record.data.items()}
+    if record.severity_source == SeveritySource.DEPARTMENT:
+        initial["severity"] = record.severity
+    form = RecordEntryForm(record_type, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data, severity = form.record_data()
+        try:
+            result = record_resubmit(
+                record=record,
+                item=RecordInput(record_type=record_type.code, data=data, severity=severity),
+                user=request.user,
+                actor=request_actor(request),
+            )
+        except RecordError as error:
+            messages.error(request, error.message)
+            return redirect("records:record-detail", pk=pk)
+        if result.status != IngestOutcome.REJECTED:
+            messages.success(request, "已修改并重新提交，等待本部门审核员审核。")
+            return redirect("records:record-detail", pk=pk)
+        for code, problems in result.errors.items():
+            for problem in problems:
+                form.add_error(code if code in form.fields else None, problem)
+    return render(request, "records/record_entry.html", {"form": form, "record_type": record_type, "record": record})
+
+
+#: The subject-kind value of the national format for each kind of subject a lookup finds.
+RECORD_KIND = {SubjectKind.LEGAL_ENTITY: "法人及非法人组织", SubjectKind.INDIVIDUAL_BUSINESS: "个体工商户"}
+
+
+@staff_required(Role.CLERK, Role.REVIEWER, Role.DEPT_ADMIN)
+def subject_lookup(request):
+    """The entry form's lookup: subjects by name, former name or code, as JSON (department staff only; natural
+    persons are never offered)."""
+    try:
+        found = subject_candidates(request.GET.get("q", ""))
+    except SearchQueryError as error:
+        return JsonResponse({"results": [], "message": str(error)})
+    results = [
+        {
+            "name": c.subject.name,
+            "code": c.subject.uscc or "",
+            "kind": c.subject.get_kind_display(),
+            "record_kind": RECORD_KIND.get(c.subject.kind, ""),
+            "matched": c.matched,
+        }
+        for c in found
+    ]
+    return JsonResponse({"results": results, "message": "" if results else "未找到，请核对名称或代码。"})
+
+
 @staff_required()
 def record_detail(request, pk: int):
     record = _record_for(request, pk)
@@ -134,6 +203,7 @@ def record_detail(request, pk: int):
         and staff.department is not None
         and record.status in (RecordStatus.ACTIVE, RecordStatus.PENDING_REVIEW, RecordStatus.UNMATCHED)
     )
+    can_edit = staff.has(Role.CLERK) and record.status == RecordStatus.REJECTED and staff.department is not None
     fields = {f.code: f.label for f in record.record_type.fields.all()}
     return render(
         request,
@@ -144,6 +214,7 @@ def record_detail(request, pk: int):
             "versions": record_versions(record),
             "can_review": can_review,
             "can_revoke": can_revoke,
+            "can_edit": can_edit,
             "own_entry": own_entry,
             "review_form": ReviewForm(),
             "revoke_form": ReasonForm(),

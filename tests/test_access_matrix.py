@@ -214,6 +214,12 @@ SITE = {
     ("records:record-entry", "POST"):                 "login  403    ok     403    403    ok     403    403    403    403    login  403    403    403    login",
     ("records:record-detail", "GET"):                 "login  403    ok     ok     ok     404    404    404    ok     403    login  403    403    403    login",
     ("records:record-detail", "POST"):                "login  403    ok     ok     ok     404    404    404    ok     403    login  403    403    403    login",
+    # resubmission of an entry sent back (issue 16): the department's clerks; a pending entry is refused with a message
+    ("records:record-edit", "GET"):                   "login  403    ok     403    403    404    403    403    403    403    login  403    403    403    login",
+    ("records:record-edit", "POST"):                  "login  403    ok     403    403    404    403    403    403    403    login  403    403    403    login",
+    # the entry form's subject lookup: department staff only
+    ("records:subject-lookup", "GET"):                "login  403    ok     ok     ok     ok     ok     ok     403    403    login  403    403    403    login",
+    ("records:subject-lookup", "POST"):               "login  403    ok     ok     ok     ok     ok     ok     403    403    login  403    403    403    login",
     ("records:record-review", "GET"):                 "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
     ("records:record-review", "POST"):                "login  403    403    ok     403    403    404    403    403    403    login  403    403    403    login",
     ("records:record-revoke", "GET"):                 "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
@@ -456,6 +462,7 @@ def route_args(name: str, world) -> list:
         "rights:repair-apply": [ids["record"]],
         "records:record-entry": ["xzcf"],
         "records:record-detail": [ids["pending"]],
+        "records:record-edit": [ids["pending"]],
         "records:record-review": [ids["pending"]],
         "records:record-revoke": [ids["record"]],
         "records:template": ["xzcf"],
@@ -545,6 +552,7 @@ def form_body(name: str, variant: str, world) -> dict:
             "sign": "on",
         },
         "records:record-entry": {**xzcf_item(721)["data"]},
+        "records:record-edit": {**xzcf_item(702)["data"]},
         "records:record-review": {"decision": "approve", "note": "核实无误"},
         "records:bulk-review-create": {"decision": "approve", "note": "核实无误"},
         "records:upload-review": {"decision": "approve", "note": "核实无误"},
