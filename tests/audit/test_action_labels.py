@@ -72,8 +72,9 @@ def test_admin_edits_of_every_registered_model_have_a_label():
 
 @pytest.mark.django_db
 def test_the_audit_trail_shows_labels(admin_client):
-    from audit.services import Actor, audit_event_record
     from django.db import transaction
+
+    from audit.services import Actor, audit_event_record
 
     with transaction.atomic():
         audit_event_record(actor=Actor.system(), action="records.ingest", object_type="x", object_id="1")
