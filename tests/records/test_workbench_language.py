@@ -94,7 +94,7 @@ def test_an_api_batch_reports_the_repeat_too(department, django_capture_on_commi
 
 def test_token_scopes_in_the_audit_trail_are_labelled(admin_client, department):
     with transaction.atomic():
-        token, _ = api_token_create(
+        api_token_create(
             department=department,
             name="业务系统",
             scopes=["records:read"],
