@@ -149,8 +149,18 @@ class UploadForm(forms.Form):
 
 
 class MatchForm(forms.Form):
-    code = forms.CharField(label="统一社会信用代码", max_length=40)
+    """A subject picked among the candidates, or given by its code: USCC, 工商注册号, 组织机构代码, or a natural
+    person's citizen ID number."""
+
+    subject = forms.IntegerField(label="候选主体", required=False, min_value=1)
+    code = forms.CharField(label="统一社会信用代码或身份证号", max_length=40, required=False)
     reason = forms.CharField(label="匹配依据", max_length=500)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("subject") and not cleaned.get("code", "").strip():
+            raise forms.ValidationError("请选择候选主体，或填写统一社会信用代码（自然人填写身份证号）。")
+        return cleaned
 
 
 class TokenForm(forms.Form):

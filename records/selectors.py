@@ -348,3 +348,29 @@ def workbench_todo_records(staff, user, today: datetime.date) -> list:
         )
     )
     return items
+
+
+def unmatched_candidates(record: CreditRecord) -> list:
+    """The subjects an unmatched record may be about, for the credit centre to pick from: by the codes the
+    department sent (USCC, 工商注册号, 组织机构代码), then by the reported name among current and former names
+    (``subjects.selectors.subject_candidates``). A natural person is never offered by name; the credit centre
+    types the person's ID number instead."""
+    from subjects.selectors import SearchQueryError, subject_candidates
+
+    record_type = record.record_type
+    codes = [
+        record.data.get(name, "")
+        for name in (record_type.uscc_field, record_type.registration_number_field, record_type.organization_code_field)
+        if name
+    ]
+    found, seen = [], set()
+    for query in [*filter(None, codes), record.reported_subject_name]:
+        try:
+            candidates = subject_candidates(query)
+        except SearchQueryError:
+            continue
+        for candidate in candidates:
+            if candidate.subject.pk not in seen:
+                seen.add(candidate.subject.pk)
+                found.append(candidate)
+    return found

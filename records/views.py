@@ -28,10 +28,9 @@ from organisations.services import (
     api_token_refuse,
     api_token_revoke,
 )
-from subjects import identifiers as ids
 from subjects.choices import SubjectKind
 from subjects.models import CreditSubject
-from subjects.selectors import SearchQueryError, subject_candidates, subject_get_by_code
+from subjects.selectors import SearchQueryError, subject_candidates
 
 from .batches import batch_create, batch_import
 from .bulk_review import batch_review_summary, bulk_review_request, bulk_reviews_recent, pending_entries
@@ -50,7 +49,13 @@ from .forms import (
 )
 from .models import BatchRowError, BulkReview, QualityReport, RecordType
 from .quality import default_period
-from .selectors import batches_visible_to, catalog_entries, record_versions, records_visible_to
+from .selectors import (
+    batches_visible_to,
+    catalog_entries,
+    record_versions,
+    records_visible_to,
+    unmatched_candidates,
+)
 from .services import (
     RecordError,
     RecordInput,
@@ -611,9 +616,21 @@ def token_decide(request, pk: int, decision: str):
 
 @staff_required(Role.CREDIT_ADMIN)
 def unmatched_queue(request):
+    """Records whose subject could not be identified, each with the candidate subjects to pick from."""
     records = records_visible_to(None).filter(status=RecordStatus.UNMATCHED).order_by("id")
-    page = Paginator(records, 50).get_page(request.GET.get("page"))
-    return render(request, "records/unmatched.html", {"page": page, "form": MatchForm()})
+    page = Paginator(records, 20).get_page(request.GET.get("page"))
+    rows = [(record, unmatched_candidates(record)) for record in page]
+    return render(request, "records/unmatched.html", {"page": page, "rows": rows, "form": MatchForm()})
+
+
+def _match_subject(form: MatchForm) -> CreditSubject:
+    """The subject picked, or found by the code typed (a natural person by the full citizen ID number)."""
+    if form.cleaned_data.get("subject"):
+        return CreditSubject.objects.get(pk=form.cleaned_data["subject"])
+    found = subject_candidates(form.cleaned_data["code"], persons_by_id=True)
+    if not found or found[0].matched not in ("代码", "身份证号"):
+        raise CreditSubject.DoesNotExist
+    return found[0].subject
 
 
 @require_POST
@@ -622,13 +639,13 @@ def unmatched_match(request, pk: int):
     record = _record_for(request, pk)
     form = MatchForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写统一社会信用代码和匹配依据。")
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
         return redirect("records:unmatched")
     try:
-        subject = subject_get_by_code(form.cleaned_data["code"])
+        subject = _match_subject(form)
         record_match(record=record, subject=subject, actor=request_actor(request), reason=form.cleaned_data["reason"])
-        messages.success(request, f"已匹配到 {subject.name}。")
-    except ids.IdentifierError as error:
+        messages.success(request, f"已将记录 {record.source_id} 匹配到 {subject.name}。")
+    except SearchQueryError as error:
         messages.error(request, str(error))
     except CreditSubject.DoesNotExist:
         messages.error(request, "未找到该代码对应的信用主体。")
