@@ -9,7 +9,7 @@ from audit.services import Actor
 
 from .batches import batch_run, batches_expire, batches_watch
 from .bulk_review import bulk_review_run
-from .notices import review_notices_send
+from .notifications import calendar_gaps_notify, review_notices_send
 from .quality import default_period, quality_reports_compute
 from .redecisions import redecision_run, redecisions_watch
 
@@ -97,3 +97,9 @@ def batches_watchdog_task() -> dict:
 def review_notices_task() -> int:
     """Hourly: tell the reviewers of departments with new entries waiting (one e-mail an hour at most)."""
     return review_notices_send()
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)
+def calendar_gaps_task() -> int:
+    """Daily: remind the credit centre to enter the coming year's holidays (``records.workdays.calendar_gaps``)."""
+    return calendar_gaps_notify()

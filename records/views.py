@@ -61,6 +61,7 @@ from .services import (
     RecordInput,
     record_approve,
     record_match,
+    record_read_record,
     record_reject,
     record_resubmit,
     record_revoke,
@@ -196,6 +197,7 @@ def subject_lookup(request):
 def record_detail(request, pk: int):
     record = _record_for(request, pk)
     staff = request.staff
+    record_read_record(record=record, department=staff.department, actor=request_actor(request))
     own_entry = record.submitted_by_id == request.user.pk
     can_review = (
         staff.has(Role.REVIEWER)

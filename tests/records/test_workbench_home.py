@@ -10,7 +10,7 @@ from django.db import transaction
 from audit.services import Actor
 from organisations.services import staff_create
 from records.models import CreditRecord
-from records.notices import review_notices_send
+from records.notifications import review_notices_send
 from rights.services import application_accept
 from tests.disclosure.conftest import TZ, penalty  # noqa: F401  (a fixture)
 from tests.records.helpers import xzcf_item

@@ -1,15 +1,9 @@
-"""E-mail for new work: the reviewers of a department hear that entries wait for their review.
-
-An hourly task (``review_notices_task``) looks for departments with entries waiting for review that were
-submitted (or resubmitted) after the last notice (``ReviewNotice.sent_at``) and mails each of the department's
-reviewers who has an address (``create_staff --email``), at most once in ``REVIEW_NOTICE_MINUTES``: a
-20,000-row upload makes one e-mail, not 20,000, and a clerk entering records all afternoon one an hour.
-"""
+"""E-mail of the records app: to the credit centre (calendar gaps) and to department reviewers (new entries to
+review); console backend in development, SMTP in production."""
 
 from __future__ import annotations
 
 import datetime
-import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -24,12 +18,38 @@ from organisations.selectors import staff_emails
 
 from .choices import RecordStatus
 from .models import CreditRecord, ReviewNotice
+from .selectors import calendar_missing_years
 
-logger = logging.getLogger(__name__)
+
+def calendar_gap_message(years: list[int]) -> str:
+    """What the credit centre reads (admin index and e-mail) when the holidays of ``years`` are not known."""
+    named = "、".join(f"{year} 年" for year in years)
+    return (
+        f"{named}的法定节假日和调休安排尚未录入：这些年份的异议、修复等办理期限将只按周一至周五计算，"
+        "春节、国庆等假期不会顺延。国务院办公厅公布放假安排后，请在管理后台“节假日调整”中录入全部假日和调休上班日。"
+    )
+
+
+def calendar_gaps_notify(today: datetime.date | None = None) -> int:
+    """Daily (Celery beat): one message to the credit-centre admins while a year due has no holidays. Returns
+    the number of messages sent (0 when the calendar is complete or no admin has an address)."""
+    years = calendar_missing_years(today or timezone.localdate())
+    admins = staff_emails(roles=(StaffRoleName.CREDIT_ADMIN,))
+    if not years or not admins:
+        return 0
+    body = f"{calendar_gap_message(years)}\n\n{settings.PLATFORM_NAME}"
+    return send_mail(f"请录入 {'、'.join(map(str, years))} 年节假日安排", body, None, admins)
 
 
 def review_notices_send(*, now: datetime.datetime | None = None) -> int:
-    """Mail the reviewers of every department with new entries waiting; returns how many e-mails were sent."""
+    """E-mail for new work: the reviewers of a department hear that entries wait for their review.
+
+    An hourly task (``review_notices_task``) looks for departments with entries waiting for review that were
+    submitted (or resubmitted) after the last notice (``ReviewNotice.sent_at``) and mails each of the department's
+    reviewers who has an address (``create_staff --email``), at most once in ``REVIEW_NOTICE_MINUTES``: a
+    20,000-row upload makes one e-mail, not 20,000, and a clerk entering records all afternoon one an hour.
+
+    Returns how many e-mails were sent."""
     now = now or timezone.now()
     quiet_since = now - datetime.timedelta(minutes=settings.REVIEW_NOTICE_MINUTES)
     waiting = (
@@ -45,7 +65,7 @@ def review_notices_send(*, now: datetime.datetime | None = None) -> int:
             notice = ReviewNotice.objects.select_for_update().filter(department=department).first()
             if notice is not None and (row["newest"] <= notice.sent_at or notice.sent_at > quiet_since):
                 continue  # nothing new since the last notice, or one went out within the hour
-            recipients = staff_emails(roles=(StaffRoleName.REVIEWER,), department=department)
+            recipients = staff_emails(roles=(StaffRoleName.REVIEWER,), department_id=department.pk)
             if not recipients:
                 continue
             for address in recipients:

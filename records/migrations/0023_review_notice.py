@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0002_sector_procuratorate'),
-        ('records', '0021_bulk_review'),
+        ('records', '0022_bulk_review'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0022_review_notice'),
+        ('records', '0023_review_notice'),
     ]
 
     operations = [

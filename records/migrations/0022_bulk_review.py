@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0002_sector_procuratorate'),
-        ('records', '0020_redecision_progress'),
+        ('records', '0021_inspection_result_type'),
         ('subjects', '0010_subject_access'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
