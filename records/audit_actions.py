@@ -10,6 +10,7 @@ ACTION_LABELS = {
     "batch.redrive": "批量导入重新排队",
     "quality.compute": "统计数据质量",
     "records.bulk_review_done": "批量审核完成",
+    "records.bulk_review_redrive": "批量审核重新排队",
     "records.bulk_review_request": "提交批量审核",
     "records.ingest": "报送信用记录",
     "records.redecide": "按公示规则重算公示决定",

@@ -8,7 +8,7 @@ from django.db import InterfaceError, OperationalError
 from audit.services import Actor
 
 from .batches import batch_run, batches_expire, batches_watch
-from .bulk_review import bulk_review_run
+from .bulk_review import bulk_review_run, bulk_reviews_watch
 from .notifications import calendar_gaps_notify, review_notices_send
 from .quality import default_period, quality_reports_compute
 from .redecisions import redecision_run, redecisions_watch
@@ -85,6 +85,12 @@ def batches_expire_task() -> int:
 def redecisions_watchdog_task() -> int:
     """Every ten minutes: queue again the policy recomputations that stopped moving."""
     return redecisions_watch(actor=Actor.system("公示决定重算看护"))
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)
+def bulk_reviews_watchdog_task() -> int:
+    """Every ten minutes: queue again the bulk reviews that stopped moving."""
+    return bulk_reviews_watch(actor=Actor.system("批量审核看护"))
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)

@@ -269,6 +269,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "records.tasks.batches_watchdog_task",
         "schedule": crontab(minute="*/10"),
     },
+    "bulk-reviews-watchdog": {
+        "task": "records.tasks.bulk_reviews_watchdog_task",
+        "schedule": crontab(minute="2-52/10"),
+    },
     "redecisions-watchdog": {
         "task": "records.tasks.redecisions_watchdog_task",
         "schedule": crontab(minute="5-55/10"),

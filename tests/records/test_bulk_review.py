@@ -178,3 +178,32 @@ def test_the_selection_is_fixed_when_asked_and_a_second_run_changes_nothing(
     events = AuditEvent.objects.count()
     assert bulk_review_run(bulk.pk).decided == 2
     assert AuditEvent.objects.count() == events
+
+
+def test_a_bulk_review_whose_task_was_lost_is_queued_again_by_the_watchdog(
+    client, staff, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from records.bulk_review import bulk_reviews_watch
+
+    import_upload(client, django_capture_on_commit_callbacks, "clerk", [1, 2])
+    reviewer = StaffRole.objects.get(user__username="reviewer").user
+    with transaction.atomic():  # its outbox message never delivered (no commit callbacks run)
+        bulk = bulk_review_request(
+            department=reviewer.staff_roles.get().department,
+            reviewer=reviewer,
+            actor=Actor.system(),
+            decision="approve",
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert bulk_reviews_watch(actor=Actor.system()) == 0  # not stalled yet
+    later = timezone.now() + datetime.timedelta(minutes=30)
+    with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert bulk_reviews_watch(actor=Actor.system()) == 1
+    bulk.refresh_from_db()
+    assert (bulk.state, bulk.decided) == ("done", 2)
+    assert AuditEvent.objects.filter(action="records.bulk_review_redrive", object_id=str(bulk.pk)).exists()
