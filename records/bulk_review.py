@@ -72,11 +72,15 @@ def batch_review_summary(batch: IngestBatch, *, reviewer=None) -> dict:
     for errors in BatchRowError.objects.filter(batch=batch).values_list("errors", flat=True).iterator():
         for code in errors:
             errors_by_field[code] = errors_by_field.get(code, 0) + 1
+    labels = {}
+    if batch.record_type_id is not None:
+        labels = {f.code: f.label for f in batch.record_type.fields.all()}
+    by_field = sorted(errors_by_field.items(), key=lambda item: (-item[1], item[0]))[:20]
     return {
         "waiting": waiting.count(),
         "own": own,
         "error_rows": BatchRowError.objects.filter(batch=batch).count(),
-        "errors_by_field": sorted(errors_by_field.items(), key=lambda item: (-item[1], item[0]))[:20],
+        "errors_by_field": [(code, labels.get(code, "记录"), n) for code, n in by_field],
         "sample": list(waiting.select_related("subject", "record_type", "submitted_by").order_by("id")[:SAMPLE_SIZE]),
     }
 

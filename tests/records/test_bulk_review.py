@@ -67,7 +67,7 @@ def test_a_whole_upload_is_approved_in_the_background_each_record_audited(
     page = client.get(f"/workbench/uploads/{batch.pk}/").text
     assert "仍待审核 <strong>10</strong> 条" in page
     assert "有误 2 行" in page
-    assert "CF_XDR_SHXYM" in page  # the error summary by field code
+    assert '统一社会信用代码（<span class="code">CF_XDR_SHXYM</span>）2 行' in page  # errors by field
     assert "抽样（前 10 条）" in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/workbench/uploads/{batch.pk}/review/", {"decision": "approve", "note": ""})
