@@ -1,13 +1,30 @@
 """The audit trail in the admin: read-only, for the auditor role (admins do not audit themselves)."""
 
+import json
+
 from django.contrib import admin
 from django.db.models import Q
+from django.utils.html import format_html
 
 from core.paging import BigTableAdminMixin
 
 from .admin_mixins import ReadOnlyAdminMixin
 from .choices import ActorType
+from .labels import action_label, action_labels, values_labelled
 from .models import AuditEvent
+
+
+class ActionFilter(admin.SimpleListFilter):
+    """The actions by their Chinese labels, from the registry (not a DISTINCT over the whole trail)."""
+
+    title = "动作"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return sorted(action_labels().items(), key=lambda item: (item[1], item[0]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
 
 
 @admin.register(AuditEvent)
@@ -20,17 +37,38 @@ class AuditEventAdmin(BigTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "occurred_at",
         "actor_type",
         "actor_label",
-        "action",
+        "action_display",
         "object_type",
         "object_id",
         "client_ip",
     ]
-    list_filter = ["actor_type", "action", "object_type", "occurred_at"]
+    list_filter = ["actor_type", ActionFilter, "object_type", "occurred_at"]
     search_fields = ["=object_id", "=actor_id", "=action"]  # the search itself is get_search_results (below)
     search_help_text = "输入对象标识、操作者标识或动作（完全一致）。"
     date_hierarchy = "occurred_at"
     list_per_page = 50
-    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+    readonly_fields = ["action_display", "before_display", "after_display", *(f.name for f in AuditEvent._meta.fields)]
+
+    @admin.display(description="变更前（代码已注明含义）")
+    def before_display(self, event: AuditEvent) -> str:
+        return self._labelled(event.before)
+
+    @admin.display(description="变更后（代码已注明含义）")
+    def after_display(self, event: AuditEvent) -> str:
+        return self._labelled(event.after)
+
+    @staticmethod
+    def _labelled(value) -> str:
+        if value is None:
+            return "—"
+        text = json.dumps(values_labelled(value), ensure_ascii=False, indent=2, sort_keys=True)
+        return format_html("<pre>{}</pre>", text)
+
+    @admin.display(description="动作", ordering="action")
+    def action_display(self, event: AuditEvent) -> str:
+        """The action's label, with its code for those who search by it."""
+        label = action_label(event.action)
+        return label if label == event.action else f"{label}（{event.action}）"
 
     def get_search_results(self, request, queryset, search_term):
         """Exact identifiers only, each arm on an index: object and actor ids sit second in their indexes, so

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -26,16 +27,22 @@ from .accounts import (
 )
 from .forms import TokenForm
 from .selectors import staff_context, staff_roles_of
+from .workbench import workbench_todo
 
 
 @login_required
 def workbench(request):
-    """Where a staff member lands after login: who they are, for which department, in which roles."""
+    """Where a staff member lands after login: who they are, for which department, in which roles, and what
+    waits for them (``organisations.workbench``)."""
     request.staff = staff_context(request.user)
     return render(
         request,
         "organisations/workbench.html",
-        {"roles": staff_roles_of(request.user), "has_device": user_has_device(request.user)},
+        {
+            "roles": staff_roles_of(request.user),
+            "has_device": user_has_device(request.user),
+            "todo": workbench_todo(request.staff, request.user, timezone.localdate()) if request.staff.roles else [],
+        },
     )
 
 

@@ -22,6 +22,7 @@ import logging
 import secrets
 import traceback
 from collections import Counter
+from dataclasses import replace
 from functools import partial
 from itertools import islice
 
@@ -72,6 +73,35 @@ def _masked(data: dict, spec) -> dict:
         if code == field or code.endswith("_ZJHM"):
             masked[code] = ids.mask_document_number(value)
     return ids.mask_citizen_ids_deep(masked)
+
+
+class _Repeats:
+    """The rows of one file that repeat a record's id (the 文书号) of an earlier row: each is a row error naming
+    the first row, never an "unchanged" that hides the second version (issue 16). Keys are the record type and
+    its id fields' values, spaces collapsed; a row without an id is left to validation."""
+
+    def __init__(self):
+        self.first_row: dict[tuple, int] = {}
+        self.catalog = catalog_entries(active_only=False)
+
+    def _key(self, row: Row) -> tuple[tuple, str] | None:
+        entry = self.catalog.get(row.record_type)
+        if entry is None or not entry.spec.record_id_fields:
+            return None
+        values = tuple(" ".join(str(row.data.get(code) or "").split()) for code in entry.spec.record_id_fields)
+        return ((row.record_type, values), entry.spec.record_id_fields[0]) if any(values) else None
+
+    def check(self, row: Row) -> Row:
+        """Remember the row's id; a repeated one comes back with its error."""
+        found = self._key(row)
+        if found is None or row.errors:
+            return row
+        key, field = found
+        first = self.first_row.setdefault(key, row.number)
+        if first == row.number:
+            return row
+        message = f"与第{first}行的记录编号（文书号）重复：同一文件中每条记录只能出现一次，请删除或合并重复的行。"
+        return replace(row, errors={field: [message]})
 
 
 def _storable(errors: dict) -> dict:
@@ -275,11 +305,15 @@ def _batch_advance(batch: IngestBatch, actor: Actor) -> IngestBatch:
             user=batch.created_by,
             token=batch.created_by_token,
             review=batch.channel == Channel.UPLOAD,
+            batch=batch,
         )
 
     run = ingest if importing else partial(records_check, department=batch.department)
     offset = batch.processed_rows
-    rows = islice(read_rows(content, batch.file_format, spec), offset, None)
+    repeats = _Repeats()
+    rows = (repeats.check(row) for row in read_rows(content, batch.file_format, spec))
+    for _ in islice(rows, offset):
+        pass  # the rows of the committed chunks: only their ids are remembered
     while chunk := list(islice(rows, CHUNK_SIZE)):
         with transaction.atomic():
             locked = IngestBatch.objects.select_for_update().get(pk=batch.pk)

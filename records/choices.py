@@ -94,6 +94,23 @@ class RecordStatus(models.TextChoices):
     REPAIRED = v.RECORD_REPAIRED, "已修复"
 
 
+class RecordChange(models.TextChoices):
+    """What made a record's version (``RecordVersion.change``), as its history shows it."""
+
+    CREATE = "create", "新增"
+    UPDATE = "update", "更新"
+    APPROVE = "approve", "审核通过"
+    REJECT = "reject", "审核退回"
+    RESUBMIT = "resubmit", "修改后重新提交"
+    REVOKE = "revoke", "撤销"
+    MATCH = "match", "匹配信用主体"
+    OBJECTION = "objection", "异议标记"
+    CORRECT = "correct", "更正"
+    FULFILMENT = "fulfilment", "登记履约情况"
+    REPAIR = "repair", "信用修复"
+    REDECIDE = "redecide", "公示规则重算"
+
+
 class Channel(models.TextChoices):
     API = "api", "接口报送"
     FORM = "form", "在线填报"
@@ -115,6 +132,18 @@ class BatchState(models.TextChoices):
     IMPORTING = "importing", "导入中"
     DONE = "done", "已完成"
     FAILED = "failed", "失败"
+
+
+class BulkReviewState(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "审核中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class BulkDecision(models.TextChoices):
+    APPROVE = "approve", "通过"
+    REJECT = "reject", "退回"
 
 
 class RedecideState(models.TextChoices):

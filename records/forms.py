@@ -62,6 +62,36 @@ class RecordEntryForm(forms.Form):
         return data, self.cleaned_data.get("severity", "")
 
 
+#: The code of a field naming an authority (处罚机关, 许可机关, 认定机关, 受理单位...) ends so; its USCC is in the
+#: field of the same code + ``DM``. 数据来源单位 (``*_SJLY`` / ``*_SJLYDM``) is the reporting department itself.
+AUTHORITY_SUFFIXES = ("JG", "SJLY")
+AUTHORITY_CODE_SUFFIX = "DM"
+
+
+def department_prefill(record_type: RecordType, department: Department | None) -> dict[str, str]:
+    """The entry form's initial values that the clerk's department gives: the deciding authority (a field whose
+    code ends in ``JG``, and its code in ``…JGDM``) and the data source (``…SJLY``, ``…SJLYDM``) are the
+    department's name and USCC. The clerk may change them (a decision of a subordinate office). Fields about
+    the subject (its organisation code ``…_XDR_ZZJG``) are never prefilled."""
+    if department is None:
+        return {}
+    subject_fields = {
+        record_type.subject_name_field,
+        record_type.uscc_field,
+        record_type.organization_code_field,
+        record_type.registration_number_field,
+    }
+    codes = {field.code for field in record_type.fields.all()}
+    initial = {}
+    for code in codes - subject_fields:
+        if "_XDR_" in code or not code.endswith(AUTHORITY_SUFFIXES):
+            continue
+        initial[code] = department.name
+        if code + AUTHORITY_CODE_SUFFIX in codes:
+            initial[code + AUTHORITY_CODE_SUFFIX] = department.uscc
+    return initial
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -77,6 +107,37 @@ class ReviewForm(forms.Form):
         return cleaned
 
 
+class ReviewQueueFilterForm(forms.Form):
+    """The filters of the review queue; the same values select the entries of a bulk review
+    (``records.bulk_review.pending_entries``)."""
+
+    record_type = forms.ModelChoiceField(
+        label="记录类型",
+        queryset=RecordType.objects.order_by("code"),
+        to_field_name="code",
+        required=False,
+        empty_label="全部类型",
+    )
+    batch = forms.IntegerField(label="导入批次号", required=False, min_value=1)
+    submitted_by = forms.TypedChoiceField(label="填报人", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, clerks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submitted_by"].choices = [("", "全部填报人"), *clerks]
+
+    def selection(self) -> dict:
+        """The valid filters as stored on a bulk review (empty when the form is not valid)."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        values = {
+            "record_type": data["record_type"].code if data.get("record_type") else "",
+            "batch": data.get("batch") or "",
+            "submitted_by": data.get("submitted_by") or "",
+        }
+        return {key: str(value) for key, value in values.items() if value}
+
+
 class UploadForm(forms.Form):
     record_type = forms.ModelChoiceField(
         label="记录类型",
@@ -88,8 +149,18 @@ class UploadForm(forms.Form):
 
 
 class MatchForm(forms.Form):
-    code = forms.CharField(label="统一社会信用代码", max_length=40)
+    """A subject picked among the candidates, or given by its code: USCC, 工商注册号, 组织机构代码, or a natural
+    person's citizen ID number."""
+
+    subject = forms.IntegerField(label="候选主体", required=False, min_value=1)
+    code = forms.CharField(label="统一社会信用代码或身份证号", max_length=40, required=False)
     reason = forms.CharField(label="匹配依据", max_length=500)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("subject") and not cleaned.get("code", "").strip():
+            raise forms.ValidationError("请选择候选主体，或填写统一社会信用代码（自然人填写身份证号）。")
+        return cleaned
 
 
 class TokenForm(forms.Form):

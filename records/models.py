@@ -18,6 +18,8 @@ from subjects.models import CreditSubject
 
 from .choices import (
     BatchState,
+    BulkDecision,
+    BulkReviewState,
     CalendarDayKind,
     CatalogCategory,
     Channel,
@@ -27,6 +29,7 @@ from .choices import (
     FieldType,
     ObjectionState,
     Polarity,
+    RecordChange,
     RecordStatus,
     RedecideState,
     Severity,
@@ -384,6 +387,16 @@ class CreditRecord(models.Model):
     review_note = models.CharField("审核意见", max_length=500, blank=True)
     revoked_reason = models.CharField("撤销原因", max_length=500, blank=True)
     objection = models.CharField("异议状态", max_length=16, choices=ObjectionState.choices, default=ObjectionState.NONE)
+    # The upload that last wrote the entry, for the reviewer's decision on a whole batch (records.bulk_review).
+    batch = models.ForeignKey(
+        "IngestBatch",
+        verbose_name="导入批次",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
     received_at = models.DateTimeField("接收时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -420,6 +433,13 @@ class CreditRecord(models.Model):
                 fields=["status", "id"], name="record_status_recent_idx", condition=~Q(status=RecordStatus.ACTIVE)
             ),
             models.Index(fields=["received_at"], name="record_received_at_idx"),
+            # A batch's entries waiting for review (bulk review by batch): small, since entries leave it when
+            # they are decided.
+            models.Index(
+                fields=["batch", "id"],
+                name="record_batch_pending_idx",
+                condition=Q(status=RecordStatus.PENDING_REVIEW, batch__isnull=False),
+            ),
             # The 双公示 pages (disclosure.views.shuanggongshi): one type, newest first, paged by the key
             # (decided_on, id) (issue 12). Partial on the stable part of the public predicate (active and
             # publishable: disclosure.selectors.public_record_q); the rest (disclosure window, JSON keys,
@@ -474,7 +494,7 @@ class RecordVersion(models.Model):
     # The unique (record, version) index serves lookups by record.
     record = models.ForeignKey(CreditRecord, on_delete=models.PROTECT, related_name="versions", db_index=False)
     version = models.PositiveIntegerField("版本")
-    change = models.CharField("变更", max_length=16)
+    change = models.CharField("变更", max_length=16, choices=RecordChange.choices)
     status = models.CharField("状态", max_length=16, choices=RecordStatus.choices)
     severity = models.CharField("失信程度", max_length=16, choices=Severity.choices, blank=True)
     data = models.JSONField("数据")
@@ -662,3 +682,61 @@ class Redecision(models.Model):
     @property
     def progress(self) -> str:
         return f"{self.processed}/{self.total}" if self.total else "—"
+
+
+class BulkReview(models.Model):
+    """A reviewer's decision on many entries at once — a whole upload, or a filtered selection of the review
+    queue — carried out by a task in chunks (``records.bulk_review``), each entry decided, versioned and audited
+    like a single review. The selection is fixed when asked for (``max_id``: entries that arrive later are not
+    in it); the reviewer's own entries are skipped and reported (four eyes, seed 004 九(一))."""
+
+    department = models.ForeignKey(Department, verbose_name="部门", on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="审核人", on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.JSONField("操作者", default=dict)
+    decision = models.CharField("审核结论", max_length=16, choices=BulkDecision.choices)
+    note = models.CharField("审核意见", max_length=500, blank=True)
+    batch = models.ForeignKey(
+        IngestBatch, verbose_name="导入批次", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    filters = models.JSONField("筛选条件", default=dict, blank=True)
+    description = models.CharField("范围", max_length=300)
+    max_id = models.BigIntegerField("截至记录ID")
+    state = models.CharField("状态", max_length=16, choices=BulkReviewState.choices, default=BulkReviewState.QUEUED)
+    total = models.PositiveIntegerField("涉及记录", default=0)
+    processed = models.PositiveIntegerField("已处理", default=0)
+    decided = models.PositiveIntegerField("已审核", default=0)
+    skipped_own = models.PositiveIntegerField("本人填报跳过", default=0)
+    skipped_changed = models.PositiveIntegerField("状态已变跳过", default=0)
+    skipped_ids = models.JSONField("跳过的本人填报记录（前200条）", default=list, blank=True)
+    last_id = models.BigIntegerField("已处理至记录ID", default=0)
+    message = models.CharField("说明", max_length=500, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    progressed_at = models.DateTimeField("最近进展", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "批量审核"
+        verbose_name_plural = "批量审核"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_decision_display()} {self.description}"
+
+
+class ReviewNotice(models.Model):
+    """When a department's reviewers were last told by e-mail that entries wait for them (``records.notifications``):
+    a notice goes out only for entries submitted since, at most once in ``REVIEW_NOTICE_MINUTES``."""
+
+    department = models.OneToOneField(Department, verbose_name="部门", on_delete=models.PROTECT, related_name="+")
+    pending = models.PositiveIntegerField("通知时待审核数", default=0)
+    sent_at = models.DateTimeField("通知时间")
+
+    class Meta:
+        verbose_name = "待审核通知"
+        verbose_name_plural = "待审核通知"
+        ordering = ["department"]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.sent_at:%Y-%m-%d %H:%M}"

@@ -16,3 +16,10 @@ def on_redecide(payload: dict) -> None:
     from .tasks import redecision_task
 
     redecision_task.delay(payload["redecision_id"])
+
+
+def on_bulk_review(payload: dict) -> None:
+    """A committed bulk review gets its task (as ``on_redecide``: a second task finds its chunks done)."""
+    from .tasks import bulk_review_task
+
+    bulk_review_task.delay(payload["bulk_review_id"])

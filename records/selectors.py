@@ -311,3 +311,83 @@ def batch_oldest_running() -> dict | None:
         .values("pk", "state", "updated_at")
         .first()
     )
+
+
+#: How long the workbench home lists the department's finished uploads.
+RECENT_BATCH_DAYS = 7
+
+
+def workbench_todo_records(staff, user, today: datetime.date) -> list:
+    """The workbench home's lines for records (``organisations.workbench``): for a reviewer, the entries
+    waiting for them (their own entries wait for someone else); for a clerk, their entries sent back and
+    their checked uploads not yet imported; for the department, the uploads finished lately; for the
+    credit centre, the records waiting to be matched to a subject."""
+    from django.urls import reverse
+
+    from organisations.workbench import TodoItem
+
+    from .choices import Channel, RecordStatus
+
+    items: list[TodoItem] = []
+    department = staff.department
+    if department is None:
+        if staff.is_credit_admin:
+            unmatched = CreditRecord.objects.filter(status=RecordStatus.UNMATCHED).count()
+            items.append(TodoItem("待匹配信用主体的记录", unmatched, reverse("records:unmatched")))
+        return items
+    records = CreditRecord.objects.filter(department=department)
+    if staff.has("reviewer"):
+        waiting = records.filter(status=RecordStatus.PENDING_REVIEW).exclude(submitted_by=user)
+        oldest = waiting.order_by("id").values_list("updated_at", flat=True).first()
+        note = f"最早提交于 {oldest:%Y-%m-%d}" if oldest else ""
+        items.append(TodoItem("待我审核的记录", waiting.count(), reverse("records:review-queue"), note=note))
+    if staff.has("clerk"):
+        sent_back = records.filter(status=RecordStatus.REJECTED, submitted_by=user).count()
+        items.append(
+            TodoItem("被退回、待修改后重新提交的记录", sent_back, reverse("records:record-list") + "?status=rejected")
+        )
+        checked = IngestBatch.objects.filter(department=department, created_by=user, state=BatchState.VALIDATED)
+        items.append(TodoItem("校验完成、待导入的表格", checked.count(), reverse("records:uploads")))
+    since = datetime.datetime.combine(today - datetime.timedelta(days=RECENT_BATCH_DAYS), datetime.time.min)
+    finished = IngestBatch.objects.filter(
+        department=department,
+        channel=Channel.UPLOAD,
+        state__in=[BatchState.DONE, BatchState.FAILED],
+        updated_at__gte=timezone.make_aware(since),
+    )
+    failed = finished.filter(state=BatchState.FAILED).count()
+    items.append(
+        TodoItem(
+            f"近{RECENT_BATCH_DAYS}天结束的表格导入",
+            finished.count(),
+            reverse("records:uploads"),
+            note=f"其中失败 {failed} 个" if failed else "",
+        )
+    )
+    return items
+
+
+def unmatched_candidates(record: CreditRecord) -> list:
+    """The subjects an unmatched record may be about, for the credit centre to pick from: by the codes the
+    department sent (USCC, 工商注册号, 组织机构代码), then by the reported name among current and former names
+    (``subjects.selectors.subject_candidates``). A natural person is never offered by name; the credit centre
+    types the person's ID number instead."""
+    from subjects.selectors import SearchQueryError, subject_candidates
+
+    record_type = record.record_type
+    codes = [
+        record.data.get(name, "")
+        for name in (record_type.uscc_field, record_type.registration_number_field, record_type.organization_code_field)
+        if name
+    ]
+    found, seen = [], set()
+    for query in [*filter(None, codes), record.reported_subject_name]:
+        try:
+            candidates = subject_candidates(query)
+        except SearchQueryError:
+            continue
+        for candidate in candidates:
+            if candidate.subject.pk not in seen:
+                seen.add(candidate.subject.pk)
+                found.append(candidate)
+    return found

@@ -55,6 +55,7 @@ RECORD_VALUE_FIELDS = [
     "data",
     "data_hash",
     "channel",
+    "batch",
 ]
 
 
@@ -308,13 +309,15 @@ def records_ingest(
     user=None,
     token: ApiToken | None = None,
     review: bool = False,
+    batch=None,
 ) -> list[ItemResult]:
     """Store the valid items, refuse the others, and say what happened to each, in input order.
 
     ``review`` (web forms and spreadsheet imports) makes new records wait for a reviewer of the department
     (seed 004 九(一)); API records are active at once. Re-sending an identical item writes nothing
     (``unchanged``); a changed one makes a new version (``updated``). Records already revoked or repaired
-    are not reopened by a push.
+    are not reopened by a push. ``batch`` (an ``IngestBatch``) is the file the items came from: the written
+    records remember it, for the reviewer's decision on the whole file.
     """
     if len(items) > MAX_ITEMS_PER_CALL:
         raise RecordError(f"一次最多报送{MAX_ITEMS_PER_CALL}条记录，本次{len(items)}条。", code="too_many_items")
@@ -356,6 +359,7 @@ def records_ingest(
                 "data": item.clean.data,
                 "data_hash": digest,
                 "channel": channel,
+                "batch": batch,
             }
             outcome = changes.stage(item, record, values, department=department, user=user, token=token, review=review)
             results[item.index] = ItemResult(item.index, outcome)
@@ -368,9 +372,18 @@ def records_ingest(
 
 
 def _record_change(
-    record: CreditRecord, *, actor: Actor, change: str, reason: str, fields: dict, allowed_from: set[str]
+    record: CreditRecord,
+    *,
+    actor: Actor,
+    change: str,
+    reason: str,
+    fields: dict,
+    allowed_from: set[str],
+    notify: bool = True,
 ) -> CreditRecord:
-    """Lock the record, check its status allows the change, apply ``fields``, version and audit it."""
+    """Lock the record, check its status allows the change, apply ``fields``, version and audit it.
+
+    ``notify=False``: the caller writes one ``records.changed`` for many records (bulk review)."""
     locked = CreditRecord.objects.select_for_update().select_related("record_type").get(pk=record.pk)
     previous_subject = locked.subject_id
     if locked.status not in allowed_from:
@@ -403,20 +416,28 @@ def _record_change(
         before=before,
         after={"status": locked.status, "version": locked.version},
     )
-    record_ids = [locked.pk]
-    subject_ids = sorted({pk for pk in (previous_subject, locked.subject_id) if pk is not None})
-    outbox_add(topic=RECORDS_CHANGED, payload={"record_ids": record_ids, "subject_ids": subject_ids})
+    if notify:
+        record_ids = [locked.pk]
+        subject_ids = sorted({pk for pk in (previous_subject, locked.subject_id) if pk is not None})
+        outbox_add(topic=RECORDS_CHANGED, payload={"record_ids": record_ids, "subject_ids": subject_ids})
     return locked
 
 
+def record_is_own_entry(record: CreditRecord, reviewer) -> bool:
+    """Four eyes (seed 004 九(一)): the reviewer of an entry is never the clerk who made it (or changed it last).
+    The one statement of the rule: single review refuses such an entry, bulk review skips and reports it."""
+    return record.submitted_by_id is not None and record.submitted_by_id == reviewer.pk
+
+
 def _refuse_own_entry(record: CreditRecord, reviewer) -> None:
-    """Four eyes (seed 004 九(一)): the reviewer of an entry is never the clerk who made it."""
-    if record.submitted_by_id is not None and record.submitted_by_id == reviewer.pk:
+    if record_is_own_entry(record, reviewer):
         raise RecordError("不能审核本人填报的记录。", code="own_entry")
 
 
 @transaction.atomic
-def record_approve(*, record: CreditRecord, reviewer, actor: Actor, note: str = "") -> CreditRecord:
+def record_approve(
+    *, record: CreditRecord, reviewer, actor: Actor, note: str = "", notify: bool = True
+) -> CreditRecord:
     """A reviewer of the record's department approves a clerk's entry; nobody approves their own entry.
 
     An entry of the subject's registration authority names its subject once approved, as the authority's
@@ -435,6 +456,7 @@ def record_approve(*, record: CreditRecord, reviewer, actor: Actor, note: str = 
             "review_note": note,
         },
         allowed_from={RecordStatus.PENDING_REVIEW},
+        notify=notify,
     )
     if approved.subject_id is not None and approved.submitted_by_id is not None:
         subject_name_report(
@@ -449,7 +471,7 @@ def record_approve(*, record: CreditRecord, reviewer, actor: Actor, note: str = 
 
 
 @transaction.atomic
-def record_reject(*, record: CreditRecord, reviewer, actor: Actor, note: str) -> CreditRecord:
+def record_reject(*, record: CreditRecord, reviewer, actor: Actor, note: str, notify: bool = True) -> CreditRecord:
     """A reviewer sends an entry back with the reason; the clerk corrects and submits it again."""
     if not note.strip():
         raise RecordError("退回时必须填写原因。", code="reason_required")
@@ -466,6 +488,7 @@ def record_reject(*, record: CreditRecord, reviewer, actor: Actor, note: str) ->
             "review_note": note,
         },
         allowed_from={RecordStatus.PENDING_REVIEW},
+        notify=notify,
     )
 
 
@@ -496,6 +519,67 @@ def record_match(*, record: CreditRecord, subject: CreditSubject, actor: Actor, 
         fields={"subject": subject, "division_code": subject.division_code, "status": status},
         allowed_from={RecordStatus.UNMATCHED},
     )
+
+
+@transaction.atomic
+def record_resubmit(*, record: CreditRecord, item: RecordInput, user, actor: Actor) -> ItemResult:
+    """A clerk of the department corrects an entry the reviewer sent back and submits it again: a new version
+    of the same record (its history kept, ``change = "resubmit"``), checked and resolved as any entry
+    (``records_ingest`` with review), waiting for review again. Whoever resubmits it becomes its submitter,
+    so may not approve it. The 文书号 may be corrected too, unless another record of the department has it.
+
+    Returns the item's result: ``updated`` with the record, or ``rejected`` with the errors by field code
+    (nothing changed)."""
+    if item.record_type != record.record_type.code:
+        raise RecordError("不能改变记录类型。", code="record_type_changed")
+    department = Department.objects.select_for_update().get(pk=record.department_id)
+    locked = CreditRecord.objects.select_for_update().select_related("record_type").get(pk=record.pk)
+    if locked.status != RecordStatus.REJECTED:
+        raise RecordError(
+            f"记录当前状态为“{locked.get_status_display()}”，只有审核未通过的记录可以修改后重新提交。",
+            code="invalid_status",
+        )
+    today = timezone.localdate()
+    checked = _check_item(0, item, catalog_entries(), disclosure_regimes(), today)
+    if isinstance(checked, ItemResult):
+        return checked
+    id_field = checked.entry.spec.record_id_fields[0]
+    if checked.clean.source_id != locked.source_id and records_by_source_id(department, {checked.key}):
+        return ItemResult(0, IngestOutcome.REJECTED, errors={id_field: ["本部门已有该编号的同类记录，请核对文书号。"]})
+    [resolution] = subjects_resolve_many(
+        claims=[replace(checked.clean.subject, rename=False, as_of=checked.clean.decided_on)],
+        registers=department.registers,
+        actor=actor,
+        source=f"{department.name}报送（修改后重新提交）",
+    )
+    if resolution.name_error:
+        return ItemResult(
+            0, IngestOutcome.REJECTED, errors={checked.entry.spec.subject_name_field: [resolution.name_error]}
+        )
+    subject = resolution.subject
+    updated = _record_change(
+        locked,
+        actor=actor,
+        change="resubmit",
+        reason="修改后重新提交审核",
+        fields={
+            "source_id": checked.clean.source_id,
+            "subject": subject,
+            "division_code": subject.division_code if subject is not None else "",
+            "status": RecordStatus.PENDING_REVIEW if subject is not None else RecordStatus.UNMATCHED,
+            "decided_on": checked.clean.decided_on,
+            **checked.decision.columns(),
+            "data": checked.clean.data,
+            "data_hash": data_hash(checked.clean.data, checked.decision, subject.pk if subject else None),
+            "channel": Channel.FORM,
+            "submitted_by": user,
+            "reviewed_by": None,
+            "reviewed_at": None,
+            "batch": None,
+        },
+        allowed_from={RecordStatus.REJECTED},
+    )
+    return ItemResult(0, IngestOutcome.UPDATED, updated.pk)
 
 
 # Checking without writing: the first pass over an uploaded spreadsheet --------------------------------------

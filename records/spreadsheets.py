@@ -44,8 +44,29 @@ from openpyxl.xml.constants import (
 )
 
 from core.csvfile import FORMULA_STARTS
+from subjects import identifiers as ids
 
-from .validation import ALWAYS, ENUM, TypeSpec
+from .choices import FieldRequirement, FieldType
+from .validation import ALWAYS, ENUM, FieldSpec, TypeSpec
+
+#: The kinds of code an identifier field holds, as the template's instructions name them.
+SCHEME_LABELS = {
+    ids.SCHEME_USCC: "统一社会信用代码",
+    ids.SCHEME_CITIZEN_ID: "身份证号码",
+    ids.SCHEME_REGISTRATION_NUMBER: "工商注册号",
+    ids.SCHEME_ORGANIZATION_CODE: "组织机构代码",
+}
+
+
+def field_type_label(field_spec: FieldSpec) -> str:
+    """The field's type in Chinese (``identifier`` → 代码（统一社会信用代码）; several values → 可多选, ；分隔)."""
+    label = dict(FieldType.choices).get(field_spec.type, field_spec.type)
+    if field_spec.identifier_scheme in SCHEME_LABELS:
+        label = f"{label}（{SCHEME_LABELS[field_spec.identifier_scheme]}）"
+    if field_spec.multiple:
+        label = f"{label}（可多选，以分号分隔）"
+    return label
+
 
 FORMATS = ("csv", "xlsx", "jsonl")
 HEADER_CODE = re.compile(r"[（(]\s*([A-Za-z0-9_]+)\s*[)）]\s*$")
@@ -453,8 +474,8 @@ def template_workbook(spec: TypeSpec, type_name: str, field_help: dict[str, str]
             [
                 field_spec.code,
                 field_spec.label,
-                field_spec.type,
-                "必填" if field_spec.requirement == ALWAYS else field_spec.requirement,
+                field_type_label(field_spec),
+                dict(FieldRequirement.choices).get(field_spec.requirement, field_spec.requirement),
                 "；".join(field_spec.enum_values),
                 (field_help or {}).get(field_spec.code, ""),
             ],

@@ -8,7 +8,8 @@ from django.db import InterfaceError, OperationalError
 from audit.services import Actor
 
 from .batches import batch_run, batches_expire, batches_watch
-from .notifications import calendar_gaps_notify
+from .bulk_review import bulk_review_run, bulk_reviews_watch
+from .notifications import calendar_gaps_notify, review_notices_send
 from .quality import default_period, quality_reports_compute
 from .redecisions import redecision_run, redecisions_watch
 
@@ -37,6 +38,19 @@ def batch_process_task(batch_id: int) -> str:
 def redecision_task(redecision_id: int) -> str:
     """Recompute stored publication decisions after a policy change, from the last committed chunk."""
     return redecision_run(redecision_id).state
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=50 * 60,
+    time_limit=55 * 60,
+)
+def bulk_review_task(bulk_review_id: int) -> str:
+    """Decide the entries of a bulk review from the last committed chunk."""
+    return bulk_review_run(bulk_review_id).state
 
 
 @shared_task(
@@ -74,9 +88,21 @@ def redecisions_watchdog_task() -> int:
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)
+def bulk_reviews_watchdog_task() -> int:
+    """Every ten minutes: queue again the bulk reviews that stopped moving."""
+    return bulk_reviews_watch(actor=Actor.system("批量审核看护"))
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)
 def batches_watchdog_task() -> dict:
     """Every ten minutes: queue again, once, the batches that stopped moving; fail those that stop again."""
     return batches_watch(actor=Actor.system("批量导入看护"))
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)
+def review_notices_task() -> int:
+    """Hourly: tell the reviewers of departments with new entries waiting (one e-mail an hour at most)."""
+    return review_notices_send()
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)

@@ -28,17 +28,34 @@ from organisations.services import (
     api_token_refuse,
     api_token_revoke,
 )
-from subjects import identifiers as ids
+from subjects.choices import SubjectKind
 from subjects.models import CreditSubject
-from subjects.selectors import subject_get_by_code
+from subjects.selectors import SearchQueryError, subject_candidates
 
 from .batches import batch_create, batch_import
-from .choices import BatchState, Channel, IngestOutcome, RecordStatus
+from .bulk_review import batch_review_summary, bulk_review_request, bulk_reviews_recent, pending_entries
+from .choices import BatchState, BulkReviewState, Channel, IngestOutcome, RecordStatus, SeveritySource
 from .filtersets import RecordFilterSet
-from .forms import MatchForm, ReasonForm, RecordEntryForm, ReviewForm, TokenDecisionForm, TokenForm, UploadForm
-from .models import BatchRowError, QualityReport, RecordType
+from .forms import (
+    MatchForm,
+    ReasonForm,
+    RecordEntryForm,
+    ReviewForm,
+    ReviewQueueFilterForm,
+    TokenDecisionForm,
+    TokenForm,
+    UploadForm,
+    department_prefill,
+)
+from .models import BatchRowError, BulkReview, QualityReport, RecordType
 from .quality import default_period
-from .selectors import batches_visible_to, catalog_entries, record_versions, records_visible_to
+from .selectors import (
+    batches_visible_to,
+    catalog_entries,
+    record_versions,
+    records_visible_to,
+    unmatched_candidates,
+)
 from .services import (
     RecordError,
     RecordInput,
@@ -46,6 +63,7 @@ from .services import (
     record_match,
     record_read_record,
     record_reject,
+    record_resubmit,
     record_revoke,
     records_ingest,
 )
@@ -88,8 +106,12 @@ def record_entry_start(request):
 
 @staff_required(Role.CLERK)
 def record_entry(request, type_code: str):
+    """A clerk's entry of one record; the authority and data source come prefilled from the clerk's department
+    (``department_prefill``) and the subject can be looked up by name or code (``subject_lookup``)."""
     record_type = get_object_or_404(RecordType.objects.prefetch_related("fields"), code=type_code, is_active=True)
-    form = RecordEntryForm(record_type, request.POST or None)
+    form = RecordEntryForm(
+        record_type, request.POST or None, initial=department_prefill(record_type, request.staff.department)
+    )
     if request.method == "POST" and form.is_valid():
         data, severity = form.record_data()
         [result] = records_ingest(
@@ -109,6 +131,68 @@ def record_entry(request, type_code: str):
     return render(request, "records/record_entry.html", {"form": form, "record_type": record_type})
 
 
+@staff_required(Role.CLERK)
+def record_edit(request, pk: int):
+    """A clerk modifies an entry the reviewer sent back and submits it again, from its page: the same record,
+    a new version, its history kept (``record_resubmit``)."""
+    record = _record_for(request, pk)
+    if record.status != RecordStatus.REJECTED:
+        messages.error(
+            request, f"记录当前状态为“{record.get_status_display()}”，只有审核未通过的记录可以修改后重新提交。"
+        )
+        return redirect("records:record-detail", pk=pk)
+    record_type = RecordType.objects.prefetch_related("fields").get(pk=record.record_type_id)
+    multiple = {f.code for f in record_type.fields.all() if f.multiple}
+    initial = {code: value.split(";") if code in multiple else value for code, value in record.data.items()}
+    if record.severity_source == SeveritySource.DEPARTMENT:
+        initial["severity"] = record.severity
+    form = RecordEntryForm(record_type, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data, severity = form.record_data()
+        try:
+            result = record_resubmit(
+                record=record,
+                item=RecordInput(record_type=record_type.code, data=data, severity=severity),
+                user=request.user,
+                actor=request_actor(request),
+            )
+        except RecordError as error:
+            messages.error(request, error.message)
+            return redirect("records:record-detail", pk=pk)
+        if result.status != IngestOutcome.REJECTED:
+            messages.success(request, "已修改并重新提交，等待本部门审核员审核。")
+            return redirect("records:record-detail", pk=pk)
+        for code, problems in result.errors.items():
+            for problem in problems:
+                form.add_error(code if code in form.fields else None, problem)
+    return render(request, "records/record_entry.html", {"form": form, "record_type": record_type, "record": record})
+
+
+#: The subject-kind value of the national format for each kind of subject a lookup finds.
+RECORD_KIND = {SubjectKind.LEGAL_ENTITY: "法人及非法人组织", SubjectKind.INDIVIDUAL_BUSINESS: "个体工商户"}
+
+
+@staff_required(Role.CLERK, Role.REVIEWER, Role.DEPT_ADMIN)
+def subject_lookup(request):
+    """The entry form's lookup: subjects by name, former name or code, as JSON (department staff only; natural
+    persons are never offered)."""
+    try:
+        found = subject_candidates(request.GET.get("q", ""))
+    except SearchQueryError as error:
+        return JsonResponse({"results": [], "message": str(error)})
+    results = [
+        {
+            "name": c.subject.name,
+            "code": c.subject.uscc or "",
+            "kind": c.subject.get_kind_display(),
+            "record_kind": RECORD_KIND.get(c.subject.kind, ""),
+            "matched": c.matched,
+        }
+        for c in found
+    ]
+    return JsonResponse({"results": results, "message": "" if results else "未找到，请核对名称或代码。"})
+
+
 @staff_required()
 def record_detail(request, pk: int):
     record = _record_for(request, pk)
@@ -126,6 +210,7 @@ def record_detail(request, pk: int):
         and staff.department is not None
         and record.status in (RecordStatus.ACTIVE, RecordStatus.PENDING_REVIEW, RecordStatus.UNMATCHED)
     )
+    can_edit = staff.has(Role.CLERK) and record.status == RecordStatus.REJECTED and staff.department is not None
     fields = {f.code: f.label for f in record.record_type.fields.all()}
     return render(
         request,
@@ -136,6 +221,7 @@ def record_detail(request, pk: int):
             "versions": record_versions(record),
             "can_review": can_review,
             "can_revoke": can_revoke,
+            "can_edit": can_edit,
             "own_entry": own_entry,
             "review_form": ReviewForm(),
             "revoke_form": ReasonForm(),
@@ -183,11 +269,113 @@ def record_revoke_view(request, pk: int):
     return redirect("records:record-detail", pk=pk)
 
 
+def _queue_filter_form(request, data):
+    department = request.staff.department
+    clerks = (
+        pending_entries(department)
+        .filter(submitted_by__isnull=False)
+        .values_list("submitted_by", "submitted_by__username")
+        .distinct()
+        .order_by("submitted_by__username")
+    )
+    return ReviewQueueFilterForm(data, clerks=list(clerks))
+
+
 @staff_required(Role.REVIEWER)
 def review_queue(request):
-    pending = records_visible_to(request.staff.department).filter(status=RecordStatus.PENDING_REVIEW).order_by("id")
+    """The department's entries waiting for review, with their total, filters, and a decision on the whole
+    filtered selection (carried out in the background: ``records.bulk_review``)."""
+    department = request.staff.department
+    form = _queue_filter_form(request, request.GET or None)
+    selection = form.selection() if request.GET else {}
+    pending = (
+        pending_entries(department, selection).select_related("record_type", "subject", "submitted_by").order_by("id")
+    )
     page = Paginator(pending, 50).get_page(request.GET.get("page"))
-    return render(request, "records/review_queue.html", {"page": page})
+    own = pending.filter(submitted_by=request.user).count() if page.paginator.count else 0
+    return render(
+        request,
+        "records/review_queue.html",
+        {
+            "page": page,
+            "filter_form": form,
+            "selection": selection,
+            "total": page.paginator.count,
+            "own": own,
+            "bulk_form": ReviewForm(),
+            "bulk_reviews": bulk_reviews_recent(department, limit=5) if department else [],
+        },
+    )
+
+
+def _bulk_review_start(request, *, batch=None, filters=None):
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return None
+    try:
+        bulk = bulk_review_request(
+            department=request.staff.department,
+            reviewer=request.user,
+            actor=request_actor(request),
+            decision=form.cleaned_data["decision"],
+            note=form.cleaned_data["note"],
+            batch=batch,
+            filters=filters,
+        )
+    except RecordError as error:
+        messages.error(request, error.message)
+        return None
+    verb = "审核通过" if bulk.decision == "approve" else "退回"
+    messages.success(request, f"已提交批量{verb}：{bulk.description}，共 {bulk.total} 条，正在后台处理。")
+    return redirect("records:bulk-review-detail", pk=bulk.pk)
+
+
+@require_POST
+@staff_required(Role.REVIEWER)
+def bulk_review_create(request):
+    """Decide every entry of the filtered review queue (the filters come with the form)."""
+    form = _queue_filter_form(request, request.POST)
+    if not form.is_valid():
+        messages.error(request, "筛选条件有误，请重新筛选后再批量审核。")
+        return redirect("records:review-queue")
+    return _bulk_review_start(request, filters=form.selection()) or redirect("records:review-queue")
+
+
+@require_POST
+@staff_required(Role.REVIEWER)
+def upload_review(request, pk: int):
+    """Decide every entry of an imported upload that is still waiting for review."""
+    batch = _batch_for(request, pk)
+    return _bulk_review_start(request, batch=batch) or redirect("records:upload-detail", pk=pk)
+
+
+def _bulk_review_for(request, pk: int) -> BulkReview:
+    return get_object_or_404(
+        BulkReview.objects.select_related("reviewer", "batch"), pk=pk, department=request.staff.department
+    )
+
+
+@staff_required(Role.REVIEWER)
+def bulk_review_detail(request, pk: int):
+    bulk = _bulk_review_for(request, pk)
+    running = bulk.state in (BulkReviewState.QUEUED, BulkReviewState.RUNNING)
+    return render(request, "records/bulk_review_detail.html", {"bulk": bulk, "running": running})
+
+
+@staff_required(Role.REVIEWER)
+def bulk_review_progress(request, pk: int):
+    bulk = _bulk_review_for(request, pk)
+    return JsonResponse(
+        {
+            "state": bulk.state,
+            "state_label": bulk.get_state_display(),
+            "total": bulk.total,
+            "processed": bulk.processed,
+            "decided": bulk.decided,
+            "skipped_own": bulk.skipped_own,
+        }
+    )
 
 
 # Spreadsheets ---------------------------------------------------------------------------------------------
@@ -239,8 +427,13 @@ def _batch_for(request, pk: int):
 
 @staff_required()
 def upload_detail(request, pk: int):
+    """An upload's progress and errors; once imported, a reviewer of the department decides its entries
+    here as a whole, seeing how many wait, the errors by field and a sample first."""
     batch = _batch_for(request, pk)
     errors = BatchRowError.objects.filter(batch=batch).order_by("row_number")
+    review = None
+    if request.staff.has(Role.REVIEWER) and request.staff.department is not None and batch.state == BatchState.DONE:
+        review = batch_review_summary(batch, reviewer=request.user)
     return render(
         request,
         "records/upload_detail.html",
@@ -249,6 +442,8 @@ def upload_detail(request, pk: int):
             "errors": errors[:200],
             "error_count": errors.count(),
             "running": batch.state in (BatchState.QUEUED, BatchState.VALIDATING, BatchState.IMPORTING),
+            "review": review,
+            "review_form": ReviewForm(),
         },
     )
 
@@ -423,9 +618,21 @@ def token_decide(request, pk: int, decision: str):
 
 @staff_required(Role.CREDIT_ADMIN)
 def unmatched_queue(request):
+    """Records whose subject could not be identified, each with the candidate subjects to pick from."""
     records = records_visible_to(None).filter(status=RecordStatus.UNMATCHED).order_by("id")
-    page = Paginator(records, 50).get_page(request.GET.get("page"))
-    return render(request, "records/unmatched.html", {"page": page, "form": MatchForm()})
+    page = Paginator(records, 20).get_page(request.GET.get("page"))
+    rows = [(record, unmatched_candidates(record)) for record in page]
+    return render(request, "records/unmatched.html", {"page": page, "rows": rows, "form": MatchForm()})
+
+
+def _match_subject(form: MatchForm) -> CreditSubject:
+    """The subject picked, or found by the code typed (a natural person by the full citizen ID number)."""
+    if form.cleaned_data.get("subject"):
+        return CreditSubject.objects.get(pk=form.cleaned_data["subject"])
+    found = subject_candidates(form.cleaned_data["code"], persons_by_id=True)
+    if not found or found[0].matched not in ("代码", "身份证号"):
+        raise CreditSubject.DoesNotExist
+    return found[0].subject
 
 
 @require_POST
@@ -434,13 +641,13 @@ def unmatched_match(request, pk: int):
     record = _record_for(request, pk)
     form = MatchForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写统一社会信用代码和匹配依据。")
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
         return redirect("records:unmatched")
     try:
-        subject = subject_get_by_code(form.cleaned_data["code"])
+        subject = _match_subject(form)
         record_match(record=record, subject=subject, actor=request_actor(request), reason=form.cleaned_data["reason"])
-        messages.success(request, f"已匹配到 {subject.name}。")
-    except ids.IdentifierError as error:
+        messages.success(request, f"已将记录 {record.source_id} 匹配到 {subject.name}。")
+    except SearchQueryError as error:
         messages.error(request, str(error))
     except CreditSubject.DoesNotExist:
         messages.error(request, "未找到该代码对应的信用主体。")

@@ -41,3 +41,37 @@ def applications_dashboard(*, today: datetime.date) -> dict:
         "by_state": bars([(k, n, "") for k, n in by_state.most_common()]),
         "by_department": bars([(k, n, "") for k, n in by_department.most_common(10)]),
     }
+
+
+def workbench_todo_cases(staff, user, today: datetime.date) -> list:
+    """The workbench home's lines for cases (``organisations.workbench``): a department's objections and
+    repairs waiting for its verification, those past their deadline apart (red); for the credit centre, the
+    applications waiting to be accepted."""
+    from django.urls import reverse
+
+    from organisations.workbench import TodoItem
+
+    url = reverse("rights:cases")
+    if staff.department is not None:
+        open_cases = Application.objects.filter(department=staff.department, state=ApplicationState.WITH_DEPARTMENT)
+        due_field, state = "department_due", ApplicationState.WITH_DEPARTMENT
+        label = "待本部门核查的异议、修复"
+    elif staff.is_credit_admin:
+        open_cases = Application.objects.filter(state=ApplicationState.SUBMITTED)
+        due_field, state = "accept_due", ApplicationState.SUBMITTED
+        label = "待受理的申请"
+    else:
+        return []
+    overdue = open_cases.filter(**{f"{due_field}__lt": today}).count()
+    total = open_cases.count()
+    nearest = open_cases.filter(**{f"{due_field}__gte": today}).order_by(due_field).values_list(due_field, flat=True)
+    due = nearest.first()
+    return [
+        TodoItem(
+            label=label,
+            count=total - overdue,
+            url=f"{url}?state={state}",
+            note=f"最近办理时限 {due:%Y-%m-%d}" if due else "",
+        ),
+        TodoItem(label=f"{label}（已超期）", count=overdue, url=f"{url}?state={state}", overdue=True),
+    ]

@@ -11,7 +11,7 @@ from django.db.models import QuerySet, Value
 
 from . import identifiers as ids
 from .choices import LegacyScheme, SubjectKind
-from .models import CreditSubject, Division, SearchFragment, SubjectAccess, SubjectIdentifier
+from .models import CreditSubject, Division, SearchFragment, SubjectAccess, SubjectIdentifier, SubjectNameHistory
 from .privacy import citizen_id_digest
 from .search import NameBigrams
 
@@ -243,3 +243,67 @@ def subjects_by_codes(codes: list[str]) -> tuple[dict[str, CreditSubject], dict[
 def subject_accesses(subject: CreditSubject) -> QuerySet[SubjectAccess]:
     """Who read the subject's restricted information, newest first (its access log)."""
     return SubjectAccess.objects.filter(subject=subject).order_by("-occurred_at", "-id")
+
+
+@dataclass(frozen=True)
+class SubjectCandidate:
+    """A subject a staff member may mean, and why it was offered (``matched``: the code or former name)."""
+
+    subject: CreditSubject
+    matched: str
+
+    @property
+    def code(self) -> str:
+        return self.subject.uscc or self.subject.citizen_id_masked or ""
+
+
+#: How many candidates a lookup offers.
+CANDIDATE_LIMIT = 10
+
+
+def subject_candidates(raw_query: str, *, persons_by_id: bool = False) -> list[SubjectCandidate]:
+    """The subjects staff may mean by a name or a code, for a lookup to pick from: by USCC, 工商注册号 or
+    组织机构代码 (exact); by current name (containing the query, ranked as the public search) and by former
+    names (曾用名); a natural person only by the full citizen ID number and only when ``persons_by_id`` (the
+    credit centre matching a record): persons are never found by name (seed 002 item 77).
+
+    Raises ``SearchQueryError`` with a Chinese message for a query that cannot be looked up."""
+    query = " ".join(raw_query.split())
+    if looks_like_code(query):
+        if persons_by_id:
+            try:
+                digest = citizen_id_digest(ids.normalize_citizen_id(query))
+            except ids.IdentifierError:
+                pass
+            else:
+                person = CreditSubject.objects.filter(citizen_id_hash=digest).first()
+                return [SubjectCandidate(person, "身份证号")] if person else []
+        try:
+            subject = subject_get_by_code(query)
+        except ids.IdentifierError as error:
+            raise SearchQueryError(str(error)) from error
+        except CreditSubject.DoesNotExist:
+            return []
+        return [SubjectCandidate(subject, "代码")]
+    if len(query) < 2:
+        raise SearchQueryError("请输入至少2个字的名称，或完整的统一社会信用代码。")
+    if len(query) > 100:
+        raise SearchQueryError("查询内容过长，请输入不超过100个字的名称或代码。")
+    # As the public search: unordered first, so the planner stays on the name index; ranked in memory.
+    rows = list(subjects_name_matching(query).order_by()[: CANDIDATE_LIMIT * 5].values_list("pk", "name"))
+    ranked = [pk for pk, _ in sorted(rows, key=search_rank_key(query))][:CANDIDATE_LIMIT]
+    by_pk = CreditSubject.objects.in_bulk(ranked)
+    found = [SubjectCandidate(by_pk[pk], "名称") for pk in ranked]
+    known = {c.subject.pk for c in found}
+    former = (
+        SubjectNameHistory.objects.filter(name__contains=query)
+        .exclude(subject__kind=SubjectKind.NATURAL_PERSON)
+        .exclude(subject_id__in=known)
+        .select_related("subject")
+        .order_by("subject_id", "-replaced_at")[:CANDIDATE_LIMIT]
+    )
+    for history in former:
+        if history.subject_id not in known and len(found) < CANDIDATE_LIMIT:
+            known.add(history.subject_id)
+            found.append(SubjectCandidate(history.subject, f"曾用名：{history.name}"))
+    return found

@@ -283,6 +283,17 @@ def world_build() -> World:
             user=world.users["clerk"],
         )
     world.ids["batch"] = batch.pk
+    from records.models import BulkReview
+
+    # A finished bulk review of A's reviewer (its progress page and figures; nothing left for it to decide).
+    world.ids["bulk_review"] = BulkReview.objects.create(
+        department=a,
+        reviewer=world.users["reviewer"],
+        decision="approve",
+        description="矩阵测试",
+        max_id=0,
+        state="done",
+    ).pk
 
     with transaction.atomic():
         check = check_perform(

@@ -185,6 +185,14 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 # delivery that never ended (a killed worker) is taken again. The fault tests (tests/faults/) shorten both.
 OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=60)
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=600)
+# The workbench home's to-do panel (organisations.workbench): each higher app's provider of the lines it adds.
+WORKBENCH_TODO_PROVIDERS = [
+    "records.selectors.workbench_todo_records",
+    "rights.selectors.workbench_todo_cases",
+]
+# How often the reviewers of a department are told by e-mail that new entries wait for them (at most).
+REVIEW_NOTICE_MINUTES = env.int("REVIEW_NOTICE_MINUTES", default=60)
+
 CELERY_BEAT_SCHEDULE: dict = {
     # What follows a commit and was not delivered (broker or database away, handler failing, worker killed).
     "outbox-sweep": {
@@ -207,6 +215,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "quality-reports-nightly": {
         "task": "records.tasks.quality_reports_compute_task",
         "schedule": crontab(hour=2, minute=0),
+    },
+    # New entries waiting for review: one e-mail to the department's reviewers at most every hour.
+    "review-notices-hourly": {
+        "task": "records.tasks.review_notices_task",
+        "schedule": crontab(minute=5),
     },
     "batches-expire-nightly": {
         "task": "records.tasks.batches_expire_task",
@@ -255,6 +268,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "batches-watchdog": {
         "task": "records.tasks.batches_watchdog_task",
         "schedule": crontab(minute="*/10"),
+    },
+    "bulk-reviews-watchdog": {
+        "task": "records.tasks.bulk_reviews_watchdog_task",
+        "schedule": crontab(minute="2-52/10"),
     },
     "redecisions-watchdog": {
         "task": "records.tasks.redecisions_watchdog_task",

@@ -1,0 +1,43 @@
+"""The to-do panel of the workbench home: what waits for the logged-in staff member.
+
+The home page belongs to this app, but the work it lists lives in higher apps (records to review, cases due),
+which this app may not import. Each of them offers a provider — a selector ``(staff, user, today) ->
+list[TodoItem]`` — and the project's settings name them (``WORKBENCH_TODO_PROVIDERS``), as they name
+middleware: the wiring is the project's, and no app imports a higher one.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from .selectors import StaffContext
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """One line of the panel: what, how many, where to act; ``overdue`` lines are shown in red."""
+
+    label: str
+    count: int
+    url: str
+    overdue: bool = False
+    note: str = ""
+
+
+TodoProvider = Callable[[StaffContext, object, datetime.date], list[TodoItem]]
+
+
+@cache
+def _providers() -> tuple[TodoProvider, ...]:
+    return tuple(import_string(path) for path in settings.WORKBENCH_TODO_PROVIDERS)
+
+
+def workbench_todo(staff: StaffContext, user, today: datetime.date) -> list[TodoItem]:
+    """Every provider's lines for this staff member, in the order of the setting (empty lines left out)."""
+    return [item for provider in _providers() for item in provider(staff, user, today) if item.count]

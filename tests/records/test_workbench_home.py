@@ -1,0 +1,115 @@
+"""The workbench home's to-do panel and the e-mail for new work (issue 16)."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import transaction
+
+from audit.services import Actor
+from organisations.services import staff_create
+from records.models import CreditRecord
+from records.notifications import review_notices_send
+from rights.services import application_accept
+from tests.disclosure.conftest import TZ, penalty  # noqa: F401  (a fixture)
+from tests.records.helpers import xzcf_item
+from tests.rights.test_applications import submit
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "Pass-12345-x"
+CENTRE = Actor.system("信用中心")
+
+
+def make_staff(department, *accounts):
+    with transaction.atomic():
+        return {
+            username: staff_create(
+                username=username,
+                password=PASSWORD,
+                role=role,
+                department_code=department.code,
+                email=f"{username}@example.gov.cn" if email else "",
+                actor=CENTRE,
+            )
+            for username, role, email in accounts
+        }
+
+
+def login(client, username):
+    client.logout()
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+def todo_panel(client) -> str:
+    page = client.get("/workbench/").text
+    start = page.index('data-testid="todo-panel"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_a_reviewer_sees_the_entries_waiting_for_them_and_a_clerk_those_sent_back(client, department):
+    make_staff(department, ("clerk", "clerk", True), ("reviewer", "reviewer", True))
+    login(client, "clerk")
+    for n in (1, 2, 3):
+        client.post("/workbench/records/new/xzcf/", xzcf_item(n)["data"])
+    assert "待我审核的记录" not in todo_panel(client)
+    login(client, "reviewer")
+    panel = todo_panel(client)
+    assert "待我审核的记录" in panel
+    assert '<strong class="todo-count">3</strong>' in panel
+    record = CreditRecord.objects.order_by("pk").first()
+    client.post(f"/workbench/records/{record.pk}/review/", {"decision": "reject", "note": "文书号有误"})
+    assert '<strong class="todo-count">2</strong>' in todo_panel(client)
+    login(client, "clerk")
+    panel = todo_panel(client)
+    assert "被退回、待修改后重新提交的记录" in panel
+    assert "?status=rejected" in panel
+
+
+def test_cases_due_for_the_department_and_overdue_ones_in_red(client, penalty):  # noqa: F811
+    make_staff(penalty.department, ("reviewer", "reviewer", True))
+    with time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=TZ), tick=False):
+        application, _ = submit(penalty)
+        application_accept(application=application, actor=CENTRE)
+    application.refresh_from_db()
+    login(client, "reviewer")
+    before = application.department_due - datetime.timedelta(days=1)
+    with time_machine.travel(datetime.datetime.combine(before, datetime.time(10), tzinfo=TZ), tick=False):
+        panel = todo_panel(client)
+    assert "待本部门核查的异议、修复" in panel
+    assert "overdue" not in panel
+    after = application.department_due + datetime.timedelta(days=1)
+    with time_machine.travel(datetime.datetime.combine(after, datetime.time(10), tzinfo=TZ), tick=False):
+        panel = todo_panel(client)
+    assert (
+        '<li class="todo-item overdue"><a href="/workbench/applications/?state=with_department">'
+        "待本部门核查的异议、修复（已超期）" in panel
+    )
+
+
+def test_reviewers_get_one_email_for_new_work_at_most_every_hour(client, department, other_department):
+    make_staff(
+        department,
+        ("clerk", "clerk", True),
+        ("reviewer", "reviewer", True),
+        ("reviewer2", "reviewer", True),
+        ("noaddress", "reviewer", False),
+    )
+    make_staff(other_department, ("otherreviewer", "reviewer", True))
+    login(client, "clerk")
+    start = datetime.datetime(2026, 7, 1, 9, tzinfo=TZ)
+    with time_machine.travel(start, tick=False):
+        for n in (1, 2):
+            client.post("/workbench/records/new/xzcf/", xzcf_item(n)["data"])
+        assert review_notices_send() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["reviewer2@example.gov.cn", "reviewer@example.gov.cn"]
+    assert mail.outbox[0].subject == "有 2 条信用记录待审核"
+    with time_machine.travel(start + datetime.timedelta(minutes=30), tick=False):
+        client.post("/workbench/records/new/xzcf/", xzcf_item(3)["data"])
+        assert review_notices_send() == 0  # within the hour
+    with time_machine.travel(start + datetime.timedelta(minutes=65), tick=False):
+        assert review_notices_send() == 2  # the entry of 9:30 is new since the last notice
+    with time_machine.travel(start + datetime.timedelta(minutes=130), tick=False):
+        assert review_notices_send() == 0  # nothing new
+    assert len(mail.outbox) == 4
