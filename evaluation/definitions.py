@@ -35,7 +35,6 @@ from .rules import (
     Scope,
 )
 
-
 #: The largest absolute value of any number of a definition (scores, thresholds, weights, caps, floors).
 NUMBER_LIMIT = Decimal("99999.99")
 
