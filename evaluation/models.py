@@ -154,6 +154,9 @@ class EvaluationResult(models.Model):
     latest row of a subject and model is its current result (``digest`` says whether an evaluation says
     anything new; ``grade_since`` carries the start of the grade forward while it holds)."""
 
+    # The change feed is read in id order: ids are allocated in commit order (core.bulk.feed_order_lock).
+    FEED_ORDERED = True
+
     # The site's database role may only read and append (audit.db_roles): "nothing is lost" (DESIGN §4).
     APPEND_ONLY = True
 

@@ -113,6 +113,9 @@ class Membership(models.Model):
 class MembershipChange(models.Model):
     """Every opening, change, suspension, resumption and end: the history and the change feed."""
 
+    # The change feed is read in id order: ids are allocated in commit order (core.bulk.feed_order_lock).
+    FEED_ORDERED = True
+
     # The site's database role may only read and append (audit.db_roles): "nothing is lost" (DESIGN §4).
     APPEND_ONLY = True
 

@@ -60,30 +60,42 @@ def test_the_feed_does_not_skip_a_result_committed_after_a_later_one(reference_d
         thread = threading.Thread(target=slow_grading)
         thread.start()
         assert written.wait(30)
-        with transaction.atomic():  # the quick one: higher ids, committed first
-            subjects_grade(subject_ids=ids[1:], actor=SYSTEM, as_of=TODAY)
+        quick_done = threading.Event()
+
+        def quick_grading():  # higher ids if it could take them now: it waits for the slow one's commit instead
+            try:
+                with transaction.atomic():
+                    subjects_grade(subject_ids=ids[1:], actor=SYSTEM, as_of=TODAY)
+                quick_done.set()
+            finally:
+                connections.close_all()
+
+        quick = threading.Thread(target=quick_grading)
+        quick.start()
+        assert not quick_done.wait(2), "a second writer took ids while the first held uncommitted ones"
 
         def get(path):
             return client.get(path, HTTP_AUTHORIZATION=f"Bearer {raw}").json()
 
-        # The department follows its feed one item at a time up to the first of the quick grading's rows.
-        quick_first = EvaluationResult.objects.filter(subject_id=ids[1]).order_by("-id").first().pk
+        # The department reads its feed meanwhile: the uncommitted rows are not there, nothing after them either.
         received, path = [], "/api/v1/evaluations/changes/?page_size=1"
-        while True:
+        while path:
             page = get(path)
             received += [item["id"] for item in page["results"]]
-            path = page["next"]
-            if received[-1] >= quick_first:
-                break
+            path = page["next"] if page["results"] else None
+        cursor_at = max(received)
         proceed.set()
         thread.join()
+        quick.join()
+        path = "/api/v1/evaluations/changes/?page_size=1000"
+        page = get(path)
+        later = [item["id"] for item in page["results"] if item["id"] > cursor_at]
         assert not errors
-        while path:  # later, it goes on from where it stopped
-            page = get(path)
-            received += [item["id"] for item in page["results"]]
-            path = page["next"]
+        # Everything committed since lies beyond where the department stopped: following on, it misses nothing.
+        new_rows = set(EvaluationResult.objects.filter(pk__gt=cursor_at).values_list("pk", flat=True))
+        assert new_rows == set(later)
         slow_rows = set(EvaluationResult.objects.filter(subject_id=ids[0]).values_list("pk", flat=True))
-        assert slow_rows <= set(received), "the slow transaction's results never reach the department"
+        assert slow_rows <= set(received) | set(later), "the slow transaction's results never reach the department"
 
 
 @pytest.mark.django_db
