@@ -272,3 +272,13 @@ def applicable_measures(department: Department, scenario: str) -> list[Measure]:
         for m in measures
         if scenario in m.scenarios and (not m.sectors or department.sector in m.sectors or m.pk in named)
     ]
+
+
+def measures_published() -> list[Measure]:
+    """The measure catalog as the public reads it (联合奖惩措施清单): active measures, rewards then punishments,
+    each with the lists it applies to (two queries)."""
+    return list(
+        Measure.objects.filter(is_active=True)
+        .prefetch_related(Prefetch("list_types", queryset=ListType.objects.filter(is_active=True).order_by("code")))
+        .order_by("kind", "code")
+    )
