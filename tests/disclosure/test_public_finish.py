@@ -338,3 +338,23 @@ def test_make_run_settings_serve_the_sites_own_404(tmp_path):
 
 def test_ids_stay_masked_in_search(published):
     assert ids.mask_citizen_id(CITIZEN_ID) not in get(published, "/search/", q="欧阳").text
+
+
+def test_the_commitments_page_query_count_is_pinned(commitments, django_assert_max_num_queries):
+    get(commitments, "/commitments/")  # the catalog display and the division table, read once and kept
+    # The first page from its brief cache; then the departments for the form (the type is in the catalog cache).
+    with django_assert_max_num_queries(2):
+        assert get(commitments, "/commitments/").status_code == 200
+    with django_assert_max_num_queries(5):  # filtered: the name matches, the rows, the departments
+        assert get(commitments, "/commitments/", q="长春测试1").status_code == 200
+
+
+def test_the_statistics_are_computed_in_five_queries_then_cached(published, django_assert_max_num_queries):
+    from disclosure.selectors import public_statistics
+
+    cache.clear()
+    with django_assert_max_num_queries(5):
+        figures = public_statistics(NOW.date())
+    assert [name for name, _, _ in figures["list_sizes"]]
+    with django_assert_max_num_queries(0):
+        assert public_statistics(NOW.date()) == figures
