@@ -630,7 +630,7 @@ def public_statistics(as_of: datetime.date | None = None) -> dict:
         "since": since,
         "per_department": [(row["department__name"], int(row["n"] or 0), "") for row in per_department],
         "per_month": [(month, total, "") for month, total in per_month.items()],
-        "list_sizes": [(name, n, dict(Colour.choices).get(colour, "")) for name, colour, n in list_sizes],
+        "list_sizes": [(name, n, "") for name, _colour, n in list_sizes],
         "timeliness": timeliness,
         "timeliness_period": latest,
     }
