@@ -9,6 +9,9 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         import outbox
 
-        from .outbox_handlers import EMAIL_CONFIRM, email_confirm_deliver
+        from . import outbox_handlers as handlers
 
-        outbox.register(EMAIL_CONFIRM, email_confirm_deliver)
+        outbox.register(handlers.EMAIL_CONFIRM, handlers.email_confirm_deliver)
+        outbox.register(handlers.EMAIL_TAKEN, handlers.email_taken_deliver)
+        outbox.register(handlers.PASSWORD_RESET, handlers.password_reset_deliver)
+        outbox.register(handlers.GRANT_DECIDED, handlers.grant_decided_deliver)

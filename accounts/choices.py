@@ -28,6 +28,7 @@ class GrantState(models.TextChoices):
     VERIFIED = "verified", "已核验"
     REFUSED = "refused", "未通过核验"
     SUSPENDED = "suspended", "已暂停"
+    LAPSED = "lapsed", "已失效"  # verified by an identity provider that no longer vouches for it
 
 
 class VerifiedBy(models.TextChoices):

@@ -48,3 +48,28 @@ def demo_subject_account_seed() -> tuple[str, str, str] | None:
         grant = grant_request(account=account, subject=subject, role=role, proofs=proofs, actor=actor)
         grant_verify(grant=grant, actor=actor, note="演示数据")
     return DEMO_SUBJECT_ACCOUNT
+
+
+# A bank's account, which the showcase company authorises to read its record (rights.demo): a third party.
+DEMO_THIRD_PARTY_ACCOUNT = ("bank@demo.example", "Demo-Bank-2026", "吉林银行股份有限公司长春分行")
+
+
+def demo_third_party_account_seed() -> tuple[str, str, str] | None:
+    """Create the third party's account once (e-mail confirmed, no grant: it reads what it is authorised to);
+    None when it exists already."""
+    email, password, name = DEMO_THIRD_PARTY_ACCOUNT
+    if SubjectAccount.objects.filter(email=email).exists():
+        return None
+    actor = Actor.system("演示数据")
+    with transaction.atomic():
+        account = account_register(
+            kind=AccountKind.ORGANISATION,
+            email=email,
+            password=password,
+            display_name=name,
+            mobile="13900000000",
+            actor=actor,
+            confirm_base_url="http://127.0.0.1:8000/",
+        )
+        account_email_confirm(token=email_confirm_token(account), actor=actor)
+    return DEMO_THIRD_PARTY_ACCOUNT

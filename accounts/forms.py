@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from core.forms import SafeTextForm
 
 from .choices import AccountKind, GrantRole, ProofKind
+from .models import SubjectAccount
 
 PROOF_HELP = "PDF、JPG 或 PNG，不超过10MB；仅信用中心核验人员可见，核验后按规定期限删除"
 
@@ -74,6 +75,18 @@ class AccountLoginForm(AuthenticationForm):
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+class StaffPasswordResetForm(PasswordResetForm):
+    """Django's reset form of the staff site, for staff users only: a subject account resets its password on
+    its own page (``accounts.views.password_reset``), whose mail is queued, not sent in the request."""
+
+    def get_users(self, email):
+        return (user for user in super().get_users(email) if not SubjectAccount.objects.filter(user=user).exists())
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(label="注册时填写的电子邮箱")
 
 
 class DecisionForm(SafeTextForm):

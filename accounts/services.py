@@ -31,7 +31,7 @@ from subjects.services import subject_name_matches
 
 from .choices import REQUIRED_PROOFS, AccountKind, AccountState, GrantRole, GrantState, ProofKind, VerifiedBy
 from .models import AccountGrant, AccountIdentity, GrantProof, SubjectAccount
-from .outbox_handlers import EMAIL_CONFIRM
+from .outbox_handlers import EMAIL_CONFIRM, EMAIL_TAKEN, GRANT_DECIDED, PASSWORD_RESET
 
 CONFIRM_SALT = "accounts.email-confirm"
 USERNAME_PREFIX = "acct:"  # subject accounts' user names: never the same as a staff user name
@@ -81,6 +81,42 @@ def account_register(
     return account
 
 
+@transaction.atomic
+def registration_submit(
+    *,
+    kind: str,
+    email: str,
+    password: str,
+    display_name: str,
+    mobile: str,
+    code: str,
+    name: str,
+    role: str,
+    proofs: dict,
+    actor: Actor,
+    base_url: str,
+) -> None:
+    """The registration form: a new account asking to act for the subject it names, with the proofs. Everything
+    about the subject and the proofs is checked before the address is looked at; an address that already has
+    an account gets a mail saying so (and how to reset its password) instead of a confirmation link, and the
+    caller answers the same either way: whether an address is registered is not told to whoever types it."""
+    subject = subject_for_claim(kind=kind, code=code, name=name)
+    _proofs_checked(subject, role, proofs)
+    if SubjectAccount.objects.filter(email=email.strip().lower()).exists():
+        outbox_add(topic=EMAIL_TAKEN, payload={"email": email.strip().lower(), "base_url": base_url})
+        return
+    account = account_register(
+        kind=kind,
+        email=email,
+        password=password,
+        display_name=display_name,
+        mobile=mobile,
+        actor=actor,
+        confirm_base_url=base_url,
+    )
+    grant_request(account=account, subject=subject, role=role, proofs=proofs, actor=actor)
+
+
 def email_confirm_token(account: SubjectAccount) -> str:
     return signing.TimestampSigner(salt=CONFIRM_SALT).sign(f"{account.pk}:{account.email}")
 
@@ -107,28 +143,53 @@ def account_email_confirm(*, token: str, actor: Actor) -> SubjectAccount:
     return account
 
 
+@transaction.atomic
+def password_reset_request(*, email: str, actor: Actor, base_url: str) -> None:
+    """Mail a reset link if ``email`` is an active account's (after the commit). The caller says the same
+    either way: whether an address is registered is not told to whoever types it."""
+    account = SubjectAccount.objects.filter(email=email.strip().lower(), state=AccountState.ACTIVE).first()
+    if account is None:
+        return
+    outbox_add(topic=PASSWORD_RESET, payload={"account_id": account.pk, "base_url": base_url})
+    audit_event_record(actor=actor, action="account.password_reset_request", obj=account)
+
+
+@transaction.atomic
+def password_reset_done(*, account: SubjectAccount, actor: Actor) -> None:
+    audit_event_record(actor=actor, action="account.password_reset", obj=account)
+
+
 # Acting for a subject ---------------------------------------------------------------------------------------
 
 
 def subject_for_claim(*, kind: str, code: str, name: str) -> CreditSubject:
     """The registered subject an account says it acts for: by USCC (or a legacy code) for an organisation, by
     citizen ID for a person (only its keyed hash is compared; the number is not kept), under its registered or
-    a former name. ``SubjectAccountError`` on the field that is wrong."""
+    a former name. ``SubjectAccountError`` on the field that is wrong.
+
+    For a person one answer whether the number is unknown or the name wrong: the public site never tells whether
+    a citizen ID is on record (a person is not found by the number), and neither does this form."""
     if kind == AccountKind.PERSON:
         try:
             digest = citizen_id_digest(ids.normalize_citizen_id(code))
         except ids.IdentifierError as error:
             raise SubjectAccountError(str(error), code="invalid_code", field="code") from None
         subject = CreditSubject.objects.filter(citizen_id_hash=digest).first()
-    else:
-        try:
-            subject = subject_get_by_code(code)
-        except ids.IdentifierError as error:
-            raise SubjectAccountError(str(error), code="invalid_code", field="code") from None
-        except CreditSubject.DoesNotExist:
-            subject = None
-        if subject is not None and subject.is_natural_person:
-            subject = None
+        if subject is None or not subject_name_matches(subject, name):
+            raise SubjectAccountError(
+                "未能核对身份证号和姓名：请核对后重试。平台没有您的信用记录时无须注册，可直接查询公示信息。",
+                code="person_not_matched",
+                field="code",
+            )
+        return subject
+    try:
+        subject = subject_get_by_code(code)
+    except ids.IdentifierError as error:
+        raise SubjectAccountError(str(error), code="invalid_code", field="code") from None
+    except CreditSubject.DoesNotExist:
+        subject = None
+    if subject is not None and subject.is_natural_person:
+        subject = None
     if subject is None:
         raise SubjectAccountError(
             "平台暂无该主体的登记信息，请核对代码；没有信用记录的主体无须注册即可查询公示信息。",
@@ -157,6 +218,22 @@ def required_proofs(subject: CreditSubject, role: str) -> tuple[str, ...]:
     return REQUIRED_PROOFS[("person" if subject.is_natural_person else "organisation", role)]
 
 
+def _proofs_checked(subject: CreditSubject, role: str, proofs: dict) -> dict:
+    """The proofs ``role`` needs for ``subject``, each checked by its content (kind → checked upload)."""
+    _role_allowed(subject, role)
+    needed = required_proofs(subject, role)
+    missing = [ProofKind(kind) for kind in needed if not proofs.get(kind)]
+    if missing:
+        labels = "、".join(kind.label for kind in missing)
+        raise SubjectAccountError(f"请上传：{labels}。", code="proof_required", field=missing[0].value)
+    return {
+        kind: uploads_check(
+            [proofs[kind]], max_files=1, max_bytes=settings.EVIDENCE_MAX_BYTES, error=SubjectAccountError, field=kind
+        )[0]
+        for kind in needed
+    }
+
+
 @transaction.atomic
 def grant_request(
     *, account: SubjectAccount, subject: CreditSubject, role: str, proofs: dict, actor: Actor
@@ -164,18 +241,7 @@ def grant_request(
     """Ask to act for ``subject`` in ``role``, with the proofs the role needs (``proofs``: kind → upload),
     checked by their content. The grant waits for the credit centre. Asking again after a refusal replaces
     the refused request (with new proofs); a pending, verified or suspended grant stays as it is."""
-    _role_allowed(subject, role)
-    needed = required_proofs(subject, role)
-    missing = [ProofKind(kind) for kind in needed if not proofs.get(kind)]
-    if missing:
-        labels = "、".join(kind.label for kind in missing)
-        raise SubjectAccountError(f"请上传：{labels}。", code="proof_required", field=missing[0].value)
-    checked = {
-        kind: uploads_check(
-            [proofs[kind]], max_files=1, max_bytes=settings.EVIDENCE_MAX_BYTES, error=SubjectAccountError, field=kind
-        )[0]
-        for kind in needed
-    }
+    checked = _proofs_checked(subject, role, proofs)
     grant = AccountGrant.objects.select_for_update().filter(account=account, subject=subject).first()
     if grant is not None and grant.state != GrantState.REFUSED:
         raise SubjectAccountError("您已申请代表该主体，请勿重复申请。", code="grant_exists")
@@ -186,8 +252,11 @@ def grant_request(
     grant.decided_at, grant.decided_by, grant.decision_note = None, "", ""
     grant.full_clean()
     grant.save()
+    # Kept until the retention after the decision; a request never decided (an abandoned registration) does
+    # not keep its ID copies longer than that either.
+    keep_until = _proofs_keep_until()
     for kind, upload in checked.items():
-        upload_store(GrantProof, upload, prefix=f"{grant.pk}-{kind}", grant=grant, kind=kind)
+        upload_store(GrantProof, upload, prefix=f"{grant.pk}-{kind}", grant=grant, kind=kind, purge_after=keep_until)
     audit_event_record(
         actor=actor,
         action="account.grant_request",
@@ -196,6 +265,16 @@ def grant_request(
         after={**_snapshot(grant), "proofs": sorted(checked)},
     )
     return grant
+
+
+def _proofs_keep_until() -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=settings.ACCOUNT_PROOF_RETENTION_DAYS)
+
+
+def _proofs_served(grant: AccountGrant) -> None:
+    """The grant is decided: its proofs have served their purpose, kept for the retention period from today,
+    then their files are deleted (``proofs_purge``)."""
+    grant.proofs.filter(purged_at__isnull=True).update(purge_after=_proofs_keep_until())
 
 
 def _grant_locked(grant: AccountGrant) -> AccountGrant:
@@ -216,10 +295,9 @@ def _decide(grant: AccountGrant, *, to_state: str, allowed_from: set, actor: Act
     locked.full_clean()
     locked.save()
     if to_state in (GrantState.VERIFIED, GrantState.REFUSED):
-        # The proofs have served their purpose: kept for the retention period, then their files are deleted.
-        keep_until = timezone.localdate() + datetime.timedelta(days=settings.ACCOUNT_PROOF_RETENTION_DAYS)
-        locked.proofs.filter(purged_at__isnull=True).update(purge_after=keep_until)
+        _proofs_served(locked)
     audit_event_record(actor=actor, action=action, obj=locked, reason=note, before=before, after=_snapshot(locked))
+    outbox_add(topic=GRANT_DECIDED, payload={"grant_id": locked.pk, "state": to_state})
     return locked
 
 
@@ -375,8 +453,9 @@ def account_from_identity(
 ) -> SubjectAccount:
     """The account an identity provider's user signs in as, created at the first sign-in (active: the
     provider has identified the person), and the grants it vouches for (``vouched``: subject, role), verified
-    by the provider. A grant the credit centre suspended or refused stays so: the provider does not override
-    the centre. The same provider identity is always the same account."""
+    by the provider; a grant the provider verified and no longer vouches for lapses. A grant the credit centre
+    suspended or refused stays so: the provider does not override the centre. The same provider identity is
+    always the same account."""
     identity = AccountIdentity.objects.select_related("account").filter(issuer=issuer, sub=sub).first()
     if identity is not None:
         account = identity.account
@@ -410,7 +489,27 @@ def account_from_identity(
         grant.decided_at, grant.decided_by, grant.decision_note = timezone.now(), issuer[:150], "统一身份认证核验"
         grant.full_clean()
         grant.save()
+        _proofs_served(grant)
         audit_event_record(
             actor=actor, action="account.grant_vouch", obj=grant, reason=issuer, before=before, after=_snapshot(grant)
+        )
+    # What the provider vouched for and no longer does (the person left the company, or represents another
+    # now) lapses: a grant it verified follows what it says at each sign-in. The centre's own verifications stay.
+    lapsed = (
+        AccountGrant.objects.select_for_update()
+        .filter(account=account, state=GrantState.VERIFIED, verified_by=VerifiedBy.IDENTITY_PROVIDER)
+        .exclude(subject_id__in=[subject.pk for subject, _ in vouched])
+    )
+    for grant in lapsed:
+        before = _snapshot(grant)
+        grant.state = GrantState.LAPSED
+        grant.decided_at, grant.decided_by, grant.decision_note = (
+            timezone.now(),
+            issuer[:150],
+            "统一身份认证不再确认该身份",
+        )
+        grant.save(update_fields=["state", "decided_at", "decided_by", "decision_note"])
+        audit_event_record(
+            actor=actor, action="account.grant_lapse", obj=grant, reason=issuer, before=before, after=_snapshot(grant)
         )
     return account

@@ -10,6 +10,14 @@ urlpatterns = [
     path("account/register/", views.register, name="register"),  # rate-limited in credit_portal/urls.py
     path("account/confirm/<str:token>/", views.confirm, name="confirm"),
     path("account/login/", views.LoginView.as_view(), name="login"),
+    path(
+        "account/password-reset/", views.password_reset, name="password-reset"
+    ),  # rate-limited in credit_portal/urls.py
+    path(
+        "account/password-reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
     path("account/oidc/login/", oidc.oidc_login, name="oidc-login"),
     path("account/oidc/callback/", oidc.oidc_callback, name="oidc-callback"),
     path("account/", views.home, name="home"),

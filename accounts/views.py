@@ -9,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from core.errors import DomainError, form_add_error
@@ -18,13 +19,12 @@ from organisations.choices import StaffRoleName as Role
 
 from .access import account_required
 from .choices import GrantState
-from .forms import AccountLoginForm, DecisionForm, RegisterForm, SubjectClaimForm
+from .forms import AccountLoginForm, DecisionForm, PasswordResetRequestForm, RegisterForm, SubjectClaimForm
 from .models import AccountGrant, GrantProof, SubjectAccount
-from .selectors import account_grants, grants_queue
+from .selectors import account_grants, account_of, grants_queue
 from .services import (
     SubjectAccountError,
     account_email_confirm,
-    account_register,
     account_restore,
     account_suspend,
     grant_refuse,
@@ -32,7 +32,10 @@ from .services import (
     grant_restore,
     grant_suspend,
     grant_verify,
+    password_reset_done,
+    password_reset_request,
     proof_read_record,
+    registration_submit,
     required_proofs,
     subject_for_claim,
 )
@@ -45,27 +48,21 @@ def register(request):
     form = RegisterForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        actor = request_actor(request)
         try:
-            with transaction.atomic():
-                subject = subject_for_claim(kind=data["kind"], code=data["code"], name=data["name"])
-                account = account_register(
-                    kind=data["kind"],
-                    email=data["email"],
-                    password=data["password"],
-                    display_name=data["display_name"],
-                    mobile=data.get("mobile") or "",
-                    actor=actor,
-                    confirm_base_url=request.build_absolute_uri("/"),
-                )
-                grant_request(account=account, subject=subject, role=data["role"], proofs=form.proofs(), actor=actor)
+            registration_submit(
+                **{key: data[key] for key in ("kind", "email", "password", "display_name", "code", "name", "role")},
+                mobile=data.get("mobile") or "",
+                proofs=form.proofs(),
+                actor=request_actor(request),
+                base_url=request.build_absolute_uri("/"),
+            )
         except DomainError as error:
             form_add_error(form, error)
         else:
             return render(
                 request,
                 "accounts/registered.html",
-                {"account": account, "confirm_days": settings.ACCOUNT_CONFIRM_DAYS},
+                {"email": data["email"].strip().lower(), "confirm_days": settings.ACCOUNT_CONFIRM_DAYS},
             )
     return render(request, "accounts/register.html", {"form": form})
 
@@ -93,6 +90,37 @@ class LoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self):
         return "/account/"
+
+
+def password_reset(request):
+    """Ask for a reset link: the page says the same whether the address is registered or not."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password_reset_request(
+            email=form.cleaned_data["email"], actor=request_actor(request), base_url=request.build_absolute_uri("/")
+        )
+        return render(request, "accounts/password_reset.html", {"sent": True})
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link of the reset mail sets a new password of an active subject account only (a staff user's link
+    is the staff site's)."""
+
+    template_name = "accounts/password_reset_confirm.html"
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and account_of(user) is not None else None
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_reset_done(account=account_of(self.user), actor=request_actor(self.request))
+        messages.success(self.request, "密码已重置，请使用新密码登录。")
+        return response
+
+    def get_success_url(self):
+        return reverse("accounts:login")
 
 
 @account_required

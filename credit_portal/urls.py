@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import urls as account_urls
+from accounts.forms import StaffPasswordResetForm
 from disclosure.throttle import is_submission, throttled
 
 admin.site.site_header = "公共信用信息平台管理后台"
@@ -24,8 +25,12 @@ def _throttled(patterns, limits: dict):
     ]
 
 
-# Each registration mails the address typed: limited per client, like the password reset below.
-account_patterns = _throttled(account_urls.urlpatterns, {"register": ("apply", is_submission)})
+# Each registration and each reset request mails the address typed: limited per client, like the staff
+# password reset below.
+account_patterns = _throttled(
+    account_urls.urlpatterns,
+    {"register": ("apply", is_submission), "password-reset": ("password_reset", is_submission)},
+)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -33,7 +38,9 @@ urlpatterns = [
     # (unlimited, the form is a mail cannon aimed at staff mailboxes); opening the form is free.
     path(
         "accounts/password_reset/",
-        throttled("password_reset", when=is_submission)(auth_views.PasswordResetView.as_view()),
+        throttled("password_reset", when=is_submission)(
+            auth_views.PasswordResetView.as_view(form_class=StaffPasswordResetForm)
+        ),
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -46,6 +53,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("operations.urls")),  # /healthz, /readyz for the orchestrator
+    path("", include("supervision.urls")),  # the workbench's random inspections and their public pages (一公开)
     path("", include("rights.urls")),
     path("", include("disclosure.urls")),
 ]

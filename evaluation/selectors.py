@@ -414,6 +414,98 @@ def explanation_json(result: EvaluationResult) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class IndicatorShown:
+    """One indicator of a subject's explanation with the records and memberships behind it, as the subject and
+    the departments read it."""
+
+    dimension: str
+    indicator: str
+    value: str
+    points: str
+    records: tuple[CreditRecord, ...]
+    memberships: tuple[Membership, ...]
+
+
+@dataclass(frozen=True)
+class OverrideShown:
+    name: str
+    grade: str
+    records: tuple[CreditRecord, ...]
+    memberships: tuple[Membership, ...]
+
+
+@dataclass(frozen=True)
+class SubjectExplanation:
+    result: EvaluationResult
+    label: str
+    indicators: tuple[IndicatorShown, ...]
+    overrides: tuple[OverrideShown, ...]
+
+
+def subject_explanations(subject_id: int) -> list[SubjectExplanation]:
+    """Why the subject has each of its current grades, under every active model (published or kept for
+    supervision): every indicator with its value, points and the records and memberships behind it, and the
+    overriding rules applied (issue 15: no opaque score). At most three queries whatever the number of models."""
+    results = list(
+        latest_results(subject_id=subject_id, model__is_active=True)
+        .exclude(grade="")
+        .select_related("model", "version")
+        .order_by("model__kind", "model__code")
+    )
+    rows = {result.pk: explanation_rows(result) for result in results}
+    applied = [o for result in results for o in result.explanation.get("overrides", [])]
+    record_ids = {pk for result_rows in rows.values() for row in result_rows for pk in row.record_ids}
+    record_ids |= {pk for o in applied for pk in o.get("records", ())}
+    membership_ids = {pk for result_rows in rows.values() for row in result_rows for pk in row.membership_ids}
+    membership_ids |= {pk for o in applied for pk in o.get("memberships", ())}
+    records, memberships = {}, {}
+    if record_ids:  # the subject's own only, whatever a stored explanation says
+        found = CreditRecord.objects.filter(pk__in=record_ids, subject_id=subject_id).select_related("record_type")
+        records = {record.pk: record for record in found}
+    if membership_ids:
+        found = Membership.objects.filter(pk__in=membership_ids, subject_id=subject_id).select_related("list_type")
+        memberships = {membership.pk: membership for membership in found}
+
+    def _records(ids) -> tuple[CreditRecord, ...]:
+        return tuple(records[pk] for pk in ids if pk in records)
+
+    def _memberships(ids) -> tuple[Membership, ...]:
+        return tuple(memberships[pk] for pk in ids if pk in memberships)
+
+    explained = []
+    for result in results:
+        definition = result.version.definition
+        names = {o["code"]: o["name"] for o in definition.get("overrides", [])}
+        explained.append(
+            SubjectExplanation(
+                result=result,
+                label=definition.get("labels", {}).get(result.grade, result.grade),
+                indicators=tuple(
+                    IndicatorShown(
+                        dimension=row.dimension,
+                        indicator=row.indicator,
+                        value=row.value,
+                        points=row.points,
+                        records=_records(row.record_ids),
+                        memberships=_memberships(row.membership_ids),
+                    )
+                    for row in rows[result.pk]
+                ),
+                overrides=tuple(
+                    OverrideShown(
+                        name=names.get(o["code"], o["code"]),
+                        grade=o["grade"],
+                        records=_records(o.get("records", ())),
+                        memberships=_memberships(o.get("memberships", ())),
+                    )
+                    for o in result.explanation.get("overrides", [])
+                ),
+            )
+        )
+    return explained
+
+
 # --- Runs ---------------------------------------------------------------------------------------------------
 
 

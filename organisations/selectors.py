@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+
 from .choices import DEPARTMENT_ROLES, StaffRoleName
 from .models import Department, StaffRole
 
@@ -45,3 +47,13 @@ def staff_context(user) -> StaffContext:
     if len(departments) != 1 or not next(iter(departments.values())).is_active:
         return StaffContext(roles=frozenset(), department=None)
     return StaffContext(roles=names, department=next(iter(departments.values())))
+
+
+def staff_emails(*, roles: tuple[str, ...], department_id: int | None = None) -> list[str]:
+    """The addresses of the active staff holding one of ``roles`` (in ``department_id`` when given), as set by
+    ``create_staff --email`` or in the admin. Staff without an address are skipped."""
+    condition = {"staff_roles__role__in": roles}
+    if department_id is not None:
+        condition["staff_roles__department_id"] = department_id  # in the same filter: the same role row
+    users = get_user_model().objects.filter(is_active=True, **condition).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))

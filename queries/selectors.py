@@ -9,6 +9,7 @@ from statistics import median
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from disclosure.selectors import public_record_data
 from organisations.models import Department
 from records.choices import DisclosureLevel, RecordStatus
 from records.models import CreditRecord, RecordType
@@ -73,10 +74,11 @@ def restricted_records_readable(
 
 
 def record_rows(record: CreditRecord) -> list[tuple[str, str, str]]:
-    """(label, field code, value) of each reported field of a record, in the catalog's order; citizen ID
-    numbers were masked when the record was stored."""
+    """(label, field code, value) of each reported field of a record, in the catalog's order, as records are
+    served outside the department that holds them: a natural person's name and document numbers masked
+    (``disclosure.selectors.public_record_data``; the page, the API and the special-query result alike)."""
     labels = {field.code: field.label for field in record.record_type.fields.all()}
-    return [(labels.get(code, code), code, value) for code, value in record.data.items()]
+    return [(labels.get(code, code), code, value) for code, value in public_record_data(record).items()]
 
 
 # Special queries -------------------------------------------------------------------------------------------

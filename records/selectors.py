@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -9,10 +10,12 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from organisations.models import Department
 
-from .choices import BatchState, FieldType, Polarity, SubjectTab
+from . import workdays
+from .choices import BatchState, CalendarDayKind, FieldType, Polarity, SubjectTab
 from .models import CalendarDay, CreditRecord, DisclosureRegime, IngestBatch, RecordField, RecordType, RecordVersion
 from .rules import PeriodSpec, RegimeSpec, SeverityRuleSpec, TypePolicy
 from .validation import FieldSpec, TypeSpec
@@ -281,6 +284,22 @@ def batches_visible_to(department: Department | None) -> QuerySet[IngestBatch]:
 def calendar_overrides() -> dict:
     """Admin-entered holidays and make-up workdays, by date."""
     return dict(CalendarDay.objects.values_list("day", "kind"))
+
+
+def calendar_missing_years(today: datetime.date | None = None) -> list[int]:
+    """The years due by ``today`` (``workdays.calendar_years_due``) whose holidays nobody knows: not in the
+    built-in calendar, no holiday entered in the admin's ``CalendarDay`` table (``workdays.calendar_gaps``)."""
+    years = workdays.calendar_years_due(today or timezone.localdate())
+    entered = set(
+        CalendarDay.objects.filter(
+            kind=CalendarDayKind.HOLIDAY,
+            day__gte=datetime.date(min(years), 1, 1),
+            day__lte=datetime.date(max(years), 12, 31),
+        )
+        .values_list("day__year", flat=True)
+        .distinct()
+    )
+    return workdays.calendar_gaps(years, entered)
 
 
 def batch_oldest_running() -> dict | None:

@@ -25,11 +25,21 @@ from core.errors import DomainError
 from organisations.models import ApiToken, Department
 from outbox.services import outbox_add
 from subjects import identifiers as ids
+from subjects.choices import AccessKind
 from subjects.models import CreditSubject
-from subjects.services import subject_name_report, subjects_name_check, subjects_resolve_many
+from subjects.services import subject_access_record, subject_name_report, subjects_name_check, subjects_resolve_many
 
 from . import rules
-from .choices import Channel, IngestOutcome, ObjectionState, Polarity, RecordStatus, Severity, SeveritySource
+from .choices import (
+    Channel,
+    DisclosureLevel,
+    IngestOutcome,
+    ObjectionState,
+    Polarity,
+    RecordStatus,
+    Severity,
+    SeveritySource,
+)
 from .models import CreditRecord, IngestStat, RecordVersion
 from .selectors import CatalogEntry, catalog_entries, disclosure_regimes, records_by_source_id
 from .signals import RECORDS_CHANGED
@@ -593,4 +603,24 @@ def record_repair(*, record: CreditRecord, actor: Actor, reason: str) -> CreditR
         reason=reason,
         fields={"status": RecordStatus.REPAIRED},
         allowed_from={RecordStatus.ACTIVE},
+    )
+
+
+def record_read_record(*, record: CreditRecord, department, actor: Actor) -> None:
+    """A staff member's read of a record's detail: when the record is restricted and not the reader's department's
+    (the credit centre reads every department's), the read is in the subject's access log with its audit event,
+    like a department's query (seed 002 item 77: every use of restricted information is traceable)."""
+    if record.subject_id is None or record.record_type.disclosure_level == DisclosureLevel.PUBLIC:
+        return
+    if department is not None and record.department_id == department.pk:
+        return
+    subject_access_record(
+        subject=record.subject,
+        kind=AccessKind.CENTRE,
+        accessor="信用中心" if department is None else department.name,
+        accessor_code="" if department is None else department.code,
+        purpose="管理查阅：查看记录详情",
+        actor=actor,
+        scope=[record.record_type.code],
+        basis=f"记录 {record.source_id}",
     )

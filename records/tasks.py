@@ -8,6 +8,7 @@ from django.db import InterfaceError, OperationalError
 from audit.services import Actor
 
 from .batches import batch_run, batches_expire, batches_watch
+from .notifications import calendar_gaps_notify
 from .quality import default_period, quality_reports_compute
 from .redecisions import redecision_run, redecisions_watch
 
@@ -76,3 +77,9 @@ def redecisions_watchdog_task() -> int:
 def batches_watchdog_task() -> dict:
     """Every ten minutes: queue again, once, the batches that stopped moving; fail those that stop again."""
     return batches_watch(actor=Actor.system("批量导入看护"))
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)
+def calendar_gaps_task() -> int:
+    """Daily: remind the credit centre to enter the coming year's holidays (``records.workdays.calendar_gaps``)."""
+    return calendar_gaps_notify()

@@ -44,6 +44,7 @@ from .services import (
     RecordInput,
     record_approve,
     record_match,
+    record_read_record,
     record_reject,
     record_revoke,
     records_ingest,
@@ -112,6 +113,7 @@ def record_entry(request, type_code: str):
 def record_detail(request, pk: int):
     record = _record_for(request, pk)
     staff = request.staff
+    record_read_record(record=record, department=staff.department, actor=request_actor(request))
     own_entry = record.submitted_by_id == request.user.pk
     can_review = (
         staff.has(Role.REVIEWER)

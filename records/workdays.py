@@ -3,13 +3,14 @@
 The ``chinesecalendar`` package knows the State Council's holiday arrangements up to the year it was
 released for (2026 at the time of writing); the admin-editable ``CalendarDay`` table overrides it and
 covers later years as soon as the arrangement is announced (each December). A year that neither knows
-falls back to Monday–Friday, and ``calendar_gaps`` says so, so the credit centre can enter it.
+falls back to Monday–Friday, and ``calendar_gaps`` says so, so the credit centre can enter it: the admin
+index warns the credit centre and a daily e-mail reminds it (``records.notifications.calendar_gaps_notify``).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 import chinese_calendar
 
@@ -53,3 +54,21 @@ def builtin_calendar_covers(year: int) -> bool:
     except NotImplementedError:
         return False
     return True
+
+
+#: From this month on the coming year is checked too: the State Council's arrangement for the next year is
+#: published in October or November (2024: 12 November; 2025: 4 November), and deadlines counted in December
+#: already run into January.
+NEXT_YEAR_CHECKED_FROM_MONTH = 11
+
+
+def calendar_years_due(today: datetime.date) -> list[int]:
+    """The years whose holidays must be known by ``today``: this year, and from November the coming one."""
+    return [today.year, today.year + 1] if today.month >= NEXT_YEAR_CHECKED_FROM_MONTH else [today.year]
+
+
+def calendar_gaps(years: Iterable[int], entered: Collection[int]) -> list[int]:
+    """The years among ``years`` that neither the built-in calendar covers nor the ``CalendarDay`` table has
+    holidays for (``entered``: the years with at least one holiday entered). Deadlines in those years would be
+    counted Monday–Friday only, ignoring the Spring Festival and the other holidays."""
+    return [year for year in sorted(set(years)) if year not in entered and not builtin_calendar_covers(year)]

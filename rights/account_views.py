@@ -18,6 +18,7 @@ from accounts.selectors import grant_acting
 from core.errors import DomainError, form_add_error
 from disclosure.reports import SELF_REPORT, report_issue
 from disclosure.throttle import throttled
+from evaluation.selectors import subject_explanations
 from organisations.access import request_actor, staff_required
 from organisations.choices import StaffRoleName
 from sanctions.selectors import status_of
@@ -66,7 +67,12 @@ def self_query(request, subject_pk: int):
     return render(
         request,
         "rights/self_query.html",
-        {"grant": grant, "view": view, "status": status_of([grant.subject_id])[grant.subject_id]},
+        {
+            "grant": grant,
+            "view": view,
+            "status": status_of([grant.subject_id])[grant.subject_id],
+            "explanations": subject_explanations(grant.subject_id),
+        },
     )
 
 

@@ -8,7 +8,8 @@ class RightsConfig(AppConfig):
     def ready(self) -> None:
         import outbox
 
-        from .outbox_handlers import APPLICATION_NOTIFY, application_notify_deliver
+        from . import outbox_handlers as handlers
 
-        # Each state change of an application mails its applicant and the staff who act next.
-        outbox.register(APPLICATION_NOTIFY, application_notify_deliver)
+        # Each state change of an application or a complaint mails its applicant and the staff who act next.
+        outbox.register(handlers.APPLICATION_NOTIFY, handlers.application_notify_deliver)
+        outbox.register(handlers.COMPLAINT_NOTIFY, handlers.complaint_notify_deliver)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.choices import AccountState
 from accounts.models import SubjectAccount
-from accounts.selectors import verified_grants
+from accounts.selectors import grant_acting, verified_grants
 from audit.services import Actor, audit_event_record
 from subjects.models import CreditSubject
 
@@ -98,11 +98,16 @@ def authorisation_revoke(
 
 def authorisation_for_reader(account: SubjectAccount | None, pk: int) -> Authorisation | None:
     """The authorisation ``pk`` if ``account`` is its third party and it is in force today; else None (another
-    account's, revoked, expired, or the reader's account suspended)."""
+    account's, revoked, expired, the reader's account suspended, or the account that gave it no longer acting
+    for the subject: an authorisation given on the word of an agent the credit centre stopped stops too)."""
     if account is None or account.state != AccountState.ACTIVE:
         return None
-    authorisation = Authorisation.objects.select_related("subject", "grantee").filter(pk=pk, grantee=account).first()
-    return authorisation if authorisation is not None and authorisation.in_force(timezone.localdate()) else None
+    authorisation = (
+        Authorisation.objects.select_related("subject", "grantee", "granted_by").filter(pk=pk, grantee=account).first()
+    )
+    if authorisation is None or not authorisation.in_force(timezone.localdate()):
+        return None
+    return authorisation if grant_acting(authorisation.granted_by, authorisation.subject) is not None else None
 
 
 def reader_label(account: SubjectAccount) -> tuple[str, str]:

@@ -14,12 +14,14 @@ from django.utils import timezone
 from accounts.models import SubjectAccount
 from audit.services import Actor, audit_event_record
 from organisations.selectors import staff_context
+from outbox.services import outbox_add
 from records.selectors import calendar_overrides
 from records.workdays import add_workdays
 from subjects import identifiers as ids
 
 from .choices import ComplaintCategory, ComplaintOutcome, ComplaintState
 from .models import Application, Complaint
+from .outbox_handlers import COMPLAINT_NOTIFY
 from .services import ApplicationError
 
 
@@ -53,6 +55,7 @@ def complaint_file(
         obj=complaint,
         after={"category": category, "application": application.pk if application else None},
     )
+    outbox_add(topic=COMPLAINT_NOTIFY, payload={"complaint_id": complaint.pk, "state": complaint.state})
     return complaint
 
 
@@ -80,4 +83,5 @@ def complaint_answer(*, complaint: Complaint, outcome: str, answer: str, answere
         before={"state": ComplaintState.SUBMITTED},
         after={"state": locked.state, "outcome": outcome, "on_time": timezone.localdate() <= locked.answer_due},
     )
+    outbox_add(topic=COMPLAINT_NOTIFY, payload={"complaint_id": locked.pk, "state": locked.state})
     return locked

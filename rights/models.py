@@ -91,6 +91,8 @@ class ApplicationEvent(models.Model):
     reason = models.TextField("说明", blank=True)
     occurred_at = models.DateTimeField("时间", auto_now_add=True)
 
+    APPEND_ONLY = True  # the site's database role may only add rows (audit.db_roles)
+
     class Meta:
         verbose_name = "办理记录"
         verbose_name_plural = "办理记录"

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 
 from organisations.choices import StaffRoleName
+from organisations.selectors import staff_emails
 
-from .choices import ApplicationKind, ApplicationState
-from .models import Application
+from .choices import ApplicationKind, ApplicationState, ComplaintState
+from .models import Application, Complaint
 
 SUBJECTS = {
     ApplicationState.SUBMITTED: "已收到您的{kind}申请",
@@ -18,16 +18,6 @@ SUBJECTS = {
     ApplicationState.DECIDED: "您的{kind}申请已有处理结果",
     ApplicationState.CLOSED: "您的{kind}申请已办结",
 }
-
-
-def _staff_emails(*, roles: tuple[str, ...], department_id: int | None = None) -> list[str]:
-    """The addresses of the active staff holding one of ``roles`` (in ``department_id`` when given), as set by
-    ``create_staff --email`` or in the admin. Staff without an address are skipped."""
-    condition = {"staff_roles__role__in": roles}
-    if department_id is not None:
-        condition["staff_roles__department_id"] = department_id  # in the same filter: the same role row
-    users = get_user_model().objects.filter(is_active=True, **condition).exclude(email="")
-    return sorted(set(users.values_list("email", flat=True)))
 
 
 def application_notify(application: Application) -> int:
@@ -48,7 +38,7 @@ def application_notify(application: Application) -> int:
         sent += send_mail(SUBJECTS[application.state].format(kind=kind), body, None, [application.applicant_email])
     if application.state == ApplicationState.SUBMITTED and application.kind != ApplicationKind.COMMITMENT:
         # The credit centre accepts or refuses within its deadline: tell it a case is waiting.
-        admins = _staff_emails(roles=(StaffRoleName.CREDIT_ADMIN,))
+        admins = staff_emails(roles=(StaffRoleName.CREDIT_ADMIN,))
         if admins:
             sent += send_mail(
                 f"新的{kind}申请 {application.receipt_number} 待受理",
@@ -58,7 +48,7 @@ def application_notify(application: Application) -> int:
             )
     if application.state == ApplicationState.WITH_DEPARTMENT:
         # The people who decide for the department (reviewers and department admins), not the clerks.
-        handlers = _staff_emails(
+        handlers = staff_emails(
             roles=(StaffRoleName.REVIEWER, StaffRoleName.DEPT_ADMIN), department_id=application.department_id
         )
         if handlers:
@@ -71,9 +61,25 @@ def application_notify(application: Application) -> int:
     return sent
 
 
+def complaint_notify(complaint: Complaint, *, state: str) -> int:
+    """A filed complaint tells the credit-centre admins, who answer it; an answered one tells its account."""
+    head = (
+        f"投诉编号：{complaint.number}\n类别：{complaint.get_category_display()}\n"
+        f"答复时限：{complaint.answer_due:%Y-%m-%d}\n"
+    )
+    if state == ComplaintState.SUBMITTED:
+        admins = staff_emails(roles=(StaffRoleName.CREDIT_ADMIN,))
+        return send_mail(f"新的投诉 {complaint.number} 待答复", head, None, admins) if admins else 0
+    body = (
+        f"{complaint.account.display_name}：\n\n{head}处理结果：{complaint.get_outcome_display()}\n"
+        f"答复：{complaint.answer}\n\n登录“我的账户”查看详情。\n{settings.PLATFORM_NAME}"
+    )
+    return send_mail(f"您的投诉 {complaint.number} 已答复", body, None, [complaint.account.email])
+
+
 def overdue_escalate(overdue: list[Application]) -> int:
     """One message to the credit-centre admins listing every overdue case."""
-    admins = _staff_emails(roles=(StaffRoleName.CREDIT_ADMIN,))
+    admins = staff_emails(roles=(StaffRoleName.CREDIT_ADMIN,))
     if not overdue or not admins:
         return 0
     lines = [f"{a.receipt_number} {a.get_kind_display()} {a.department.name} {a.get_state_display()}" for a in overdue]

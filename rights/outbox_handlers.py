@@ -1,8 +1,9 @@
-"""The rights app's outbox topic and its handler (registered in rights/apps.py)."""
+"""The rights app's outbox topics and their handlers (registered in rights/apps.py)."""
 
 from __future__ import annotations
 
 APPLICATION_NOTIFY = "application.notify"
+COMPLAINT_NOTIFY = "complaint.notify"
 
 
 def application_notify_deliver(payload: dict) -> None:
@@ -18,3 +19,14 @@ def application_notify_deliver(payload: dict) -> None:
         # An item written before the payload named its state announces the current one.
         application.state = payload.get("state") or application.state
         application_notify(application)
+
+
+def complaint_notify_deliver(payload: dict) -> None:
+    """E-mail about a complaint at the state the item was written for: filed (to the credit centre) or
+    answered (to the complaining account)."""
+    from .models import Complaint
+    from .notifications import complaint_notify
+
+    complaint = Complaint.objects.select_related("account").filter(pk=payload["complaint_id"]).first()
+    if complaint is not None:
+        complaint_notify(complaint, state=payload["state"])

@@ -2,7 +2,9 @@
 not only what the public sees — non-public types, records outside their disclosure window, repaired and revoked
 ones — with why each is or is not public, every list membership with its reason and rule, and its own
 objections, repairs and commitments with their outcomes (never a whistle-blowing report about it: the reporter
-is protected). Seed 000 四(七) and seed 003 item 15 (graded query rights), seed 002 item 77.
+is protected). A third party reads only the records and memberships in force of the categories authorised: a
+repaired record is shared with nobody ("停止共享", as for departments) and a revoked one was annulled. Seed 000
+四(七) and seed 003 item 15 (graded query rights), seed 002 item 77.
 
 The reads here are restricted: the pages that serve them record each one in the subject's access log
 (``subjects.services.subject_access_record``).
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from core.vocabulary import MEMBERSHIP_ACTIVE
 from disclosure import rules
 from disclosure.selectors import LIST_TABS, TABS, ReportBody, public_record_data, report_body, shown
 from records.choices import RecordStatus, SubjectTab
@@ -29,6 +32,8 @@ from .models import Application
 #: The statuses of records on the subject's record: in force, revoked or repaired (entries waiting for a
 #: department's review, refused or not yet matched to the subject are not the subject's record yet).
 OWN_STATUSES = (RecordStatus.ACTIVE, RecordStatus.REVOKED, RecordStatus.REPAIRED)
+#: What a third party reads of them: the records in force (``queries.selectors`` shares the same with departments).
+SHARED_STATUSES = (RecordStatus.ACTIVE,)
 #: Records shown per section on a page (the most recent first); the report and the counts cover all of them.
 SECTION_CAP = 100
 #: The categories a subject can authorise (the tabs of the subject page).
@@ -59,9 +64,11 @@ class OwnRecordView:
 
 
 def own_records(subject: CreditSubject, categories: list[str] | None = None) -> QuerySet[CreditRecord]:
-    """The subject's records on its record, of the given categories (tabs; all when None)."""
+    """The subject's records on its record (categories None), or those a third party authorised for the given
+    categories (tabs) reads: the ones in force."""
     records = CreditRecord.objects.filter(subject=subject, status__in=OWN_STATUSES)
     if categories is not None:
+        records = records.filter(status__in=SHARED_STATUSES)
         display = catalog_display()
         type_ids = [pk for key in categories for pk in display.type_ids_on(key)]
         records = records.filter(record_type_id__in=type_ids)
@@ -69,10 +76,11 @@ def own_records(subject: CreditSubject, categories: list[str] | None = None) -> 
 
 
 def own_memberships(subject: CreditSubject, categories: list[str] | None = None) -> QuerySet[Membership]:
-    """Every list membership of the subject, current and ended, published or not; for a third party only
-    those of the colours its categories name (守信激励: red lists, 失信惩戒: black lists)."""
+    """Every list membership of the subject, current and ended, published or not; for a third party only the
+    current ones of the colours its categories name (守信激励: red lists, 失信惩戒: black lists)."""
     memberships = Membership.objects.filter(subject=subject)
     if categories is not None:
+        memberships = memberships.filter(state=MEMBERSHIP_ACTIVE)
         colours = [LIST_TABS[key] for key in categories if key in LIST_TABS]
         memberships = memberships.filter(list_type__colour__in=colours)
     return memberships

@@ -54,3 +54,4 @@ class AccessKind(models.TextChoices):
     THIRD_PARTY = "third_party", "授权第三方查询"
     DEPARTMENT = "department", "部门按权限查询"
     SPECIAL = "special", "特殊查询"
+    CENTRE = "centre", "信用中心管理查阅"

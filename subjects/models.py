@@ -248,6 +248,8 @@ class SubjectAccess(models.Model):
     basis = models.CharField("依据", max_length=200, blank=True, help_text="授权书、部门权限或特殊查询审批编号")
     occurred_at = models.DateTimeField("时间", auto_now_add=True)
 
+    APPEND_ONLY = True  # the site's database role may only add rows (audit.db_roles)
+
     class Meta:
         verbose_name = "查询记录"
         verbose_name_plural = "查询记录"

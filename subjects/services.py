@@ -693,16 +693,22 @@ def subject_access_record(
     basis: str = "",
 ) -> SubjectAccess:
     """Record one read of a subject's restricted information: the entry the subject sees in its access log
-    and the audit event (``subject.access``), together. Call it where the read is served, in a transaction."""
+    and the audit event (``subject.access``), together. Call it where the read is served, in a transaction.
+    Texts longer than their columns (a 200-character account name with its role) are cut, never refused: the
+    read is served, so it is logged."""
+
+    def cut(name: str, text: str) -> str:
+        return text[: SubjectAccess._meta.get_field(name).max_length]
+
     with transaction.atomic():
         access = SubjectAccess.objects.create(
             subject=subject,
             kind=kind,
-            accessor=accessor,
-            accessor_code=accessor_code,
-            purpose=purpose,
+            accessor=cut("accessor", accessor),
+            accessor_code=cut("accessor_code", accessor_code),
+            purpose=cut("purpose", purpose),
             scope=sorted(scope or []),
-            basis=basis,
+            basis=cut("basis", basis),
         )
         audit_event_record(
             actor=actor,

@@ -144,8 +144,52 @@ def _evaluation_file(department) -> int:
     from evaluation.models import EvaluationModel
 
     importlib.import_module("evaluation.migrations.0002_seed_models").seed(apps, None)  # a flushed database
+    importlib.import_module("supervision.migrations.0002_general_model_inspections").add_version(apps, None)
     general = EvaluationModel.objects.get(code="general")
     return evaluation_file_generate(department=department, model=general, as_of=timezone.localdate()).pk
+
+
+def _supervision_build(world: World) -> None:
+    """Department A's inspector pool and three plans (issue 15): a draft (to draw), a drawn one (its page, a subject
+    to enter a result for, its verification) and a finished one (its public page)."""
+    from evaluation.models import EvaluationModel
+    from supervision.services import inspection_result_enter, inspector_add, plan_create, plan_draw
+
+    a = world.department_a
+    general = EvaluationModel.objects.get(code="general")
+    world.ids["general_model"] = general.pk
+    with transaction.atomic():
+        inspectors = [
+            inspector_add(department=a, name=name, staff_number=f"MX-{n}", actor=SYSTEM)
+            for n, name in enumerate(["张三", "李四"], start=1)
+        ]
+    world.ids["inspector"] = inspectors[0].pk
+    plans = []
+    for title in ("草稿任务", "已抽取任务", "已完成任务"):
+        with transaction.atomic():
+            plans.append(
+                plan_create(
+                    department=a,
+                    title=title,
+                    basis="《市场监管总局关于全面推进“双随机、一公开”监管工作的通知》",
+                    scope="登记事项",
+                    model=general,
+                    rule_texts={grade: "1" for grade in ("A", "B", "C", "D", "")},
+                    inspectors_per_subject=1,
+                    actor=SYSTEM,
+                )
+            )
+    draft, drawn, done = plans
+    world.ids["plan_draft"] = draft.pk
+    for plan in (drawn, done):
+        with transaction.atomic():
+            plan_draw(plan=plan, actor=SYSTEM)
+    world.ids["plan_drawn"] = drawn.pk
+    world.ids["target"] = drawn.targets.order_by("position").first().pk
+    for target in done.targets.order_by("position"):
+        with transaction.atomic():
+            inspection_result_enter(target=target, result="未发现问题", inspected_on=timezone.localdate(), actor=SYSTEM)
+    world.ids["plan_done"] = done.pk
 
 
 def world_build() -> World:
@@ -289,6 +333,7 @@ def world_build() -> World:
     _queries_build(world)
     # A dated evaluation file of department A (issue 15), under the seeded general model.
     world.ids["evaluation_file"] = _evaluation_file(a)
+    _supervision_build(world)
     # A report of the same content is reused, so issuing it once here keeps every cell off the PDF renderer.
     from django.test import Client
 

@@ -58,6 +58,8 @@ def reference_data(db) -> None:
         row.save()
     # The evaluation models the migration seeds (general + food), frozen in the migration itself.
     importlib.import_module("evaluation.migrations.0002_seed_models").seed(django_apps, None)
+    # Its second version, reading the inspection results (supervision 0002).
+    importlib.import_module("supervision.migrations.0002_general_model_inspections").add_version(django_apps, None)
 
 
 @pytest.fixture(scope="session")

@@ -160,6 +160,10 @@ SITE = {
     ("accounts:confirm", "POST"):                     "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
     ("accounts:login", "GET"):                        "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
     ("accounts:login", "POST"):                       "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
+    ("accounts:password-reset", "GET"):               "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
+    ("accounts:password-reset", "POST"):              "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
+    ("accounts:password-reset-confirm", "GET"):       "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
+    ("accounts:password-reset-confirm", "POST"):      "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
     ("accounts:oidc-login", "GET"):                   "404    404    404    404    404    404    404    404    404    404    404    404    404    404    404",
     ("accounts:oidc-login", "POST"):                  "404    404    404    404    404    404    404    404    404    404    404    404    404    404    404",
     ("accounts:oidc-callback", "GET"):                "404    404    404    404    404    404    404    404    404    404    404    404    404    404    404",
@@ -294,6 +298,29 @@ SITE = {
     ("queries:special-result-pdf", "POST"):          "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
     ("queries:special-dashboard", "GET"):            "login  403    403    403    403    403    403    403    ok     403    login  403    403    403    login",
     ("queries:special-dashboard", "POST"):           "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
+    # 双随机、一公开 (issue 15): plans are read by the department's staff (the credit centre reads all); a department
+    # admin makes, draws and keeps the inspector pool; any department role enters results; another department's plan,
+    # subject or inspector is not found; the finished plans and the verification of a draw are public
+    ("supervision:plans", "GET"):                    "login  403    ok     ok     ok     ok     ok     ok     ok     403    login  403    403    403    login",
+    ("supervision:plans", "POST"):                   "login  403    ok     ok     ok     ok     ok     ok     ok     403    login  403    403    403    login",
+    ("supervision:plan-new", "GET"):                 "login  403    403    403    ok     403    403    ok     403    403    login  403    403    403    login",
+    ("supervision:plan-new", "POST"):                "login  403    403    403    ok     403    403    ok     403    403    login  403    403    403    login",
+    ("supervision:plan-detail", "GET"):              "login  403    ok     ok     ok     404    404    404    ok     403    login  403    403    403    login",
+    ("supervision:plan-detail", "POST"):             "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
+    ("supervision:plan-draw", "GET"):                "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
+    ("supervision:plan-draw", "POST"):               "login  403    403    403    ok     404    404    404    403    403    login  403    403    403    login",
+    ("supervision:result-entry", "GET"):             "login  403    ok     ok     ok     404    404    404    403    403    login  403    403    403    login",
+    ("supervision:result-entry", "POST"):            "login  403    ok     ok     ok     404    404    404    403    403    login  403    403    403    login",
+    ("supervision:inspectors", "GET"):               "login  403    403    403    ok     403    403    ok     403    403    login  403    403    403    login",
+    ("supervision:inspectors", "POST"):              "login  403    403    403    ok     403    403    ok     403    403    login  403    403    403    login",
+    ("supervision:inspector-active", "GET"):         "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
+    ("supervision:inspector-active", "POST"):        "login  403    403    403    ok     403    403    404    403    403    login  403    403    403    login",
+    ("supervision:public-plans", "GET"):             "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
+    ("supervision:public-plans", "POST"):            "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
+    ("supervision:public-plan", "GET"):              "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
+    ("supervision:public-plan", "POST"):             "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
+    ("supervision:plan-verify", "GET"):              "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
+    ("supervision:plan-verify", "POST"):             "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
     # the admin, by a few representative pages (the admin is not enumerated route by route)
     ("admin:index", "GET"):                           "login  login  login  login  login  login  login  login  ok     ok     login  login  login  login  login",
     ("admin:audit_auditevent_changelist", "GET"):     "login  login  login  login  login  login  login  login  403    ok     login  login  login  login  login",
@@ -432,6 +459,7 @@ def route_args(name: str, world) -> list:
         "disclosure:subject-report": [ids["uscc"]],
         "disclosure:person-detail": [ids["person"]],
         "accounts:confirm": ["not-a-token"],
+        "accounts:password-reset-confirm": ["MQ", "set-password"],
         "accounts:account-detail": [ids["account_unv"]],
         "accounts:grant-detail": [ids["grant_unv"]],
         "accounts:proof-download": [ids["grant_unv"], ids["proof"]],
@@ -481,6 +509,12 @@ def route_args(name: str, world) -> list:
         "check-detail": [ids["check"]],
         "check-feedback": [ids["check"]],
         "evaluation-file-download": [ids["evaluation_file"]],
+        "supervision:plan-detail": [ids["plan_drawn"]],
+        "supervision:plan-draw": [ids["plan_draft"]],
+        "supervision:result-entry": [ids["target"]],
+        "supervision:inspector-active": [ids["inspector"]],
+        "supervision:public-plan": [ids["plan_done"]],
+        "supervision:plan-verify": [ids["plan_drawn"]],
     }.get(name, [])
 
 
@@ -576,6 +610,7 @@ def form_body(name: str, variant: str, world) -> dict:
         },
         "admin:organisations_department_add": {"code": "mx-new", "name": "新部门"},
         "accounts:login": {"username": "nobody@example.com", "password": "wrong-password"},
+        "accounts:password-reset": {"email": "nobody@example.com"},
         "accounts:account-detail": {"action": "suspend", "note": "矩阵测试"},
         "accounts:grant-detail": {"action": "verify", "note": "材料齐全"},
         "rights:authorisations": {
@@ -587,6 +622,17 @@ def form_body(name: str, variant: str, world) -> dict:
         "rights:authorisation-revoke": {"reason": "矩阵测试"},
         "rights:complaints": {"category": "slow", "description": "办理超时"},
         "rights:complaint-detail": {"outcome": "upheld", "answer": "已整改"},
+        "supervision:plan-new": {
+            "title": "矩阵抽查任务",
+            "basis": "《市场监管总局关于全面推进“双随机、一公开”监管工作的通知》",
+            "scope": "登记事项",
+            "model": world.ids["general_model"],
+            "rule_none": "1",
+            "inspectors_per_subject": "1",
+        },
+        "supervision:result-entry": {"result": "未发现问题", "inspected_on": timezone.localdate().isoformat()},
+        "supervision:inspectors": {"name": "赵六", "staff_number": "MX-9"},
+        "supervision:inspector-active": {"active": "0"},
     }
     if variant == "accept":
         return {"action": "accept"}

@@ -45,6 +45,8 @@ SMALL_TABLES = {
     "disclosure.OpenDataFile",
     "queries.QueryGrant",  # configuration: departments × restricted types
     "queries.SpecialQuery",  # applications made by hand, a few a day at most
+    "supervision.Inspector",  # a department's inspectors: hundreds
+    "supervision.InspectionPlan",  # plans made by hand, a few per department and year
 }
 # Filters on a column no index starts with, and why each is cheap anyway.
 UNINDEXED_FILTERS = {

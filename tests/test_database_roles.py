@@ -101,10 +101,20 @@ def test_the_site_role_cannot_erase_or_silence_the_audit_trail(site, statement):
     assert AuditEvent.objects.filter(pk=event_id).exists()
 
 
-@pytest.mark.parametrize("table", ["records_recordversion", "sanctions_membershipchange"])
+@pytest.mark.parametrize(
+    "table",
+    [
+        "records_recordversion",
+        "sanctions_membershipchange",
+        "subjects_subjectaccess",
+        "queries_specialqueryevent",
+        "disclosure_applicationevent",
+    ],
+)
 def test_the_site_role_appends_to_the_histories_but_never_rewrites_them(site, table):
-    """Records and memberships are versioned, never rewritten (DESIGN §4: nothing is lost): with the site's
-    credentials a version cannot be edited or deleted, any more than an audit event."""
+    """Records and memberships are versioned, access logs and case histories kept, never rewritten (DESIGN §4:
+    nothing is lost): with the site's credentials a row cannot be edited or deleted, any more than an audit
+    event."""
     assert run(site, f"SELECT count(*) FROM {table}")[0][0] == 0
     assert run(site, f"SELECT has_table_privilege(current_user, '{table}', 'INSERT')") == [(True,)]
     for statement in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}", f"TRUNCATE {table}"):

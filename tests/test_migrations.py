@@ -126,6 +126,7 @@ def test_the_migrated_database_holds_the_seeded_catalog():
         "hmd": "守信激励名单认定",
         "xycn": "信用承诺",
         "wncn": "违背信用承诺",
+        "ccjc": "抽查检查结果",  # records 0021 (issue 15: 双随机、一公开)
     }
     per_type = {code: RecordField.objects.filter(record_type__code=code).count() for code in types}
     assert per_type == {
@@ -137,6 +138,7 @@ def test_the_migrated_database_holds_the_seeded_catalog():
         "hmd": 11,
         "xycn": 15,
         "wncn": 8,
+        "ccjc": 11,
     }
     positions = list(RecordField.objects.filter(record_type__code="xycn").values_list("position", flat=True))
     assert sorted(positions) == list(range(15))  # the fulfilment added by 0004 comes last, in order

@@ -19,6 +19,7 @@ LAYERS = [
     "records",
     "sanctions",
     "evaluation",
+    "supervision",
     "disclosure",
     "rights",
     "queries",

@@ -60,10 +60,11 @@ INSTALLED_APPS = [
     "records",
     "sanctions",
     "evaluation",  # graded evaluation and risk classification, above the lists it reads
+    "supervision",  # 双随机、一公开 by risk class: inspector pools, plans, draws, results (records), above evaluation
     "disclosure",
     "rights",  # objections, repairs, tip-offs and commitments: above the public site, whose records they name
     "queries",  # departments' graded queries and special queries of restricted records (their grants, the results)
-    "operations",  # /healthz and /readyz: the top layer, reading every app through its selectors
+    "operations",  # /healthz and /readyz, seed_demo: the top layer, reading every app through its selectors
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "applications-overdue-daily": {
         "task": "rights.tasks.applications_overdue_task",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Until the coming year's holidays are entered (from November; records.workdays.calendar_gaps).
+    "calendar-gaps-daily": {
+        "task": "records.tasks.calendar_gaps_task",
+        "schedule": crontab(hour=8, minute=5),
     },
     "quality-reports-nightly": {
         "task": "records.tasks.quality_reports_compute_task",

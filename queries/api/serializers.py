@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from disclosure.selectors import public_record_data
 from subjects.identifiers import mask_person_name
 
 
@@ -31,7 +32,10 @@ class QueriedRecordSerializer(serializers.Serializer):
     decided_on = serializers.DateField()
     severity = serializers.CharField()
     objection = serializers.CharField()
-    data = serializers.DictField(child=serializers.CharField(), help_text="以字段代码为键；身份证号码已脱敏")
+    data = serializers.SerializerMethodField(help_text="以字段代码为键；自然人姓名和证件号码已脱敏")
+
+    def get_data(self, record) -> dict[str, str]:
+        return public_record_data(record)
 
 
 class QueriedSubjectSerializer(serializers.Serializer):

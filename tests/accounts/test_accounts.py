@@ -7,6 +7,7 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -301,17 +302,22 @@ def test_login_failures_lock_the_account_login_out(company, media, settings):
 def test_proof_files_are_deleted_after_their_retention_and_the_rows_stay(company, media, settings):
     account = account_make("a@example.com")
     pending = grant_make(account, CreditSubjectFactory(), verified=False)
-    decided = grant_make(account, company)
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=30)):
+        decided = grant_make(account, company)  # decided a month later: its retention runs from then
     decided_paths = [p.file.path for p in decided.proofs.all()]
     assert all(media.joinpath(path).exists() for path in decided_paths)
-    later = timezone.localdate() + datetime.timedelta(days=settings.ACCOUNT_PROOF_RETENTION_DAYS)
-    assert proofs_purge(today=later) == 0  # the last day of retention: kept
+    asked = timezone.localdate() + datetime.timedelta(days=settings.ACCOUNT_PROOF_RETENTION_DAYS)
+    assert proofs_purge(today=asked) == 0  # the last day of retention: kept
+    # A request never decided (an abandoned registration) keeps its ID copies no longer than a decided one.
+    assert proofs_purge(today=asked + datetime.timedelta(days=1)) == len(pending.proofs.all())
+    assert all(p.purged_at and not p.file for p in pending.proofs.all())
+    assert all(p.file and p.purged_at is None for p in decided.proofs.all())
+    later = asked + datetime.timedelta(days=30)
     assert proofs_purge(today=later + datetime.timedelta(days=1)) == 2
     assert not any(media.joinpath(path).exists() for path in decided_paths)
     assert all(p.purged_at and p.sha256 and not p.file for p in decided.proofs.all())
-    assert all(p.file and p.purged_at is None for p in pending.proofs.all())  # undecided: kept
     assert proofs_purge(today=later + datetime.timedelta(days=2)) == 0  # safe to run twice
-    assert AuditEvent.objects.filter(action="account.proof_purge").count() == 2
+    assert AuditEvent.objects.filter(action="account.proof_purge").count() == 2 + len(pending.proofs.all())
 
 
 def test_seed_demo_makes_a_verified_demo_account_once(media, capsys):
@@ -326,4 +332,4 @@ def test_seed_demo_makes_a_verified_demo_account_once(media, capsys):
     assert grant_acting(account, account.grants.get().subject).subject.name == name
     assert Client().post("/account/login/", {"username": email, "password": password})["Location"] == "/account/"
     call_command("seed_demo", "--subjects=200", "--no-progress")
-    assert SubjectAccount.objects.count() == 1
+    assert SubjectAccount.objects.filter(email=email).count() == 1

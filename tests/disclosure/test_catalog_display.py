@@ -193,6 +193,7 @@ def test_the_migration_reproduces_what_the_templates_showed():
         "yzsxmd": "black",
         "sxbzxr": "black",
         "wncn": "other",
+        "ccjc": "other",  # records 0021, with its display set by that migration
     }
 
 

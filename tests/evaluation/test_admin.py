@@ -40,7 +40,7 @@ def test_the_pages_open_and_show_the_last_full_run(admin_client):
         run = evaluation_run_request(actor=Actor.system(), kind="manual", background=False)
     run = evaluation_run(run.pk)
     assert f"最近一次全量评价：{run.as_of:%Y-%m-%d}" in admin_client.get("/admin/evaluation/evaluationmodel/").text
-    published = ModelVersion.objects.get(model__code="general")
+    published = ModelVersion.objects.get(model__code="general", state=VersionState.PUBLISHED)
     page = admin_client.get(f"/admin/evaluation/modelversion/{published.pk}/change/").text
     assert "列入失信惩戒名单的，评价等级为差" in page  # the readable rendering of the definition
     assert 'name="definition"' not in page  # frozen

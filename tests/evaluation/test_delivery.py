@@ -99,7 +99,7 @@ def test_a_feed_item_explains_the_grade_and_pages_by_cursor(world, client):
     assert sorted(penalties["records"]) == sorted(
         s[1].records.filter(record_type__code="xzcf").values_list("pk", flat=True)
     )
-    assert len(item["explanation"]["indicators"]) == 12  # every indicator of the general model, zero or not
+    assert len(item["explanation"]["indicators"]) == 13  # every indicator of the general model (version 2), zero or not
     # A change makes a new item after the cursor; the department reads only what is new.
     first = feed(world["market"], client)
     ingest(world["market"], penalty_for(company_uscc(1), 5, subject=1))

@@ -59,9 +59,11 @@ def test_the_seeded_models_are_published_and_cite_the_seed(evaluation_models):
     assert "第51条" in food.basis
     assert general.publish_grades
     assert not food.publish_grades
-    for model in (general, food):
-        version = model.versions.get()
-        assert (version.number, version.state) == (1, VersionState.PUBLISHED)
+    # The general model's version 2 (supervision 0002) adds the inspection results to version 1, kept.
+    assert general.versions.get(number=1).state == VersionState.SUPERSEDED
+    for model, number in ((general, 2), (food, 1)):
+        version = model.versions.get(state=VersionState.PUBLISHED)
+        assert version.number == number
         definition_check(version.definition, model=model)
     food_definition = definition_parse(food.versions.get().definition, model="food_risk", version=1)
     assert food_definition.depends_on() == {"general"}
@@ -171,7 +173,7 @@ def test_publishing_freezes_the_draft_and_regrades_everyone_citing_the_new_versi
     old = general.versions.get(state=VersionState.PUBLISHED)
     with transaction.atomic():
         draft = model_version_draft(model=general, actor=SYSTEM)
-        assert draft.number == 2
+        assert draft.number == old.number + 1
         assert draft.definition == old.definition
         model_version_edit(
             version=draft, definition=_edited(draft, base_score="80"), note="基础分调整为80", actor=SYSTEM

@@ -63,6 +63,7 @@ CREDIT_ADMIN = (
         evaluationresult="view",
         evaluationfile="view",
     )
+    | grants("supervision", inspector="view add change", inspectionplan="view", inspectiontarget="view")
 )
 AUDITOR = grants("audit", auditevent="view")
 

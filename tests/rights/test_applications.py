@@ -227,6 +227,9 @@ def test_applicant_centre_and_deciders_are_told_by_mail(penalty, mailoutbox, dja
                 email=f"{username}@credit.example.gov.cn",
                 actor=CENTRE,
             )
+    with django_capture_on_commit_callbacks(execute=True):
+        acting_account(penalty.subject)
+    mailoutbox.clear()  # the account was told its grant was verified
     with at(2026, 7, 1), django_capture_on_commit_callbacks(execute=True):
         application, _ = submit(penalty, applicant_email="wang@example.com")
     with at(2026, 7, 1), django_capture_on_commit_callbacks(execute=True):

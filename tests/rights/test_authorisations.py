@@ -54,7 +54,7 @@ def test_the_bank_reads_exactly_the_authorised_categories_and_the_subject_sees_e
     assert page.status_code == 200
     text = page.text
     assert "长市监罚〔2026〕1号" in text  # 行政处罚: authorised
-    assert "长市监罚〔2026〕撤1号" in text  # revoked, not public: still within the category
+    assert "长市监罚〔2026〕撤1号" not in text  # revoked (annulled): the subject's own history, shared with nobody
     assert "长市监许〔2026〕1号" not in text  # 行政许可: not authorised
     assert "严重违法失信名单" not in text  # 失信惩戒: not authorised
     assert "/objection/" not in text  # the bank reads; it does not act for the subject

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.test import Client
 
@@ -87,3 +88,35 @@ def test_a_complaint_names_only_the_accounts_own_application_and_needs_an_accoun
     assert Client().get("/account/complaints/")["Location"].startswith("/account/login/")
     assert not Complaint.objects.exists()
     assert Application.objects.count() == 1
+
+
+def test_the_credit_centre_is_mailed_a_new_complaint_and_the_account_its_answer(
+    penalty, django_capture_on_commit_callbacks, mailoutbox
+):
+    with transaction.atomic():
+        staff_create(
+            username="centre2",
+            password="Centre-pass-2026",
+            role="credit_admin",
+            actor=CENTRE,
+            email="centre@example.com",
+        )
+    account = acting_account(penalty.subject)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = complaint_file(account=account, category="slow", description="受理超时", actor=CENTRE)
+    (filed,) = mailoutbox
+    assert filed.to == ["centre@example.com"]
+    assert complaint.number in filed.subject
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint_answer(
+            complaint=complaint,
+            outcome="upheld",
+            answer="已督促部门办理",
+            answered_by=User.objects.get(username="centre2"),
+            actor=CENTRE,
+        )
+    answered = mailoutbox[1]
+    assert answered.to == [account.email]
+    assert "已督促部门办理" in answered.body
+    assert "投诉属实" in answered.body

@@ -1,0 +1,83 @@
+"""Reads of the supervision app: a plan's population (the department's supervised population as the evaluation's
+change feed and dated files define it, narrowed by the plan's filters, with each subject's current grade), the
+plans a department sees, and what the public sees of finished plans (一公开)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.db.models import Count, Q, QuerySet
+
+from core.vocabulary import RECORD_ACTIVE
+from evaluation.selectors import current_grades, supervised_subjects_q
+from records.models import CreditRecord
+from subjects.models import CreditSubject
+
+from .choices import PlanState
+from .models import InspectionPlan, InspectionTarget, Inspector
+
+
+def population_subjects(plan: InspectionPlan) -> QuerySet[CreditSubject]:
+    """The subjects a plan draws from: the department's supervised population
+    (``evaluation.selectors.supervised_subjects_q``, the definition the change feed and the dated files use) that
+    carry a USCC (the draw orders by it and the result record names the subject by it), narrowed by the plan's
+    subject kinds, division (code prefix of the subject's division) and industry (an in-force licence whose
+    certificate name contains the text: subjects have no industry field of their own)."""
+    subjects = CreditSubject.objects.filter(supervised_subjects_q(plan.department, prefix=""), uscc__isnull=False)
+    if plan.subject_kinds:
+        subjects = subjects.filter(kind__in=plan.subject_kinds)
+    if plan.division_prefix:
+        subjects = subjects.filter(division_code__startswith=plan.division_prefix)
+    if plan.industry:
+        licensed = CreditRecord.objects.filter(
+            record_type__code="xzxk", status=RECORD_ACTIVE, data__XK_XKZS__icontains=plan.industry
+        ).values("subject_id")
+        subjects = subjects.filter(pk__in=licensed)
+    return subjects
+
+
+def population(plan: InspectionPlan) -> list[tuple[str, str, int]]:
+    """(USCC, grade under the plan's model — "" when the subject has none —, subject id) of every subject of the
+    plan's population, in USCC order: two queries."""
+    subjects = population_subjects(plan)
+    rows = list(subjects.order_by("uscc").values_list("uscc", "pk"))
+    grades = dict(
+        current_grades(plan.model)
+        .filter(subject_id__in=subjects.values("pk"))
+        .order_by()
+        .values_list("subject_id", "grade")
+    )
+    return [(uscc, grades.get(pk, ""), pk) for uscc, pk in rows]
+
+
+def population_classes(plan: InspectionPlan) -> Counter:
+    """How many subjects of the plan's population are in each class (what the draft's page shows)."""
+    return Counter(grade for _, grade, _ in population(plan))
+
+
+def active_pool(department) -> list[Inspector]:
+    return list(Inspector.objects.filter(department=department, is_active=True).order_by("staff_number"))
+
+
+def plans_visible_to(department) -> QuerySet[InspectionPlan]:
+    """A department's own plans; every plan for the credit centre (no department)."""
+    plans = InspectionPlan.objects.select_related("department", "model")
+    return plans if department is None else plans.filter(department=department)
+
+
+def targets_of(plan: InspectionPlan) -> QuerySet[InspectionTarget]:
+    return plan.targets.select_related("subject").prefetch_related("inspectors").order_by("position")
+
+
+def public_plans() -> QuerySet[InspectionPlan]:
+    """The finished plans, newest first, with the number drawn and the number with a problem found (一公开)."""
+    return (
+        InspectionPlan.objects.filter(state=PlanState.DONE)
+        .select_related("department")
+        .annotate(drawn=Count("targets"), problems=Count("targets", filter=~Q(targets__result__in=CLEAN_RESULTS)))
+        .order_by("-finished_at", "-id")
+    )
+
+
+#: The results that found nothing wrong.
+CLEAN_RESULTS = ("合格", "未发现问题")

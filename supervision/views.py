@@ -1,0 +1,232 @@
+"""Pages of supervision: the department workbench (plans, the draw, results, the inspector pool) and the public
+"一公开" pages (finished plans, and the verification of any drawn plan).
+
+Workbench pages are limited to the user's own department (another department's plan or inspector is a 404); the
+credit-centre admin reads every plan and acts on none (plans, draws and results are the department's)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from core.errors import form_add_error
+from core.paging import CappedCountPaginator
+from organisations.access import request_actor, staff_required
+from organisations.choices import StaffRoleName as Role
+from records.models import RecordType
+from records.selectors import calendar_overrides
+from records.workdays import add_workdays
+from subjects.identifiers import mask_person_name
+
+from . import selectors
+from .choices import PlanState
+from .forms import InspectorForm, PlanForm, ResultForm, rule_field_name
+from .models import InspectionPlan, InspectionTarget, Inspector
+from .rules import CLASSES, class_label, rules_from_json
+from .services import (
+    SupervisionError,
+    inspection_result_enter,
+    inspector_add,
+    inspector_set_active,
+    plan_create,
+    plan_draw,
+    plan_verify,
+)
+
+DEPARTMENT_ROLES = (Role.CLERK, Role.REVIEWER, Role.DEPT_ADMIN)
+REFUSED = "您无权执行此操作：抽查任务由本部门管理员制定和抽取。"
+
+
+def _plan_for(request, pk: int) -> InspectionPlan:
+    """A plan the user may see; another department's plan is a 404."""
+    return get_object_or_404(selectors.plans_visible_to(request.staff.department), pk=pk)
+
+
+def _rules_display(plan: InspectionPlan) -> list[tuple[str, str]]:
+    parsed = rules_from_json(plan.rules)
+    return [(class_label(grade), parsed[grade].as_text() if grade in parsed else "不抽取") for grade in CLASSES]
+
+
+@staff_required(*DEPARTMENT_ROLES, Role.CREDIT_ADMIN)
+def plan_list(request):
+    plans = selectors.plans_visible_to(request.staff.department).order_by("-created_at", "-id")
+    page = CappedCountPaginator(plans, 50).get_page(request.GET.get("page"))
+    return render(request, "supervision/plan_list.html", {"page": page})
+
+
+@staff_required(Role.DEPT_ADMIN)
+def plan_new(request):
+    department = request.staff.department
+    form = PlanForm(department, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = plan_create(
+                department=department,
+                title=data["title"],
+                basis=data["basis"],
+                scope=data["scope"],
+                model=data["model"],
+                rule_texts=form.rule_texts(),
+                inspectors_per_subject=data["inspectors_per_subject"],
+                subject_kinds=data["subject_kinds"],
+                division_prefix=data["division_prefix"],
+                industry=data["industry"],
+                actor=request_actor(request),
+            )
+        except SupervisionError as error:
+            if error.field in {grade for grade in CLASSES}:
+                error.field = rule_field_name(error.field)
+            form_add_error(form, error)
+        else:
+            messages.success(request, "抽查任务已保存为草稿。请核对抽取范围后进行抽取。")
+            return redirect("supervision:plan-detail", pk=plan.pk)
+    return render(request, "supervision/plan_new.html", {"form": form})
+
+
+@require_GET
+@staff_required(*DEPARTMENT_ROLES, Role.CREDIT_ADMIN)
+def plan_detail(request, pk: int):
+    plan = _plan_for(request, pk)
+    classes = None
+    if plan.state == PlanState.DRAFT:
+        counts = selectors.population_classes(plan)
+        classes = [(class_label(grade), counts.get(grade, 0)) for grade in CLASSES]
+    targets = list(selectors.targets_of(plan))
+    deadline_days = RecordType.objects.filter(code="ccjc").values_list("timeliness_days", flat=True).first()
+    overrides = calendar_overrides() if deadline_days else {}
+    rows = [
+        (t, add_workdays(t.inspected_on, deadline_days, overrides) if t.inspected_on and deadline_days else None)
+        for t in targets
+    ]
+    staff = request.staff
+    return render(
+        request,
+        "supervision/plan_detail.html",
+        {
+            "plan": plan,
+            "rules": _rules_display(plan),
+            "classes": classes,
+            "rows": rows,
+            "deadline_days": deadline_days,
+            "pool_size": len(selectors.active_pool(plan.department)),
+            "can_draw": plan.state == PlanState.DRAFT and staff.has(Role.DEPT_ADMIN) and staff.department is not None,
+            "can_enter": plan.state == PlanState.DRAWN
+            and staff.department is not None
+            and staff.has(*DEPARTMENT_ROLES),
+        },
+    )
+
+
+@require_POST
+@staff_required(*DEPARTMENT_ROLES, Role.CREDIT_ADMIN)
+def plan_draw_view(request, pk: int):
+    plan = _plan_for(request, pk)
+    if not request.staff.has(Role.DEPT_ADMIN) or request.staff.department is None:
+        messages.error(request, REFUSED)
+        return redirect("supervision:plan-detail", pk=plan.pk)
+    try:
+        plan = plan_draw(plan=plan, actor=request_actor(request))
+    except SupervisionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"已抽取{plan.targets.count()}户，随机种子和抽取范围快照已记录，可供核验。")
+    return redirect("supervision:plan-detail", pk=plan.pk)
+
+
+@staff_required(*DEPARTMENT_ROLES)
+def result_entry(request, pk: int):
+    target = get_object_or_404(
+        InspectionTarget.objects.select_related("plan", "subject").filter(plan__department=request.staff.department),
+        pk=pk,
+    )
+    form = ResultForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            inspection_result_enter(
+                target=target,
+                result=data["result"],
+                inspected_on=data["inspected_on"],
+                findings=data["findings"],
+                handling=data["handling"],
+                actor=request_actor(request),
+                user=request.user,
+            )
+        except SupervisionError as error:
+            form_add_error(form, error)
+        else:
+            messages.success(request, "检查结果已录入，并已形成信用记录向社会公示。")
+            return redirect("supervision:plan-detail", pk=target.plan_id)
+    return render(request, "supervision/result_entry.html", {"form": form, "target": target})
+
+
+@staff_required(Role.DEPT_ADMIN)
+def inspector_list(request):
+    department = request.staff.department
+    form = InspectorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspector_add(department=department, actor=request_actor(request), **form.cleaned_data)
+        except SupervisionError as error:
+            form_add_error(form, error)
+        else:
+            messages.success(request, "检查人员已加入名录。")
+            return redirect("supervision:inspectors")
+    inspectors = Inspector.objects.filter(department=department).order_by("staff_number")
+    page = Paginator(inspectors, 100).get_page(request.GET.get("page"))
+    return render(request, "supervision/inspector_list.html", {"form": form, "page": page})
+
+
+@require_POST
+@staff_required(Role.DEPT_ADMIN)
+def inspector_active(request, pk: int):
+    inspector = get_object_or_404(Inspector, pk=pk, department=request.staff.department)
+    active = request.POST.get("active") == "1"
+    inspector_set_active(inspector=inspector, active=active, actor=request_actor(request))
+    messages.success(request, f"{inspector.name}已{'恢复在册' if active else '移出在册名单'}。")
+    return redirect("supervision:inspectors")
+
+
+# --- 一公开 -------------------------------------------------------------------------------------------------
+
+
+def _public_plan(pk: int, *states: str) -> InspectionPlan:
+    plan = InspectionPlan.objects.select_related("department", "model").filter(pk=pk, state__in=states).first()
+    if plan is None:
+        raise Http404("没有找到该抽查任务。")
+    return plan
+
+
+@require_GET
+def public_plan_list(request):
+    page = Paginator(selectors.public_plans(), 30).get_page(request.GET.get("page"))
+    return render(request, "supervision/public_plan_list.html", {"page": page})
+
+
+@require_GET
+def public_plan_detail(request, pk: int):
+    """A finished plan as the public sees it: the subjects drawn and their results; a natural person's name and the
+    inspectors' names masked, no staff numbers."""
+    plan = _public_plan(pk, PlanState.DONE)
+    rows = [
+        {
+            "target": t,
+            "name": mask_person_name(t.subject.name) if t.subject.is_natural_person else t.subject.name,
+            "inspectors": "、".join(mask_person_name(i.name) for i in t.inspectors.all()),
+        }
+        for t in selectors.targets_of(plan)
+    ]
+    return render(
+        request, "supervision/public_plan_detail.html", {"plan": plan, "rows": rows, "rules": _rules_display(plan)}
+    )
+
+
+@require_GET
+def plan_verify_view(request, pk: int):
+    """Anyone may have a drawn plan drawn again from its recorded seed and snapshot, and see that it agrees."""
+    plan = _public_plan(pk, PlanState.DRAWN, PlanState.DONE)
+    return render(request, "supervision/plan_verify.html", {"plan": plan, "verification": plan_verify(plan)})

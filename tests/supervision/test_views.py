@@ -1,0 +1,181 @@
+"""The workbench and public pages: a department plans, draws and enters results for its own plans only; another
+department cannot see, draw or enter results on them; bad input shows a Chinese error and changes nothing; the
+public sees finished plans with inspectors' names masked, and anyone can verify a draw."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from evaluation.selectors import current_result
+from organisations.services import staff_create
+from records.models import CreditRecord
+from supervision.choices import PlanState
+from supervision.models import InspectionPlan
+from tests.conftest import StaffClient
+from tests.evaluation.helpers import TODAY
+
+from .conftest import SYSTEM
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "Supervision-pass-2026"
+
+
+def staff_client(username, role, department) -> StaffClient:
+    with transaction.atomic():
+        user = staff_create(
+            username=username, password=PASSWORD, role=role, department_code=department.code, actor=SYSTEM
+        )
+    client = StaffClient()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin_a(market):
+    return staff_client("sup-admin-a", "dept_admin", market)
+
+
+@pytest.fixture
+def clerk_a(market):
+    return staff_client("sup-clerk-a", "clerk", market)
+
+
+@pytest.fixture
+def admin_b(other_department):
+    return staff_client("sup-admin-b", "dept_admin", other_department)
+
+
+@pytest.fixture
+def clerk_b(other_department):
+    return staff_client("sup-clerk-b", "clerk", other_department)
+
+
+def plan_form(models, **overrides) -> dict:
+    return {
+        "title": "2026年第二批双随机抽查",
+        "basis": "《中华人民共和国食品安全法》第一百一十条",
+        "scope": "食品经营许可事项",
+        "model": models["general"].pk,
+        "rule_A": "",
+        "rule_B": "100%",
+        "rule_C": "",
+        "rule_D": "",
+        "rule_none": "",
+        "inspectors_per_subject": "2",
+    } | overrides
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def test_a_ratio_over_100_is_shown_in_chinese_and_no_plan_is_made(admin_a, evaluation_models):
+    response = admin_a.post("/workbench/inspections/new/", plan_form(evaluation_models, rule_B="120%"))
+    assert response.status_code == 200
+    assert "B 类的抽取比例不能超过100%。" in response.text
+    assert not InspectionPlan.objects.exists()
+
+
+def test_the_department_plans_draws_enters_results_and_the_public_sees_them(
+    graded, pool, admin_a, clerk_a, client, evaluation_models, django_capture_on_commit_callbacks
+):
+    response = admin_a.post("/workbench/inspections/new/", plan_form(evaluation_models))
+    plan = InspectionPlan.objects.get()
+    assert response["Location"] == f"/workbench/inspections/{plan.pk}/"
+    assert "B 类" in admin_a.get(response["Location"]).text
+    admin_a.post(f"/workbench/inspections/{plan.pk}/draw/")
+    plan.refresh_from_db()
+    assert plan.state == PlanState.DRAWN
+    # A second draw is refused, saying so.
+    again = admin_a.post(f"/workbench/inspections/{plan.pk}/draw/", follow=True)
+    assert any("不能重新生成" in m for m in messages_of(again))
+    targets = list(plan.targets.order_by("position"))
+    assert len(targets) == 3
+    # Bad input: a problem found without saying which.
+    bad = clerk_a.post(
+        f"/workbench/inspections/targets/{targets[0].pk}/result/", {"result": "不合格", "inspected_on": TODAY}
+    )
+    assert "发现问题的，请填写发现的问题。" in bad.text
+    assert not CreditRecord.objects.filter(record_type__code="ccjc").exists()
+    for target, result in zip(targets, ["不合格", "未发现问题", "合格"], strict=True):
+        with django_capture_on_commit_callbacks(execute=True):
+            clerk_a.post(
+                f"/workbench/inspections/targets/{target.pk}/result/",
+                {"result": result, "inspected_on": TODAY, "findings": "超范围经营" if result == "不合格" else ""},
+            )
+    plan.refresh_from_db()
+    assert plan.state == PlanState.DONE
+    # The record's commit re-graded its subject through the outbox: B → C.
+    assert current_result(targets[0].subject_id, "general").grade == "C"
+    listing = client.get("/inspections/").text
+    assert plan.title in listing
+    page = client.get(f"/inspections/{plan.pk}/").text
+    assert "不合格" in page
+    assert "张*" in page or "李*" in page or "王*" in page
+    assert not any(name in page for name in ("张三", "李四", "王五"))
+    assert "JC00" not in page  # no staff numbers
+    assert "核验通过" in client.get(f"/inspections/{plan.pk}/verify/").text
+
+
+def test_another_department_cannot_see_draw_or_enter_results(
+    graded, pool, admin_a, admin_b, clerk_b, market, evaluation_models
+):
+    admin_a.post("/workbench/inspections/new/", plan_form(evaluation_models))
+    plan = InspectionPlan.objects.get()
+    assert admin_b.get(f"/workbench/inspections/{plan.pk}/").status_code == 404
+    assert admin_b.post(f"/workbench/inspections/{plan.pk}/draw/").status_code == 404
+    plan.refresh_from_db()
+    assert plan.state == PlanState.DRAFT
+    assert plan.title not in admin_b.get("/workbench/inspections/").text
+    admin_a.post(f"/workbench/inspections/{plan.pk}/draw/")
+    target = plan.targets.first()
+    response = clerk_b.post(
+        f"/workbench/inspections/targets/{target.pk}/result/", {"result": "合格", "inspected_on": TODAY}
+    )
+    assert response.status_code == 404
+    target.refresh_from_db()
+    assert target.result == ""
+    assert not CreditRecord.objects.filter(record_type__code="ccjc").exists()
+    # Nor manage A's inspector pool.
+    inspector = pool[0]
+    assert admin_b.post(f"/workbench/inspectors/{inspector.pk}/active/", {"active": "0"}).status_code == 404
+    inspector.refresh_from_db()
+    assert inspector.is_active
+
+
+def test_a_clerk_cannot_draw(graded, pool, admin_a, clerk_a, evaluation_models):
+    admin_a.post("/workbench/inspections/new/", plan_form(evaluation_models))
+    plan = InspectionPlan.objects.get()
+    response = clerk_a.post(f"/workbench/inspections/{plan.pk}/draw/", follow=True)
+    assert any("无权" in m for m in messages_of(response))
+    plan.refresh_from_db()
+    assert plan.state == PlanState.DRAFT
+
+
+def test_a_draw_with_an_empty_pool_says_so_and_draws_nothing(graded, admin_a, evaluation_models):
+    admin_a.post("/workbench/inspections/new/", plan_form(evaluation_models))
+    plan = InspectionPlan.objects.get()
+    response = admin_a.post(f"/workbench/inspections/{plan.pk}/draw/", follow=True)
+    assert any("没有在册的检查人员" in m for m in messages_of(response))
+    plan.refresh_from_db()
+    assert (plan.state, plan.targets.count()) == (PlanState.DRAFT, 0)
+
+
+def test_the_department_admin_keeps_the_pool(admin_a, market):
+    admin_a.post("/workbench/inspectors/", {"name": "赵六", "staff_number": "JC100"})
+    duplicate = admin_a.post("/workbench/inspectors/", {"name": "钱七", "staff_number": "JC100"})
+    assert "本部门已有执法证号/工号为“JC100”的检查人员。" in duplicate.text
+    page = admin_a.get("/workbench/inspectors/").text
+    assert "赵六" in page
+    assert "钱七" not in page
+
+
+def test_an_unfinished_plan_is_not_public(graded, pool, admin_a, client, evaluation_models):
+    admin_a.post("/workbench/inspections/new/", plan_form(evaluation_models))
+    plan = InspectionPlan.objects.get()
+    assert client.get(f"/inspections/{plan.pk}/").status_code == 404
+    assert client.get(f"/inspections/{plan.pk}/verify/").status_code == 404  # a draft has no draw to verify
+    admin_a.post(f"/workbench/inspections/{plan.pk}/draw/")
+    assert client.get(f"/inspections/{plan.pk}/").status_code == 404
+    assert "核验通过" in client.get(f"/inspections/{plan.pk}/verify/").text
