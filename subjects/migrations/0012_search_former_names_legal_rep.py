@@ -31,7 +31,7 @@ def uninstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("subjects", "0010_subject_access")]
+    dependencies = [("subjects", "0011_access_kind_centre")]
     operations = [
         migrations.AddIndex(
             model_name="creditsubject",
