@@ -115,6 +115,7 @@ def _extra_public_data() -> dict[str, str]:
         "信用承诺公示": "/commitments/",
         "联合奖惩措施清单": "/measures/",
         "统计": "/statistics/",
+        "双随机抽查结果公示": "/inspections/",
         "页面不存在": "/no-such-page/",
     }
 
