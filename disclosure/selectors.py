@@ -255,7 +255,7 @@ def public_profile_get(
         counts=counts,
         tab=tab,
     )
-    profile.status_reasons = status_reasons(profile.status, memberships)
+    profile.status_reasons = status_reasons(profile.status, memberships, as_of)
     if tab in LIST_TABS:
         profile.memberships = [m for m in memberships if m.list_type.colour == LIST_TABS[tab]]
         if tab == "black":
@@ -656,9 +656,24 @@ class StatusReason:
 STATUS_COLOURS = {"black": Colour.BLACK, "watch": Colour.WATCH, "red": Colour.RED}
 
 
-def status_reasons(status: str, memberships: list[Membership]) -> list[StatusReason]:
-    """The entries of the subject's published memberships (already loaded, records prefetched) that make
-    its ``status`` badge: the lists of the badge's colour. Nothing for 正常."""
+def _is_public(record: CreditRecord, as_of: datetime.date) -> bool:
+    """``rules.record_visibility`` of a loaded record (its type loaded too)."""
+    view = rules.RecordView(
+        disclosure_level=record.record_type.disclosure_level,
+        status=record.status,
+        publishable=record.publishable,
+        start=record.disclosure_start,
+        end=record.disclosure_end,
+        objection=record.objection,
+    )
+    return rules.record_visibility(view, as_of).public
+
+
+def status_reasons(status: str, memberships: list[Membership], as_of: datetime.date) -> list[StatusReason]:
+    """The entries of the subject's published memberships (already loaded, records and their types prefetched)
+    that make its ``status`` badge: the lists of the badge's colour. Nothing for 正常. A list entry names only
+    the records the public may see (``rules.record_visibility``): a listing may rest on a record that is not
+    published (a restricted type, or one whose publication period ended before the listing's)."""
     colour = STATUS_COLOURS.get(status)
     if colour is None:
         return []
@@ -668,7 +683,7 @@ def status_reasons(status: str, memberships: list[Membership]) -> list[StatusRea
             colour=m.list_type.colour,
             started_on=m.started_on,
             planned_end=m.planned_end,
-            source_ids=tuple(record.source_id for record in m.records.all()),
+            source_ids=tuple(record.source_id for record in m.records.all() if _is_public(record, as_of)),
         )
         for m in memberships
         if m.list_type.colour == colour

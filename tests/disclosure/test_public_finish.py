@@ -358,3 +358,23 @@ def test_the_statistics_are_computed_in_five_queries_then_cached(published, djan
     assert [name for name, _, _ in figures["list_sizes"]]
     with django_assert_max_num_queries(0):
         assert public_statistics(NOW.date()) == figures
+
+
+def test_the_status_explanation_names_only_public_records(published):
+    membership = Membership.objects.get(list_type__code="yzsx_scjg")
+    record = membership.records.get()
+    CreditRecord.objects.filter(pk=record.pk).update(publishable=False)  # e.g. its publication ended early
+    page = get(published, f"/subjects/{company_uscc(2)}/").text
+    why = page.split('data-testid="status-why"')[1].split("</div>")[0]
+    assert membership.list_type.name in why
+    assert record.source_id not in why
+
+
+def test_notice_lists_are_not_shown_on_the_measures_page(client):
+    from sanctions.models import ListType
+
+    notice = list(ListType.objects.filter(colour="notice", measures__is_active=True).distinct())
+    assert notice, "the seeded catalog has measures of 一般失信 notice lists"
+    page = client.get("/measures/").text
+    for list_type in notice:
+        assert f'href="/lists/{list_type.code}/"' not in page
