@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from organisations.models import Department
 from records.choices import DisclosureLevel, ObjectionState, Polarity, RecordStatus, Severity, SubjectTab
-from records.models import CreditRecord, RecordType
+from records.models import CreditRecord, IngestStat, QualityReport, RecordType
 from records.rules import list_repair_date
 from records.selectors import CatalogDisplay, DisplayItem, catalog_display
 from sanctions.choices import Colour, MembershipState
@@ -184,6 +184,7 @@ class Profile:
     tab: str
     page: SeekPage | None = None
     memberships: list[Membership] = field(default_factory=list)
+    status_reasons: list[StatusReason] = field(default_factory=list)
 
     @property
     def records(self) -> list[CreditRecord]:
@@ -254,6 +255,7 @@ def public_profile_get(
         counts=counts,
         tab=tab,
     )
+    profile.status_reasons = status_reasons(profile.status, memberships, as_of)
     if tab in LIST_TABS:
         profile.memberships = [m for m in memberships if m.list_type.colour == LIST_TABS[tab]]
         if tab == "black":
@@ -569,3 +571,120 @@ def list_filter(params, list_type: ListType):
     if start := _date_filter(params, "from", "起始日期"):
         memberships = memberships.filter(started_on__gte=start)
     return memberships.order_by("-started_on", "-pk")
+
+
+# The statistics page (统计, issue 16) ------------------------------------------------------------------------
+
+STATISTICS_KEY = "public-statistics"
+STATISTICS_SECONDS = 3600
+STATISTICS_MONTHS = 12
+
+
+def _month_start(day: datetime.date, back: int) -> datetime.date:
+    """The first day of the month ``back`` months before ``day``'s month."""
+    months = day.year * 12 + day.month - 1 - back
+    return datetime.date(months // 12, months % 12 + 1, 1)
+
+
+def public_statistics(as_of: datetime.date | None = None) -> dict:
+    """The figures of the statistics page, kept for an hour (``STATISTICS_SECONDS``): records received per
+    department and per month over the last twelve months (from the daily ingest counts, ``IngestStat``, a
+    small table), the current size of each published list, and the timeliness of 双公示 per department (the
+    latest nightly data-quality period, ``QualityReport``). Four queries when computed, none when cached."""
+    as_of = as_of or timezone.localdate()
+    key = f"{STATISTICS_KEY}:{as_of.isoformat()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    since = _month_start(as_of, STATISTICS_MONTHS - 1)
+    stats = IngestStat.objects.filter(day__gte=since, day__lte=as_of)
+    per_department = list(
+        stats.values("department__name").annotate(n=Sum("received")).order_by("-n", "department__name")
+    )
+    per_month: dict[str, int] = {
+        _month_start(as_of, back).strftime("%Y-%m"): 0 for back in range(STATISTICS_MONTHS - 1, -1, -1)
+    }
+    for day, received in stats.values_list("day", "received").order_by():
+        per_month[day.strftime("%Y-%m")] = per_month.get(day.strftime("%Y-%m"), 0) + received
+    list_sizes = list(
+        public_list_types()
+        .annotate(n=Count("memberships", filter=Q(memberships__state=MembershipState.ACTIVE)))
+        .order_by("colour", "code")
+        .values_list("name", "colour", "n")
+    )
+    latest = QualityReport.objects.order_by("-period_end").values_list("period_start", "period_end").first()
+    timeliness = []
+    if latest is not None:
+        rows = (
+            QualityReport.objects.filter(period_start=latest[0], period_end=latest[1], timeliness_base__gt=0)
+            .values("department__name")
+            .annotate(timely=Sum("timely"), base=Sum("timeliness_base"))
+            .order_by("department__name")
+        )
+        timeliness = [
+            (row["department__name"], round(100 * row["timely"] / row["base"], 1), f"{row['timely']}/{row['base']}")
+            for row in rows
+        ]
+    result = {
+        "as_of": as_of,
+        "since": since,
+        "per_department": [(row["department__name"], int(row["n"] or 0), "") for row in per_department],
+        "per_month": [(month, total, "") for month, total in per_month.items()],
+        "list_sizes": [(name, n, "") for name, _colour, n in list_sizes],
+        "timeliness": timeliness,
+        "timeliness_period": latest,
+    }
+    cache.set(key, result, timeout=STATISTICS_SECONDS)
+    return result
+
+
+# Why a subject page shows a status badge (issue 16) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusReason:
+    """One published list entry behind a subject's status: which list, since when, until when, on which
+    records (their document numbers, as the subject page shows them)."""
+
+    list_name: str
+    colour: str
+    started_on: datetime.date
+    planned_end: datetime.date | None
+    source_ids: tuple[str, ...]
+
+
+STATUS_COLOURS = {"black": Colour.BLACK, "watch": Colour.WATCH, "red": Colour.RED}
+
+
+def _is_public(record: CreditRecord, as_of: datetime.date) -> bool:
+    """``rules.record_visibility`` of a loaded record (its type loaded too)."""
+    view = rules.RecordView(
+        disclosure_level=record.record_type.disclosure_level,
+        status=record.status,
+        publishable=record.publishable,
+        start=record.disclosure_start,
+        end=record.disclosure_end,
+        objection=record.objection,
+    )
+    return rules.record_visibility(view, as_of).public
+
+
+def status_reasons(status: str, memberships: list[Membership], as_of: datetime.date) -> list[StatusReason]:
+    """The entries of the subject's published memberships (already loaded, records and their types prefetched)
+    that make its ``status`` badge: the lists of the badge's colour. Nothing for 正常. A list entry names only
+    the records the public may see (``rules.record_visibility``): a listing may rest on a record that is not
+    published (a restricted type, or one whose publication period ended before the listing's)."""
+    colour = STATUS_COLOURS.get(status)
+    if colour is None:
+        return []
+    return [
+        StatusReason(
+            list_name=m.list_type.name,
+            colour=m.list_type.colour,
+            started_on=m.started_on,
+            planned_end=m.planned_end,
+            source_ids=tuple(record.source_id for record in m.records.all() if _is_public(record, as_of)),
+        )
+        for m in memberships
+        if m.list_type.colour == colour
+    ]

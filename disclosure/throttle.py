@@ -29,6 +29,28 @@ logger = logging.getLogger(__name__)
 NON_FILTER_PARAMETERS = frozenset({"page", "cursor"})
 
 
+# What each scope limits, as the 429 page names it ("…的次数过多").
+SCOPE_ACTIONS = {
+    "page": "浏览页面",
+    "filter": "筛选查询公示信息",
+    "search": "信用查询",
+    "download": "下载信用报告",
+    "file": "下载开放数据文件",
+    "report": "生成信用报告",
+    "verify": "核验信用报告",
+    "opendata": "按条件下载开放数据",
+    "apply": "提交申请",
+    "password_reset": "申请重置密码",
+}
+
+
+def wait_text(seconds: int) -> str:
+    """The wait as people read it: "1 分钟" for anything up to a minute, else whole minutes rounded up
+    (a 1855-second wait is "31 分钟", never a figure in seconds)."""
+    minutes = max(1, -(-int(seconds) // 60))
+    return f"{minutes} 分钟"
+
+
 def client_address(request) -> str:
     return client_ip(request) or "unknown"
 
@@ -91,7 +113,12 @@ def throttled(scope: str, *, when=None):
             if when is None or when(request):
                 ok, retry_after = allowed(request, scope)
                 if not ok:
-                    response = render(request, "errors/429.html", {"retry_after": retry_after}, status=429)
+                    context = {
+                        "retry_after": retry_after,
+                        "wait": wait_text(retry_after),
+                        "action": SCOPE_ACTIONS.get(scope, "访问"),
+                    }
+                    response = render(request, "errors/429.html", context, status=429)
                     response["Retry-After"] = str(retry_after)
                     return response
             return view(request, *args, **kwargs)

@@ -26,13 +26,16 @@ from organisations.models import Department
 from records.models import RecordType
 from records.rules import PENALTY_KINDS_FIELD
 from records.selectors import catalog_display
-from sanctions.choices import Colour
-from sanctions.selectors import status_of
+from sanctions.choices import Colour, MeasureKind, Scenario
+from sanctions.selectors import bars, measures_published, status_of
 from subjects import identifiers as ids
+from subjects.choices import SubjectKind
 from subjects.models import CreditSubject
 from subjects.selectors import (
+    SearchFilters,
     SearchQueryError,
     division_path,
+    region_choices,
     subject_get_by_code,
     subject_search,
 )
@@ -46,15 +49,18 @@ from .reports import VARIANTS, report_issue
 from .reports import report_verify as report_verify_lookup
 from .selectors import (
     HOME_COUNTS_KEY,
+    PUBLISHED_COLOURS,
     TAB_KEYS,
     TABS,
     FilterError,
+    division_prefix,
     home_counts_refresh,
     list_filter,
     parse_date_param,
     public_list_types,
     public_memberships,
     public_profile_get,
+    public_statistics,
     shown,
     shuanggongshi_filter,
 )
@@ -108,28 +114,60 @@ def home(request):
     return render(request, "disclosure/home.html", context)
 
 
+# The search page's filters: subject kinds the public can find (natural persons are never found by name) and
+# credit statuses (their badges; 正常 is every subject without one).
+SEARCH_KINDS = [(value, label) for value, label in SubjectKind.choices if value != SubjectKind.NATURAL_PERSON]
+SEARCH_STATUSES = [("black", "失信惩戒对象"), ("watch", "重点关注对象"), ("red", "守信激励对象"), ("normal", "正常")]
+
+
+def _search_filters(params) -> tuple[SearchFilters, str, dict[str, str]]:
+    """The filters of a search request: those of the subject (kind, region) and the status; unknown values
+    are dropped (they come only from a hand-made address, and the selects show the ones that count)."""
+    kind = params.get("kind", "")
+    kind = kind if kind in dict(SEARCH_KINDS) else ""
+    region = params.get("region", "").strip()
+    region = division_prefix(region) if region.isascii() and region.isdigit() and len(region) == 6 else ""
+    status = params.get("status", "")
+    status = status if status in dict(SEARCH_STATUSES) else ""
+    shown = {"kind": kind, "region": params.get("region", "") if region else "", "status": status}
+    return SearchFilters(kind=kind, region=region), status, shown
+
+
 @require_GET
 @throttled("search")
 @statement_budget
 def search(request):
     query = request.GET.get("q", "").strip()
-    context: dict = {"query": query}
+    filters, status, params = _search_filters(request.GET)
+    context: dict = {
+        "query": query,
+        "params": params,
+        "kinds": SEARCH_KINDS,
+        "statuses": SEARCH_STATUSES,
+        "regions": region_choices(),
+        "cap": settings.SEARCH_RESULT_CAP,
+    }
     if not query:
         return render(request, "disclosure/search.html", context)
     try:
-        result = subject_search(query)
+        result = subject_search(query, filters)
     except SearchQueryError as error:
         context["error"] = str(error)
         return render(request, "disclosure/search.html", context, status=400)
-    page = Paginator(result.ranked_ids, settings.SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    ranked = result.ranked_ids
+    if status:
+        # The status is the sanctions app's: it filters the ranked (capped) matches, one query for all of them.
+        ranked = [pk for pk, value in status_of(ranked).items() if value == status]
+    page = Paginator(ranked, settings.SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    context["filter_query"] = "".join(f"&{key}={value}" for key, value in params.items() if value)
     if request.user.is_authenticated:
         return _search_page(request, context, result, page)
     # Frequent fragments come back page after page (a crawler, everyone typing 长春): the rendered page is kept
     # under the result it shows and the version tokens of its subjects (dropped when one of them changes).
     key = page_cache.search_page_key(
-        query=query,
+        query=f"{query}|{context['filter_query']}",
         number=page.number,
-        count=len(result.ranked_ids),
+        count=len(ranked),
         capped=result.capped,
         subject_ids=list(page.object_list),
         today=timezone.localdate(),
@@ -147,7 +185,10 @@ def _search_page(request, context: dict, result, page):
     context.update(
         result=result,
         page=page,
-        rows=[(subject, division_path(subject.division_code), statuses[subject.pk]) for subject in subjects],
+        rows=[
+            (subject, division_path(subject.division_code), statuses[subject.pk], result.matched_by.get(subject.pk))
+            for subject in subjects
+        ],
     )
     return render(request, "disclosure/search.html", context)
 
@@ -312,13 +353,17 @@ def _shuanggongshi_page(request, record_type: RecordType) -> SeekPage:
     return page
 
 
-@require_GET
-@throttled("page")
-@throttled("filter", when=is_filtered)
-@statement_budget
-def shuanggongshi(request, type_code: str):
+# The two 双公示 pages, linked to each other (issue 16): their codes and names, in the navigation's order.
+SHUANGGONGSHI_SWITCH = (("xzxk", "行政许可"), ("xzcf", "行政处罚"))
+# Confirmed credit commitments (信用承诺公示): the public ``xycn`` records (rights.services.commitment_sign makes
+# them; they become public when the receiving department confirms them).
+COMMITMENT_TYPE = "xycn"
+
+
+def _record_list(request, type_code: str, extra: dict):
+    """A public list of one record type with the public's filters (双公示, 信用承诺), page by page."""
     display = catalog_display().types.get(type_code)
-    if type_code not in opendata_rows.RECORD_KINDS or display is None:
+    if display is None:
         return _not_found(request, "")
     record_type = display.record_type
     try:
@@ -329,20 +374,39 @@ def shuanggongshi(request, type_code: str):
         return _bad_cursor(request)
     except FilterError as error:
         return _bad_filter(request, error)
+    # A type without list columns in the catalog's display spec (信用承诺) shows what its subject page shows.
+    columns = display.list_columns or display.subject_page
     for record in page.object_list:
-        record.cells = [value for _, value in shown(record, display.list_columns)]
-    return render(
-        request,
-        "disclosure/shuanggongshi.html",
-        {
-            "record_type": record_type,
-            "columns": display.list_columns,
-            "page": page,
-            "params": _form_params(request.GET),
-            "penalty_kinds": display.choices.get(PENALTY_KINDS_FIELD, ()),
-            "departments": Department.objects.filter(is_active=True).order_by("code"),
-        },
-    )
+        record.cells = shown(record, columns)
+    context = {
+        "record_type": record_type,
+        "columns": columns,
+        "page": page,
+        "params": _form_params(request.GET),
+        "penalty_kinds": display.choices.get(PENALTY_KINDS_FIELD, ()),
+        "departments": Department.objects.filter(is_active=True).order_by("code"),
+        "regions": region_choices(),
+    }
+    return render(request, "disclosure/shuanggongshi.html", context | extra)
+
+
+@require_GET
+@throttled("page")
+@throttled("filter", when=is_filtered)
+@statement_budget
+def shuanggongshi(request, type_code: str):
+    if type_code not in opendata_rows.RECORD_KINDS:
+        return _not_found(request, "")
+    return _record_list(request, type_code, {"switch": SHUANGGONGSHI_SWITCH})
+
+
+@require_GET
+@throttled("page")
+@throttled("filter", when=is_filtered)
+@statement_budget
+def commitments(request):
+    """信用承诺公示: the commitments their departments confirmed, newest first, with the same filters."""
+    return _record_list(request, COMMITMENT_TYPE, {"empty_message": "没有符合条件的信用承诺。"})
 
 
 # The filter fields of the list pages' forms. Each is always in the template's ``params``: a key missing from
@@ -381,7 +445,7 @@ def list_detail(request, code: str):
         return _bad_cursor(request)
     except FilterError as error:
         return _bad_filter(request, error)
-    context = {"list_type": list_type, "page": page, "params": _form_params(request.GET)}
+    context = {"list_type": list_type, "page": page, "params": _form_params(request.GET), "regions": region_choices()}
     return render(request, "disclosure/list_detail.html", context)
 
 
@@ -402,6 +466,37 @@ def article_list(request, category: str):
 def article_detail(request, pk: int):
     article = get_object_or_404(Article, pk=pk, is_published=True)
     return render(request, "disclosure/article_detail.html", {"article": article})
+
+
+@require_GET
+@throttled("page")
+@statement_budget
+def measures(request):
+    """联合奖惩措施清单: each active measure with its basis, the published lists it applies to and its scenarios."""
+    published = set(PUBLISHED_COLOURS)
+    rows = []
+    for measure in measures_published():
+        lists = [t for t in measure.list_types.all() if t.colour in published]
+        scenarios = [dict(Scenario.choices).get(code, code) for code in measure.scenarios]
+        rows.append((measure, lists, scenarios))
+    groups = [(label, [row for row in rows if row[0].kind == kind]) for kind, label in MeasureKind.choices]
+    return render(request, "disclosure/measures.html", {"groups": groups})
+
+
+@require_GET
+@throttled("page")
+@statement_budget
+def statistics(request):
+    """统计: records received per department and month, list sizes, 双公示 timeliness, as server-drawn bars."""
+    figures = public_statistics()
+    context = {
+        "figures": figures,
+        "per_department": bars(figures["per_department"]),
+        "per_month": bars(figures["per_month"]),
+        "list_sizes": bars(figures["list_sizes"]),
+        "timeliness": bars(figures["timeliness"]),
+    }
+    return render(request, "disclosure/statistics.html", context)
 
 
 OPENDATA_FILES_PER_KIND = 40

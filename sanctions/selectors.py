@@ -370,3 +370,13 @@ def check_names_match(names: list[str]) -> list[NameMatch]:
         )
         matches.append(NameMatch(name, similar, exact=False))
     return matches
+
+
+def measures_published() -> list[Measure]:
+    """The measure catalog as the public reads it (联合奖惩措施清单): active measures, rewards then punishments,
+    each with the lists it applies to (two queries)."""
+    return list(
+        Measure.objects.filter(is_active=True)
+        .prefetch_related(Prefetch("list_types", queryset=ListType.objects.filter(is_active=True).order_by("code")))
+        .order_by("kind", "code")
+    )

@@ -91,7 +91,11 @@ class CreditSubject(models.Model):
         verbose_name = "信用主体"
         verbose_name_plural = "信用主体"
         ordering = ["id"]
-        indexes = [models.Index(fields=["name"], name="subject_name_exact_idx")]
+        indexes = [
+            models.Index(fields=["name"], name="subject_name_exact_idx"),
+            # The public search finds a subject by its legal representative's full name (subject_search).
+            models.Index(fields=["legal_representative"], name="subject_legal_rep_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(

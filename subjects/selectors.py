@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+import unicodedata
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.conf import settings
@@ -22,12 +24,20 @@ class SearchQueryError(ValueError):
 
 @dataclass(frozen=True)
 class SubjectSearch:
-    """A ranked, capped search: ``ranked_ids`` in display order; ``capped`` says more matched than were ranked."""
+    """A ranked, capped search: ``ranked_ids`` in display order; ``capped`` says more matched than were ranked.
+    ``matched_by``: the subjects found by a former name or their legal representative rather than by their
+    current name, with what matched ("曾用名：…", "法定代表人：…"), shown under the result."""
 
     query: str
     ranked_ids: list[int]
     by_code: bool
     capped: bool
+    matched_by: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def name_ids(self) -> list[int]:
+        """The ranked subjects found by their current name (``ranked_ids`` without the other matches)."""
+        return [pk for pk in self.ranked_ids if pk not in self.matched_by]
 
     def subjects(self, ids: list[int] | None = None) -> list[CreditSubject]:
         """The subjects of ``ids`` (by default all ranked ones), in ranked order, in one query.
@@ -37,7 +47,9 @@ class SubjectSearch:
         ids = self.ranked_ids if ids is None else ids
         by_pk = CreditSubject.objects.in_bulk(ids)
         subjects = [by_pk[pk] for pk in ids if pk in by_pk]
-        return subjects if self.by_code else [subject for subject in subjects if self.query in subject.name]
+        if self.by_code:
+            return subjects
+        return [subject for subject in subjects if self.query in subject.name or subject.pk in self.matched_by]
 
 
 # The schemes by which anyone may look a subject up. Citizen ID numbers are deliberately absent: the public
@@ -50,8 +62,9 @@ _LOOKUP_SCHEMES = (
 
 
 def looks_like_code(query: str) -> bool:
-    """True when the query is made of code characters only (letters, digits, hyphen) and 9+ long."""
-    compact = "".join(query.split()).replace("-", "")
+    """True when the query is made of code characters only (letters, digits, hyphen) and 9+ long; full-width
+    characters (ＵＳＣＣ typed with a Chinese input method) count as their ASCII forms, as on subject pages."""
+    compact = unicodedata.normalize("NFKC", "".join(query.split())).replace("-", "")
     return len(compact) >= 9 and compact.isascii() and compact.isalnum()
 
 
@@ -139,7 +152,69 @@ def search_rank_key(query: str):
     return key
 
 
-def subject_search(raw_query: str) -> SubjectSearch:
+CITIZEN_ID_MESSAGE = (
+    "您输入的是身份证号码。为保护个人信息，公众查询不提供按身份证号查询自然人的信用信息；"
+    "本人可登录个人用户后在“本主体查询”中查看自己的信用记录。查询企业等组织请输入名称或18位统一社会信用代码。"
+)
+_CITIZEN_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}")
+
+
+def looks_like_citizen_id(query: str) -> bool:
+    """A valid citizen ID number (full-width folded): what a visitor typing a person's ID enters. Asked only
+    once the code is no valid USCC or legacy code, so a mistyped USCC still gets the USCC's own message."""
+    compact = unicodedata.normalize("NFKC", "".join(query.split())).upper()
+    if _CITIZEN_ID_SHAPE.fullmatch(compact) is None:
+        return False
+    try:
+        ids.normalize_citizen_id(compact)
+    except ids.IdentifierError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """The public search's filters: subject kind and region (a GB/T 2260 code or its prefix: 22, 2201, 220104)."""
+
+    kind: str = ""
+    region: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.kind or self.region)
+
+    def apply(self, subjects: QuerySet[CreditSubject]) -> QuerySet[CreditSubject]:
+        if self.kind:
+            subjects = subjects.filter(kind=self.kind)
+        if self.region:
+            subjects = subjects.filter(division_code__startswith=self.region)
+        return subjects
+
+
+# How many subjects a former name or a legal representative adds to a search, at most.
+SEARCH_OTHER_MATCHES_CAP = 200
+
+
+def _other_matches(query: str, filters: SearchFilters, known: set[int]) -> dict[int, str]:
+    """Subjects found by a former name containing ``query`` (trigram/bigram indexes of subjects 0011) or whose
+    legal representative is exactly ``query`` (a person's name is typed whole; ``subject_legal_rep_idx``), that
+    the current names did not already find. Natural persons never (their names are not searchable)."""
+    found: dict[int, str] = {}
+    former = SubjectNameHistory.objects.filter(name__contains=query)
+    if connection.vendor == "postgresql" and len(query) == 2:
+        former = former.alias(bigrams=NameBigrams("name")).filter(bigrams__contains=NameBigrams(Value(query)))
+    searchable = filters.apply(name_searchable_subjects())
+    former = former.filter(subject__in=searchable.values("pk")).order_by("subject_id", "-replaced_at")
+    for subject_id, name in former.values_list("subject_id", "name")[:SEARCH_OTHER_MATCHES_CAP]:
+        if subject_id not in known:
+            found.setdefault(subject_id, f"曾用名：{name}")
+    representatives = searchable.filter(legal_representative=query).order_by("pk").values_list("pk", flat=True)
+    for pk in representatives[:SEARCH_OTHER_MATCHES_CAP]:
+        if pk not in known:
+            found.setdefault(pk, f"法定代表人：{query}")
+    return found
+
+
+def subject_search(raw_query: str, filters: SearchFilters | None = None) -> SubjectSearch:
     """Find subjects by code (exact) or by a name fragment of at least two characters.
 
     Name matches rank exact name first, then names starting with the query, then the rest, shorter names
@@ -157,6 +232,8 @@ def subject_search(raw_query: str) -> SubjectSearch:
         try:
             subject = subject_get_by_code(query)
         except ids.IdentifierError as error:
+            if looks_like_citizen_id(query):
+                raise SearchQueryError(CITIZEN_ID_MESSAGE) from error
             raise SearchQueryError(str(error)) from error
         except CreditSubject.DoesNotExist:
             return SubjectSearch(query=query, ranked_ids=[], by_code=True, capped=False)
@@ -166,18 +243,21 @@ def subject_search(raw_query: str) -> SubjectSearch:
     if len(query) > 100:
         raise SearchQueryError("查询内容过长，请输入不超过100个字的名称或代码。")
 
+    filters = filters or SearchFilters()
     cap = settings.SEARCH_RESULT_CAP
-    if len(query) <= settings.SEARCH_FRAGMENT_MAX_LENGTH:
+    # The precomputed lists of frequent fragments are unfiltered: a filtered search ranks its own matches.
+    if len(query) <= settings.SEARCH_FRAGMENT_MAX_LENGTH and not filters:
         stored = SearchFragment.objects.filter(pk=query).values_list("ranked_ids", flat=True).first()
         if stored is not None:
             # A frequent fragment: its capped, ranked list is precomputed. Exact-name matches rank first (by id)
             # and may lie beyond the cap, so they are looked up each time, as below.
             exact = list(name_searchable_subjects().filter(name=query).order_by("pk").values_list("pk", flat=True))
-            known = set(exact)
+            ranked = exact + [pk for pk in stored if pk not in set(exact)]
+            others = _other_matches(query, filters, set(ranked))
             return SubjectSearch(
-                query=query, ranked_ids=exact + [pk for pk in stored if pk not in known], by_code=False, capped=True
+                query=query, ranked_ids=ranked + list(others), by_code=False, capped=True, matched_by=others
             )
-    matches = subjects_name_matching(query).values_list("pk", "name")
+    matches = filters.apply(subjects_name_matching(query)).values_list("pk", "name")
     # First without an order, so the planner uses the name index: when it finds all the matches, their order
     # does not matter. Only a broad query runs again ordered by id (a walk of the primary key that stops
     # early, since matches are dense): PostgreSQL would otherwise walk the whole key for a rare fragment it
@@ -189,7 +269,9 @@ def subject_search(raw_query: str) -> SubjectSearch:
         known = {pk for pk, _ in rows}
         rows += [row for row in matches.filter(name=query) if row[0] not in known]
     rows.sort(key=search_rank_key(query))
-    return SubjectSearch(query=query, ranked_ids=[pk for pk, _ in rows], by_code=False, capped=capped)
+    ranked = [pk for pk, _ in rows]
+    others = _other_matches(query, filters, set(ranked))
+    return SubjectSearch(query=query, ranked_ids=ranked + list(others), by_code=False, capped=capped, matched_by=others)
 
 
 @lru_cache(maxsize=1)
@@ -209,6 +291,19 @@ def division_path(code: str) -> str:
                 names.append(name)
             return " ".join(reversed(names))
     return ""
+
+
+def region_choices(province: str | None = None) -> list[tuple[str, str]]:
+    """The divisions of the platform's province (``PLATFORM_DIVISION_CODE``) as (code, label) for a region
+    select: the province, then each prefecture followed by its counties (labelled "市 · 区"), by code."""
+    province = province or settings.PLATFORM_DIVISION_CODE
+    table = _division_table()
+    choices = []
+    for code in sorted(c for c in table if c[:2] == province[:2]):
+        name, parent = table[code]
+        label = f"{table[parent][0]} · {name}" if parent and parent in table and parent != province else name
+        choices.append((code, label))
+    return choices
 
 
 def division_table_clear() -> None:

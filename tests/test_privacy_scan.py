@@ -347,6 +347,18 @@ def test_no_citizen_id_in_clear_in_the_database_media_or_logs(client, channels, 
         public_output = []
         for subject in CreditSubject.objects.filter(kind="natural_person"):
             public_output.append(client.get(subject_url(subject)).content.decode())
+        # And every public listing (issue 16 added 信用承诺, 措施清单, 统计 and the search filters).
+        for path in (
+            "/",
+            "/shuanggongshi/xzcf/",
+            "/shuanggongshi/xzxk/",
+            "/commitments/",
+            "/measures/",
+            "/statistics/",
+            "/lists/",
+            "/search/?q=%E5%BC%A0%E4%B8%89&kind=individual_business",
+        ):
+            public_output.append(client.get(path).content.decode())
         start = (timezone.localdate() - datetime.timedelta(days=30)).isoformat()  # the endpoint's 31-day bound
         for code in types:
             csv_response = client.get(

@@ -70,7 +70,15 @@ def test_every_command_option_is_documented_in_the_readme():
 
 
 @pytest.mark.parametrize(
-    "name", ["DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "SUBJECT_ID_HASH_KEY"]
+    "name",
+    [
+        "DATABASE_URL",
+        "REDIS_URL",
+        "CELERY_BROKER_URL",
+        "CELERY_TASK_ALWAYS_EAGER",
+        "SUBJECT_ID_HASH_KEY",
+        "DJANGO_DEBUG",  # the site's own 404 under `make run` (issue 16)
+    ],
 )
 def test_env_example_as_copied_keeps_the_embedded_defaults(name):
     """base.py reads ``.env`` by itself: a copied ``.env.example`` must not move ``make run`` to PostgreSQL or

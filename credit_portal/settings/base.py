@@ -18,7 +18,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Off unless DJANGO_DEBUG=1: `make run` serves the site's own error pages (a 404 in Chinese, not Django's English
+# debug page; issue 16). Static files are served by WhiteNoise from the app folders either way (below).
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # The development defaults below are refused by production.py.
 DEVELOPMENT_SECRET_KEY = "local-development-secret-key-not-for-production"
 DEVELOPMENT_ID_HASH_KEY = "local-development-id-hash-key"
@@ -391,8 +393,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Outside production WhiteNoise serves straight from the app folders, so no collectstatic is needed.
-WHITENOISE_USE_FINDERS = DEBUG
-WHITENOISE_AUTOREFRESH = DEBUG
+# Development: serve static files straight from the finders (no collectstatic before `make run`), re-scanned on
+# each request; production.py turns both off.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 
 REST_FRAMEWORK = {
     # drf-spectacular's AutoSchema, adding the 401/403/429 answers to every operation.

@@ -222,7 +222,7 @@ WORKBENCH_PREFIX = "workbench/"
 ACCOUNT_PREFIX = "account/"  # a subject account's own pages: tests/rights/test_self_query.py
 PUBLIC_PAGES = {
     "home": ([], {}),
-    "search": (["q", "page"], {}),
+    "search": (["q", "page", "kind", "region", "status"], {}),
     "subject-detail": (["tab"], {"code": "SUBJECT"}),
     "subject-report": ([], {"code": "SUBJECT"}),
     "person-detail": (["tab"], {"token": "FUZZ"}),
@@ -230,6 +230,9 @@ PUBLIC_PAGES = {
     "report-download": (["t"], {}),
     "shuanggongshi": (SHUANGGONGSHI_FILTERS, {"type_code": "xzcf"}),
     "lists": ([], {}),
+    "commitments": (SHUANGGONGSHI_FILTERS, {}),
+    "measures": ([], {}),
+    "statistics": ([], {}),
     "list-detail": (LIST_FILTERS, {"code": "LIST"}),
     "objection-apply": ([], {"pk": "RECORD"}),
     "repair-apply": ([], {"pk": "RECORD"}),

@@ -79,7 +79,8 @@ def test_every_stored_fragment_ranks_as_the_plain_search(subjects):
 
 def test_a_stored_fragment_costs_two_queries(subjects, django_assert_num_queries):
     search_fragments_refresh()
-    with django_assert_num_queries(2):  # the stored list, the exact-name matches
+    # The stored list, the exact-name matches, the former names and the legal representatives (issue 16).
+    with django_assert_num_queries(4):
         subject_search("餐饮")
 
 
@@ -90,10 +91,12 @@ def test_a_rename_drops_the_subject_from_the_fragments_it_leaves(subjects, actor
     rename(leaving, "吉林恒泰建筑有限公司", actor, django_capture_on_commit_callbacks)
     for fragment in ("长春", "餐饮", "餐饮管理", "管理有限"):
         result = subject_search(fragment)
-        assert leaving.pk not in result.ranked_ids, fragment
+        assert leaving.pk not in result.name_ids, fragment
         assert result.ranked_ids == plain_search(fragment).ranked_ids, fragment
+        # Still found, by the former name it had (issue 16), after the subjects found by their current name.
+        assert result.matched_by.get(leaving.pk) == "曾用名：长春恒泰餐饮管理有限公司", fragment
     # The next match by id took its place in the capped list.
-    assert len(subject_search("餐饮").ranked_ids) == CAP
+    assert len(subject_search("餐饮").name_ids) == CAP
 
 
 def test_a_rename_adds_the_subject_to_the_fragments_it_enters(subjects, actor, django_capture_on_commit_callbacks):
@@ -121,7 +124,7 @@ def test_a_fragment_no_longer_above_the_cap_leaves_the_store(subjects, actor, dj
     assert not SearchFragment.objects.filter(fragment="餐饮管理").exists()
     result = subject_search("餐饮管理")
     assert not result.capped
-    assert len(result.ranked_ids) == CAP
+    assert len(result.name_ids) == CAP
     assert SearchFragment.objects.filter(fragment="餐饮").exists()
 
 
@@ -149,10 +152,14 @@ def test_the_search_page_of_a_stored_fragment_is_cached_until_a_shown_subject_ch
     first = Client().get("/search/", {"q": "餐饮"})
     assert first.status_code == 200
     assert "长春恒泰餐饮管理有限公司" in first.text
-    assert "匹配结果较多" in first.text
-    with django_assert_num_queries(2):  # the stored list and the exact-name matches; no rows, no statuses
+    assert "超过" in first.text
+    # The stored list, the exact-name matches, former names, legal representatives; no rows, no statuses.
+    with django_assert_num_queries(4):
         assert Client().get("/search/", {"q": "餐饮"}).content == first.content
     rename(subjects[1], "吉林恒泰建筑有限公司", actor, django_capture_on_commit_callbacks)
     again = Client().get("/search/", {"q": "餐饮"}).text
-    assert "恒泰" not in again
+    # Found now by its former name only, after the others (issue 16).
+    assert "吉林恒泰建筑有限公司</a>" in again
+    assert "匹配：曾用名：长春恒泰餐饮管理有限公司" in again
+    assert again.index("四平顺通餐饮管理有限公司") < again.index("吉林恒泰建筑有限公司")
     assert "四平顺通餐饮管理有限公司" in again

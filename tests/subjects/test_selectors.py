@@ -92,8 +92,9 @@ def test_broad_query_is_capped_but_keeps_the_exact_match(settings):
 
 
 def test_search_runs_three_queries(companies, django_assert_num_queries):
-    # The precomputed frequent fragments (not this one), the candidates, the ranked subjects.
-    with django_assert_num_queries(3):
+    # The precomputed frequent fragments (not this one), the candidates, the former names, the legal
+    # representatives (issue 16), the ranked subjects.
+    with django_assert_num_queries(5):
         assert len(names(subject_search("宏达"))) == 3
 
 
