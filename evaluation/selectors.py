@@ -263,12 +263,15 @@ def supervised_subjects_q(department, prefix: str = "subject__") -> Q:
 
 
 def visible_models(department) -> QuerySet[EvaluationModel]:
-    """The models whose results a department receives: the general ones and the professional ones of its sector
-    or naming it; every model for the credit centre (no department)."""
+    """The models whose results a department receives: the general ones, the professional ones of its sector that
+    name no department, and those naming it (a model of one department goes to that department only); every
+    model for the credit centre (no department)."""
     models = EvaluationModel.objects.filter(is_active=True)
     if department is None:
         return models
-    return models.filter(Q(kind="general") | Q(sector=department.sector) | Q(department=department))
+    return models.filter(
+        Q(kind="general") | Q(sector=department.sector, department__isnull=True) | Q(department=department)
+    )
 
 
 def result_changes(department) -> QuerySet[EvaluationResult]:

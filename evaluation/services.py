@@ -14,6 +14,7 @@ from audit.services import Actor, audit_event_record
 from core.errors import DomainError
 from outbox.services import outbox_add
 from records.models import RecordType
+from records.selectors import catalog_display_changed
 from sanctions.models import ListType
 from subjects.choices import SubjectKind
 
@@ -143,7 +144,8 @@ def model_version_publish(*, version: ModelVersion, actor: Actor, background: bo
 @transaction.atomic
 def model_display_set(*, model: EvaluationModel, publish_grades: bool, actor: Actor) -> EvaluationModel:
     """Show the model's grades to the public (subject pages, credit reports, checks) or keep them for
-    supervision. Cached subject pages follow within ``SUBJECT_PAGE_CACHE_SECONDS``."""
+    supervision. The cached public pages follow at the commit: they are keyed by the display version, renewed
+    here as after a change of what the catalog shows (a grade kept for supervision leaves them at once)."""
     model = EvaluationModel.objects.select_for_update().get(pk=model.pk)
     if model.publish_grades == publish_grades:
         return model
@@ -157,6 +159,7 @@ def model_display_set(*, model: EvaluationModel, publish_grades: bool, actor: Ac
         before={"publish_grades": before},
         after={"publish_grades": publish_grades},
     )
+    transaction.on_commit(catalog_display_changed)
     return model
 
 

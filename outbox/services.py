@@ -110,21 +110,27 @@ def outbox_deliver(item_id: int) -> bool:
     item = _claim(item_id, timezone.now())
     if item is None:
         return False
-    current = None
     handlers = registry.handlers(item.topic)
     if not handlers:
         # A topic nobody handles here (a worker still running the code before the topic existed, during a
         # deployment): marking it done would drop the consequence for good; it waits for a worker that knows it.
         _failed(item, None, NoHandler(item.topic))
         return False
-    try:
-        # In eager mode the delivery runs inside the caller's transaction (a test's): a savepoint keeps a
-        # failing handler from breaking it. In the worker each handler commits its own work.
-        with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
-            for current in handlers:
-                current(item.payload)
-    except Exception as exc:
-        _failed(item, current, exc)
+    # Every handler runs, whatever another one does: a subject's lists failing must not keep its grade or its
+    # pages from following the change (the item is tried again for the one that failed, and the handlers are
+    # idempotent, so the others run again harmlessly). In eager mode the delivery runs inside the caller's
+    # transaction (a test's): a savepoint per handler keeps a failing one from breaking it or undoing the others.
+    # In the worker each handler commits its own work.
+    failure = None
+    eager = transaction.get_connection().in_atomic_block
+    for handler in handlers:
+        try:
+            with transaction.atomic() if eager else nullcontext():
+                handler(item.payload)
+        except Exception as exc:
+            failure = failure or (handler, exc)
+    if failure is not None:
+        _failed(item, *failure)
         return False
     OutboxItem.objects.filter(pk=item.pk, state=OutboxState.PENDING).update(
         state=OutboxState.DONE, done_at=timezone.now(), last_error=""

@@ -157,3 +157,26 @@ def test_the_check_answer_carries_the_published_grades(world, evaluation_models)
             department=world["tax"], scenario="procurement", reference="T-2", codes=[s[2].uscc], actor=SYSTEM
         )
     assert check.results[0]["grades"] == []
+
+
+def test_a_model_of_one_department_goes_to_that_department_only(evaluation_models):
+    """A professional model naming a department is that department's: another department of the same sector does
+    not receive it; a model of the sector naming none goes to every department of the sector."""
+    from evaluation.models import EvaluationModel
+    from evaluation.selectors import visible_models
+
+    city = DepartmentFactory(code="cc-scjg", name="长春市市场监督管理局", sector="market_regulation")
+    county = DepartmentFactory(code="dh-scjg", name="德惠市市场监督管理局", sector="market_regulation")
+    own = EvaluationModel.objects.create(
+        code="cc_food",
+        name="长春市食品风险",
+        kind="professional",
+        purpose="risk",
+        basis="测试",
+        sector="market_regulation",
+        department=city,
+    )
+    assert own in visible_models(city)
+    assert own not in visible_models(county)
+    assert evaluation_models["food_risk"] in visible_models(county)
+    assert own in visible_models(None)

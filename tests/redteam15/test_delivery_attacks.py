@@ -100,7 +100,9 @@ def test_the_feed_does_not_skip_a_result_committed_after_a_later_one(reference_d
 
 @pytest.mark.django_db
 @time_machine.travel(NOW, tick=False)
-def test_a_model_taken_off_public_display_leaves_the_cached_public_page(reference_data, client):
+def test_a_model_taken_off_public_display_leaves_the_cached_public_page(
+    reference_data, client, django_capture_on_commit_callbacks
+):
     """``model_display_set(publish_grades=False)`` ("keep it for supervision only") does not drop the cached subject
     pages: the grade stays public for up to ``SUBJECT_PAGE_CACHE_SECONDS`` (1 hour by default), although every
     grading that changes a public grade drops them at once (``subjects.grades_changed``)."""
@@ -113,6 +115,6 @@ def test_a_model_taken_off_public_display_leaves_the_cached_public_page(referenc
         subjects_grade(subject_ids=[subject(1).pk], actor=SYSTEM, as_of=TODAY)
     page = f"/subjects/{company_uscc(1)}/"
     assert 'data-testid="grade-general"' in client.get(page).text  # now cached
-    with transaction.atomic():
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         model_display_set(model=EvaluationModel.objects.get(code="general"), publish_grades=False, actor=SYSTEM)
     assert 'data-testid="grade-general"' not in client.get(page).text
