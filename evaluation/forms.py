@@ -8,6 +8,7 @@ import json
 from django import forms
 
 from core.forms import SafeTextForm
+from core.text import UNSAFE_CHARACTERS
 
 from .choices import ModelPurpose
 from .services import RISK_LABELS
@@ -45,6 +46,8 @@ class DraftEditForm(SafeTextForm):
 
     def clean_definition(self):
         text = self.cleaned_data["definition"]
+        if UNSAFE_CHARACTERS.search(text):  # SafeTextForm sees the parsed object, not this text
+            raise forms.ValidationError("包含不允许的控制字符或不可见的方向控制字符，请删除后重新提交。")
         try:
             return json.loads(text)
         except json.JSONDecodeError as error:

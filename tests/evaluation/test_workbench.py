@@ -299,6 +299,9 @@ def _open_draft(client, model) -> ModelVersion:
             id="unknown-record-type",
         ),
         pytest.param(lambda d: d.update(oops="{"), None, id="not-json"),
+        pytest.param(
+            lambda d: d["dimensions"][0].update(name="基础\u202e信息"), "不可见的方向控制字符", id="bidi-override"
+        ),
     ],
 )
 def test_a_bad_definition_shows_a_chinese_error_and_changes_nothing(users, models, edit, message):
