@@ -55,6 +55,7 @@ urlpatterns = [
     path("workbench/", include("records.urls")),
     path("workbench/", include("sanctions.urls")),
     path("workbench/", include("queries.urls")),
+    path("workbench/", include("evaluation.urls")),  # the models a department edits (通用+专业)
     path("api/v1/", include("credit_portal.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

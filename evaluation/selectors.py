@@ -47,13 +47,16 @@ class ModelSet:
         return self.evaluator.ordered
 
 
-def model_set() -> ModelSet:
-    """Two queries: the published versions with their models, and the record types."""
+def model_set(draft: ModelVersion | None = None) -> ModelSet:
+    """Two queries: the published versions with their models, and the record types. With ``draft``: that version
+    in place of its model's published one (what the models would be once it is published: the preview)."""
     versions = list(
         ModelVersion.objects.filter(state=VersionState.PUBLISHED, model__is_active=True)
         .select_related("model")
         .order_by("model__code")
     )
+    if draft is not None:
+        versions = sorted([v for v in versions if v.model_id != draft.model_id] + [draft], key=lambda v: v.model.code)
     definitions = [version_definition(v) for v in versions]
     # A model reading a model that is not active is evaluated without it (its score counts 0), never refused.
     present = {d.model for d in definitions}

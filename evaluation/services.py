@@ -7,11 +7,11 @@ import datetime
 import json
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
-from core.errors import DomainError
 from outbox.services import outbox_add
 from records.models import RecordType
 from records.selectors import catalog_display_changed
@@ -19,14 +19,14 @@ from sanctions.models import ListType
 from subjects.choices import SubjectKind
 
 from . import rules, selectors, writes
-from .choices import ModelKind, VersionState
+from .access import editor_of, model_create_refusal, model_edit_require
+from .choices import ModelKind, ModelPurpose, VersionState
 from .definitions import definition_parse
+from .errors import EvaluationError
 from .models import EvaluationModel, EvaluationResult, EvaluationRun, ModelVersion
 from .signals import SUBJECTS_GRADES_CHANGED
 
-
-class EvaluationError(DomainError):
-    """A rule of the evaluation models refused the request."""
+__all__ = ["EvaluationError"]  # raised by every service below; defined in .errors so that .access raises it too
 
 
 # --- Models and versions ------------------------------------------------------------------------------------
@@ -74,7 +74,9 @@ def _version_json(version: ModelVersion) -> dict:
 
 @transaction.atomic
 def model_version_draft(*, model: EvaluationModel, actor: Actor) -> ModelVersion:
-    """The model's draft to edit: the existing one, or a new one copied from the latest version."""
+    """The model's draft to edit: the existing one, or a new one copied from the latest version. Only an editor
+    of the model (``access.model_edit_refusal``) may open it."""
+    model_edit_require(model, actor)
     EvaluationModel.objects.select_for_update().get(pk=model.pk)
     draft = model.versions.filter(state=VersionState.DRAFT).first()
     if draft is not None:
@@ -93,8 +95,10 @@ def model_version_draft(*, model: EvaluationModel, actor: Actor) -> ModelVersion
 
 @transaction.atomic
 def model_version_edit(*, version: ModelVersion, definition: dict, note: str, actor: Actor) -> ModelVersion:
-    """Change a draft's definition (checked: a draft that cannot be published is refused now, not then)."""
+    """Change a draft's definition (checked: a draft that cannot be published is refused now, not then), by an
+    editor of its model."""
     version = ModelVersion.objects.select_for_update().select_related("model").get(pk=version.pk)
+    model_edit_require(version.model, actor)
     if version.state != VersionState.DRAFT:
         raise EvaluationError("已发布的版本不能修改：请新建草稿。", code="version_frozen")
     definition_check(definition, model=version.model)
@@ -120,6 +124,7 @@ def model_version_publish(*, version: ModelVersion, actor: Actor, background: bo
 
     EvaluationModel.objects.select_for_update().get(pk=version.model_id)
     version = ModelVersion.objects.select_for_update().select_related("model").get(pk=version.pk)
+    model_edit_require(version.model, actor)
     if version.state != VersionState.DRAFT:
         raise EvaluationError("只能发布草稿版本。", code="not_a_draft")
     definition_check(version.definition, model=version.model)
@@ -144,9 +149,11 @@ def model_version_publish(*, version: ModelVersion, actor: Actor, background: bo
 @transaction.atomic
 def model_display_set(*, model: EvaluationModel, publish_grades: bool, actor: Actor) -> EvaluationModel:
     """Show the model's grades to the public (subject pages, credit reports, checks) or keep them for
-    supervision. The cached public pages follow at the commit: they are keyed by the display version, renewed
-    here as after a change of what the catalog shows (a grade kept for supervision leaves them at once)."""
+    supervision; by an editor of the model. The cached public pages follow at the commit: they are keyed by the
+    display version, renewed here as after a change of what the catalog shows (a grade kept for supervision
+    leaves them at once)."""
     model = EvaluationModel.objects.select_for_update().get(pk=model.pk)
+    model_edit_require(model, actor)
     if model.publish_grades == publish_grades:
         return model
     before = model.publish_grades
@@ -160,6 +167,109 @@ def model_display_set(*, model: EvaluationModel, publish_grades: bool, actor: Ac
         after={"publish_grades": publish_grades},
     )
     transaction.on_commit(catalog_display_changed)
+    return model
+
+
+RISK_LABELS = {"A": "低风险", "B": "一般风险", "C": "较高风险", "D": "高风险"}
+EVALUATION_LABELS = {"A": "优", "B": "良", "C": "中", "D": "差"}
+
+
+def starter_definition(labels: dict[str, str]) -> dict:
+    """The first draft of a new professional model ("通用+专业", seed 002 item 51): the general score as its base
+    information, a black list → the worst grade; the department then adds its own indicators."""
+    return {
+        "base_score": "0",
+        "min_score": "0",
+        "max_score": "100",
+        "grades": {"A": "85", "B": "70", "C": "55"},
+        "labels": dict(labels),
+        "scope": {"subject_kinds": ["legal_entity", "individual_business"]},
+        "dimensions": [
+            {
+                "code": "general",
+                "name": "基础信息（通用评价）",
+                "indicators": [
+                    {
+                        "code": "general_score",
+                        "name": "公共信用综合评价得分",
+                        "kind": rules.MODEL_SCORE,
+                        "model": "general",
+                        "weight": "1",
+                    }
+                ],
+            }
+        ],
+        "overrides": [
+            {
+                "code": "black",
+                "name": f"列入失信惩戒名单的，为{labels['D']}",
+                "kind": rules.LIST_MEMBER,
+                "colours": ["black"],
+                "grade": "D",
+            }
+        ],
+    }
+
+
+@transaction.atomic
+def professional_model_create(
+    *,
+    department,
+    code: str,
+    name: str,
+    basis: str,
+    actor: Actor,
+    purpose: str = ModelPurpose.RISK,
+    labels: dict[str, str] | None = None,
+    publish_grades: bool = False,
+) -> EvaluationModel:
+    """A department's new professional model for its sector, naming the department (which alone edits it then),
+    with a first draft (``starter_definition``) to edit and publish. By the department's administrator or the
+    credit centre (``access.model_create_refusal``); grades are kept for supervision unless said otherwise."""
+    refusal = model_create_refusal(department, editor_of(actor))
+    if refusal:
+        raise EvaluationError(refusal, code="not_model_editor")
+    labels = {grade: (labels or {}).get(grade, "").strip() for grade in rules.GRADES}
+    if not all(labels.values()):
+        default = RISK_LABELS if purpose == ModelPurpose.RISK else EVALUATION_LABELS
+        labels = {grade: labels[grade] or default[grade] for grade in rules.GRADES}
+    code = code.strip()
+    if EvaluationModel.objects.filter(code=code).exists():
+        raise EvaluationError(f"模型编码“{code}”已被使用。", code="code_taken", field="code")
+    model = EvaluationModel(
+        code=code,
+        name=name.strip(),
+        kind=ModelKind.PROFESSIONAL,
+        purpose=purpose,
+        sector=department.sector,
+        department=department,
+        basis=basis.strip(),
+        publish_grades=publish_grades,
+    )
+    try:
+        model.full_clean()
+    except ValidationError as error:
+        field_name, messages = next(iter(error.message_dict.items()))
+        raise EvaluationError(messages[0], code="invalid", field=field_name) from None
+    model.save()
+    draft = ModelVersion.objects.create(
+        model=model, number=1, state=VersionState.DRAFT, definition=starter_definition(labels), created_by=actor.label
+    )
+    definition_check(draft.definition, model=model)
+    audit_event_record(
+        actor=actor,
+        action="evaluation.model_create",
+        obj=model,
+        after={
+            "code": model.code,
+            "name": model.name,
+            "purpose": model.purpose,
+            "sector": model.sector,
+            "department": department.code,
+            "publish_grades": publish_grades,
+            "draft": draft.number,
+        },
+    )
     return model
 
 

@@ -192,6 +192,21 @@ def _supervision_build(world: World) -> None:
     world.ids["plan_done"] = done.pk
 
 
+def _models_build(world: World) -> None:
+    """The food model (issue 15: professional, 市场监管 — department A's sector) with a draft to edit, preview and
+    publish."""
+    import json
+
+    from evaluation.models import EvaluationModel
+    from evaluation.services import model_version_draft
+
+    food = EvaluationModel.objects.get(code="food_risk")
+    with transaction.atomic():
+        draft = model_version_draft(model=food, actor=SYSTEM)
+    world.ids["food_model"] = food.pk
+    world.ids["food_definition"] = json.dumps(draft.definition, ensure_ascii=False)
+
+
 def world_build() -> World:
     """Everything the matrix requests touch. Department A is 市场监管 (the registration authority of
     companies); department B is another department with the same roles."""
@@ -345,6 +360,7 @@ def world_build() -> World:
     # A dated evaluation file of department A (issue 15), under the seeded general model.
     world.ids["evaluation_file"] = _evaluation_file(a)
     _supervision_build(world)
+    _models_build(world)
     # A report of the same content is reused, so issuing it once here keeps every cell off the PDF renderer.
     from django.test import Client
 

@@ -339,6 +339,25 @@ SITE = {
     ("supervision:public-plan", "POST"):             "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
     ("supervision:plan-verify", "GET"):              "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
     ("supervision:plan-verify", "POST"):             "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
+    # the evaluation models a department edits (issue 15, "通用+专业"): its department admin, for the professional
+    # models of its sector (the food model is 市场监管's, department A's sector: B's admin gets 404); the credit centre
+    # for every model; creating one needs a department (the credit centre creates in the admin)
+    ("evaluation:models", "GET"):                     "login  403    403    403    ok     403    403    ok     ok     403    login  403    403    403    login",
+    ("evaluation:models", "POST"):                    "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
+    ("evaluation:model-new", "GET"):                  "login  403    403    403    ok     403    403    ok     403    403    login  403    403    403    login",
+    ("evaluation:model-new", "POST"):                 "login  403    403    403    ok     403    403    ok     403    403    login  403    403    403    login",
+    ("evaluation:model-detail", "GET"):               "login  403    403    403    ok     403    403    404    ok     403    login  403    403    403    login",
+    ("evaluation:model-detail", "POST"):              "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
+    ("evaluation:model-progress", "GET"):             "login  403    403    403    ok     403    403    404    ok     403    login  403    403    403    login",
+    ("evaluation:model-progress", "POST"):            "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
+    ("evaluation:draft-open", "GET"):                 "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
+    ("evaluation:draft-open", "POST"):                "login  403    403    403    ok     403    403    404    ok     403    login  403    403    403    login",
+    ("evaluation:draft-edit", "GET"):                 "login  403    403    403    ok     403    403    404    ok     403    login  403    403    403    login",
+    ("evaluation:draft-edit", "POST"):                "login  403    403    403    ok     403    403    404    ok     403    login  403    403    403    login",
+    ("evaluation:draft-preview", "GET"):              "login  403    403    403    ok     403    403    404    ok     403    login  403    403    403    login",
+    ("evaluation:draft-preview", "POST"):             "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
+    ("evaluation:draft-publish", "GET"):              "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
+    ("evaluation:draft-publish", "POST"):             "login  403    403    403    ok     403    403    404    ok     403    login  403    403    403    login",
     # the admin, by a few representative pages (the admin is not enumerated route by route)
     ("admin:index", "GET"):                           "login  login  login  login  login  login  login  login  ok     ok     login  login  login  login  login",
     ("admin:audit_auditevent_changelist", "GET"):     "login  login  login  login  login  login  login  login  403    ok     login  login  login  login  login",
@@ -538,6 +557,12 @@ def route_args(name: str, world) -> list:
         "supervision:inspector-active": [ids["inspector"]],
         "supervision:public-plan": [ids["plan_done"]],
         "supervision:plan-verify": [ids["plan_drawn"]],
+        "evaluation:model-detail": [ids["food_model"]],
+        "evaluation:model-progress": [ids["food_model"]],
+        "evaluation:draft-open": [ids["food_model"]],
+        "evaluation:draft-edit": [ids["food_model"]],
+        "evaluation:draft-preview": [ids["food_model"]],
+        "evaluation:draft-publish": [ids["food_model"]],
     }.get(name, [])
 
 
@@ -659,6 +684,17 @@ def form_body(name: str, variant: str, world) -> dict:
         "supervision:result-entry": {"result": "未发现问题", "inspected_on": timezone.localdate().isoformat()},
         "supervision:inspectors": {"name": "赵六", "staff_number": "MX-9"},
         "supervision:inspector-active": {"active": "0"},
+        "evaluation:model-new": {
+            "code": "mx_model",
+            "name": "矩阵专业模型",
+            "purpose": "risk",
+            "basis": "第51条",
+            "label_a": "低风险",
+            "label_b": "一般风险",
+            "label_c": "较高风险",
+            "label_d": "高风险",
+        },
+        "evaluation:draft-edit": {"definition": world.ids["food_definition"], "note": "矩阵"},
     }
     if variant == "accept":
         return {"action": "accept"}
