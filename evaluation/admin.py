@@ -14,9 +14,10 @@ from subjects.selectors import subject_id_for_uscc
 from . import rules, selectors
 from .choices import RunKind, VersionState
 from .definitions import definition_parse
+from .errors import EvaluationError
 from .models import EvaluationFile, EvaluationModel, EvaluationResult, EvaluationRun, ModelVersion
 from .runs import evaluation_run_request
-from .services import EvaluationError, definition_check, model_version_draft, model_version_edit, model_version_publish
+from .versions import definition_check, model_version_draft, model_version_edit, model_version_publish
 
 
 def _actor(request) -> Actor:

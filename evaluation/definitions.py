@@ -2,7 +2,7 @@
 the first problem found, in Chinese, saying where (维度、指标、规则). Pure: no Django.
 
 The checks that need the database (record types, lists, subject kinds and models that exist) are the caller's
-(``evaluation.services.definition_check``).
+(``evaluation.versions.definition_check``).
 """
 
 from __future__ import annotations

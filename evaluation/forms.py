@@ -11,7 +11,7 @@ from core.forms import SafeTextForm
 from core.text import UNSAFE_CHARACTERS
 
 from .choices import ModelPurpose
-from .services import RISK_LABELS
+from .versions import RISK_LABELS
 
 
 class ModelCreateForm(SafeTextForm):

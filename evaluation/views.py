@@ -25,16 +25,11 @@ from . import rules, selectors
 from .access import editable_models
 from .choices import RunState, VersionState
 from .definitions import definition_parse
+from .errors import EvaluationError
 from .forms import DraftEditForm, ModelCreateForm
 from .models import EvaluationModel, EvaluationRun, ModelVersion
 from .preview import draft_preview
-from .services import (
-    EvaluationError,
-    model_version_draft,
-    model_version_edit,
-    model_version_publish,
-    professional_model_create,
-)
+from .versions import model_version_draft, model_version_edit, model_version_publish, professional_model_create
 
 EDITORS = (Role.DEPT_ADMIN, Role.CREDIT_ADMIN)
 NO_DRAFT = "该模型没有草稿版本，请先新建草稿。"

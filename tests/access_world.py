@@ -198,7 +198,7 @@ def _models_build(world: World) -> None:
     import json
 
     from evaluation.models import EvaluationModel
-    from evaluation.services import model_version_draft
+    from evaluation.versions import model_version_draft
 
     food = EvaluationModel.objects.get(code="food_risk")
     with transaction.atomic():

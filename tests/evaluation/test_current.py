@@ -15,8 +15,8 @@ from evaluation.choices import RunKind, RunState, VersionState
 from evaluation.models import EvaluationFile, EvaluationResult, EvaluationRun
 from evaluation.runs import evaluation_run_request
 from evaluation.selectors import current_result, latest_results
-from evaluation.services import model_display_set, model_version_draft, model_version_edit, model_version_publish
 from evaluation.tasks import evaluation_full_task
+from evaluation.versions import model_display_set, model_version_draft, model_version_edit, model_version_publish
 from outbox.models import OutboxItem
 from subjects.models import CreditSubject
 from tests.factories import DepartmentFactory, api_token_issue

@@ -14,7 +14,7 @@ from evaluation.files import evaluation_files_generate
 from evaluation.models import EvaluationFile, EvaluationResult
 from evaluation.runs import grades_refresh
 from evaluation.selectors import current_result
-from evaluation.services import model_display_set
+from evaluation.versions import model_display_set
 from sanctions.services import check_perform
 from subjects.models import CreditSubject, Division
 from tests.factories import DepartmentFactory, api_token_issue, uscc_for

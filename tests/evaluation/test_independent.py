@@ -23,7 +23,7 @@ from evaluation.choices import VersionState
 from evaluation.models import ModelVersion
 from evaluation.runs import evaluation_run, evaluation_run_request, grades_refresh
 from evaluation.selectors import current_result, latest_results
-from evaluation.services import model_version_draft, model_version_edit, model_version_publish
+from evaluation.versions import model_version_draft, model_version_edit, model_version_publish
 from records.models import CreditRecord
 from records.rules import period_end
 from records.services import record_revoke

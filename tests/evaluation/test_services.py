@@ -12,17 +12,12 @@ from django.db import OperationalError, transaction
 from audit.models import AuditEvent
 from evaluation.choices import RunState, VersionState
 from evaluation.definitions import definition_parse
+from evaluation.errors import EvaluationError
 from evaluation.models import EvaluationResult, EvaluationRun, ModelVersion
 from evaluation.runs import evaluation_run
 from evaluation.selectors import current_result, latest_results
-from evaluation.services import (
-    EvaluationError,
-    definition_check,
-    model_version_draft,
-    model_version_edit,
-    model_version_publish,
-    subjects_grade,
-)
+from evaluation.services import subjects_grade
+from evaluation.versions import definition_check, model_version_draft, model_version_edit, model_version_publish
 from records.models import CreditRecord
 from records.services import record_revoke
 from subjects.models import CreditSubject

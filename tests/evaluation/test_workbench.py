@@ -17,11 +17,11 @@ from audit.models import AuditEvent
 from audit.services import Actor
 from evaluation import access
 from evaluation.choices import ModelKind, RunState, VersionState
+from evaluation.errors import EvaluationError
 from evaluation.models import EvaluationModel, EvaluationResult, EvaluationRun, ModelVersion
 from evaluation.runs import evaluation_run, evaluation_run_request
 from evaluation.selectors import current_result
-from evaluation.services import (
-    EvaluationError,
+from evaluation.versions import (
     model_display_set,
     model_version_draft,
     model_version_edit,

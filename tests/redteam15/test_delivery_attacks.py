@@ -12,7 +12,8 @@ import time_machine
 from django.db import connections, transaction
 
 from evaluation.models import EvaluationModel, EvaluationResult
-from evaluation.services import model_display_set, subjects_grade
+from evaluation.services import subjects_grade
+from evaluation.versions import model_display_set
 from subjects.models import CreditSubject
 from tests.evaluation.helpers import NOW, SYSTEM, TODAY, ingest
 from tests.factories import DepartmentFactory, api_token_issue

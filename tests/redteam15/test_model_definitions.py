@@ -13,15 +13,11 @@ import datetime
 import pytest
 from django.db import transaction
 
+from evaluation.errors import EvaluationError
 from evaluation.models import EvaluationModel
 from evaluation.selectors import current_result, model_set
-from evaluation.services import (
-    EvaluationError,
-    model_version_draft,
-    model_version_edit,
-    model_version_publish,
-    subjects_grade,
-)
+from evaluation.services import subjects_grade
+from evaluation.versions import model_version_draft, model_version_edit, model_version_publish
 from subjects.models import CreditSubject
 from tests.evaluation.helpers import SYSTEM, TODAY, ingest
 from tests.factories import DepartmentFactory
