@@ -113,7 +113,8 @@ def test_big_table_changelists_never_count_the_whole_table(model, model_admin):
 def test_big_table_changelists_filter_and_search_on_indexes(model, model_admin):
     indexed = indexed_columns(model)
     for entry in model_admin.list_filter:
-        name = entry if isinstance(entry, str) else entry[0]
+        # A field name, (field name, filter class), or a SimpleListFilter filtering on its parameter's column.
+        name = entry if isinstance(entry, str) else entry[0] if isinstance(entry, tuple) else entry.parameter_name
         if (model._meta.label, name) in UNINDEXED_FILTERS:
             continue
         assert name in indexed, f"{model._meta.label}: list_filter {name!r} has no index"

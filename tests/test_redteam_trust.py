@@ -18,9 +18,12 @@ def test_every_history_table_is_append_only_for_the_site_role():
     rewritten or deleted. Every model that keeps history declares itself (``APPEND_ONLY``)."""
     assert append_only_tables() == [
         "audit_auditevent",
+        "disclosure_applicationevent",
         "evaluation_evaluationresult",
+        "queries_specialqueryevent",
         "records_recordversion",
         "sanctions_membershipchange",
+        "subjects_subjectaccess",
     ]
 
 

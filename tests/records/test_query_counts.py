@@ -14,8 +14,9 @@ from tests.records.helpers import xzcf_item
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 INGEST_NEW = 19
 INGEST_UNCHANGED = 12
-EVALUATE = 16
-EVALUATE_UPDATES = 16
+# The evaluation's membership changes take the feed's order lock (core.bulk.feed_order_lock): one statement.
+EVALUATE = 17
+EVALUATE_UPDATES = 17
 
 
 def _items(count: int, first: int = 1) -> list[RecordInput]:
