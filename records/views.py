@@ -82,13 +82,18 @@ def record_list(request):
 
 @staff_required(Role.CLERK, Role.REVIEWER, Role.DEPT_ADMIN)
 def record_entry_start(request):
-    types = RecordType.objects.filter(is_active=True).order_by("code")
+    # Types reserved to another channel (the results of random inspections) are not offered for entry here.
+    types = RecordType.objects.filter(RecordType.writable_q(Channel.FORM), is_active=True).order_by("code")
     return render(request, "records/record_entry_start.html", {"types": types})
 
 
 @staff_required(Role.CLERK)
 def record_entry(request, type_code: str):
-    record_type = get_object_or_404(RecordType.objects.prefetch_related("fields"), code=type_code, is_active=True)
+    record_type = get_object_or_404(
+        RecordType.objects.prefetch_related("fields").filter(RecordType.writable_q(Channel.FORM)),
+        code=type_code,
+        is_active=True,
+    )
     form = RecordEntryForm(record_type, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data, severity = form.record_data()
@@ -125,6 +130,7 @@ def record_detail(request, pk: int):
         staff.has(Role.REVIEWER, Role.DEPT_ADMIN)
         and staff.department is not None
         and record.status in (RecordStatus.ACTIVE, RecordStatus.PENDING_REVIEW, RecordStatus.UNMATCHED)
+        and not record.record_type.write_channel  # reserved to its own channel (record_revoke refuses it)
     )
     fields = {f.code: f.label for f in record.record_type.fields.all()}
     return render(
@@ -196,7 +202,7 @@ def review_queue(request):
 @staff_required()
 def template_download(request, type_code: str):
     entry = catalog_entries().get(type_code)
-    if entry is None:
+    if entry is None or not entry.record_type.accepts(Channel.UPLOAD):
         raise Http404("未知的记录类型。")
     field_help = {f.code: f.help_text for f in entry.record_type.fields.all()}
     content = template_workbook(entry.spec, entry.record_type.name, field_help)
