@@ -105,10 +105,7 @@ class RecordType(models.Model):
 
     def channel_refusal(self, channel: str) -> str:
         """Why ``channel`` may not write records of this type, in Chinese (see ``accepts``)."""
-        return (
-            f"“{self.name}”只能通过{Channel(self.write_channel).label}写入，"
-            f"不接受{Channel(channel).label}。"
-        )
+        return f"“{self.name}”只能通过{Channel(self.write_channel).label}写入，不接受{Channel(channel).label}。"
 
     @staticmethod
     def writable_q(channel: str) -> Q:
