@@ -130,7 +130,7 @@ class RecordTypeAdmin(PolicyChangeAdminMixin, AuditedAdminMixin, admin.ModelAdmi
     search_fields = ["code", "name"]
     inlines = [RecordFieldInline, SeverityRuleInline]
     fieldsets = [
-        (None, {"fields": ["code", "name", "category", "polarity", "is_active"]}),
+        (None, {"fields": ["code", "name", "category", "polarity", "write_channel", "is_active"]}),
         (
             "公开与公示期",
             {

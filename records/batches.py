@@ -145,6 +145,8 @@ def batch_create(
             raise RecordError(
                 f"请指定有效的记录类型（当前为“{printable(record_type_code, 40)}”）。", code="invalid_record_type"
             )
+        if not record_type.accepts(channel):
+            raise RecordError(record_type.channel_refusal(channel), code="channel_reserved", field="record_type")
     batch = IngestBatch(
         department=department,
         record_type=record_type,
@@ -308,7 +310,7 @@ def _batch_advance(batch: IngestBatch, actor: Actor) -> IngestBatch:
             batch=batch,
         )
 
-    run = ingest if importing else partial(records_check, department=batch.department)
+    run = ingest if importing else partial(records_check, channel=batch.channel, department=batch.department)
     offset = batch.processed_rows
     repeats = _Repeats()
     rows = (repeats.check(row) for row in read_rows(content, batch.file_format, spec))

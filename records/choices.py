@@ -112,10 +112,14 @@ class RecordChange(models.TextChoices):
 
 
 class Channel(models.TextChoices):
+    """How a record arrives. A catalog entry may reserve its type to one channel (``RecordType.write_channel``)."""
+
     API = "api", "接口报送"
     FORM = "form", "在线填报"
     UPLOAD = "upload", "表格导入"
     BATCH = "batch", "批量接口"
+    #: The results of random inspections, entered on the plan they belong to (supervision app, issue 15).
+    SUPERVISION = "supervision", "双随机抽查结果录入"
 
 
 class IngestOutcome(models.TextChoices):

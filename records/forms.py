@@ -10,7 +10,7 @@ from django.utils import timezone
 from organisations.choices import TokenScope
 from organisations.models import Department
 
-from .choices import FieldRequirement, FieldType, Polarity, RecordStatus, Severity
+from .choices import Channel, FieldRequirement, FieldType, Polarity, RecordStatus, Severity
 from .models import RecordType
 
 
@@ -141,7 +141,7 @@ class ReviewQueueFilterForm(forms.Form):
 class UploadForm(forms.Form):
     record_type = forms.ModelChoiceField(
         label="记录类型",
-        queryset=RecordType.objects.filter(is_active=True).order_by("code"),
+        queryset=RecordType.objects.filter(RecordType.writable_q(Channel.UPLOAD), is_active=True).order_by("code"),
         to_field_name="code",
         empty_label="请选择",
     )

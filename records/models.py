@@ -74,6 +74,13 @@ class RecordType(models.Model):
         default=SubjectTab.OTHER,
         help_text="公众在信用主体页面的哪个栏目看到这类信息；守信激励、失信惩戒栏目显示这类信息形成的名单",
     )
+    write_channel = models.CharField(
+        "限定写入渠道",
+        max_length=16,
+        choices=Channel.choices,
+        blank=True,
+        help_text="留空为各渠道均可报送；填写后只接受该渠道写入，如抽查检查结果只由双随机抽查结果录入写入",
+    )
     is_active = models.BooleanField("启用", default=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -91,6 +98,22 @@ class RecordType(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
+
+    def accepts(self, channel: str) -> bool:
+        """Whether records of this type may be written through ``channel``: every channel, unless the catalog
+        reserves the type to one (``write_channel``). The results of random inspections are written only by the
+        supervision service: their number (``CCJC-{plan}-{USCC}``) is predictable, and a push of the same number
+        would overwrite an entered result behind the plan's back."""
+        return not self.write_channel or channel == self.write_channel
+
+    def channel_refusal(self, channel: str) -> str:
+        """Why ``channel`` may not write records of this type, in Chinese (see ``accepts``)."""
+        return f"“{self.name}”只能通过{Channel(self.write_channel).label}写入，不接受{Channel(channel).label}。"
+
+    @staticmethod
+    def writable_q(channel: str) -> Q:
+        """The types ``channel`` may write (``accepts`` in SQL), e.g. those the record-entry page offers."""
+        return Q(write_channel="") | Q(write_channel=channel)
 
     #: The columns that name one of the type's fields (``record_id_fields`` names several).
     FIELD_MAPPINGS = (

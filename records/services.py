@@ -127,7 +127,12 @@ def _decide(
 
 
 def _check_item(
-    index: int, item: RecordInput, catalog: dict[str, CatalogEntry], regimes: tuple[rules.RegimeSpec, ...], today
+    index: int,
+    item: RecordInput,
+    catalog: dict[str, CatalogEntry],
+    regimes: tuple[rules.RegimeSpec, ...],
+    today,
+    channel: str,
 ) -> _Accepted | ItemResult:
     entry = catalog.get(item.record_type)
     if entry is None:
@@ -136,6 +141,10 @@ def _check_item(
             index,
             IngestOutcome.REJECTED,
             errors={"record_type": [f"未知的记录类型“{item.record_type}”（可选：{known}）。"]},
+        )
+    if not entry.record_type.accepts(channel):
+        return ItemResult(
+            index, IngestOutcome.REJECTED, errors={"record_type": [entry.record_type.channel_refusal(channel)]}
         )
     negative = entry.record_type.polarity == Polarity.NEGATIVE
     if item.severity and (item.severity not in Severity.values or not negative):
@@ -317,14 +326,16 @@ def records_ingest(
     (seed 004 九(一)); API records are active at once. Re-sending an identical item writes nothing
     (``unchanged``); a changed one makes a new version (``updated``). Records already revoked or repaired
     are not reopened by a push. ``batch`` (an ``IngestBatch``) is the file the items came from: the written
-    records remember it, for the reviewer's decision on the whole file.
+    records remember it, for the reviewer's decision on the whole file. A type the catalog reserves to another
+    channel (``RecordType.write_channel``: the results of random inspections, written by the supervision service
+    only) is refused item by item on ``record_type``, nothing written.
     """
     if len(items) > MAX_ITEMS_PER_CALL:
         raise RecordError(f"一次最多报送{MAX_ITEMS_PER_CALL}条记录，本次{len(items)}条。", code="too_many_items")
     today = timezone.localdate()
     catalog = catalog_entries()
     regimes = disclosure_regimes()
-    checked = [_check_item(index, item, catalog, regimes, today) for index, item in enumerate(items)]
+    checked = [_check_item(index, item, catalog, regimes, today, channel) for index, item in enumerate(items)]
     results: list[ItemResult | None] = [c if isinstance(c, ItemResult) else None for c in checked]
     accepted = [c for c in checked if isinstance(c, _Accepted)]
 
@@ -497,6 +508,10 @@ def record_revoke(*, record: CreditRecord, actor: Actor, reason: str) -> CreditR
     """Withdraw a record (e.g. the decision was annulled). It stays, with its reason, and leaves the public site."""
     if not reason.strip():
         raise RecordError("撤销时必须填写原因。", code="reason_required")
+    if record.record_type.write_channel:
+        # A type reserved to one channel is written by that channel's service only; withdrawing one of its
+        # records here would take it off the subject's page while its source (an inspection plan) still shows it.
+        raise RecordError(f"“{record.record_type.name}”的记录不能在此撤销。", code="channel_reserved")
     return _record_change(
         record,
         actor=actor,
@@ -585,8 +600,11 @@ def record_resubmit(*, record: CreditRecord, item: RecordInput, user, actor: Act
 # Checking without writing: the first pass over an uploaded spreadsheet --------------------------------------
 
 
-def records_check(items: Sequence[RecordInput], *, department: Department | None = None) -> list[ItemResult]:
-    """What ``records_ingest`` would refuse, without writing anything (status ``unchanged`` means valid).
+def records_check(
+    items: Sequence[RecordInput], *, department: Department | None = None, channel: str = Channel.UPLOAD
+) -> list[ItemResult]:
+    """What ``records_ingest`` would refuse through ``channel``, without writing anything (status ``unchanged``
+    means valid).
 
     Besides each item's own checks, a subject name that does not match the registered name of its code is
     reported on the name field, as the import would (read-only bulk lookups; the department's
@@ -595,7 +613,7 @@ def records_check(items: Sequence[RecordInput], *, department: Department | None
     today = timezone.localdate()
     catalog = catalog_entries()
     regimes = disclosure_regimes()
-    checked = [_check_item(index, item, catalog, regimes, today) for index, item in enumerate(items)]
+    checked = [_check_item(index, item, catalog, regimes, today, channel) for index, item in enumerate(items)]
     accepted = [c for c in checked if isinstance(c, _Accepted)]
     claims = [replace(a.clean.subject, rename=False, as_of=a.clean.decided_on) for a in accepted]
     registers = department.registers if department is not None else ""

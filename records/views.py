@@ -100,7 +100,8 @@ def record_list(request):
 
 @staff_required(Role.CLERK, Role.REVIEWER, Role.DEPT_ADMIN)
 def record_entry_start(request):
-    types = RecordType.objects.filter(is_active=True).order_by("code")
+    # Types reserved to another channel (the results of random inspections) are not offered for entry here.
+    types = RecordType.objects.filter(RecordType.writable_q(Channel.FORM), is_active=True).order_by("code")
     return render(request, "records/record_entry_start.html", {"types": types})
 
 
@@ -108,7 +109,11 @@ def record_entry_start(request):
 def record_entry(request, type_code: str):
     """A clerk's entry of one record; the authority and data source come prefilled from the clerk's department
     (``department_prefill``) and the subject can be looked up by name or code (``subject_lookup``)."""
-    record_type = get_object_or_404(RecordType.objects.prefetch_related("fields"), code=type_code, is_active=True)
+    record_type = get_object_or_404(
+        RecordType.objects.prefetch_related("fields").filter(RecordType.writable_q(Channel.FORM)),
+        code=type_code,
+        is_active=True,
+    )
     form = RecordEntryForm(
         record_type, request.POST or None, initial=department_prefill(record_type, request.staff.department)
     )
@@ -209,6 +214,7 @@ def record_detail(request, pk: int):
         staff.has(Role.REVIEWER, Role.DEPT_ADMIN)
         and staff.department is not None
         and record.status in (RecordStatus.ACTIVE, RecordStatus.PENDING_REVIEW, RecordStatus.UNMATCHED)
+        and not record.record_type.write_channel  # reserved to its own channel (record_revoke refuses it)
     )
     can_edit = staff.has(Role.CLERK) and record.status == RecordStatus.REJECTED and staff.department is not None
     fields = {f.code: f.label for f in record.record_type.fields.all()}
@@ -384,7 +390,7 @@ def bulk_review_progress(request, pk: int):
 @staff_required()
 def template_download(request, type_code: str):
     entry = catalog_entries().get(type_code)
-    if entry is None:
+    if entry is None or not entry.record_type.accepts(Channel.UPLOAD):
         raise Http404("未知的记录类型。")
     field_help = {f.code: f.help_text for f in entry.record_type.fields.all()}
     content = template_workbook(entry.spec, entry.record_type.name, field_help)

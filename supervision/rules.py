@@ -7,7 +7,8 @@ the same subjects and the same inspectors, so anyone holding the published snaps
   draw, and a subject without a grade is its own class (``UNGRADED``).
 - A class's rule is a ratio (percent) or a fixed count. A ratio takes ``ceil(size × ratio / 100)`` subjects (exact
   decimal arithmetic: 3% of 20 is 0.6, so 1 — a ratio above zero never draws nobody from a non-empty class); a count
-  takes ``min(count, size)``.
+  takes ``min(count, size)``. Both are typed in plain decimal notation (no exponent: "1e5000" is refused), a count
+  is a whole number of at most ``MAX_COUNT``.
 - One ``random.Random(seed)`` draws every class in the order A, B, C, D, ungraded (``random.sample`` over the class
   in USCC order), then the inspectors of each drawn subject in draw order (``random.sample`` over the active pool
   in staff-number order, kept in that order).
@@ -18,9 +19,10 @@ from __future__ import annotations
 import hashlib
 import math
 import random
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from core.errors import DomainError
 
@@ -28,6 +30,10 @@ UNGRADED = ""
 CLASSES = ("A", "B", "C", "D", UNGRADED)
 RATIO, COUNT = "ratio", "count"
 MAX_INSPECTORS = 10
+#: The largest fixed count a class's rule may ask for (more than any department's supervised population).
+MAX_COUNT = 1_000_000
+#: A rule's number as typed: plain decimal notation, no exponent, no more digits than a person types.
+_NUMBER = re.compile(r"-?\d{1,16}(\.\d{1,6})?")
 
 
 class DrawError(DomainError):
@@ -48,10 +54,13 @@ class ClassRule:
     def quota(self, size: int) -> int:
         if self.kind == RATIO:
             return min(size, math.ceil(Decimal(size) * self.value / 100))
-        return min(size, int(self.value))
+        return int(min(Decimal(size), self.value))  # never builds the integer of an absurd stored count
 
     def as_text(self) -> str:
-        return f"{self.value.normalize():f}%" if self.kind == RATIO else str(int(self.value))
+        if self.kind == RATIO:
+            return f"{self.value.normalize():f}%"
+        # A count stored before counts were bounded may be absurd ("1e5000"): shown as stored, never expanded.
+        return str(int(self.value)) if self.value.adjusted() < 16 else str(self.value)
 
 
 def rule_parse(text: str, grade: str) -> ClassRule | None:
@@ -63,11 +72,8 @@ def rule_parse(text: str, grade: str) -> ClassRule | None:
     where = class_label(grade)
     ratio = text.endswith("%")
     number = text.removesuffix("%").strip()
-    try:
-        value = Decimal(number)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
+    value = Decimal(number) if _NUMBER.fullmatch(number) else None
+    if value is None:
         raise DrawError(
             f"{where}的抽取规则“{text}”无效：请填写比例（如 3%）或固定数量（如 5）。", code="rule_invalid", field=grade
         )
@@ -79,7 +85,9 @@ def rule_parse(text: str, grade: str) -> ClassRule | None:
         return ClassRule(RATIO, value)
     if value != value.to_integral_value():
         raise DrawError(f"{where}的抽取数量须为整数。", code="count_not_integer", field=grade)
-    return ClassRule(COUNT, value)
+    if value > MAX_COUNT:
+        raise DrawError(f"{where}的抽取数量不能超过{MAX_COUNT}户。", code="count_too_large", field=grade)
+    return ClassRule(COUNT, value.to_integral_value())
 
 
 def rules_from_json(data: Mapping[str, Mapping]) -> dict[str, ClassRule]:

@@ -1,12 +1,14 @@
 """Reads of the supervision app: a plan's population (the department's supervised population as the evaluation's
 change feed and dated files define it, narrowed by the plan's filters, with each subject's current grade), the
-plans a department sees, and what the public sees of finished plans (一公开)."""
+plans a department sees, and what the public sees of drawn plans (一公开)."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
 from core.vocabulary import RECORD_ACTIVE
 from evaluation.selectors import current_grades, supervised_subjects_q
@@ -69,13 +71,52 @@ def targets_of(plan: InspectionPlan) -> QuerySet[InspectionTarget]:
     return plan.targets.select_related("subject").prefetch_related("inspectors").order_by("position")
 
 
+#: The states in which a plan is public: from the moment of its draw (一公开), not only once finished.
+PUBLIC_STATES = (PlanState.DRAWN, PlanState.DONE)
+
+
 def public_plans() -> QuerySet[InspectionPlan]:
-    """The finished plans, newest first, with the number drawn and the number with a problem found (一公开)."""
+    """Every drawn plan, newest draw first, with the number drawn, inspected and with a problem found, and how many
+    plans its department drew for the same inspection matter (检查事项) in the same year (一公开).
+
+    A plan is public from its draw, whether or not its results are in: a department that copied a plan and drew
+    the copy to get subjects it likes more cannot make the first draw disappear by leaving it unfinished, and
+    the count beside each plan shows the public that the matter was drawn more than once."""
+    same_matter = (
+        InspectionPlan.objects.filter(
+            department=OuterRef("department"), scope=OuterRef("scope"), state__in=PUBLIC_STATES
+        )
+        .annotate(year=ExtractYear("drawn_at"))
+        .filter(year=OuterRef("year"))
+        .order_by()
+        .values("department")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
-        InspectionPlan.objects.filter(state=PlanState.DONE)
+        InspectionPlan.objects.filter(state__in=PUBLIC_STATES)
         .select_related("department")
-        .annotate(drawn=Count("targets"), problems=Count("targets", filter=~Q(targets__result__in=CLEAN_RESULTS)))
-        .order_by("-finished_at", "-id")
+        .annotate(
+            year=ExtractYear("drawn_at"),
+            drawn=Count("targets"),
+            inspected=Count("targets", filter=~Q(targets__result="")),
+            problems=Count("targets", filter=~Q(targets__result="") & ~Q(targets__result__in=CLEAN_RESULTS)),
+            same_matter=Subquery(same_matter),
+        )
+        .order_by("-drawn_at", "-id")
+    )
+
+
+def same_matter_plans(plan: InspectionPlan) -> QuerySet[InspectionPlan]:
+    """The other public plans of the plan's department for the same inspection matter drawn in the same year (what
+    the public page of a plan lists beside it, so a re-drawn copy is seen next to the first draw)."""
+    year = timezone.localtime(plan.drawn_at).year
+    return (
+        InspectionPlan.objects.filter(department_id=plan.department_id, scope=plan.scope, state__in=PUBLIC_STATES)
+        .annotate(year=ExtractYear("drawn_at"))
+        .filter(year=year)
+        .exclude(pk=plan.pk)
+        .order_by("drawn_at", "id")
     )
 
 

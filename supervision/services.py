@@ -163,9 +163,11 @@ def _plan_json(plan: InspectionPlan) -> dict:
 @transaction.atomic
 def plan_draw(*, plan: InspectionPlan, actor: Actor, seed: str | None = None) -> InspectionPlan:
     """Draw the plan's subjects and inspectors, once. The seed (``secrets``, 256 bits, unless a test passes one),
-    the population snapshot with its SHA-256 and the pool's snapshot are stored and audited, so the draw can be
-    repeated by anyone (``plan_verify``) and cannot be repeated by the department: a drawn plan refuses a second
-    draw. A refusal (nobody to draw, a pool too small) changes nothing."""
+    the population snapshot with its SHA-256, the pool's snapshot, the rules and the subjects and inspectors drawn
+    are stored and audited, so the draw can be repeated by anyone (``plan_verify``, which also compares the stored
+    draw with the audited one) and cannot be repeated by the department: a drawn plan refuses a second draw, and
+    is public from this moment (``selectors.public_plans``), so a copy of the plan drawn again to get other
+    subjects leaves the first draw in view. A refusal (nobody to draw, a pool too small) changes nothing."""
     plan = InspectionPlan.objects.select_for_update().select_related("department", "model").get(pk=plan.pk)
     if plan.state != PlanState.DRAFT:
         drawn_at = timezone.localtime(plan.drawn_at).strftime("%Y-%m-%d %H:%M")
@@ -220,6 +222,8 @@ def plan_draw(*, plan: InspectionPlan, actor: Actor, seed: str | None = None) ->
             "seed": seed,
             "population_hash": plan.population_hash,
             "population_size": plan.population_size,
+            "rules": plan.rules,
+            "inspectors_per_subject": plan.inspectors_per_subject,
             "pool": plan.pool,
             "drawn": [[d.uscc, d.grade, list(d.inspectors)] for d in drawn],
         },
@@ -242,10 +246,11 @@ def inspection_result_enter(
     user=None,
 ) -> InspectionTarget:
     """Enter the result of one drawn subject's inspection: it becomes a record of the catalog's 抽查检查结果 type,
-    pushed by the plan's department through ``records.services.records_ingest`` (active at once: the inspection
-    is done and signed by the inspectors; the catalog's ``timeliness_days`` says how soon it must be public, 20
-    working days by default), which the public site shows and the evaluation reads. The plan is 已完成 once every
-    subject has its result. A refusal changes nothing."""
+    pushed by the plan's department through ``records.services.records_ingest`` on the one channel the catalog
+    allows for the type (``Channel.SUPERVISION``: no push, form or spreadsheet writes or overwrites it). It is
+    active at once: the inspection is done and signed by the inspectors; the catalog's ``timeliness_days`` says how
+    soon it must be public, 20 working days by default. The public site shows it and the evaluation reads it. The
+    plan is 已完成 once every subject has its result. A refusal changes nothing."""
     target = InspectionTarget.objects.select_for_update().select_related("plan", "subject").get(pk=target.pk)
     plan = InspectionPlan.objects.select_for_update().select_related("department").get(pk=target.plan_id)
     if plan.state == PlanState.DRAFT:
@@ -281,7 +286,7 @@ def inspection_result_enter(
     [outcome] = records_ingest(
         department=plan.department,
         items=[RecordInput(record_type=RESULT_RECORD_TYPE, data=data)],
-        channel=Channel.FORM,
+        channel=Channel.SUPERVISION,
         actor=actor,
         user=user,
     )
@@ -325,30 +330,49 @@ class Verification:
         return bool(self.checks) and all(passed for _, passed in self.checks)
 
 
-def plan_verify(plan: InspectionPlan) -> Verification:
-    """Draw the plan again from its stored seed, population snapshot, rules and pool snapshot, and compare: the
-    snapshot's SHA-256 with the stored one and the one the audit trail recorded at the draw, the seed with the
-    audited one, and the subjects, their classes and inspectors with those stored."""
-    verification = Verification(plan)
-    if plan.state == PlanState.DRAFT:
-        return verification
-    snapshot = [(uscc, grade) for uscc, grade in plan.population]
-    digest = rules.population_hash(snapshot)
-    verification.checks.append(("抽取范围快照与记录的 SHA-256 一致", digest == plan.population_hash))
+def _audited(plan: InspectionPlan, action: str) -> dict:
+    """What the first audit event of ``action`` on the plan recorded after the change ({} when there is none)."""
     event = (
-        AuditEvent.objects.filter(
-            action="supervision.plan_draw", object_type=plan._meta.label_lower, object_id=str(plan.pk)
-        )
+        AuditEvent.objects.filter(action=action, object_type=plan._meta.label_lower, object_id=str(plan.pk))
         .order_by("pk")
         .first()
     )
-    audited = (event.after or {}) if event else {}
-    verification.checks.append(
+    return (event.after or {}) if event else {}
+
+
+def plan_verify(plan: InspectionPlan) -> Verification:
+    """Draw the plan again from its stored seed, population snapshot, rules and pool snapshot, and compare with
+    what was stored and with what the audit trail recorded at the draw (append-only, so the department cannot
+    rewrite it): the snapshot's SHA-256, the seed, the rules, the pool, the subjects drawn with their classes and
+    inspectors; and the inspectors actually sent to each subject (named on the public page) with those drawn. A
+    change of any stored part after the draw — even one made consistently in the plan and its targets, so that
+    the redraw still agrees — fails one of the checks."""
+    verification = Verification(plan)
+    if plan.state == PlanState.DRAFT:
+        return verification
+    check = verification.checks.append
+    snapshot = [(uscc, grade) for uscc, grade in plan.population]
+    check(("抽取范围快照与记录的 SHA-256 一致", rules.population_hash(snapshot) == plan.population_hash))
+    audited = _audited(plan, "supervision.plan_draw")
+    check(
         (
             "随机种子、快照摘要与审计日志中抽取时的记录一致",
             audited.get("seed") == plan.seed and audited.get("population_hash") == plan.population_hash,
         )
     )
+    if "rules" not in audited:  # drawn before the draw's event recorded the rules: they were fixed at creation
+        audited = _audited(plan, "supervision.plan_create") | audited
+    check(
+        (
+            "抽取规则、每户检查人员数与审计日志中的记录一致",
+            audited.get("rules") == plan.rules and audited.get("inspectors_per_subject") == plan.inspectors_per_subject,
+        )
+    )
+    check(("检查人员名录快照与审计日志中抽取时的记录一致", audited.get("pool") == plan.pool))
+    targets = list(plan.targets.prefetch_related("inspectors").order_by("position"))
+    stored = [(t.uscc, t.grade, tuple(t.inspector_numbers)) for t in targets]
+    drawn_audited = [(uscc, grade, tuple(numbers)) for uscc, grade, numbers in audited.get("drawn") or []]
+    check(("抽中主体、类别和检查人员与审计日志中抽取时的记录一致", drawn_audited == stored))
     try:
         again = rules.draw(
             seed=plan.seed,
@@ -359,8 +383,13 @@ def plan_verify(plan: InspectionPlan) -> Verification:
         )
     except rules.DrawError:
         again = []
-    stored = [(t.uscc, t.grade, tuple(t.inspector_numbers)) for t in plan.targets.order_by("position")]
-    verification.checks.append(
+    check(
         ("按种子重新抽取的主体、类别和检查人员与记录一致", [(d.uscc, d.grade, d.inspectors) for d in again] == stored)
     )
+    sent = [
+        sorted((i.department_id, i.staff_number) for i in t.inspectors.all())
+        == [(plan.department_id, number) for number in sorted(t.inspector_numbers)]
+        for t in targets
+    ]
+    check(("选派的检查人员与抽取结果一致", all(sent)))
     return verification

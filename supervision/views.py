@@ -1,5 +1,5 @@
 """Pages of supervision: the department workbench (plans, the draw, results, the inspector pool) and the public
-"一公开" pages (finished plans, and the verification of any drawn plan).
+"一公开" pages (every drawn plan from its draw, and the verification of any drawn plan).
 
 Workbench pages are limited to the user's own department (another department's plan or inspector is a 404); the
 credit-centre admin reads every plan and acts on none (plans, draws and results are the department's)."""
@@ -39,6 +39,8 @@ from .services import (
 
 DEPARTMENT_ROLES = (Role.CLERK, Role.REVIEWER, Role.DEPT_ADMIN)
 REFUSED = "您无权执行此操作：抽查任务由本部门管理员制定和抽取。"
+#: How many of the department's other draws of the same matter a plan's public page lists.
+MAX_SAME_MATTER = 20
 
 
 def _plan_for(request, pk: int) -> InspectionPlan:
@@ -212,9 +214,10 @@ def public_plan_list(request):
 @require_GET
 @statement_budget
 def public_plan_detail(request, pk: int):
-    """A finished plan as the public sees it: the subjects drawn and their results; a natural person's name and the
+    """A drawn plan as the public sees it, from its draw: the subjects drawn and their results so far ("检查中" while
+    pending), and the department's other draws of the same matter that year; a natural person's name and the
     inspectors' names masked, no staff numbers."""
-    plan = _public_plan(pk, PlanState.DONE)
+    plan = _public_plan(pk, *selectors.PUBLIC_STATES)
     rows = [
         {
             "target": t,
@@ -223,8 +226,11 @@ def public_plan_detail(request, pk: int):
         }
         for t in selectors.targets_of(plan)
     ]
+    others = list(selectors.same_matter_plans(plan)[:MAX_SAME_MATTER])
     return render(
-        request, "supervision/public_plan_detail.html", {"plan": plan, "rows": rows, "rules": _rules_display(plan)}
+        request,
+        "supervision/public_plan_detail.html",
+        {"plan": plan, "rows": rows, "rules": _rules_display(plan), "others": others},
     )
 
 
@@ -232,5 +238,5 @@ def public_plan_detail(request, pk: int):
 @statement_budget
 def plan_verify_view(request, pk: int):
     """Anyone may have a drawn plan drawn again from its recorded seed and snapshot, and see that it agrees."""
-    plan = _public_plan(pk, PlanState.DRAWN, PlanState.DONE)
+    plan = _public_plan(pk, *selectors.PUBLIC_STATES)
     return render(request, "supervision/plan_verify.html", {"plan": plan, "verification": plan_verify(plan)})

@@ -140,6 +140,10 @@ def test_the_migrated_database_holds_the_seeded_catalog():
         "wncn": 8,
         "ccjc": 11,
     }
+    # records 0022: the inspection results are written by the supervision service only
+    assert dict(RecordType.objects.exclude(write_channel="").values_list("code", "write_channel")) == {
+        "ccjc": "supervision"
+    }
     positions = list(RecordField.objects.filter(record_type__code="xycn").values_list("position", flat=True))
     assert sorted(positions) == list(range(15))  # the fulfilment added by 0004 comes last, in order
     xzxk = RecordField.objects.get(record_type__code="xzxk", code="XK_YXQZI")

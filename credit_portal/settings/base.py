@@ -444,6 +444,7 @@ SPECTACULAR_SETTINGS = {
         "SeverityEnum": "records.choices.Severity",
         "IngestOutcomeEnum": "records.choices.IngestOutcome",
         "BatchStateEnum": "records.choices.BatchState",
+        "ChannelEnum": "records.choices.Channel",
     },
 }
 

@@ -58,6 +58,7 @@ class RecordTypeSerializer(serializers.ModelSerializer):
             "decided_on_field",
             "end_date_field",
             "timeliness_days",
+            "write_channel",
             "fields",
         ]
 

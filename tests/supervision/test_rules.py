@@ -91,6 +91,24 @@ def test_a_pool_smaller_than_the_inspectors_per_subject_is_refused():
         ("2.5", "A 类的抽取数量须为整数。"),
         ("三成", "A 类的抽取规则“三成”无效"),
         ("NaN", "A 类的抽取规则“NaN”无效"),
+        ("1e5000", "A 类的抽取规则“1e5000”无效"),  # an exponent: refused, never expanded
+        ("1e2%", "A 类的抽取规则“1e2%”无效"),
+        ("1000001", "A 类的抽取数量不能超过1000000户。"),
+        ("9999999999999999", "A 类的抽取数量不能超过1000000户。"),
+        ("99999999999999999", "A 类的抽取规则“99999999999999999”无效"),  # longer than anyone types
+    ],
+    ids=[
+        "ratio-over-100",
+        "negative-ratio",
+        "negative-count",
+        "fraction",
+        "words",
+        "nan",
+        "exponent",
+        "exponent-ratio",
+        "count-over-max",
+        "digits",
+        "too-many-digits",
     ],
 )
 def test_bad_rules_are_refused_in_chinese(text, message):
@@ -98,6 +116,17 @@ def test_bad_rules_are_refused_in_chinese(text, message):
         rule_parse(text, "A")
     assert refused.value.message.startswith(message)
     assert refused.value.field == "A"
+
+
+def test_the_largest_count_is_accepted_and_an_absurd_stored_count_still_shows_and_draws():
+    """A count stored before counts were bounded ("1e5000") neither fails the plan's page (``as_text``) nor builds
+    its integer in the draw (``quota``)."""
+    assert rule_parse("1000000", "A") == ClassRule(COUNT, rule_parse("1000000", "A").value)
+    assert rule_parse("1000000", "A").as_text() == "1000000"
+    assert rule_parse("5.0", "A").as_text() == "5"
+    absurd = rules_from_json({"D": {"kind": COUNT, "value": "1E+5000"}})["D"]
+    assert absurd.as_text() == "1E+5000"
+    assert absurd.quota(7) == 7
 
 
 def test_an_empty_rule_draws_nothing_and_a_full_width_percent_is_a_ratio():

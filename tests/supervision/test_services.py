@@ -111,15 +111,58 @@ def test_a_drawn_plan_cannot_be_drawn_again(graded, pool, market, evaluation_mod
     assert AuditEvent.objects.filter(action="supervision.plan_draw", object_id=str(plan.pk)).count() == 1
 
 
+def failed_checks(plan) -> list[str]:
+    return [label for label, passed in plan_verify(InspectionPlan.objects.get(pk=plan.pk)).checks if not passed]
+
+
 def test_verification_notices_a_changed_draw(graded, pool, market, evaluation_models):
     plan = draw(create(market, evaluation_models))
+    assert len(plan_verify(plan).checks) == 7
+    assert failed_checks(plan) == []
     target = plan.targets.order_by("position").first()
     InspectionTarget.objects.filter(pk=target.pk).update(inspector_numbers=["JC009", "JC010"])
-    verification = plan_verify(plan)
-    assert not verification.ok
-    assert [passed for _, passed in verification.checks] == [True, True, False]
+    assert failed_checks(plan) == [
+        "抽中主体、类别和检查人员与审计日志中抽取时的记录一致",
+        "按种子重新抽取的主体、类别和检查人员与记录一致",
+        "选派的检查人员与抽取结果一致",
+    ]
     InspectionPlan.objects.filter(pk=plan.pk).update(population_hash="0" * 64)
-    assert plan_verify(InspectionPlan.objects.get(pk=plan.pk)).checks[0][1] is False
+    assert failed_checks(plan)[:2] == [
+        "抽取范围快照与记录的 SHA-256 一致",
+        "随机种子、快照摘要与审计日志中抽取时的记录一致",
+    ]
+
+
+def test_verification_compares_the_rules_with_those_audited_at_the_draw(graded, pool, market, evaluation_models):
+    """Rules changed after the draw, with the targets left as drawn: the redraw may still agree (a count above a
+    class's size), the audited rules do not."""
+    plan = draw(create(market, evaluation_models, rule_texts={"B": "100%"}))
+    event = AuditEvent.objects.get(action="supervision.plan_draw", object_id=str(plan.pk))
+    assert (event.after["rules"], event.after["inspectors_per_subject"]) == (plan.rules, 2)
+    InspectionPlan.objects.filter(pk=plan.pk).update(rules=rules.rules_to_json({"B": rules.rule_parse("50", "B")}))
+    assert failed_checks(plan) == ["抽取规则、每户检查人员数与审计日志中的记录一致"]
+
+
+def test_a_draw_audited_without_its_rules_is_checked_against_the_plans_creation(
+    graded, pool, market, evaluation_models
+):
+    """Draws audited before the draw's event recorded the rules (and inspectors per subject) are compared with
+    the plan's creation event, which always recorded them: the rules cannot change between creation and draw."""
+    from audit.services import audit_event_record
+
+    first = draw(create(market, evaluation_models), seed="ab" * 32)
+    old_shape = {
+        key: value
+        for key, value in AuditEvent.objects.get(action="supervision.plan_draw", object_id=str(first.pk)).after.items()
+        if key not in ("rules", "inspectors_per_subject")
+    }
+    plan = create(market, evaluation_models)
+    with transaction.atomic():  # the event as the draw wrote it before: it comes first, the new draw's after it
+        audit_event_record(actor=SYSTEM, action="supervision.plan_draw", obj=plan, after=old_shape)
+    plan = draw(plan, seed="ab" * 32)
+    assert failed_checks(plan) == []
+    InspectionPlan.objects.filter(pk=plan.pk).update(inspectors_per_subject=3)
+    assert "抽取规则、每户检查人员数与审计日志中的记录一致" in failed_checks(plan)
 
 
 @pytest.mark.parametrize(

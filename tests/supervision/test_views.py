@@ -1,8 +1,11 @@
 """The workbench and public pages: a department plans, draws and enters results for its own plans only; another
 department cannot see, draw or enter results on them; bad input shows a Chinese error and changes nothing; the
-public sees finished plans with inspectors' names masked, and anyone can verify a draw."""
+public sees every plan from its draw (results so far, 检查中 for the rest) with inspectors' names masked, and anyone
+can verify a draw."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from django.db import transaction
@@ -64,6 +67,10 @@ def plan_form(models, **overrides) -> dict:
         "rule_none": "",
         "inspectors_per_subject": "2",
     } | overrides
+
+
+def compact(html: str) -> str:
+    return re.sub(r">\s+<", "><", html)
 
 
 def messages_of(response) -> list[str]:
@@ -171,11 +178,68 @@ def test_the_department_admin_keeps_the_pool(admin_a, market):
     assert "钱七" not in page
 
 
-def test_an_unfinished_plan_is_not_public(graded, pool, admin_a, client, evaluation_models):
+def test_a_draft_is_not_public_and_a_drawn_plan_is_public_from_its_draw(
+    graded, pool, admin_a, clerk_a, client, evaluation_models
+):
+    """一公开 from the draw: a plan left unfinished is as visible as a finished one (a copy drawn again to get other
+    subjects cannot hide the first draw), its pending subjects shown as 检查中."""
     admin_a.post("/workbench/inspections/new/", plan_form(evaluation_models))
     plan = InspectionPlan.objects.get()
     assert client.get(f"/inspections/{plan.pk}/").status_code == 404
     assert client.get(f"/inspections/{plan.pk}/verify/").status_code == 404  # a draft has no draw to verify
+    assert f"/inspections/{plan.pk}/" not in client.get("/inspections/").text
     admin_a.post(f"/workbench/inspections/{plan.pk}/draw/")
-    assert client.get(f"/inspections/{plan.pk}/").status_code == 404
+    targets = list(plan.targets.order_by("position"))
+    page = client.get(f"/inspections/{plan.pk}/").text
+    assert page.count("<td>检查中</td>") == len(targets) == 3
+    assert all(t.uscc in page for t in targets)
+    assert not any(name in page for name in ("张三", "李四", "王五"))
+    assert "JC00" not in page
     assert "核验通过" in client.get(f"/inspections/{plan.pk}/verify/").text
+    clerk_a.post(
+        f"/workbench/inspections/targets/{targets[0].pk}/result/",
+        {"result": "不合格", "inspected_on": TODAY, "findings": "超范围经营"},
+    )
+    page = client.get(f"/inspections/{plan.pk}/").text
+    assert page.count("<td>检查中</td>") == 2
+    assert "<td>不合格</td>" in page
+    listing = compact(client.get("/inspections/").text)
+    assert f"/inspections/{plan.pk}/" in listing
+    assert "<td>检查中</td><td>3</td><td>1</td><td>1</td><td>1</td>" in listing  # drawn, inspected, problems, draws
+
+
+def test_the_public_sees_how_often_a_department_drew_the_same_matter_in_a_year(
+    graded, pool, admin_a, client, evaluation_models
+):
+    for title in ("第一次抽取", "第二次抽取"):
+        admin_a.post("/workbench/inspections/new/", plan_form(evaluation_models, title=title))
+    admin_a.post("/workbench/inspections/new/", plan_form(evaluation_models, title="另一事项", scope="广告发布"))
+    first, second, other = InspectionPlan.objects.order_by("pk")
+    for plan in (first, second, other):
+        admin_a.post(f"/workbench/inspections/{plan.pk}/draw/")
+    listing = compact(client.get("/inspections/").text)
+    rows = {plan.pk: listing.split(f"/inspections/{plan.pk}/")[1].split("</tr>")[0] for plan in (first, second, other)}
+    assert rows[first.pk].endswith("<td>2</td>")
+    assert rows[second.pk].endswith("<td>2</td>")
+    assert rows[other.pk].endswith("<td>1</td>")
+    page = client.get(f"/inspections/{second.pk}/").text
+    assert "本部门本年同一检查事项的其他抽取" in page
+    assert f"/inspections/{first.pk}/" in page
+    assert f"/inspections/{other.pk}/" not in page
+
+
+def test_a_count_stored_before_counts_were_bounded_does_not_break_the_plan_pages(
+    graded, pool, admin_a, client, evaluation_models
+):
+    response = admin_a.post("/workbench/inspections/new/", plan_form(evaluation_models, rule_B="", rule_D="1e5000"))
+    assert response.status_code == 200
+    assert "D 类的抽取规则“1e5000”无效" in response.text
+    assert not InspectionPlan.objects.exists()
+    admin_a.post("/workbench/inspections/new/", plan_form(evaluation_models, rule_B="", rule_D="1"))
+    plan = InspectionPlan.objects.get()
+    InspectionPlan.objects.filter(pk=plan.pk).update(rules={"D": {"kind": "count", "value": "1E+5000"}})
+    assert admin_a.get(f"/workbench/inspections/{plan.pk}/").status_code == 200
+    admin_a.post(f"/workbench/inspections/{plan.pk}/draw/")
+    plan.refresh_from_db()
+    assert (plan.state, plan.targets.count()) == (PlanState.DRAWN, 1)  # everyone of D: the one subject
+    assert "D 类：1E+5000" in client.get(f"/inspections/{plan.pk}/").text

@@ -1,5 +1,6 @@
-"""Red team, issue 15: the random inspections (双随机、一公开) — bad rule input, re-rolling a draw by copying the
-plan, verification of a tampered draw, and an entered result changed afterwards through an ordinary push."""
+"""Red team, issue 15 (moved from tests/redteam15/test_supervision_attacks.py once fixed): the random inspections
+(双随机、一公开) — bad rule input, re-rolling a draw by copying the plan, verification of a tampered draw, and an
+entered result changed afterwards through an ordinary push."""
 
 from __future__ import annotations
 
@@ -12,22 +13,15 @@ from supervision.choices import PlanState
 from supervision.models import InspectionPlan, Inspector
 from supervision.services import inspection_result_enter, plan_create, plan_draw, plan_verify
 from tests.evaluation.helpers import TODAY
-from tests.supervision.conftest import (  # noqa: F401 (fixtures)
-    SYSTEM,
-    _today,
-    evaluation_models,
-    graded,
-    market,
-    other_department,
-    pool,
-)
-from tests.supervision.test_views import plan_form, staff_client
+
+from .conftest import SYSTEM
+from .test_views import plan_form, staff_client
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_a(market):  # noqa: F811
+def admin_a(market):
     return staff_client("rt-admin-a", "dept_admin", market)
 
 
@@ -50,7 +44,7 @@ def draw(plan, seed=None):
         return plan_draw(plan=plan, actor=SYSTEM, seed=seed)
 
 
-def test_an_absurd_fixed_count_is_refused_or_the_plan_page_still_opens(graded, pool, admin_a, evaluation_models):  # noqa: F811
+def test_an_absurd_fixed_count_is_refused_or_the_plan_page_still_opens(graded, pool, admin_a, evaluation_models):
     """A count of "1e5000" passes ``rule_parse`` (finite, integral, not negative) and fits the form's 16 characters;
     the plan is saved, and its page then fails with ``ValueError: Exceeds the limit (4300 digits) for integer
     string conversion`` (``ClassRule.as_text``: ``str(int(value))``). ("1e999999999" would make the draw build a
@@ -64,10 +58,10 @@ def test_an_absurd_fixed_count_is_refused_or_the_plan_page_still_opens(graded, p
 
 
 def test_a_draw_left_unfinished_is_still_public_so_a_copy_cannot_reroll_it_silently(
-    graded,  # noqa: F811
-    pool,  # noqa: F811
-    market,  # noqa: F811
-    evaluation_models,  # noqa: F811
+    graded,
+    pool,
+    market,
+    evaluation_models,
     client,
 ):
     """``plan_draw`` refuses a second draw of one plan, but nothing stops the department from making the same plan
@@ -88,7 +82,7 @@ def test_a_draw_left_unfinished_is_still_public_so_a_copy_cannot_reroll_it_silen
     assert f"/inspections/{first.pk}/" in listing
 
 
-def test_verification_notices_inspectors_swapped_after_the_draw(graded, pool, market, evaluation_models, client):  # noqa: F811
+def test_verification_notices_inspectors_swapped_after_the_draw(graded, pool, market, evaluation_models, client):
     """The public page names a target's inspectors from ``InspectionTarget.inspectors`` (the M2M); verification
     compares the redraw with ``inspector_numbers`` only, and the audited draw with the seed and population hash
     only. Swapping the inspectors actually sent (the M2M) leaves the verification page saying 核验通过."""
@@ -104,7 +98,7 @@ def test_verification_notices_inspectors_swapped_after_the_draw(graded, pool, ma
     assert not plan_verify(InspectionPlan.objects.get(pk=plan.pk)).ok
 
 
-def test_verification_compares_the_pool_and_rules_with_the_audited_draw(graded, pool, market, evaluation_models):  # noqa: F811
+def test_verification_compares_the_pool_and_rules_with_the_audited_draw(graded, pool, market, evaluation_models):
     """The audit event of the draw records the pool and the subjects drawn; verification checks only the seed and
     the population hash against it. Replacing a drawn inspector in both the plan's pool snapshot and the target
     (same sort position, so the redraw agrees) passes verification."""
@@ -121,10 +115,10 @@ def test_verification_compares_the_pool_and_rules_with_the_audited_draw(graded, 
 
 
 def test_an_entered_result_cannot_be_changed_by_pushing_the_same_inspection_number(
-    graded,  # noqa: F811
-    pool,  # noqa: F811
-    market,  # noqa: F811
-    evaluation_models,  # noqa: F811
+    graded,
+    pool,
+    market,
+    evaluation_models,
 ):
     """The result record's business key is ``CCJC-{plan}-{USCC}``, predictable; the department's ordinary push of a
     ccjc record with that number overwrites the entered result (不合格 → 合格), bypassing "不能重复录入", while the
