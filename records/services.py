@@ -555,7 +555,7 @@ def record_resubmit(*, record: CreditRecord, item: RecordInput, user, actor: Act
             code="invalid_status",
         )
     today = timezone.localdate()
-    checked = _check_item(0, item, catalog_entries(), disclosure_regimes(), today)
+    checked = _check_item(0, item, catalog_entries(), disclosure_regimes(), today, Channel.FORM)
     if isinstance(checked, ItemResult):
         return checked
     id_field = checked.entry.spec.record_id_fields[0]

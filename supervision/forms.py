@@ -48,7 +48,12 @@ class InspectorForm(forms.Form):
 
 
 class ResultForm(forms.Form):
-    result = forms.ChoiceField(label="检查结果", choices=[(r, r) for r in INSPECTION_RESULTS])
+    # No result is preselected: one click must not publish "合格" for a subject nobody has entered a result for.
+    result = forms.ChoiceField(
+        label="检查结果",
+        choices=[("", "请选择检查结果"), *((r, r) for r in INSPECTION_RESULTS)],
+        error_messages={"required": "请选择检查结果。"},
+    )
     inspected_on = forms.DateField(label="检查日期", widget=forms.DateInput(attrs={"type": "date"}))
     findings = forms.CharField(label="发现的问题", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     handling = forms.CharField(label="处理情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -41,6 +41,8 @@ DEPARTMENT_ROLES = (Role.CLERK, Role.REVIEWER, Role.DEPT_ADMIN)
 REFUSED = "您无权执行此操作：抽查任务由本部门管理员制定和抽取。"
 #: How many of the department's other draws of the same matter a plan's public page lists.
 MAX_SAME_MATTER = 20
+#: Drawn subjects per page of a plan (a plan draws hundreds: D at 100% of a large population).
+TARGETS_PAGE_SIZE = 100
 
 
 def _plan_for(request, pk: int) -> InspectionPlan:
@@ -98,12 +100,12 @@ def plan_detail(request, pk: int):
     if plan.state == PlanState.DRAFT:
         counts = selectors.population_classes(plan)
         classes = [(class_label(grade), counts.get(grade, 0)) for grade in CLASSES]
-    targets = list(selectors.targets_of(plan))
+    page = Paginator(selectors.targets_of(plan), TARGETS_PAGE_SIZE).get_page(request.GET.get("page"))
     deadline_days = RecordType.objects.filter(code="ccjc").values_list("timeliness_days", flat=True).first()
     overrides = calendar_overrides() if deadline_days else {}
     rows = [
         (t, add_workdays(t.inspected_on, deadline_days, overrides) if t.inspected_on and deadline_days else None)
-        for t in targets
+        for t in page
     ]
     staff = request.staff
     return render(
@@ -114,6 +116,7 @@ def plan_detail(request, pk: int):
             "rules": _rules_display(plan),
             "classes": classes,
             "rows": rows,
+            "page": page,
             "deadline_days": deadline_days,
             "pool_size": len(selectors.active_pool(plan.department)),
             "can_draw": plan.state == PlanState.DRAFT and staff.has(Role.DEPT_ADMIN) and staff.department is not None,
@@ -218,19 +221,20 @@ def public_plan_detail(request, pk: int):
     pending), and the department's other draws of the same matter that year; a natural person's name and the
     inspectors' names masked, no staff numbers."""
     plan = _public_plan(pk, *selectors.PUBLIC_STATES)
+    page = Paginator(selectors.targets_of(plan), TARGETS_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
             "target": t,
             "name": mask_person_name(t.subject.name) if t.subject.is_natural_person else t.subject.name,
             "inspectors": "、".join(mask_person_name(i.name) for i in t.inspectors.all()),
         }
-        for t in selectors.targets_of(plan)
+        for t in page
     ]
     others = list(selectors.same_matter_plans(plan)[:MAX_SAME_MATTER])
     return render(
         request,
         "supervision/public_plan_detail.html",
-        {"plan": plan, "rows": rows, "rules": _rules_display(plan), "others": others},
+        {"plan": plan, "rows": rows, "page": page, "rules": _rules_display(plan), "others": others},
     )
 
 

@@ -99,6 +99,11 @@ def test_the_department_plans_draws_enters_results_and_the_public_sees_them(
     assert any("不能重新生成" in m for m in messages_of(again))
     targets = list(plan.targets.order_by("position"))
     assert len(targets) == 3
+    # The form preselects no result: submitting it untouched publishes nothing.
+    form_page = clerk_a.get(f"/workbench/inspections/targets/{targets[0].pk}/result/").text
+    assert '<option value="" selected>请选择检查结果</option>' in form_page
+    untouched = clerk_a.post(f"/workbench/inspections/targets/{targets[0].pk}/result/", {"inspected_on": TODAY})
+    assert "请选择检查结果。" in untouched.text
     # Bad input: a problem found without saying which.
     bad = clerk_a.post(
         f"/workbench/inspections/targets/{targets[0].pk}/result/", {"result": "不合格", "inspected_on": TODAY}
@@ -243,3 +248,18 @@ def test_a_count_stored_before_counts_were_bounded_does_not_break_the_plan_pages
     plan.refresh_from_db()
     assert (plan.state, plan.targets.count()) == (PlanState.DRAWN, 1)  # everyone of D: the one subject
     assert "D 类：1E+5000" in client.get(f"/inspections/{plan.pk}/").text
+
+
+def test_a_plan_of_many_subjects_is_shown_by_pages(graded, pool, admin_a, client, evaluation_models, monkeypatch):
+    import supervision.views
+
+    monkeypatch.setattr(supervision.views, "TARGETS_PAGE_SIZE", 2)
+    admin_a.post("/workbench/inspections/new/", plan_form(evaluation_models))
+    plan = InspectionPlan.objects.get()
+    admin_a.post(f"/workbench/inspections/{plan.pk}/draw/")
+    first, last = plan.targets.order_by("position").first(), plan.targets.order_by("position").last()
+    for page in (admin_a.get(f"/workbench/inspections/{plan.pk}/").text, client.get(f"/inspections/{plan.pk}/").text):
+        assert first.uscc in page
+        assert last.uscc not in page
+        assert "第 1 / 2 页" in page
+    assert last.uscc in client.get(f"/inspections/{plan.pk}/?page=2").text
