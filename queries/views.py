@@ -102,7 +102,10 @@ def special_new(request):
         else:
             messages.success(request, f"已提交特殊查询申请 {special.number}，信用中心将在审批时限内办理。")
             return redirect("queries:special-detail", pk=special.pk)
-    return render(request, "queries/special_new.html", {"form": form})
+    # Without a restricted type in the catalog there is nothing to apply for: the page says so instead of
+    # showing a form whose required 信息类型 has no choice.
+    available = form.fields["record_types"].queryset.exists()
+    return render(request, "queries/special_new.html", {"form": form, "types_available": available})
 
 
 def _special_for(request, pk: int) -> SpecialQuery:
