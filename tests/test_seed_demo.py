@@ -106,11 +106,13 @@ def test_the_journeys_find_their_work(seeded):
     a special query waiting for approval, 欠税信息 (政务共享) that the demo grants open, a year of traffic."""
     assert CreditSubject.objects.get(name=HONGDA).legal_representative == "王宏达"
     pending = AccountGrant.objects.get(state=GrantState.PENDING)
-    assert pending.subject.name == HENGTAI and pending.proofs.exists()
+    assert pending.subject.name == HENGTAI
+    assert pending.proofs.exists()
     special = SpecialQuery.objects.get(state=SpecialQueryState.SUBMITTED)
     assert (special.department.code, [t.code for t in special.record_types.all()]) == ("jl-scjg", ["qsxx"])
     arrears = CreditRecord.objects.filter(record_type__code="qsxx", department__code="jl-sw")
-    assert arrears.filter(subject__name=HENGTAI).exists() and arrears.count() >= 2
+    assert arrears.filter(subject__name=HENGTAI).exists()
+    assert arrears.count() >= 2
     granted = QueryGrant.objects.filter(record_type__code="qsxx", is_active=True)
     assert set(granted.values_list("department__code", flat=True)) == {"jl-czt", "jl-scjg"}
     months = public_statistics()["per_month"]
