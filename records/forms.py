@@ -194,8 +194,13 @@ class TokenForm(forms.Form):
             max=(today + datetime.timedelta(days=max_days)).isoformat(),
         )
         if for_credit_centre:
-            self.fields["department"].queryset = Department.objects.filter(is_active=True).order_by("code")
+            departments = Department.objects.filter(is_active=True).order_by("code")
+            self.fields["department"].queryset = departments
             self.fields["department"].required = True
+            self.fields["department"].empty_label = "请选择部门"
+            only = list(departments[:2])
+            if len(only) == 1:  # one department to choose: chosen
+                self.fields["department"].initial = only[0].pk
             self.fields["scopes"].help_text = "信用中心签发的令牌立即生效。"
         else:
             del self.fields["department"]

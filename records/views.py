@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.errors import form_add_error
@@ -553,17 +554,26 @@ def _token_create_from(request, form: TokenForm, *, by_credit_centre: bool) -> s
     return raw
 
 
+#: The session key that holds a new token's secret until the page after the redirect has shown it once.
+NEW_TOKEN_SESSION_KEY = "records.new_api_token"
+
+
+@never_cache
 @staff_required(Role.DEPT_ADMIN, Role.CREDIT_ADMIN)
 def token_list(request):
     """Department admins ask for tokens of their department; the credit centre issues tokens for any
-    department and approves or refuses the pending ones (those that may publish)."""
+    department and approves or refuses the pending ones (those that may publish).
+
+    A new token is issued by a POST that redirects (a reload then asks for nothing); its secret waits in the
+    session (server-side, never in the URL) for the one page that shows it."""
     by_centre = request.staff.has(Role.CREDIT_ADMIN)
     form = TokenForm(request.POST or None, for_credit_centre=by_centre)
-    new_token = None
     if request.method == "POST" and form.is_valid():
-        new_token = _token_create_from(request, form, by_credit_centre=by_centre)
-        if new_token:
-            form = TokenForm(for_credit_centre=by_centre)
+        raw = _token_create_from(request, form, by_credit_centre=by_centre)
+        if raw:
+            request.session[NEW_TOKEN_SESSION_KEY] = raw
+            return redirect("records:tokens")
+    new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None) if request.method == "GET" else None
     tokens = ApiToken.objects.select_related("department").order_by("-created_at")
     if not by_centre:
         tokens = tokens.filter(department=request.staff.department)
