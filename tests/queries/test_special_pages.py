@@ -61,6 +61,13 @@ def test_a_clerk_does_not_apply(reader, qsxx, staff):
     assert not SpecialQuery.objects.exists()
 
 
+@pytest.mark.parametrize(("role", "offered"), [("clerk", False), ("reviewer", True), ("dept_admin", True)])
+def test_the_query_page_links_the_application_only_for_those_who_may_apply(reader, staff, role, offered):
+    page = staff(role, reader).get("/workbench/queries/").content.decode()
+    assert ('href="/workbench/special-queries/new/"' in page) is offered
+    assert ("可由本部门审核员或部门管理员提出特殊查询申请" in page) is not offered
+
+
 def test_a_bad_application_shows_its_error_on_the_field(reader, arrears, qsxx, staff):
     reviewer = staff("reviewer", reader)
     response = reviewer.post("/workbench/special-queries/new/", application(qsxx, legal_basis=""))
