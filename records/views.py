@@ -68,7 +68,7 @@ from .services import (
     record_revoke,
     records_ingest,
 )
-from .spreadsheets import error_report_workbook, template_workbook
+from .spreadsheets import error_label, error_report_workbook, template_workbook
 from .tasks import quality_reports_compute_task
 from .validation import TypeSpec
 
@@ -281,11 +281,12 @@ def _queue_filter_form(request, data):
     clerks = (
         pending_entries(department)
         .filter(submitted_by__isnull=False)
-        .values_list("submitted_by", "submitted_by__username")
+        .values_list("submitted_by", "submitted_by__first_name", "submitted_by__username")
         .distinct()
         .order_by("submitted_by__username")
     )
-    return ReviewQueueFilterForm(data, clerks=list(clerks))
+    named = [(pk, f"{full_name}（{username}）" if full_name else username) for pk, full_name, username in clerks]
+    return ReviewQueueFilterForm(data, clerks=named)
 
 
 @staff_required(Role.REVIEWER)
@@ -438,6 +439,12 @@ def upload_detail(request, pk: int):
     here as a whole, seeing how many wait, the errors by field and a sample first."""
     batch = _batch_for(request, pk)
     errors = BatchRowError.objects.filter(batch=batch).order_by("row_number")
+    # Field names, as in the downloadable errors.xlsx (the code stays in a tooltip for the sender's system).
+    labels = {f.code: f.label for f in batch.record_type.fields.all()} if batch.record_type_id else {}
+    error_rows = [
+        (e.row_number, [(error_label(code, labels), code, msgs) for code, msgs in e.errors.items()])
+        for e in errors[:200]
+    ]
     review = None
     if request.staff.has(Role.REVIEWER) and request.staff.department is not None and batch.state == BatchState.DONE:
         review = batch_review_summary(batch, reviewer=request.user)
@@ -446,7 +453,7 @@ def upload_detail(request, pk: int):
         "records/upload_detail.html",
         {
             "batch": batch,
-            "errors": errors[:200],
+            "error_rows": error_rows,
             "error_count": errors.count(),
             "running": batch.state in (BatchState.QUEUED, BatchState.VALIDATING, BatchState.IMPORTING),
             "review": review,
