@@ -167,3 +167,10 @@ def test_the_dashboard_lists_overdue_applications(reader, arrears, qsxx, staff):
     assert 'data-testid="overdue">1<' in page
     assert query.number in page
     assert reviewer.get("/workbench/special-queries/dashboard/").status_code == 403
+
+
+def test_the_credit_centres_workbench_lists_applications_waiting_for_its_decision(reader, arrears, qsxx, staff):
+    staff("reviewer", reader).post("/workbench/special-queries/new/", application(qsxx))
+    page = staff("credit_admin").get("/workbench/").content.decode()
+    panel = page[page.index('data-testid="todo-panel"') :]
+    assert '<a href="/workbench/special-queries/">待审批的特殊查询申请' in panel
