@@ -73,3 +73,32 @@ def demo_third_party_account_seed() -> tuple[str, str, str] | None:
         )
         account_email_confirm(token=email_confirm_token(account), actor=actor)
     return DEMO_THIRD_PARTY_ACCOUNT
+
+
+# An agent of 恒泰 who registered and uploaded the proofs: the grant waits in the credit centre's verification queue.
+DEMO_PENDING_ACCOUNT = ("hengtai-agent@demo.example", "Demo-Agent-2026", "吉林省恒泰建筑工程有限公司")
+
+
+def demo_pending_grant_seed() -> tuple[str, str, str] | None:
+    """Register the agent's account and its request to act for 恒泰 (with the proofs the role needs), left for the
+    credit centre to verify; once, None when the account exists already or the company does not."""
+    email, password, name = DEMO_PENDING_ACCOUNT
+    subject = CreditSubject.objects.filter(name=name, uscc__isnull=False).first()
+    if subject is None or SubjectAccount.objects.filter(email=email).exists():
+        return None
+    actor = Actor.system("演示数据")
+    with transaction.atomic():
+        account = account_register(
+            kind=AccountKind.ORGANISATION,
+            email=email,
+            password=password,
+            display_name=f"{name}（经办人 张建国）",
+            mobile="13700000000",
+            actor=actor,
+            confirm_base_url="http://127.0.0.1:8000/",
+        )
+        account = account_email_confirm(token=email_confirm_token(account), actor=actor)
+        role = GrantRole.AGENT
+        proofs = {kind: SimpleUploadedFile(f"{kind}.pdf", DEMO_PROOF) for kind in required_proofs(subject, role)}
+        grant_request(account=account, subject=subject, role=role, proofs=proofs, actor=actor)
+    return DEMO_PENDING_ACCOUNT

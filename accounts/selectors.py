@@ -42,3 +42,16 @@ def grants_queue(state: str = GrantState.PENDING) -> QuerySet[AccountGrant]:
     """The credit centre's queue, oldest first."""
     grants = AccountGrant.objects.select_related("account", "subject").order_by("created_at", "id")
     return grants.filter(state=state) if state else grants
+
+
+def workbench_todo_grants(staff, user, today) -> list:
+    """The credit centre's line for subject-account grants waiting for verification of their proofs
+    (``organisations.workbench``)."""
+    from django.urls import reverse
+
+    from organisations.workbench import TodoItem
+
+    if staff.department is not None or not staff.is_credit_admin:
+        return []
+    pending = AccountGrant.objects.filter(state=GrantState.PENDING).count()
+    return [TodoItem("待核验的企业用户代表关系", pending, reverse("accounts:grants") + f"?state={GrantState.PENDING}")]

@@ -41,3 +41,15 @@ def _providers() -> tuple[TodoProvider, ...]:
 def workbench_todo(staff: StaffContext, user, today: datetime.date) -> list[TodoItem]:
     """Every provider's lines for this staff member, in the order of the setting (empty lines left out)."""
     return [item for provider in _providers() for item in provider(staff, user, today) if item.count]
+
+
+def todo_due_items(label: str, queue, *, due_field: str, url: str, today: datetime.date) -> list[TodoItem]:
+    """Two lines for a queue with deadlines: those still in time (with the nearest deadline) and, in red, those
+    past it (``due_field`` before ``today``). ``queue`` is a queryset; two counts and one read."""
+    overdue = queue.filter(**{f"{due_field}__lt": today}).count()
+    total = queue.count()
+    due = queue.filter(**{f"{due_field}__gte": today}).order_by(due_field).values_list(due_field, flat=True).first()
+    return [
+        TodoItem(label=label, count=total - overdue, url=url, note=f"最近办理时限 {due:%Y-%m-%d}" if due else ""),
+        TodoItem(label=f"{label}（已超期）", count=overdue, url=url, overdue=True),
+    ]

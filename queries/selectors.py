@@ -137,3 +137,17 @@ def special_queries_dashboard(*, today: datetime.date) -> dict:
         "by_state": bars([(k, n, "") for k, n in by_state.most_common()]),
         "by_department": bars([(k, n, "") for k, n in by_department.most_common(10)]),
     }
+
+
+def workbench_todo_special_queries(staff, user, today: datetime.date) -> list:
+    """The credit centre's lines for special-query applications waiting for its decision, the ones past their
+    deadline apart (red) (``organisations.workbench``)."""
+    from django.urls import reverse
+
+    from organisations.workbench import todo_due_items
+
+    if staff.department is not None or not staff.is_credit_admin:
+        return []
+    waiting = SpecialQuery.objects.filter(state=SpecialQueryState.SUBMITTED)
+    url = reverse("queries:special-list")
+    return todo_due_items("待审批的特殊查询申请", waiting, due_field="decide_due", url=url, today=today)

@@ -55,8 +55,8 @@ class QueryError(DomainError):
 def _purpose_clean(purpose: str, note: str) -> tuple[str, str]:
     """The purpose from the fixed list and its note (required for 其他), or ``QueryError`` on its field."""
     if purpose not in QueryPurpose.values:
-        choices = "、".join(f"{value}（{label}）" for value, label in QueryPurpose.choices)
-        raise QueryError(f"请选择查询事由（可选：{choices}）。", code="purpose_required", field="purpose")
+        # Words for people (the page's select); the API documents the codes in the field's help text.
+        raise QueryError("请选择查询事由。", code="purpose_required", field="purpose")
     note = ids.mask_citizen_ids_in_text(" ".join((note or "").split()))
     if purpose == QueryPurpose.OTHER and not note:
         raise QueryError("查询事由为“其他”时，须说明具体事由。", code="purpose_note_required", field="purpose_note")

@@ -64,7 +64,14 @@ def query(request):
     return render(
         request,
         "queries/query.html",
-        {"form": form, "result": result, "rows": rows, "grants": grants_of(department), "today": timezone.localdate()},
+        {
+            "form": form,
+            "result": result,
+            "rows": rows,
+            "grants": grants_of(department),
+            "today": timezone.localdate(),
+            "can_apply": request.staff.has(*APPLICANTS),  # a clerk is not offered what answers it 403
+        },
         status=status,
     )
 
@@ -77,7 +84,10 @@ def query(request):
 def special_list(request):
     queries = special_queries_visible_to(request.staff.department)
     page = Paginator(queries, 50).get_page(request.GET.get("page"))
-    return render(request, "queries/special_list.html", {"page": page, "today": timezone.localdate()})
+    can_apply = request.staff.department is not None and request.staff.has(*APPLICANTS)
+    return render(
+        request, "queries/special_list.html", {"page": page, "today": timezone.localdate(), "can_apply": can_apply}
+    )
 
 
 @staff_required(*APPLICANTS)
@@ -102,7 +112,10 @@ def special_new(request):
         else:
             messages.success(request, f"已提交特殊查询申请 {special.number}，信用中心将在审批时限内办理。")
             return redirect("queries:special-detail", pk=special.pk)
-    return render(request, "queries/special_new.html", {"form": form})
+    # Without a restricted type in the catalog there is nothing to apply for: the page says so instead of
+    # showing a form whose required 信息类型 has no choice.
+    available = form.fields["record_types"].queryset.exists()
+    return render(request, "queries/special_new.html", {"form": form, "types_available": available})
 
 
 def _special_for(request, pk: int) -> SpecialQuery:

@@ -20,6 +20,7 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -85,6 +86,17 @@ def batch_review_summary(batch: IngestBatch, *, reviewer=None) -> dict:
     }
 
 
+def clerk_label(user_id) -> str:
+    """A clerk as people know them: the full name with the user name, or the user name alone."""
+    user = None
+    if str(user_id).isdigit():
+        user = get_user_model().objects.filter(pk=int(user_id)).values_list("first_name", "username").first()
+    if user is None:
+        return "（未知用户）"
+    full_name, username = user
+    return f"{full_name}（{username}）" if full_name else username
+
+
 def _describe(department: Department, batch: IngestBatch | None, filters: dict) -> str:
     if batch is not None:
         return f"导入批次 #{batch.pk}（{batch.file_name}）"
@@ -93,7 +105,7 @@ def _describe(department: Department, batch: IngestBatch | None, filters: dict) 
         name = RecordType.objects.filter(code=filters["record_type"]).values_list("name", flat=True).first()
         parts.append(f"类型：{name or filters['record_type']}")
     if filters.get("submitted_by"):
-        parts.append(f"填报人ID：{filters['submitted_by']}")
+        parts.append(f"填报人：{clerk_label(filters['submitted_by'])}")
     return "待审核记录" + (f"（{'，'.join(parts)}）" if parts else "（全部）")
 
 

@@ -9,6 +9,7 @@ import datetime
 import random
 
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from django.utils import timezone
 
 from audit.services import Actor
@@ -17,7 +18,7 @@ from subjects.demo import SHOWCASE, SHOWCASE_RENAMES
 from subjects.models import CreditSubject
 
 from .choices import Channel
-from .models import CreditRecord
+from .models import CreditRecord, IngestStat, RecordType
 from .quality import default_period, quality_reports_compute
 from .services import RecordInput, records_ingest
 
@@ -40,6 +41,37 @@ LICENCES = [
 def _decided(rng: random.Random, today) -> datetime.date:
     """Most decisions are recent (reported on time); some are older backlog."""
     return today - datetime.timedelta(days=rng.randrange(0, 8) if rng.random() < 0.7 else rng.randrange(8, 700))
+
+
+def _received_day(rng: random.Random, today: datetime.date) -> datetime.date:
+    """The day a generated record arrived: any day of the last twelve months, so that the statistics page's
+    各月报送量 shows a year of traffic rather than one month."""
+    return today - datetime.timedelta(days=rng.randrange(0, 365))
+
+
+def _received_history(department: Department, received: dict[int, datetime.date], today: datetime.date) -> None:
+    """Date the generated records as received on their day (``_received_day``) and move their counts in the
+    daily ingest figures (``IngestStat``, which the statistics page and the data-quality report read) from today
+    to that day. The demo's own history, written once with the records: real traffic is counted as it arrives."""
+    moved: dict[tuple[int, datetime.date], int] = {}
+    records = list(CreditRecord.objects.filter(pk__in=received).only("pk", "record_type_id", "received_at"))
+    for record in records:
+        day = received[record.pk]
+        at = timezone.make_aware(
+            datetime.datetime.combine(day, datetime.time(10)) + datetime.timedelta(minutes=record.pk % 480)
+        )
+        record.received_at = min(at, record.received_at)
+        key = (record.record_type_id, day)
+        moved[key] = moved.get(key, 0) + 1
+    CreditRecord.objects.bulk_update(records, ["received_at"], batch_size=1000)
+    for (type_id, day), n in sorted(moved.items()):
+        if day == today:
+            continue
+        stat, _ = IngestStat.objects.get_or_create(department=department, record_type_id=type_id, day=day)
+        IngestStat.objects.filter(pk=stat.pk).update(received=F("received") + n, created=F("created") + n)
+        IngestStat.objects.filter(department=department, record_type_id=type_id, day=today).update(
+            received=F("received") - n, created=F("created") - n
+        )
 
 
 def _penalty(subject: CreditSubject, department: Department, n: int, rng: random.Random, today) -> RecordInput:
@@ -154,14 +186,18 @@ def demo_records_seed(*, share: float = 0.05, seed: int = 2026) -> int:
     organisations = CreditSubject.objects.exclude(uscc=None).order_by("pk").values_list("pk", flat=True)
     chosen = [pk for pk in organisations.iterator(chunk_size=10_000) if rng.random() < share]
     created = 0
+    received: dict[int, datetime.date] = {}
     for start in range(0, len(chosen), 500):
         subjects = CreditSubject.objects.in_bulk(chosen[start : start + 500])
-        items = []
+        items, days = [], []
         for n, pk in enumerate(chosen[start : start + 500], start=start + 1):
             maker = _penalty if rng.random() < 0.5 else _licence
-            items.append(maker(subjects[pk], department, n, rng, today))
+            days.append(_received_day(rng, today))
+            items.append(maker(subjects[pk], department, n, rng, days[-1]))
         results = records_ingest(department=department, items=items, channel=Channel.API, actor=actor)
         created += sum(r.status == "created" for r in results)
+        received |= {r.record_id: day for r, day in zip(results, days, strict=True) if r.status == "created"}
+    _received_history(department, received, today)
     if not chosen:
         return 0
     # Clerk entries waiting for the reviewer, and one record nobody can identify yet.
@@ -549,3 +585,51 @@ def demo_showcase_records_seed(*, actor: Actor | None = None) -> int:
                 raise ValueError(f"showcase records of {code} rejected: {rejected}")
             created += sum(r.status == "created" for r in results)
     return created
+
+
+# 欠税信息 (records 0026, 政务共享): the tax department's arrears notices, which the public never sees and a
+# department reads only with a query grant (queries.demo) or an approved special query.
+ARREARS_NOTICE = "吉税欠〔{year}〕示{n}号"
+
+
+def _arrears(subject: CreditSubject, tax: Department, n: int, *, days: int, amount: str, taxes: str, today):
+    decided = today - datetime.timedelta(days=days)
+    return RecordInput(
+        record_type="qsxx",
+        data={
+            "QS_XDR_MC": subject.name,
+            "QS_XDR_SHXYM": subject.uscc,
+            "QS_WSH": ARREARS_NOTICE.format(year=decided.year, n=n),
+            "QS_QSSZ": taxes,
+            "QS_QSJE": amount,
+            "QS_RDRQ": decided.isoformat(),
+            "QS_RDJG": tax.name,
+        },
+    )
+
+
+def demo_restricted_records_seed(*, actor: Actor | None = None) -> int:
+    """A few 欠税信息 from the tax department: 恒泰 and three generated companies. Seeded once (when the tax
+    department has none yet); returns records created (0 without the catalog's type or the subjects)."""
+    tax = Department.objects.filter(code="jl-sw").first()
+    hengtai = CreditSubject.objects.filter(name=HENGTAI, uscc__isnull=False).first()
+    if tax is None or hengtai is None or not RecordType.objects.filter(code="qsxx").exists():
+        return 0
+    if CreditRecord.objects.filter(department=tax, record_type__code="qsxx").exists():
+        return 0
+    others = list(
+        CreditSubject.objects.filter(kind="legal_entity", uscc__isnull=False)
+        .exclude(name__in=[claim.name for claim in SHOWCASE] + [new for _, new in SHOWCASE_RENAMES])
+        .order_by("-pk")[:3]
+    )
+    today = timezone.localdate()
+    items = [_arrears(hengtai, tax, 1, days=45, amount="86.3", taxes="增值税、企业所得税", today=today)]
+    items += [
+        _arrears(subject, tax, n, days=30 * n, amount=amount, taxes="增值税", today=today)
+        for n, (subject, amount) in enumerate(zip(others, ["3.2", "12.75", "0.86"], strict=False), start=2)
+    ]
+    results = records_ingest(department=tax, items=items, channel=Channel.API, actor=actor or Actor.system("演示数据"))
+    rejected = {r.index: r.errors for r in results if r.errors}
+    if rejected:  # the demo's own data: a rejection is a bug here
+        raise ValueError(f"demo arrears rejected: {rejected}")
+    return sum(r.status == "created" for r in results)

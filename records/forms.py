@@ -107,11 +107,18 @@ class ReviewForm(forms.Form):
         return cleaned
 
 
+class RecordTypeChoiceField(forms.ModelChoiceField):
+    """A record type chosen by its name (its code stays the submitted value)."""
+
+    def label_from_instance(self, obj: RecordType) -> str:
+        return obj.name
+
+
 class ReviewQueueFilterForm(forms.Form):
     """The filters of the review queue; the same values select the entries of a bulk review
     (``records.bulk_review.pending_entries``)."""
 
-    record_type = forms.ModelChoiceField(
+    record_type = RecordTypeChoiceField(
         label="记录类型",
         queryset=RecordType.objects.order_by("code"),
         to_field_name="code",
@@ -139,7 +146,7 @@ class ReviewQueueFilterForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    record_type = forms.ModelChoiceField(
+    record_type = RecordTypeChoiceField(
         label="记录类型",
         queryset=RecordType.objects.filter(RecordType.writable_q(Channel.UPLOAD), is_active=True).order_by("code"),
         to_field_name="code",
@@ -194,8 +201,13 @@ class TokenForm(forms.Form):
             max=(today + datetime.timedelta(days=max_days)).isoformat(),
         )
         if for_credit_centre:
-            self.fields["department"].queryset = Department.objects.filter(is_active=True).order_by("code")
+            departments = Department.objects.filter(is_active=True).order_by("code")
+            self.fields["department"].queryset = departments
             self.fields["department"].required = True
+            self.fields["department"].empty_label = "请选择部门"
+            only = list(departments[:2])
+            if len(only) == 1:  # one department to choose: chosen
+                self.fields["department"].initial = only[0].pk
             self.fields["scopes"].help_text = "信用中心签发的令牌立即生效。"
         else:
             del self.fields["department"]

@@ -12,7 +12,8 @@ from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from organisations.models import Department
+from organisations.choices import TokenState
+from organisations.models import ApiToken, Department
 
 from . import workdays
 from .choices import BatchState, CalendarDayKind, FieldType, Polarity, SubjectTab
@@ -391,3 +392,16 @@ def unmatched_candidates(record: CreditRecord) -> list:
                 seen.add(candidate.subject.pk)
                 found.append(candidate)
     return found
+
+
+def workbench_todo_tokens(staff, user, today: datetime.date) -> list:
+    """The credit centre's line for API tokens that may publish and wait for its approval
+    (``organisations.workbench``; the tokens page is this app's)."""
+    from django.urls import reverse
+
+    from organisations.workbench import TodoItem
+
+    if staff.department is not None or not staff.is_credit_admin:
+        return []
+    pending = ApiToken.objects.filter(state=TokenState.PENDING).count()
+    return [TodoItem("待审批的接口令牌", pending, reverse("records:tokens"))]

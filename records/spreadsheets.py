@@ -485,6 +485,15 @@ def template_workbook(spec: TypeSpec, type_name: str, field_help: dict[str, str]
     return buffer.getvalue()
 
 
+#: What people read for the error keys of a row that are not field codes (the API keeps the keys).
+ROW_ERROR_LABELS = {"record_type": "记录类型", "severity": "失信程度", "data": "记录", "row": "本行"}
+
+
+def error_label(code: str, labels: dict[str, str]) -> str:
+    """A row error's key as people read it: the field's name (``labels``: code → label), else its own label."""
+    return labels.get(code) or ROW_ERROR_LABELS.get(code, code)
+
+
 def error_report_workbook(spec: TypeSpec, rows: list[tuple[int, dict, dict]]) -> bytes:
     """The rejected rows as uploaded, with an error column naming each field's problem.
 
@@ -498,7 +507,7 @@ def error_report_workbook(spec: TypeSpec, rows: list[tuple[int, dict, dict]]) ->
     _append(sheet, ["行号", "错误说明", *[f"{f.label}（{f.code}）" for f in spec.fields]])
     for number, data, errors in rows:
         message = "；".join(
-            f"{labels.get(code, code)}：{'，'.join(str(m) for m in messages)}" for code, messages in errors.items()
+            f"{error_label(code, labels)}：{'，'.join(str(m) for m in messages)}" for code, messages in errors.items()
         )
         _append(sheet, [number, message, *[_cell(data.get(field_spec.code)) for field_spec in spec.fields]])
     buffer = io.BytesIO()

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.errors import form_add_error
@@ -67,7 +68,7 @@ from .services import (
     record_revoke,
     records_ingest,
 )
-from .spreadsheets import error_report_workbook, template_workbook
+from .spreadsheets import error_label, error_report_workbook, template_workbook
 from .tasks import quality_reports_compute_task
 from .validation import TypeSpec
 
@@ -280,11 +281,12 @@ def _queue_filter_form(request, data):
     clerks = (
         pending_entries(department)
         .filter(submitted_by__isnull=False)
-        .values_list("submitted_by", "submitted_by__username")
+        .values_list("submitted_by", "submitted_by__first_name", "submitted_by__username")
         .distinct()
         .order_by("submitted_by__username")
     )
-    return ReviewQueueFilterForm(data, clerks=list(clerks))
+    named = [(pk, f"{full_name}（{username}）" if full_name else username) for pk, full_name, username in clerks]
+    return ReviewQueueFilterForm(data, clerks=named)
 
 
 @staff_required(Role.REVIEWER)
@@ -437,6 +439,12 @@ def upload_detail(request, pk: int):
     here as a whole, seeing how many wait, the errors by field and a sample first."""
     batch = _batch_for(request, pk)
     errors = BatchRowError.objects.filter(batch=batch).order_by("row_number")
+    # Field names, as in the downloadable errors.xlsx (the code stays in a tooltip for the sender's system).
+    labels = {f.code: f.label for f in batch.record_type.fields.all()} if batch.record_type_id else {}
+    error_rows = [
+        (e.row_number, [(error_label(code, labels), code, msgs) for code, msgs in e.errors.items()])
+        for e in errors[:200]
+    ]
     review = None
     if request.staff.has(Role.REVIEWER) and request.staff.department is not None and batch.state == BatchState.DONE:
         review = batch_review_summary(batch, reviewer=request.user)
@@ -445,7 +453,7 @@ def upload_detail(request, pk: int):
         "records/upload_detail.html",
         {
             "batch": batch,
-            "errors": errors[:200],
+            "error_rows": error_rows,
             "error_count": errors.count(),
             "running": batch.state in (BatchState.QUEUED, BatchState.VALIDATING, BatchState.IMPORTING),
             "review": review,
@@ -553,17 +561,26 @@ def _token_create_from(request, form: TokenForm, *, by_credit_centre: bool) -> s
     return raw
 
 
+#: The session key that holds a new token's secret until the page after the redirect has shown it once.
+NEW_TOKEN_SESSION_KEY = "records.new_api_token"
+
+
+@never_cache
 @staff_required(Role.DEPT_ADMIN, Role.CREDIT_ADMIN)
 def token_list(request):
     """Department admins ask for tokens of their department; the credit centre issues tokens for any
-    department and approves or refuses the pending ones (those that may publish)."""
+    department and approves or refuses the pending ones (those that may publish).
+
+    A new token is issued by a POST that redirects (a reload then asks for nothing); its secret waits in the
+    session (server-side, never in the URL) for the one page that shows it."""
     by_centre = request.staff.has(Role.CREDIT_ADMIN)
     form = TokenForm(request.POST or None, for_credit_centre=by_centre)
-    new_token = None
     if request.method == "POST" and form.is_valid():
-        new_token = _token_create_from(request, form, by_credit_centre=by_centre)
-        if new_token:
-            form = TokenForm(for_credit_centre=by_centre)
+        raw = _token_create_from(request, form, by_credit_centre=by_centre)
+        if raw:
+            request.session[NEW_TOKEN_SESSION_KEY] = raw
+            return redirect("records:tokens")
+    new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None) if request.method == "GET" else None
     tokens = ApiToken.objects.select_related("department").order_by("-created_at")
     if not by_centre:
         tokens = tokens.filter(department=request.staff.department)

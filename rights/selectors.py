@@ -12,8 +12,8 @@ from records.selectors import calendar_overrides
 from records.workdays import workdays_between
 from sanctions.selectors import bars
 
-from .choices import ApplicationState
-from .models import Application, ApplicationEvent
+from .choices import ApplicationState, ComplaintState
+from .models import Application, ApplicationEvent, Complaint
 
 
 def applications_dashboard(*, today: datetime.date) -> dict:
@@ -49,7 +49,7 @@ def workbench_todo_cases(staff, user, today: datetime.date) -> list:
     applications waiting to be accepted."""
     from django.urls import reverse
 
-    from organisations.workbench import TodoItem
+    from organisations.workbench import todo_due_items
 
     url = reverse("rights:cases")
     if staff.department is not None:
@@ -62,16 +62,18 @@ def workbench_todo_cases(staff, user, today: datetime.date) -> list:
         label = "待受理的申请"
     else:
         return []
-    overdue = open_cases.filter(**{f"{due_field}__lt": today}).count()
-    total = open_cases.count()
-    nearest = open_cases.filter(**{f"{due_field}__gte": today}).order_by(due_field).values_list(due_field, flat=True)
-    due = nearest.first()
-    return [
-        TodoItem(
-            label=label,
-            count=total - overdue,
-            url=f"{url}?state={state}",
-            note=f"最近办理时限 {due:%Y-%m-%d}" if due else "",
-        ),
-        TodoItem(label=f"{label}（已超期）", count=overdue, url=f"{url}?state={state}", overdue=True),
-    ]
+    return todo_due_items(label, open_cases, due_field=due_field, url=f"{url}?state={state}", today=today)
+
+
+def workbench_todo_complaints(staff, user, today: datetime.date) -> list:
+    """The credit centre's lines for complaints about the handling of cases (``organisations.workbench``): those
+    not yet answered, the ones past their answer deadline apart (red)."""
+    from django.urls import reverse
+
+    from organisations.workbench import todo_due_items
+
+    if staff.department is not None or not staff.is_credit_admin:
+        return []
+    unanswered = Complaint.objects.filter(state=ComplaintState.SUBMITTED)
+    url = reverse("rights:complaint-queue")
+    return todo_due_items("待答复的投诉", unanswered, due_field="answer_due", url=url, today=today)

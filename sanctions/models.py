@@ -204,6 +204,12 @@ class Check(models.Model):
     def __str__(self) -> str:
         return f"{self.department} {self.get_scenario_display()} {self.reference}"
 
+    @property
+    def found_count(self) -> int:
+        """How many entries of the list named a subject (``subject_count`` counts every entry, an invalid code or
+        an unknown name too)."""
+        return sum(1 for result in self.results if result.get("found"))
+
 
 class Feedback(models.Model):
     """What the department did with one measure for one subject of a check (反馈)."""

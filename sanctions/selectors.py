@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from organisations.models import Department
 from records.models import CreditRecord, RecordType
-from subjects.selectors import name_searchable_subjects, subjects_name_matching
+from subjects.selectors import name_searchable_subjects, subjects_by_former_names, subjects_name_matching
 
 from . import rules
 from .choices import Colour, CreditStatusValue, MeasureKind, MembershipState
@@ -338,30 +338,50 @@ def check_entry_is_name(entry: str) -> bool:
 
 @dataclass(frozen=True)
 class NameMatch:
-    """The subjects a name typed in a check list may mean: the registered names equal to it, else those
-    containing it. Natural persons are never found by name (seed 002 item 77): a person is checked by ID."""
+    """The subjects a name typed in a check list may mean: the registered names equal to it and the subjects
+    that once bore it (曾用名, ``former``: their ids), else those containing it. Natural persons are never found by
+    name (seed 002 item 77): a person is checked by ID."""
 
     given: str
     subjects: tuple  # CreditSubject, ordered by name
     exact: bool
+    former: frozenset = frozenset()  # ids of the subjects found by ``given`` as their former name
 
     @property
     def single(self):
         """The one subject an exact name names, shown for confirmation; None when there is a choice to make."""
         return self.subjects[0] if self.exact and len(self.subjects) == 1 else None
 
+    @property
+    def single_by_former_name(self) -> bool:
+        """Whether ``single`` was found by its former name (the confirmation then shows both names)."""
+        return self.single is not None and self.single.pk in self.former
+
+    @property
+    def choices(self) -> list[tuple]:
+        """(subject, whether found by its former name), for the confirmation page."""
+        return [(subject, subject.pk in self.former) for subject in self.subjects]
+
 
 def check_names_match(names: list[str]) -> list[NameMatch]:
-    """For each name, the subjects it may mean: exact names in one query (on the name index), then one query
-    for each name that is nobody's exact name."""
+    """For each name, the subjects it may mean: exact current names (one query, on the name index) and exact
+    former names (one query), then one query for each name that is neither."""
     exact: dict[str, list] = defaultdict(list)
     checkable = name_searchable_subjects().filter(uscc__isnull=False)  # a check names its subjects by USCC
     for subject in checkable.filter(name__in=set(names)).order_by("name", "pk"):
         exact[subject.name].append(subject)
+    former = {
+        name: [subject for subject in subjects if subject.uscc]
+        for name, subjects in subjects_by_former_names(names).items()
+    }
     matches = []
     for name in names:
-        if exact.get(name):
-            matches.append(NameMatch(name, tuple(exact[name][:NAME_CANDIDATES]), exact=True))
+        current = exact.get(name, [])
+        known = {subject.pk for subject in current}
+        formerly = [subject for subject in former.get(name, []) if subject.pk not in known]
+        if current or formerly:
+            found = tuple([*current, *formerly][:NAME_CANDIDATES])
+            matches.append(NameMatch(name, found, exact=True, former=frozenset(s.pk for s in formerly)))
             continue
         similar = (
             ()

@@ -43,7 +43,10 @@ def _check_run(request, form_or_none, *, scenario: str, reference: str, codes: l
             return redirect("sanctions:checks")
         form_add_error(form_or_none, error)
         return None
-    messages.success(request, f"已完成核查：{check.subject_count} 个主体。可下载核查结果单留存备查。")
+    messages.success(
+        request,
+        f"已完成核查：共 {check.subject_count} 项，查到主体 {check.found_count} 个。可下载核查结果单留存备查。",
+    )
     return redirect("sanctions:check-detail", pk=check.pk)
 
 

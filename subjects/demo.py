@@ -20,7 +20,7 @@ from .choices import NameSource, RegistrationStatus, SubjectKind
 from .fragments import search_fragments_refresh
 from .models import CreditSubject, Division
 from .privacy import citizen_id_digest
-from .services import SubjectClaim, subject_resolve
+from .services import SubjectClaim, subject_correct, subject_resolve
 
 PREFECTURES = {  # code: short name used in company names
     "220100": "长春",
@@ -220,6 +220,12 @@ SHOWCASE = [
 SHOWCASE_REGISTERED_ON = datetime.date(2015, 10, 1)
 SHOWCASE_RENAMED_ON = datetime.date(2021, 3, 1)
 SHOWCASE_RENAMES = [("延吉市金达莱餐饮管理有限公司", "延边金达莱餐饮集团有限公司")]
+# Their registration facts as 市场监管 registered them (the README and the demo cases name 宏达's 王宏达).
+SHOWCASE_FACTS = {
+    "长春宏达食品有限公司": {"legal_representative": "王宏达", "address": "吉林省长春市朝阳区红旗街88号"},
+    "吉林省恒泰建筑工程有限公司": {"legal_representative": "李恒泰", "address": "吉林省长春市南关区人民大街1200号"},
+    "延吉市金达莱餐饮管理有限公司": {"legal_representative": "金美玉", "address": "吉林省延吉市光明街36号"},
+}
 
 
 def showcase_seed(actor: Actor) -> int:
@@ -234,6 +240,11 @@ def showcase_seed(actor: Actor) -> int:
         claim = next(c for c in SHOWCASE if c.name == old)
         renamed = SubjectClaim(name=new, uscc=claim.uscc, as_of=SHOWCASE_RENAMED_ON)
         subject_resolve(claim=renamed, registers="9", actor=actor, source="演示数据：名称变更")
+    for claim in SHOWCASE:
+        subject = CreditSubject.objects.get(uscc=claim.uscc)
+        facts = {field: value for field, value in SHOWCASE_FACTS[claim.name].items() if not getattr(subject, field)}
+        if facts:  # only what is missing: a second run, or a fact the credit centre corrected, is left alone
+            subject_correct(subject=subject, reason="演示数据：登记信息", actor=actor, **facts)
     return created
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -107,6 +108,23 @@ def name_searchable_subjects() -> QuerySet[CreditSubject]:
 
 def subjects_name_matching(query: str) -> QuerySet[CreditSubject]:
     return subjects_name_containing(query, name_searchable_subjects())
+
+
+def subjects_by_former_names(names: Iterable[str]) -> dict[str, list[CreditSubject]]:
+    """The subjects (never natural persons) that once bore each of ``names`` exactly, as a former name (曾用名),
+    ordered by subject; one query. Whoever offers them says which former name matched."""
+    found: dict[str, list[CreditSubject]] = {}
+    former = (
+        SubjectNameHistory.objects.filter(name__in=set(names))
+        .exclude(subject__kind=SubjectKind.NATURAL_PERSON)
+        .select_related("subject")
+        .order_by("name", "subject_id", "-replaced_at")
+    )
+    for history in former:
+        subjects = found.setdefault(history.name, [])
+        if history.subject not in subjects:
+            subjects.append(history.subject)
+    return found
 
 
 # How many subjects a staff name search considers (``subject_ids_for_staff_search``): a common fragment such

@@ -105,9 +105,9 @@ def _queries_build(world: World) -> None:
     special query that waits for the credit centre, and for one whose result is issued."""
     from queries.models import QueryGrant
     from queries.services import special_query_approve, special_query_issue, special_query_submit
-    from tests.queries.helpers import restricted_item, restricted_type_create
+    from tests.queries.helpers import arrears_type, restricted_item
 
-    qsxx = restricted_type_create()
+    qsxx = arrears_type()
     [world.ids["restricted_record"]] = _ingest(world.department_a, [restricted_item(701)])
     QueryGrant.objects.create(department=world.department_b, record_type=qsxx, basis="访问矩阵")
     specials = []

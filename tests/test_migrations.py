@@ -127,6 +127,7 @@ def test_the_migrated_database_holds_the_seeded_catalog():
         "xycn": "信用承诺",
         "wncn": "违背信用承诺",
         "ccjc": "抽查检查结果",  # records 0021 (issue 15: 双随机、一公开)
+        "qsxx": "欠税信息",  # records 0026 (issue 16: the first type only departments read)
     }
     per_type = {code: RecordField.objects.filter(record_type__code=code).count() for code in types}
     assert per_type == {
@@ -139,11 +140,13 @@ def test_the_migrated_database_holds_the_seeded_catalog():
         "xycn": 15,
         "wncn": 8,
         "ccjc": 11,
+        "qsxx": 7,
     }
     # records 0022: the inspection results are written by the supervision service only
     assert dict(RecordType.objects.exclude(write_channel="").values_list("code", "write_channel")) == {
         "ccjc": "supervision"
     }
+    assert RecordType.objects.get(code="qsxx").disclosure_level == "government"
     positions = list(RecordField.objects.filter(record_type__code="xycn").values_list("position", flat=True))
     assert sorted(positions) == list(range(15))  # the fulfilment added by 0004 comes last, in order
     xzxk = RecordField.objects.get(record_type__code="xzxk", code="XK_YXQZI")

@@ -12,10 +12,14 @@ from django.apps import apps
 from django.core.management import call_command
 from django.test import Client
 
+from accounts.choices import GrantState
 from accounts.demo import DEMO_SUBJECT_ACCOUNT, DEMO_THIRD_PARTY_ACCOUNT
+from accounts.models import AccountGrant
 from disclosure.models import Article
+from disclosure.selectors import public_statistics
 from outbox.models import OutboxItem, OutboxState
-from queries.models import QueryGrant
+from queries.choices import SpecialQueryState
+from queries.models import QueryGrant, SpecialQuery
 from records.choices import ObjectionState, SubjectTab
 from records.demo import HENGTAI, HONGDA
 from records.models import CreditRecord
@@ -95,6 +99,24 @@ def test_cases_accounts_grants_and_articles(seeded):
         assert Article.objects.filter(category=category, is_published=True).count() >= 3
         page = Client().get(f"/articles/{category}/").content.decode()
         assert Article.objects.filter(category=category).first().title in page
+
+
+def test_the_journeys_find_their_work(seeded):
+    """Issue 16's walk: 宏达's registered facts, a subject-account grant in the credit centre's verification queue,
+    a special query waiting for approval, 欠税信息 (政务共享) that the demo grants open, a year of traffic."""
+    assert CreditSubject.objects.get(name=HONGDA).legal_representative == "王宏达"
+    pending = AccountGrant.objects.get(state=GrantState.PENDING)
+    assert pending.subject.name == HENGTAI
+    assert pending.proofs.exists()
+    special = SpecialQuery.objects.get(state=SpecialQueryState.SUBMITTED)
+    assert (special.department.code, [t.code for t in special.record_types.all()]) == ("jl-scjg", ["qsxx"])
+    arrears = CreditRecord.objects.filter(record_type__code="qsxx", department__code="jl-sw")
+    assert arrears.filter(subject__name=HENGTAI).exists()
+    assert arrears.count() >= 2
+    granted = QueryGrant.objects.filter(record_type__code="qsxx", is_active=True)
+    assert set(granted.values_list("department__code", flat=True)) == {"jl-czt", "jl-scjg"}
+    months = public_statistics()["per_month"]
+    assert sum(1 for _, total, _ in months if total) >= 5, months  # ~10 generated records at 200 subjects
 
 
 def test_nothing_is_left_for_a_worker(seeded):

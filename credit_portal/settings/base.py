@@ -191,6 +191,10 @@ OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=600)
 WORKBENCH_TODO_PROVIDERS = [
     "records.selectors.workbench_todo_records",
     "rights.selectors.workbench_todo_cases",
+    "rights.selectors.workbench_todo_complaints",
+    "queries.selectors.workbench_todo_special_queries",
+    "accounts.selectors.workbench_todo_grants",
+    "records.selectors.workbench_todo_tokens",
 ]
 # How often the reviewers of a department are told by e-mail that new entries wait for them (at most).
 REVIEW_NOTICE_MINUTES = env.int("REVIEW_NOTICE_MINUTES", default=60)

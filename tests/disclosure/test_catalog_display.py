@@ -194,6 +194,7 @@ def test_the_migration_reproduces_what_the_templates_showed():
         "sxbzxr": "black",
         "wncn": "other",
         "ccjc": "other",  # records 0021, with its display set by that migration
+        "qsxx": "other",  # records 0026: 政务共享, shown to the subject itself and to departments with a grant
     }
 
 

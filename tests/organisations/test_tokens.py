@@ -289,7 +289,7 @@ def test_the_workbench_refuses_a_request_without_scopes_or_a_good_expiry(departm
 def test_department_admin_asks_and_the_credit_centre_approves_in_the_workbench(department, staff):
     admin = logged_in("deptadmin")
     response = admin.post(
-        "/workbench/tokens/", {"name": "处罚系统", "scopes": ["records:write"], "expires_on": in_days(30)}
+        "/workbench/tokens/", {"name": "处罚系统", "scopes": ["records:write"], "expires_on": in_days(30)}, follow=True
     )
     raw = response.context["new_token"]
     token = ApiToken.objects.get()
@@ -324,10 +324,33 @@ def test_the_credit_centre_issues_an_active_token_for_a_department(department, s
     response = logged_in("centre").post(
         "/workbench/tokens/",
         {"department": department.pk, "name": "处罚系统", "scopes": ["records:write"], "expires_on": in_days(30)},
+        follow=True,
     )
     token = ApiToken.objects.get()
     assert (token.department, token.state) == (department, TokenState.ACTIVE)
     assert push(bearer(response.context["new_token"]), xzcf_item(1)).status_code == 200
+
+
+def test_issuing_redirects_so_a_reload_issues_nothing_and_the_secret_is_shown_once(department, staff):
+    admin = logged_in("deptadmin")
+    data = {"name": "处罚系统", "scopes": ["records:read"], "expires_on": in_days(30)}
+    response = admin.post("/workbench/tokens/", data)
+    assert (response.status_code, response["Location"]) == (302, "/workbench/tokens/")
+    shown = admin.get("/workbench/tokens/")
+    raw = shown.context["new_token"]
+    assert raw.startswith("cpt_")
+    assert raw in shown.text
+    assert "no-store" in shown["Cache-Control"]  # not kept by the browser either
+    again = admin.get("/workbench/tokens/")
+    assert again.context["new_token"] is None
+    assert raw not in again.text
+    assert ApiToken.objects.count() == 1
+
+
+def test_the_credit_centres_department_choice_starts_in_chinese(department, staff):
+    page = logged_in("centre").get("/workbench/tokens/").text
+    assert "---------" not in page
+    assert "请选择部门" in page
 
 
 def test_a_department_admin_cannot_revoke_another_departments_token(department, staff):

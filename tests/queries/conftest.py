@@ -15,7 +15,7 @@ from records.choices import Channel
 from records.models import CreditRecord
 from records.services import RecordInput, records_ingest
 from tests.factories import DepartmentFactory
-from tests.queries.helpers import restricted_item, restricted_type_create
+from tests.queries.helpers import arrears_type, restricted_item
 from tests.records.helpers import xzcf_item
 
 SYSTEM = Actor.system("测试")
@@ -48,7 +48,7 @@ def owner(db):
 
 @pytest.fixture
 def qsxx(db):
-    return restricted_type_create()
+    return arrears_type()
 
 
 @pytest.fixture

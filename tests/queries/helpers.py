@@ -1,4 +1,5 @@
-"""A restricted record type (no seeded type is restricted: the credit centre adds them in the admin) and items of it."""
+"""The catalog's restricted record type (欠税信息, records 0026), further restricted types as the credit centre adds
+them in the admin, and items of them."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime
 from records.models import RecordField, RecordType
 from tests.records.helpers import company_uscc
 
-# 欠税信息 (tax arrears): shared among government bodies, not published (政务共享).
+# The fields of the catalog's 欠税信息 (tax arrears: 政务共享) that a further type copies.
 QSXX_FIELDS = [
     ("QS_XDR_MC", "纳税人名称", "text", "always", ""),
     ("QS_XDR_SHXYM", "统一社会信用代码", "identifier", "always", "uscc"),
@@ -18,14 +19,19 @@ QSXX_FIELDS = [
 ]
 
 
+def arrears_type() -> RecordType:
+    """The catalog's 欠税信息 (政务共享), seeded by records 0026."""
+    return RecordType.objects.get(code="qsxx")
+
+
 def restricted_type_create(
-    code: str = "qsxx",
+    code: str,
     *,
-    name: str = "欠税信息",
+    name: str,
     level: str = "government",
     category: str = "administrative",
 ) -> RecordType:
-    """A record type of ``level`` (government: 政务共享, restricted: 授权查询) with the fields of 欠税信息."""
+    """A further record type of ``level`` (government: 政务共享, restricted: 授权查询) with the fields of 欠税信息."""
     record_type = RecordType.objects.create(
         code=code,
         name=name,

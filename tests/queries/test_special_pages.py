@@ -12,6 +12,7 @@ from django.test import override_settings
 
 from queries.choices import SpecialQueryState
 from queries.models import SpecialQuery
+from records.models import RecordType
 from subjects.models import SubjectAccess
 from tests.records.helpers import company_uscc
 
@@ -60,11 +61,41 @@ def test_a_clerk_does_not_apply(reader, qsxx, staff):
     assert not SpecialQuery.objects.exists()
 
 
+@pytest.mark.parametrize(("role", "offered"), [("clerk", False), ("reviewer", True), ("dept_admin", True)])
+def test_the_query_page_links_the_application_only_for_those_who_may_apply(reader, staff, role, offered):
+    page = staff(role, reader).get("/workbench/queries/").content.decode()
+    assert ('href="/workbench/special-queries/new/"' in page) is offered
+    assert ("可由本部门审核员或部门管理员提出特殊查询申请" in page) is not offered
+
+
 def test_a_bad_application_shows_its_error_on_the_field(reader, arrears, qsxx, staff):
     reviewer = staff("reviewer", reader)
     response = reviewer.post("/workbench/special-queries/new/", application(qsxx, legal_basis=""))
     assert response.status_code == 200
     assert "请填写法律依据" in response.content.decode()
+    assert not SpecialQuery.objects.exists()
+
+
+def test_a_fresh_install_offers_the_catalogs_restricted_type(reader, staff):
+    """records 0026: 欠税信息 (政务共享) is in the catalog, so the required 信息类型 has a choice."""
+    page = staff("reviewer", reader).get("/workbench/special-queries/new/").content.decode()
+    assert "欠税信息" in page
+    assert "提交申请" in page
+
+
+def test_without_a_restricted_type_the_page_says_so_instead_of_an_unsubmittable_form(reader, staff):
+    RecordType.objects.filter(disclosure_level__in=["government", "restricted"]).update(disclosure_level="public")
+    page = staff("reviewer", reader).get("/workbench/special-queries/new/").content.decode()
+    assert "目前无法提出特殊查询申请" in page
+    assert "提交申请" not in page
+
+
+def test_a_missing_purpose_is_refused_in_words_without_codes(reader, arrears, qsxx, staff):
+    response = staff("reviewer", reader).post("/workbench/special-queries/new/", application(qsxx, purpose=""))
+    page = response.content.decode()
+    assert "请选择查询事由。" in page
+    assert "licensing（" not in page
+    assert "可选：" not in page
     assert not SpecialQuery.objects.exists()
 
 
@@ -136,3 +167,10 @@ def test_the_dashboard_lists_overdue_applications(reader, arrears, qsxx, staff):
     assert 'data-testid="overdue">1<' in page
     assert query.number in page
     assert reviewer.get("/workbench/special-queries/dashboard/").status_code == 403
+
+
+def test_the_credit_centres_workbench_lists_applications_waiting_for_its_decision(reader, arrears, qsxx, staff):
+    staff("reviewer", reader).post("/workbench/special-queries/new/", application(qsxx))
+    page = staff("credit_admin").get("/workbench/").content.decode()
+    panel = page[page.index('data-testid="todo-panel"') :]
+    assert '<a href="/workbench/special-queries/">待审批的特殊查询申请' in panel

@@ -207,3 +207,27 @@ def test_a_bulk_review_whose_task_was_lost_is_queued_again_by_the_watchdog(
     bulk.refresh_from_db()
     assert (bulk.state, bulk.decided) == ("done", 2)
     assert AuditEvent.objects.filter(action="records.bulk_review_redrive", object_id=str(bulk.pk)).exists()
+
+
+def test_the_selects_and_the_scope_speak_names_not_codes_or_ids(client, staff, django_capture_on_commit_callbacks):
+    """Issue 16's walk: "行政处罚（xzcf）" in the selects, "填报人ID：3" as a bulk review's scope."""
+    import_upload(client, django_capture_on_commit_callbacks, "clerk", [1])
+    clerk = StaffRole.objects.get(user__username="clerk", role="clerk").user
+    login(client, "reviewer")
+    queue = client.get("/workbench/review/").text
+    assert '<option value="xzcf">行政处罚</option>' in queue
+    assert "（xzcf）" not in queue
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/workbench/review/bulk/", {"decision": "approve", "submitted_by": clerk.pk})
+    assert BulkReview.objects.get().description == "待审核记录（填报人：clerk）"
+    login(client, "clerk")
+    uploads = client.get("/workbench/uploads/").text
+    assert '<option value="xzcf">行政处罚</option>' in uploads
+    assert "（xzcf）" not in uploads
+
+
+def test_the_upload_page_names_the_fields_of_its_row_errors(client, staff, django_capture_on_commit_callbacks):
+    batch = import_upload(client, django_capture_on_commit_callbacks, "clerk", [1], bad=1)
+    page = client.get(f"/workbench/uploads/{batch.pk}/").text
+    assert '<span title="CF_XDR_SHXYM">统一社会信用代码</span>：' in page
+    assert "CF_XDR_SHXYM</span>：" not in page

@@ -171,7 +171,7 @@ def test_department_admin_issues_and_revokes_tokens(client, staff):
     login(client, "deptadmin")
     expires_on = timezone.localdate() + datetime.timedelta(days=30)
     response = client.post(
-        "/workbench/tokens/", {"name": "处罚系统", "scopes": ["records:read"], "expires_on": expires_on}
+        "/workbench/tokens/", {"name": "处罚系统", "scopes": ["records:read"], "expires_on": expires_on}, follow=True
     )
     raw = response.context["new_token"]
     assert raw.startswith("cpt_")

@@ -113,3 +113,47 @@ def test_reviewers_get_one_email_for_new_work_at_most_every_hour(client, departm
     with time_machine.travel(start + datetime.timedelta(minutes=130), tick=False):
         assert review_notices_send() == 0  # nothing new
     assert len(mail.outbox) == 4
+
+
+def test_the_credit_centre_sees_complaints_tokens_and_account_grants_waiting(client, department, settings, tmp_path):
+    """Issue 16's walk: the credit centre's panel showed only 待匹配."""
+    from accounts.models import AccountGrant
+    from rights.choices import ComplaintCategory
+    from rights.complaints import complaint_file
+    from tests.accounts.helpers import account_make, grant_make
+    from tests.factories import CreditSubjectFactory
+    from tests.organisations.test_tokens import request_token
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    with transaction.atomic():
+        staff_create(username="centre", password=PASSWORD, role="credit_admin", actor=CENTRE)
+    account = account_make("agent@example.com")
+    with time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=TZ), tick=False):
+        with transaction.atomic():
+            grant_make(account, CreditSubjectFactory(), verified=False)
+            complaint = complaint_file(
+                account=account, category=ComplaintCategory.SLOW, description="迟迟未办理", actor=Actor.public()
+            )
+        request_token(department)
+    assert AccountGrant.objects.get().state == "pending"
+    login(client, "centre")
+    on_time = complaint.answer_due - datetime.timedelta(days=1)
+    with time_machine.travel(datetime.datetime.combine(on_time, datetime.time(10), tzinfo=TZ), tick=False):
+        panel = todo_panel(client)
+    assert '<a href="/workbench/complaints/">待答复的投诉' in panel
+    assert "待答复的投诉（已超期）" not in panel
+    assert '<a href="/workbench/tokens/">待审批的接口令牌' in panel
+    assert '<a href="/workbench/account-grants/?state=pending">待核验的企业用户代表关系' in panel
+    late = complaint.answer_due + datetime.timedelta(days=1)
+    with time_machine.travel(datetime.datetime.combine(late, datetime.time(10), tzinfo=TZ), tick=False):
+        panel = todo_panel(client)
+    assert '<li class="todo-item overdue"><a href="/workbench/complaints/">待答复的投诉（已超期）' in panel
+
+
+def test_a_department_sees_none_of_the_credit_centres_queues(client, department, settings, tmp_path):
+    from tests.organisations.test_tokens import request_token
+
+    request_token(department)
+    make_staff(department, ("deptadmin", "dept_admin", False))
+    login(client, "deptadmin")
+    assert "待审批的接口令牌" not in todo_panel(client)

@@ -107,7 +107,7 @@ def test_a_name_of_one_subject_is_shown_for_confirmation_then_checked(finance):
     [result] = Check.objects.get().results
     assert (result["subject"], result["status"]) == (company_uscc(1), "black")
     assert "限制参加政府采购活动" in confirmed.text
-    assert "已完成核查：1 个主体" in confirmed.text
+    assert "已完成核查：共 1 项，查到主体 1 个" in confirmed.text
 
 
 @JULY_2
@@ -140,6 +140,69 @@ def test_a_name_of_several_subjects_is_a_choice_and_an_unknown_name_is_said(fina
     )
     assert [r["subject"] for r in Check.objects.get().results] == [company_uscc(1), twins[1].uscc]
     assert "有 1 个名称未确认对应的主体" in confirmed.text
+
+
+def renamed(subject_name: str, new_name: str):
+    """Company 1 renamed by the credit centre, its old name kept as a former name (曾用名)."""
+    from subjects.models import CreditSubject
+    from subjects.services import subject_correct
+
+    subject = CreditSubject.objects.get(name=subject_name)
+    with transaction.atomic():
+        # The pushed test company's name is provisional (never a former name once corrected): the registration
+        # authority's change is written out here.
+        subject_correct(subject=subject, name=new_name, reason="名称变更登记", actor=Actor.system())
+        subject.former_names.create(name=subject_name, source="名称变更登记")
+    return subject
+
+
+@JULY_2
+def test_an_exact_former_name_finds_the_subject_shown_with_its_former_name(finance):
+    renamed(BLACK, "长春新名商贸有限公司")
+    page = finance.post("/workbench/checks/", {"scenario": "procurement", "reference": "CG-8", "codes": BLACK})
+    assert "确认核查：长春新名商贸有限公司（曾用名：长春测试1商贸有限公司" in page.text
+    assert f'value="{company_uscc(1)}" checked' in page.text
+
+
+@JULY_2
+def test_a_former_name_shared_with_a_current_name_is_a_choice_saying_which_is_which(finance):
+    renamed(BLACK, "长春新名商贸有限公司")
+    namesake = CreditSubjectFactory(name=BLACK, uscc=uscc_for(950))
+    page = finance.post("/workbench/checks/", {"scenario": "procurement", "reference": "CG-9", "codes": BLACK})
+    assert "该名称对应 2 个主体" in page.text
+    assert f'value="{namesake.uscc}"> 长春测试1商贸有限公司（{namesake.uscc}' in page.text
+    assert f'value="{company_uscc(1)}"> 长春新名商贸有限公司（曾用名：长春测试1商贸有限公司' in page.text
+
+
+@JULY_2
+def test_the_api_checks_an_exact_former_name(black_subject_api):
+    renamed(BLACK, "长春新名商贸有限公司")
+    response = check(client_for("finance", "jl-czt2"), "procurement", [BLACK])
+    [named] = response.json()["results"]
+    assert (named["subject"], named["name"], named["given"], named["status"]) == (
+        company_uscc(1),
+        "长春新名商贸有限公司",
+        BLACK,
+        "black",
+    )
+
+
+@JULY_2
+def test_the_certificate_counts_the_subjects_found_not_the_entries(finance, client, tmp_path):
+    finance.post(
+        "/workbench/checks/",
+        {"scenario": "procurement", "reference": "CG-10", "codes": f"{company_uscc(1)}\n91220000XXXXXXXXX1"},
+    )
+    made = Check.objects.get()
+    assert (made.subject_count, made.found_count) == (2, 1)
+    response = finance.get(f"/workbench/checks/{made.pk}/certificate/")
+    squeezed = re.sub(r"\s+", "", pdf_text(b"".join(response.streaming_content), tmp_path))
+    assert "核查名单2项，查到主体1个" in squeezed
+    assert "核查主体数" not in squeezed
+    number = re.search(r"XY\d{18}", squeezed).group()
+    code = re.search(r"验证码([A-Z2-9]{8})", squeezed).group(1)
+    page = client.get("/reports/verify/", {"number": number, "code": code}).text
+    assert "2 项，查到主体 1 个" in page
 
 
 @JULY_2

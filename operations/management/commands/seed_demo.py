@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from tqdm import tqdm
 
-from accounts.demo import demo_subject_account_seed, demo_third_party_account_seed
+from accounts.demo import demo_pending_grant_seed, demo_subject_account_seed, demo_third_party_account_seed
 from audit.services import Actor
 from disclosure.demo import demo_articles_seed
 from disclosure.models import OpenDataFile
@@ -29,8 +29,8 @@ from evaluation.models import EvaluationRun
 from evaluation.runs import evaluation_run, evaluation_run_request
 from organisations.demo import demo_seed
 from outbox.services import outbox_sweep
-from queries.demo import demo_query_grant_seed
-from records.demo import demo_records_seed, demo_showcase_records_seed
+from queries.demo import demo_query_grant_seed, demo_special_query_seed
+from records.demo import demo_records_seed, demo_restricted_records_seed, demo_showcase_records_seed
 from rights.demo import demo_cases_seed
 from sanctions.demo import demo_checks_seed
 
@@ -63,15 +63,17 @@ class Command(BaseCommand):
             )
         records = demo_records_seed(share=records_share, seed=seed)
         records += demo_showcase_records_seed()
+        records += demo_restricted_records_seed()
         outbox_drain()  # the checks below and the repair rule read the lists these records open
         checks = demo_checks_seed(seed=seed)
-        subject_account = third_party = None
+        subject_account = third_party = pending = None
         cases = 0
+        grants = demo_query_grant_seed()
         if settings.DEMO_ACCOUNTS_ENABLED:
             subject_account = demo_subject_account_seed()
             third_party = demo_third_party_account_seed()
-            cases = demo_cases_seed()
-        grants = demo_query_grant_seed()
+            pending = demo_pending_grant_seed()
+            cases = demo_cases_seed() + demo_special_query_seed()
         articles = demo_articles_seed()
         outbox_drain()
         created = (
@@ -83,6 +85,7 @@ class Command(BaseCommand):
             or cases
             or subject_account
             or third_party
+            or pending
         )
         graded = self._evaluate(always=bool(created))
         outbox_drain()  # the grades' page refreshes
@@ -92,7 +95,7 @@ class Command(BaseCommand):
             call_command("opendata_generate", "--all-recent", stdout=StringIO())
         self.stdout.write(
             f"新建部门 {result['departments']} 个，信用主体 {result['subjects']} 个，信用记录 {records} 条，"
-            f"核查 {checks} 次，异议、修复等办件 {cases} 件，查询权限 {grants} 项，文章 {articles} 篇，"
+            f"核查 {checks} 次，异议、修复、特殊查询等办件 {cases} 件，查询权限 {grants} 项，文章 {articles} 篇，"
             f"演示账号 {len(result['accounts'])} 个{f'，评价主体 {graded} 个' if graded else ''}。"
         )
         for username, role, department, password in result["accounts"]:
@@ -107,6 +110,9 @@ class Command(BaseCommand):
         if third_party is not None:
             email, password, name = third_party
             self.stdout.write(f"  演示企业用户 {email} / {password}（{name}，获授权查询宏达的信用记录）")
+        if pending is not None:
+            email, password, name = pending
+            self.stdout.write(f"  演示企业用户 {email} / {password}（{name} 经办人，代表该主体的申请待信用中心核验）")
 
     def _evaluate(self, *, always: bool) -> int:
         """Grade every subject now, as ``evaluate_all`` does, when this run created something or no full
