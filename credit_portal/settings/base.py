@@ -399,6 +399,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # each request; production.py turns both off.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Files served at the site's root: /favicon.ico, which browsers ask for on every page that names none (the
+# admin's pages), answered by the file instead of a 404 (issue 16). The site's own pages link static/favicon.svg.
+WHITENOISE_ROOT = BASE_DIR / "webroot"
 
 REST_FRAMEWORK = {
     # drf-spectacular's AutoSchema, adding the 401/403/429 answers to every operation.

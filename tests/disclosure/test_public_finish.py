@@ -398,3 +398,14 @@ def test_an_inverted_date_range_says_so(published):
     assert "没有符合条件的公示信息" not in response.text
     same_day = published.get("/shuanggongshi/xzcf/", {"from": "2026-06-01", "to": "2026-06-01"})
     assert same_day.status_code == 200
+
+
+def test_the_site_has_a_favicon(client):
+    """Issue 16: /favicon.ico (asked for by browsers on every page that names none, the admin's) was a 404."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
+    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    home = client.get("/").text
+    assert '<link rel="icon" href="/static/favicon' in home
+    assert client.get("/static/favicon.svg").status_code == 200
