@@ -76,3 +76,18 @@ def action_label(code: str) -> str:
 
 def has_label(code: str) -> bool:
     return action_label(code) != code
+
+
+#: Object types written by hand, not a model's ``label_lower``.
+OBJECT_TYPE_LABELS = {"database.role": "数据库角色"}
+
+
+@cache
+def _model_labels() -> dict[str, str]:
+    return {model._meta.label_lower: str(model._meta.verbose_name) for model in apps.get_models()}
+
+
+def object_type_label(object_type: str) -> str:
+    """The Chinese name of an event's object type (``rights.application`` → the model's verbose name); the code
+    itself when it names no model (an old event of a removed model stays readable, never an error)."""
+    return OBJECT_TYPE_LABELS.get(object_type) or _model_labels().get(object_type) or object_type

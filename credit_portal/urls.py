@@ -1,5 +1,6 @@
 """Top-level URLs: the public site, the staff admin, the REST API and its schema, the health endpoints."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -45,7 +46,11 @@ urlpatterns = [
     path(
         "accounts/password_reset/",
         throttled("password_reset", when=is_submission)(
-            auth_views.PasswordResetView.as_view(form_class=StaffPasswordResetForm)
+            auth_views.PasswordResetView.as_view(
+                form_class=StaffPasswordResetForm,
+                # The mail is rendered without the request's context processors: the platform's name is passed.
+                extra_email_context={"platform_name": settings.PLATFORM_NAME},
+            )
         ),
         name="password_reset",
     ),

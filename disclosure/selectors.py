@@ -535,6 +535,8 @@ def shuanggongshi_filter(params, record_type: RecordType):
     if start := _date_filter(params, "from", "起始日期"):
         records = records.filter(decided_on__gte=start)
     if end := _date_filter(params, "to", "截止日期"):
+        if start and start > end:  # not "no results": the range asked for is empty by how it was typed
+            raise FilterError(f"开始日期不能晚于结束日期（{start.isoformat()} 晚于 {end.isoformat()}）。{_FILTER_HINT}")
         records = records.filter(decided_on__lte=end)
     if keyword := params.get("q", "").strip():
         records = records.filter(_keyword_filter(keyword))

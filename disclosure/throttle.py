@@ -71,14 +71,25 @@ def rate_key(request) -> str:
     return address
 
 
-def allowed(request, scope: str) -> tuple[bool, int]:
-    """Count this request; returns whether it is within the limit and the seconds until the window ends.
+def account_key(request) -> str:
+    """Whom a signed-in person's own request is counted against: the account, not the address (an office
+    behind one NAT address shares it; its accounts are people, each with its own limit). Anonymous callers
+    are counted by address as elsewhere."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"account:{user.pk}"
+    return rate_key(request)
+
+
+def allowed(request, scope: str, *, by=rate_key) -> tuple[bool, int]:
+    """Count this request against ``by(request)`` (the client's address unless told); returns whether it is
+    within the limit and the seconds until the window ends.
 
     Fails open: a cache error (Redis down) allows the request and logs a warning."""
     limit, window = settings.PUBLIC_RATE_LIMITS[scope]
     now = int(time.time())
     retry_after = window - now % window
-    key = f"throttle:{scope}:{rate_key(request)}:{now // window}"
+    key = f"throttle:{scope}:{by(request)}:{now // window}"
     try:
         cache.add(key, 0, timeout=window + 5)
         try:
@@ -99,19 +110,26 @@ def is_submission(request) -> bool:
     return request.method == "POST"
 
 
+def is_lookup(request) -> bool:
+    """A verification counts when something is looked up (a query string with a value, or a POST); opening the
+    empty form costs nothing."""
+    return request.method == "POST" or any(value.strip() for value in request.GET.values())
+
+
 def is_filtered(request) -> bool:
     """A list request with any filter in its query string (not just a page number)."""
     return any(value.strip() for key, value in request.GET.items() if key not in NON_FILTER_PARAMETERS)
 
 
-def throttled(scope: str, *, when=None):
-    """Limit a view per client under ``scope``; with ``when``, only requests for which it is true count."""
+def throttled(scope: str, *, when=None, by=rate_key):
+    """Limit a view per client under ``scope``; with ``when``, only requests for which it is true count; ``by``:
+    whom a request is counted against (``account_key`` for a signed-in person's own requests)."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if when is None or when(request):
-                ok, retry_after = allowed(request, scope)
+                ok, retry_after = allowed(request, scope, by=by)
                 if not ok:
                     context = {
                         "retry_after": retry_after,

@@ -65,7 +65,7 @@ from .selectors import (
     shuanggongshi_filter,
 )
 from .tasks import home_counts_task
-from .throttle import client_address, is_filtered, throttled
+from .throttle import client_address, is_filtered, is_lookup, throttled
 
 PAGE_SIZE = 20
 PAGE_OUT_OF_RANGE = (
@@ -294,7 +294,7 @@ DOWNLOAD_SIGNER = signing.TimestampSigner(salt="disclosure.report-download")
 
 
 @require_GET
-@throttled("verify")
+@throttled("verify", when=is_lookup)
 @statement_budget
 def report_verify(request):
     number, code = request.GET.get("number", "").strip(), request.GET.get("code", "").strip()

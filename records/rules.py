@@ -263,11 +263,9 @@ def withheld_reason(data: Mapping[str, str]) -> str:
     """Why a record is never published whatever its window, or "": a penalty whose only kind is a warning, or
     one decided under the simplified procedure. A warning with a fine is published."""
     if data.get(PENALTY_KINDS_FIELD, "") == WARNING_ONLY:
-        return "仅给予警告的行政处罚不予公示（平台公示规则，DESIGN.md §4）"
+        return "仅给予警告的行政处罚不予公示（平台公示规则）"
     if data.get(SIMPLIFIED_PROCEDURE_FIELD, "") == SIMPLIFIED_PROCEDURE_YES:
-        return (
-            "适用简易程序（《中华人民共和国行政处罚法》第五十一条）作出的行政处罚不予公示（平台公示规则，DESIGN.md §4）"
-        )
+        return "适用简易程序（《中华人民共和国行政处罚法》第五十一条）作出的行政处罚不予公示（平台公示规则）"
     return ""
 
 

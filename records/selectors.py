@@ -119,6 +119,7 @@ class TypeDisplay:
     report: tuple[DisplayItem, ...] = ()
     open_data: tuple[DisplayItem, ...] = ()
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)  # enum fields' values, for filters
+    labels: dict[str, str] = field(default_factory=dict)  # every field's name by code, in the catalog's order
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,7 @@ def _catalog_display_build(version: str) -> CatalogDisplay:
             report=_display_items(fields, "report_order"),
             open_data=_display_items(fields, "open_data_column", grouped=False),
             choices={f.code: tuple(f.enum_values or ()) for f in fields if f.type == FieldType.ENUM},
+            labels={f.code: f.public_label or f.label for f in fields},
         )
     return CatalogDisplay(version=version, types=displays)
 
@@ -191,7 +193,7 @@ def catalog_display() -> CatalogDisplay:
     """What the public sees of each record type (``TypeDisplay``), kept in the cache under the catalog's
     version: a page asks the cache, not the database (one query when the cache has none)."""
     version = catalog_display_version()
-    key = f"catalog-display:{version}"
+    key = f"catalog-display:2:{version}"  # ":2": TypeDisplay has ``labels`` (objects cached before have not)
     display = cache.get(key)
     if display is None:
         display = _catalog_display_build(version)

@@ -17,7 +17,7 @@ from accounts.models import AccountGrant
 from accounts.selectors import grant_acting
 from core.errors import DomainError, form_add_error
 from disclosure.reports import SELF_REPORT, report_issue
-from disclosure.throttle import throttled
+from disclosure.throttle import account_key, throttled
 from evaluation.selectors import subject_explanations
 from organisations.access import request_actor, staff_required
 from organisations.choices import StaffRoleName
@@ -79,7 +79,7 @@ def self_query(request, subject_pk: int):
 
 
 @require_GET
-@throttled("report")
+@throttled("report", by=account_key)  # per account: the accounts of one office share its address
 @account_required
 def self_report(request, subject_pk: int):
     grant = acting_grant(request, subject_pk)

@@ -22,8 +22,8 @@ from disclosure import rules
 from disclosure.selectors import LIST_TABS, TABS, ReportBody, public_record_data, report_body, shown
 from records.choices import RecordStatus, SubjectTab
 from records.models import CreditRecord
-from records.selectors import catalog_display
-from sanctions.models import Membership
+from records.selectors import TypeDisplay, catalog_display
+from sanctions.models import ListType, Membership
 from subjects.models import CreditSubject
 
 from .choices import ApplicationKind
@@ -100,6 +100,18 @@ def _visibility(record: CreditRecord, as_of: datetime.date) -> rules.Visibility:
     )
 
 
+def _items_by_field(
+    record: CreditRecord, type_display: TypeDisplay | None, list_names: dict[str, str]
+) -> list[tuple[str, str]]:
+    """Every public value of a record whose type names none for the subject page, by the catalog's field names
+    (never the field codes), a list's code shown as the list's name (HM_MDDM "hmd_nsa" → 名单代码 纳税信用A级纳税人)."""
+    labels = type_display.labels if type_display else {}
+    return [
+        (labels.get(code, code), list_names.get(value, value) if isinstance(value, str) else value)
+        for code, value in public_record_data(record).items()
+    ]
+
+
 def own_record_view(
     subject: CreditSubject, *, as_of: datetime.date, categories: list[str] | None = None, with_applications: bool
 ) -> OwnRecordView:
@@ -107,6 +119,7 @@ def own_record_view(
     memberships with reason and rule; and, for the subject itself, its applications (objections, repairs,
     commitments — whistle-blowing reports about it never)."""
     display = catalog_display()
+    list_names = dict(ListType.objects.values_list("code", "name"))
     tab_of = {d.record_type.pk: d.tab for d in display.types.values()}
     keys = [key for key, _ in TABS if categories is None or key in categories]
     by_tab: dict[str, list[OwnRecord]] = {key: [] for key in keys}
@@ -123,7 +136,7 @@ def own_record_view(
         type_display = display.types.get(record.record_type.code)
         items = shown(record, type_display.subject_page) if type_display and type_display.subject_page else []
         if not items:
-            items = list(public_record_data(record).items())
+            items = _items_by_field(record, type_display, list_names)
         by_tab[key].append(OwnRecord(record, _visibility(record, as_of), items))
     sections = [OwnSection(key, CATEGORIES[key], by_tab[key], totals[key]) for key in keys]
     memberships = list(

@@ -20,7 +20,7 @@ from core.errors import DomainError, form_add_error
 from disclosure import rules
 from disclosure.addresses import subject_url
 from disclosure.selectors import repair_facts
-from disclosure.throttle import client_address, is_submission, throttled
+from disclosure.throttle import client_address, is_lookup, is_submission, throttled
 from organisations.access import request_actor, staff_required
 from organisations.choices import DEPARTMENT_ROLES
 from organisations.choices import StaffRoleName as Role
@@ -132,7 +132,7 @@ def repair_apply(request, pk: int):
     return _apply(request, _own_record(request, pk), ApplicationKind.REPAIR, RepairForm)
 
 
-@throttled("verify")
+@throttled("verify", when=is_lookup)
 @statement_budget
 def application_status(request):
     form = StatusForm(request.GET or None)

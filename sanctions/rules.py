@@ -2,8 +2,9 @@
 
 Given a subject's relevant records, its current memberships, the list-type configuration and a date, the
 engine decides which memberships to open, keep, extend, suspend, resume or end, and the subject's status,
-with a reason for each that cites the record ids and the rule. The same inputs always give the same
-decision; the caller stores ``RULE_VERSION`` and the facts with it, so any listing can be explained.
+with a reason for each that names the records (type and document number), the lists (by name) and the rule.
+The same inputs always give the same decision; the caller stores ``RULE_VERSION`` and the facts with it, so
+any listing can be explained.
 
 Policy (DESIGN.md §4; seed 004 六(二), seed 000 四(八)):
 - A record feeds a list when it is active, published by the publication policy (``records.rules.decide``), of
@@ -62,6 +63,7 @@ class RecordFact:
     end: datetime.date | None  # the record's own end (list validity or disclosure end); None = open
     fields: Mapping[str, str] = field(default_factory=dict)
     publishable: bool = True  # the publication decision (``CreditRecord.publishable``)
+    label: str = ""  # how reasons name it to people: type name and document number ("记录 <id>" when empty)
 
     @property
     def in_force(self) -> bool:
@@ -93,6 +95,7 @@ class ListRule:
     colour: str
     sources: tuple[SourceRule, ...]
     duration_months: int | None = None  # standard listing period when the record gives no end
+    name: str = ""  # how reasons name it to people (its code when empty)
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,20 @@ def source_severities(rules: Iterable[ListRule]) -> dict[str, frozenset[str] | N
     return severities
 
 
+def record_label(type_name: str, document_number: str) -> str:
+    """How a reason names a record to the subject and the public: its type and the department's document number
+    (never the platform's row id)."""
+    return f"{type_name}（{document_number.replace('|', ' ')}）" if document_number else type_name
+
+
+def _records_named(records: Iterable[RecordFact]) -> str:
+    return "、".join(record.label or f"记录 {record.id}" for record in sorted(records, key=lambda r: r.id))
+
+
+def _lists_named(codes: Iterable[str], names: Mapping[str, str]) -> str:
+    return "、".join(f"“{names.get(code) or code}”" for code in codes)
+
+
 def _record_period(
     record: RecordFact, rule: ListRule, source: SourceRule
 ) -> tuple[datetime.date, datetime.date | None]:
@@ -175,6 +192,7 @@ def _wanted(rule: ListRule, records: Iterable[RecordFact], as_of: datetime.date)
         return None
     ends = [end for _, _, end in feeding]
     ids = frozenset(record.id for record, _, _ in feeding)
+    named = _records_named(record for record, _, _ in feeding)
     return Wanted(
         list_code=rule.code,
         colour=rule.colour,
@@ -182,7 +200,7 @@ def _wanted(rule: ListRule, records: Iterable[RecordFact], as_of: datetime.date)
         planned_end=None if None in ends else max(ends),
         record_ids=ids,
         state=MEMBERSHIP_ACTIVE,
-        reason=f"记录 {', '.join(map(str, sorted(ids)))} 符合名单“{rule.code}”的列入条件（规则 {RULE_VERSION}）",
+        reason=f"{named}符合“{rule.name or rule.code}”的列入条件（规则 {RULE_VERSION}）",
     )
 
 
@@ -191,9 +209,9 @@ def _ending_reason(
 ) -> tuple[str, str]:
     sources = [records[i] for i in membership.record_ids if i in records]
     if sources and all(r.status == RECORD_REVOKED for r in sources):
-        return END_REVOKED, f"据以列入的记录 {', '.join(str(r.id) for r in sources)} 已被撤销"
+        return END_REVOKED, f"据以列入的记录{_records_named(sources)}已被撤销"
     if sources and all(r.status in (RECORD_REPAIRED, RECORD_REVOKED) for r in sources):
-        return END_REPAIRED, f"据以列入的记录 {', '.join(str(r.id) for r in sources)} 已完成信用修复"
+        return END_REPAIRED, f"据以列入的记录{_records_named(sources)}已完成信用修复"
     if membership.planned_end is not None and as_of > membership.planned_end:
         return END_EXPIRED, f"列入期限已于 {membership.planned_end.isoformat()} 届满"
     return END_RULE, "据以列入的条件已不再满足"
@@ -210,19 +228,20 @@ def evaluate(
     records = list(records)
     by_id = {record.id: record for record in records}
     rules = sorted(rules, key=lambda rule: rule.code)
+    names = {rule.code: rule.name for rule in rules}
     wanted = {w.list_code: w for rule in rules if (w := _wanted(rule, records, as_of))}
 
     black = sorted(code for code, w in wanted.items() if w.colour == BLACK)
-    severe = sorted(
-        r.id
+    severe = [
+        r
         for r in records
         if r.in_force and r.severity == SEVERE and r.decided_on <= as_of and (r.end is None or as_of <= r.end)
-    )
+    ]
     suspend_reason = ""
     if black:
-        suspend_reason = f"主体在失信惩戒名单（{'、'.join(black)}）上，守信激励暂停"
+        suspend_reason = f"主体在失信惩戒名单{_lists_named(black, names)}上，守信激励暂停"
     elif severe:
-        suspend_reason = f"主体有严重失信记录 {', '.join(map(str, severe))}，守信激励暂停"
+        suspend_reason = f"主体有严重失信记录{_records_named(severe)}，守信激励暂停"
     for code, w in list(wanted.items()):
         if w.colour == RED and suspend_reason:
             wanted[code] = replace(w, state=MEMBERSHIP_SUSPENDED, reason=f"{w.reason}；{suspend_reason}")
@@ -249,13 +268,13 @@ def evaluate(
 
     colours = {w.colour for w in wanted.values() if w.state == MEMBERSHIP_ACTIVE}
     if BLACK in colours:
-        status, why = STATUS_BLACK, f"列入失信惩戒名单：{'、'.join(black)}"
+        status, why = STATUS_BLACK, f"列入失信惩戒名单：{_lists_named(black, names)}"
     elif WATCH in colours:
         watch = sorted(code for code, w in wanted.items() if w.colour == WATCH)
-        status, why = STATUS_WATCH, f"列入重点关注名单：{'、'.join(watch)}"
+        status, why = STATUS_WATCH, f"列入重点关注名单：{_lists_named(watch, names)}"
     elif RED in colours:
         red = sorted(code for code, w in wanted.items() if w.colour == RED and w.state == MEMBERSHIP_ACTIVE)
-        status, why = STATUS_RED, f"列入守信激励名单：{'、'.join(red)}"
+        status, why = STATUS_RED, f"列入守信激励名单：{_lists_named(red, names)}"
     else:
         status, why = STATUS_NORMAL, suspend_reason or "无名单记录"
     return Decision(

@@ -28,6 +28,7 @@ def list_rules() -> tuple[rules.ListRule, ...]:
     return tuple(
         rules.ListRule(
             code=list_type.code,
+            name=list_type.name,
             colour=list_type.colour,
             duration_months=list_type.duration_months,
             sources=tuple(
@@ -71,8 +72,10 @@ def record_facts(
     conditions read (never the whole ``data``). ``also``: ids of records to include whatever they are now
     (those current memberships rest on, so an ending can say why: revoked, repaired...)."""
     condition_fields = sorted({source.field_code for rule in rule_set for source in rule.sources if source.field_code})
-    type_ids = dict(RecordType.objects.values_list("code", "pk"))
-    type_codes = {pk: code for code, pk in type_ids.items()}
+    types = list(RecordType.objects.values_list("code", "pk", "name"))
+    type_ids = {code: pk for code, pk, _ in types}
+    type_codes = {pk: code for code, pk, _ in types}
+    type_names = {pk: name for _, pk, name in types}
     picks = {f"field_{index}": KT(f"data__{code}") for index, code in enumerate(condition_fields)}
     rows = (
         CreditRecord.objects.filter(
@@ -89,11 +92,12 @@ def record_facts(
             "decided_on",
             "disclosure_end",
             "publishable",
+            "source_id",
             *picks,
         )
     )
     facts: dict[int, list[rules.RecordFact]] = defaultdict(list)
-    for pk, subject_id, type_id, status, severity, decided_on, end, publishable, *values in rows:
+    for pk, subject_id, type_id, status, severity, decided_on, end, publishable, source_id, *values in rows:
         facts[subject_id].append(
             rules.RecordFact(
                 id=pk,
@@ -104,6 +108,7 @@ def record_facts(
                 end=end,
                 fields={code: value for code, value in zip(condition_fields, values, strict=True) if value is not None},
                 publishable=publishable,
+                label=rules.record_label(type_names[type_id], source_id),
             )
         )
     return facts

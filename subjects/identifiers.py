@@ -606,6 +606,23 @@ def normalize_citizen_id(value: str, *, today: datetime.date | None = None) -> s
     return code
 
 
+def citizen_id_check_char_wrong(value: str, *, today: datetime.date | None = None) -> bool:
+    """True for an 18-character number that is a valid citizen ID in every part but its check character
+    (position 18): what a person mistyping an ID enters. Callers tell them so instead of the USCC's message
+    about its position 2, which is what the number fails first when read as a USCC."""
+    code = _clean(value) if isinstance(value, str) else ""
+    if len(code) != 18 or not code[:17].isdigit() or (code[17] not in _DIGITS and code[17] != "X"):
+        return False
+    expected = citizen_id_check_char(code[:17])
+    if code[17] == expected:
+        return False
+    try:
+        normalize_citizen_id(code[:17] + expected, today=today)
+    except IdentifierError:
+        return False
+    return True
+
+
 def make_citizen_id(*, division_code: str, birth_date: datetime.date, sequence: int) -> str:
     """Build a valid 18-character citizen ID (GB 11643-1999) for demo data and tests.
 

@@ -174,6 +174,12 @@ CITIZEN_ID_MESSAGE = (
     "您输入的是身份证号码。为保护个人信息，公众查询不提供按身份证号查询自然人的信用信息；"
     "本人可登录个人用户后在“本主体查询”中查看自己的信用记录。查询企业等组织请输入名称或18位统一社会信用代码。"
 )
+CITIZEN_ID_CHECK_MESSAGE = (
+    "您输入的号码像是18位身份证号码，但最后一位校验码不正确，请核对。为保护个人信息，公众查询不提供按身份证号"
+    "查询自然人的信用信息；查询企业等组织请输入名称或18位统一社会信用代码。"
+)
+#: The same for staff matching a record to a person by ID (they may: ``subject_candidates(persons_by_id=True)``).
+CITIZEN_ID_CHECK_MESSAGE_STAFF = "您输入的号码像是18位身份证号码，但最后一位校验码不正确，请核对号码。"
 _CITIZEN_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}")
 
 
@@ -252,6 +258,8 @@ def subject_search(raw_query: str, filters: SearchFilters | None = None) -> Subj
         except ids.IdentifierError as error:
             if looks_like_citizen_id(query):
                 raise SearchQueryError(CITIZEN_ID_MESSAGE) from error
+            if ids.citizen_id_check_char_wrong(query):
+                raise SearchQueryError(CITIZEN_ID_CHECK_MESSAGE) from error
             raise SearchQueryError(str(error)) from error
         except CreditSubject.DoesNotExist:
             return SubjectSearch(query=query, ranked_ids=[], by_code=True, capped=False)
@@ -394,6 +402,10 @@ def subject_candidates(raw_query: str, *, persons_by_id: bool = False) -> list[S
         try:
             subject = subject_get_by_code(query)
         except ids.IdentifierError as error:
+            if ids.citizen_id_check_char_wrong(query):
+                raise SearchQueryError(
+                    CITIZEN_ID_CHECK_MESSAGE_STAFF if persons_by_id else CITIZEN_ID_CHECK_MESSAGE
+                ) from error
             raise SearchQueryError(str(error)) from error
         except CreditSubject.DoesNotExist:
             return []

@@ -75,7 +75,6 @@ MIDDLEWARE = [
     "credit_portal.unavailable.ServiceUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -367,7 +366,10 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@credit.example.gov.cn")
 
+# Chinese only, whatever the browser asks for (Accept-Language: en-US is Chromium's default): no LocaleMiddleware,
+# one language, so Django's own texts (form errors, file sizes, the admin, password reset) are Chinese (issue 16).
 LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -401,6 +403,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # each request; production.py turns both off.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Files served at the site's root: /favicon.ico, which browsers ask for on every page that names none (the
+# admin's pages), answered by the file instead of a 404 (issue 16). The site's own pages link static/favicon.svg.
+WHITENOISE_ROOT = BASE_DIR / "webroot"
 
 REST_FRAMEWORK = {
     # drf-spectacular's AutoSchema, adding the 401/403/429 answers to every operation.

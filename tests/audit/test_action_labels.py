@@ -80,3 +80,29 @@ def test_the_audit_trail_shows_labels(admin_client):
         audit_event_record(actor=Actor.system(), action="records.ingest", object_type="x", object_id="1")
     page = admin_client.get("/admin/audit/auditevent/").text
     assert "报送信用记录（records.ingest）" in page
+
+
+@pytest.mark.django_db
+def test_the_audit_trail_names_object_types_in_chinese(admin_client):
+    """Issue 16: the list showed "rights.application", "auth.user"; the model's name is what people read."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from audit.services import Actor, audit_event_record
+
+    with transaction.atomic():
+        audit_event_record(actor=Actor.system(), action="records.ingest", object_type="auth.user", object_id="1")
+    page = admin_client.get("/admin/audit/auditevent/").text
+    label = str(get_user_model()._meta.verbose_name)
+    assert f'<td class="field-object_type_display">{label}</td>' in page
+    assert "auth.user</" not in page
+    assert "auth.user\n" not in page
+    assert f">{label}</a>" in page  # the filter too
+
+
+@pytest.mark.django_db
+def test_the_admin_index_has_no_english_header(admin_client):
+    page = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en-US").text
+    assert "Model name" not in page
+    assert "Change or view list link" not in page
+    assert "修改或查看列表链接" in page

@@ -378,3 +378,34 @@ def test_notice_lists_are_not_shown_on_the_measures_page(client):
     page = client.get("/measures/").text
     for list_type in notice:
         assert f'href="/lists/{list_type.code}/"' not in page
+
+
+@pytest.mark.parametrize("typed", ["220104199001011234", "２２０１０４１９９００１０１１２３４"], ids=str)
+def test_a_citizen_id_with_a_wrong_check_digit_gets_a_plain_message(client, typed):
+    """Issue 16: a mistyped ID got the USCC's "第2位机构类别代码" error."""
+    response = client.get("/search/", {"q": typed})
+    assert response.status_code == 400
+    assert "像是18位身份证号码，但最后一位校验码不正确" in response.text
+    assert "公众查询不提供按身份证号查询自然人" in response.text
+    assert "第2位" not in response.text
+
+
+def test_an_inverted_date_range_says_so(published):
+    """Issue 16: from after to answered "没有符合条件的公示信息" as if nothing had been decided."""
+    response = published.get("/shuanggongshi/xzcf/", {"from": "2026-06-30", "to": "2026-01-01"})
+    assert response.status_code == 400
+    assert "开始日期不能晚于结束日期" in response.text
+    assert "没有符合条件的公示信息" not in response.text
+    same_day = published.get("/shuanggongshi/xzcf/", {"from": "2026-06-01", "to": "2026-06-01"})
+    assert same_day.status_code == 200
+
+
+def test_the_site_has_a_favicon(client):
+    """Issue 16: /favicon.ico (asked for by browsers on every page that names none, the admin's) was a 404."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
+    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    home = client.get("/").text
+    assert '<link rel="icon" href="/static/favicon' in home
+    assert client.get("/static/favicon.svg").status_code == 200

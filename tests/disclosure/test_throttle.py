@@ -139,3 +139,39 @@ def test_an_ipv6_client_is_limited_per_64_prefix(published, limits, first, secon
         assert published.get(url, REMOTE_ADDR=first).status_code == 200
         assert published.get(url, REMOTE_ADDR=first).status_code == 200
         assert published.get(url, REMOTE_ADDR=second).status_code == (429 if shared else 200)
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/reports/verify/", {"number": "R-none", "code": "x"}),
+        ("/applications/status/", {"receipt_number": "YY-none", "code": "x"}),
+    ],
+)
+def test_opening_a_verification_form_does_not_count(client, limits, url, params):
+    """Issue 16: opening the empty form counted against the verify limit; only a look-up counts."""
+    limits("verify", 2, 600)
+    assert statuses(client, url, 5) == [200] * 5
+    assert statuses(client, url, 2, **params) == [400, 400]
+    with time_machine.travel(WINDOW_START, tick=False):
+        assert_refused(client.get(url, params))
+        assert client.get(url).status_code == 200
+
+
+def test_the_subjects_own_report_is_limited_per_account_not_per_address(penalty, limits):
+    """Issue 16: the signed-in subject's own report shared the anonymous per-address counter: one office behind a
+    NAT address blocked all its accounts (and anonymous public reports blocked them too)."""
+    from django.test import Client
+
+    from tests.accounts.helpers import account_client, acting_account
+
+    limits("report", 1, 3600)
+    office = "10.20.30.40"
+    url = f"/account/subjects/{penalty.subject_id}/report/"
+    first = account_client(Client(REMOTE_ADDR=office), acting_account(penalty.subject))
+    second = account_client(Client(REMOTE_ADDR=office), acting_account(penalty.subject, email="second@example.com"))
+    with time_machine.travel(WINDOW_START, tick=False):
+        assert Client(REMOTE_ADDR=office).get(f"/subjects/{penalty.subject.uscc}/report/").status_code == 200
+        assert first.get(url).status_code == 200
+        assert second.get(url).status_code == 200
+        assert_refused(first.get(url))

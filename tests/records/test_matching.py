@@ -80,3 +80,34 @@ def test_a_name_typed_as_a_code_matches_nothing(client, staff, department):  # n
     assert record.status == "unmatched"
     response = client.post(f"/workbench/unmatched/{record.pk}/match/", {"reason": "x"}, follow=True)
     assert "请选择候选主体" in response.text
+
+
+def test_a_citizen_id_with_a_wrong_check_digit_is_named_as_such(client, staff, department):  # noqa: F811
+    """Issue 16: matching by "220104199001011234" (check digit wrong) answered with the USCC's position-2 error."""
+    record = ingest(
+        department, xzcf_item(3, CF_XDR_LB="自然人", CF_XDR_SHXYM=None, CF_XDR_ZJLX="护照号", CF_XDR_ZJHM="E1")
+    )
+    login(client, "centre")
+    response = client.post(
+        f"/workbench/unmatched/{record.pk}/match/", {"code": "220104199001011234", "reason": "x"}, follow=True
+    )
+    assert "像是18位身份证号码，但最后一位校验码不正确" in response.text
+    assert "第2位" not in response.text
+    record.refresh_from_db()
+    assert record.status == "unmatched"
+
+
+@pytest.mark.parametrize(
+    ("typed", "wrong"),
+    [
+        ("220104199001011234", True),
+        ("22010419900101123X", True),
+        ("220104199001011231", False),  # right
+        ("220104199013011234", False),  # no such birth date: not an ID with only its check digit wrong
+        ("990104199001011234", False),  # no such province
+        ("91220104MA0Y4ABC1X", False),
+        ("2201041990010112", False),
+    ],
+)
+def test_citizen_id_check_char_wrong(typed, wrong):
+    assert ids.citizen_id_check_char_wrong(typed) is wrong

@@ -2,6 +2,7 @@
 stored in ``publishable`` (records.rules.withheld_reason), so the public queries filter columns, not JSON keys."""
 
 import importlib
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -17,17 +18,20 @@ from tests.records.helpers import xzcf_item
 
 pytestmark = pytest.mark.django_db
 migration = importlib.import_module("records.migrations.0010_withheld_penalties_not_publishable")
+# Found by name, whatever number it gets at merge.
+basis_text = importlib.import_module(
+    "records.migrations." + next(Path(migration.__file__).parent.glob("*_publication_basis_text.py")).stem
+)
 
 
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        ({"CF_CFLB": "警告"}, "仅给予警告的行政处罚不予公示（平台公示规则，DESIGN.md §4）"),
+        ({"CF_CFLB": "警告"}, "仅给予警告的行政处罚不予公示（平台公示规则）"),
         ({"CF_CFLB": "警告;罚款"}, ""),  # a warning with a fine is published
         (
             {"CF_CFLB": "罚款", "CF_SFJYCX": "是"},
-            "适用简易程序（《中华人民共和国行政处罚法》第五十一条）作出的行政处罚不予公示"
-            "（平台公示规则，DESIGN.md §4）",
+            "适用简易程序（《中华人民共和国行政处罚法》第五十一条）作出的行政处罚不予公示（平台公示规则）",
         ),
         ({"CF_CFLB": "罚款", "CF_SFJYCX": "否"}, ""),
         ({}, ""),  # a type without these fields
@@ -82,3 +86,48 @@ def test_the_migration_withholds_records_stored_before_the_decision_was_stored(d
     assert shown == {fine.pk}
     warning.refresh_from_db()
     assert (warning.publishable, warning.disclosure_start, warning.disclosure_end) == (False, None, None)
+
+
+def test_the_migration_drops_the_developer_reference_from_stored_bases(department):
+    """Issue 16: subjects read "（平台公示规则，DESIGN.md §4）" on their record pages; stored bases are rewritten."""
+    warning, fine = (
+        _ingest(department, CF_WSH="罚〔2026〕1号", CF_CFLB="警告"),
+        _ingest(department, CF_WSH="罚〔2026〕2号"),
+    )
+    old = "仅给予警告的行政处罚不予公示（平台公示规则，DESIGN.md §4）"
+    CreditRecord.objects.filter(pk=warning.pk).update(publication_basis=old)
+    fine_basis = fine.publication_basis
+
+    [operation] = basis_text.Migration.operations
+    with connection.cursor() as cursor:
+        for sql, params in operation.sql:
+            cursor.execute(sql, params)
+
+    warning.refresh_from_db()
+    fine.refresh_from_db()
+    assert warning.publication_basis == "仅给予警告的行政处罚不予公示（平台公示规则）"
+    assert fine.publication_basis == fine_basis
+
+
+def test_no_text_people_read_names_a_developer_document():
+    """String literals of the code (docstrings aside) never cite DESIGN.md or STYLE.md: they reach people."""
+    import ast
+
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for path in root.glob("*/**/*.py"):
+        if {".venv", "tests", "bench", "migrations"} & set(path.relative_to(root).parts):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        for node in ast.walk(tree):
+            text = node.value if isinstance(node, ast.Constant) and id(node) not in docstrings else None
+            if isinstance(text, str) and ("DESIGN.md" in text or "STYLE.md" in text):
+                found.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert found == []

@@ -257,3 +257,33 @@ def test_a_persons_report_is_only_the_persons_own(client, report_html, django_ca
         own = _download(account_client(Client(), acting_account(person)).get(f"/account/subjects/{person.pk}/report/"))
     assert "信用信息自查报告" in own
     assert citizen_id not in own
+
+
+def test_a_type_without_subject_page_items_shows_field_names_and_list_names(record_of_a):
+    """Issue 16: "HM_MDDM hmd_nsa" reached the subject: a type naming no subject-page items falls back to every
+    public value, by the catalog's field names, a list's code by the list's name."""
+    from records.choices import Channel
+    from records.models import RecordField
+    from records.selectors import catalog_display_changed
+    from records.services import RecordInput, records_ingest
+    from sanctions.models import ListType
+    from tests.records.helpers import hmd_item
+
+    penalty, _ = record_of_a
+    RecordField.objects.filter(record_type__code="hmd").update(subject_page_order=None)
+    catalog_display_changed()
+    with at_now(), transaction.atomic():
+        records_ingest(
+            department=penalty.department,
+            items=[RecordInput(**hmd_item(1))],
+            channel=Channel.API,
+            actor=Actor.system(),
+        )
+    browser = account_client(Client(), acting_account(penalty.subject))
+    with at_now():
+        text = browser.get(f"/account/subjects/{penalty.subject_id}/record/").text
+    assert "名单代码" in text
+    assert "认定文书号" in text
+    assert "HM_MDDM" not in text
+    assert "HM_RDWH" not in text
+    assert f"<td>{ListType.objects.get(code='hmd_nsa').name}</td>" in text

@@ -302,3 +302,63 @@ def test_the_upgrade_re_evaluates_the_subjects_listed_by_a_penalty_not_published
     listed.refresh_from_db()
     assert listed.state == "ended"
     assert memberships(2)["zdgz_cf"].state == "active"
+
+
+@time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=TZ), tick=False)
+def test_reasons_name_records_and_lists_as_people_read_them(push):
+    """Issue 16: "记录 128 符合名单“hmd_nsa”的列入条件" reached subjects and third parties; the list by its name,
+    the record by its type and document number."""
+    [red_id] = push(hmd_item(1))
+    push(yzsxmd_item(1, until="2027-05-31"))
+    lists = memberships()
+    red, black = lists["hmd_nsa"], lists["yzsx_scjg"]
+    assert red.reason.startswith(f"守信激励名单认定（吉税A〔2026〕1号）符合“{red.list_type.name}”的列入条件（规则 ")
+    assert f"主体在失信惩戒名单“{black.list_type.name}”上，守信激励暂停" in red.reason
+    assert "hmd_nsa" not in red.reason
+    assert f"记录 {red_id}" not in red.reason
+    assert "yzsx_scjg" not in black.reason
+    status_reason = CreditStatus.objects.get(subject=subject()).reason
+    assert status_reason == f"列入失信惩戒名单：“{black.list_type.name}”"
+
+
+@time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=TZ), tick=False)
+def test_the_migration_rewrites_stored_reasons(push):
+    import importlib
+    from pathlib import Path
+
+    from django.apps import apps
+
+    import sanctions.migrations
+
+    # Found by name, whatever number it gets at merge.
+    [path] = Path(sanctions.migrations.__file__).parent.glob("*_readable_reasons.py")
+    migration = importlib.import_module(f"sanctions.migrations.{path.stem}")
+    [red_id] = push(hmd_item(1))
+    [black_id] = push(yzsxmd_item(1, until="2027-05-31"))
+    lists = memberships()
+    red, black = lists["hmd_nsa"], lists["yzsx_scjg"]
+    old = (
+        f"记录 {red_id} 符合名单“hmd_nsa”的列入条件（规则 2026.11-2）；主体在失信惩戒名单（yzsx_scjg）上，守信激励暂停"
+    )
+    Membership.objects.filter(pk=red.pk).update(reason=old)
+    Membership.objects.filter(pk=black.pk).update(
+        reason=f"记录 {black_id}, 999999 符合名单“yzsx_scjg”的列入条件（规则 1）"
+    )
+    CreditStatus.objects.filter(subject=subject()).update(reason="列入失信惩戒名单：yzsx_scjg")
+
+    migration.rewrite(apps, None)
+
+    red.refresh_from_db()
+    black.refresh_from_db()
+    assert red.reason == (
+        f"守信激励名单认定（吉税A〔2026〕1号）符合“{red.list_type.name}”的列入条件（规则 2026.11-2）；"
+        f"主体在失信惩戒名单“{black.list_type.name}”上，守信激励暂停"
+    )
+    record = CreditRecord.objects.select_related("record_type").get(pk=black_id)
+    assert black.reason == (
+        f"{record.record_type.name}（{record.source_id}）、记录 999999符合“{black.list_type.name}”的列入条件（规则 1）"
+    )
+    assert CreditStatus.objects.get(subject=subject()).reason == f"列入失信惩戒名单：“{black.list_type.name}”"
+    migration.rewrite(apps, None)  # twice: nothing left to rewrite
+    red.refresh_from_db()
+    assert "hmd_nsa" not in red.reason
