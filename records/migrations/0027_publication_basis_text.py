@@ -13,7 +13,7 @@ NEW = "（平台公示规则）"
 
 
 class Migration(migrations.Migration):
-    dependencies = [("records", "0024_record_change_labels")]
+    dependencies = [("records", "0026_restricted_record_type")]
 
     operations = [
         migrations.RunSQL(
