@@ -41,9 +41,15 @@ def browser():
         browser.close()
 
 
+#: The widths journeys run at: a laptop and a phone (``@pytest.mark.parametrize("page", WIDTHS, indirect=True)``).
+WIDTHS = [pytest.param(1280, id="desktop"), pytest.param(390, id="phone")]
+
+
 @pytest.fixture
 def page(browser, request):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    """A page at 1280 px, or at the width a test parametrizes it with (``WIDTHS``)."""
+    width = getattr(request, "param", 1280)
+    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900 if width > 600 else 844})
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from subjects.models import CreditSubject
+from tests.browser.conftest import WIDTHS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,6 +21,7 @@ def supplier(reference_data):
     return CreditSubject.objects.get(name="长春宏达食品有限公司")
 
 
+@pytest.mark.parametrize("page", WIDTHS, indirect=True)
 def test_a_department_checks_a_supplier_by_name_and_the_certificate_verifies(live_server, page, supplier, tmp_path):
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("用户名").fill("clerk")

@@ -1,11 +1,13 @@
-"""Department workbench journeys of issue 16, in a real Chromium: clerk entry with the department's
-prefilled authority and a subject lookup; resubmission after rejection; bulk review of an imported upload."""
+"""Department workbench journeys of issue 16, in a real Chromium on a laptop and on a phone (390 px, where the
+menus fold): clerk entry with the department's prefilled authority and a subject lookup; resubmission after
+rejection; bulk review of an imported upload."""
 
 import pytest
 from django.core.management import call_command
 
 from organisations.models import Department
 from subjects.models import CreditSubject
+from tests.browser.conftest import WIDTHS
 from tests.records.helpers import xzcf_item
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,8 +28,22 @@ def login(page, live_server, username, password):
     page.wait_for_url("**/workbench/")
 
 
+def unfold(page, toggle: str) -> None:
+    """Open a folded menu (a phone): its label shows only on narrow screens."""
+    label = page.locator(f"label[for={toggle}]")
+    if label.is_visible():
+        label.click()
+
+
 def logout(page):
+    unfold(page, "nav-toggle")
     page.get_by_role("button", name="退出登录").click()
+
+
+def menu(page, name: str) -> None:
+    """Follow a workbench menu entry, as a phone user does (open the menu first)."""
+    unfold(page, "workbench-nav-toggle")
+    page.get_by_role("link", name=name, exact=True).click()
 
 
 def enter_penalty(page, live_server, company, number):
@@ -61,12 +77,14 @@ def enter_penalty(page, live_server, company, number):
     return page.url
 
 
+@pytest.mark.parametrize("page", WIDTHS, indirect=True)
 def test_clerk_entry_with_prefill_and_lookup(live_server, page, demo_company):
     login(page, live_server, "clerk", "Demo-Clerk-2026")
     enter_penalty(page, live_server, demo_company, 881)
     assert demo_company.name in page.content()
 
 
+@pytest.mark.parametrize("page", WIDTHS, indirect=True)
 def test_resubmission_after_rejection(live_server, page, demo_company):
     login(page, live_server, "clerk", "Demo-Clerk-2026")
     record_url = enter_penalty(page, live_server, demo_company, 882)
@@ -95,6 +113,7 @@ def test_resubmission_after_rejection(live_server, page, demo_company):
     assert "罚款人民币叁万元" in page.content()
 
 
+@pytest.mark.parametrize("page", WIDTHS, indirect=True)
 def test_bulk_review_of_an_imported_batch(live_server, page, demo_company, tmp_path):
     from tests.records.test_batches import csv_bytes
 
@@ -102,7 +121,7 @@ def test_bulk_review_of_an_imported_batch(live_server, page, demo_company, tmp_p
     upload = tmp_path / "处罚批量.csv"
     upload.write_bytes(csv_bytes(rows, encoding="utf-8"))
     login(page, live_server, "clerk", "Demo-Clerk-2026")
-    page.get_by_role("link", name="表格导入").click()
+    menu(page, "表格导入")
     page.get_by_label("记录类型").select_option("xzcf")
     page.get_by_label("文件").set_input_files(str(upload))
     page.get_by_role("button", name="上传并校验").click()
