@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_GET
 
 from core.errors import DomainError, form_add_error
@@ -107,7 +107,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """The link of the reset mail sets a new password of an active subject account only (a staff user's link
     is the staff site's)."""
 
-    template_name = "accounts/password_reset_confirm.html"
+    template_name = "registration/password_reset_confirm.html"  # the staff reset's page, its link back here
+    extra_context = {"reset_again_url": reverse_lazy("accounts:password-reset")}
 
     def get_user(self, uidb64):
         user = super().get_user(uidb64)

@@ -659,16 +659,7 @@ def record_correct(
     a new record."""
     entry = catalog_entries(active_only=False)[record.record_type.code]
     spec = entry.spec
-    subject_fields = {
-        spec.subject_name_field,
-        spec.subject_kind_field,
-        spec.uscc_field,
-        spec.citizen_id_type_field,
-        spec.citizen_id_field,
-        spec.registration_number_field,
-        spec.organization_code_field,
-    } - {""}
-    if subject_fields & set(data):
+    if spec.subject_fields & set(data):
         raise RecordError("主体信息不能通过更正修改；如主体有误，请撤销后重新报送。", code="subject_change")
     checked = validate_record(spec, {**record.data, **data}, today=timezone.localdate(), stored=True)
     if isinstance(checked, Invalid):

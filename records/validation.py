@@ -68,6 +68,23 @@ class TypeSpec:
     def field_map(self) -> dict[str, FieldSpec]:
         return {spec.code: spec for spec in self.fields}
 
+    @cached_property
+    def subject_fields(self) -> frozenset[str]:
+        """The fields that say who the record is about: a correction never changes them (that is a revocation
+        and a new record)."""
+        return frozenset(
+            {
+                self.subject_name_field,
+                self.subject_kind_field,
+                self.uscc_field,
+                self.citizen_id_type_field,
+                self.citizen_id_field,
+                self.registration_number_field,
+                self.organization_code_field,
+            }
+            - {""}
+        )
+
 
 @dataclass(frozen=True)
 class CleanRecord:

@@ -93,16 +93,7 @@ class CorrectionForm(RecordEntryForm):
         self.record = record
         self.spec = catalog_entries(active_only=False)[record.record_type.code].spec
         spec = self.spec
-        fixed = {
-            spec.subject_name_field,
-            spec.subject_kind_field,
-            spec.uscc_field,
-            spec.citizen_id_type_field,
-            spec.citizen_id_field,
-            spec.registration_number_field,
-            spec.organization_code_field,
-            *spec.record_id_fields,
-        } - {""}
+        fixed = spec.subject_fields | set(spec.record_id_fields)
         super().__init__(record.record_type, *args, **kwargs)
         self.fields.pop("severity", None)
         for code in fixed:

@@ -119,6 +119,20 @@ def test_the_journeys_find_their_work(seeded):
     assert sum(1 for _, total, _ in months if total) >= 5, months  # ~10 generated records at 200 subjects
 
 
+def test_a_random_inspection_is_drawn_with_some_results_public(seeded):
+    """The walk found no inspectors and an empty /inspections/: the demo draws one plan by risk class, enters
+    three results (records) and leaves the rest 检查中; anyone can verify the draw."""
+    from supervision.models import InspectionPlan
+    from supervision.services import plan_verify
+
+    plan = InspectionPlan.objects.get(department__code="jl-scjg")
+    assert plan.targets.count() > len(plan.targets.exclude(result=""))  # some still 检查中
+    assert plan.targets.exclude(result="").count() == 3
+    assert CreditRecord.objects.filter(record_type__code="ccjc").count() == 3
+    assert plan_verify(plan).ok
+    assert plan.title in Client().get("/inspections/").content.decode()
+
+
 def test_nothing_is_left_for_a_worker(seeded):
     """With no worker (this test's transaction never commits, as REDIS_URL without a worker), lists and
     statuses are there because seed_demo delivered the outbox itself."""

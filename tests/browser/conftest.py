@@ -59,6 +59,24 @@ def page(browser, request):
     context.close()
 
 
+def unfold(page, toggle: str) -> None:
+    """Open a folded menu (a phone): its label shows only on narrow screens."""
+    label = page.locator(f"label[for={toggle}]")
+    if label.is_visible():
+        label.click()
+
+
+def logout(page) -> None:
+    unfold(page, "nav-toggle")
+    page.get_by_role("button", name="退出登录").click()
+
+
+def menu(page, name: str) -> None:
+    """Follow a workbench menu entry, as a phone user does (open the menu first)."""
+    unfold(page, "workbench-nav-toggle")
+    page.get_by_role("link", name=name, exact=True).click()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from subjects.models import CreditSubject
-from tests.browser.conftest import WIDTHS
+from tests.browser.conftest import WIDTHS, logout
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,7 +41,7 @@ def test_a_department_checks_a_supplier_by_name_and_the_certificate_verifies(liv
     assert page.get_by_label(re.compile("确认核查")).is_checked()
     page.get_by_role("button", name="确认并核查").click()
     page.wait_for_url("**/workbench/checks/*/")
-    assert "已完成核查：1 个主体" in page.get_by_role("status").first.inner_text()
+    assert "已完成核查：共 1 项，查到主体 1 个" in page.get_by_role("status").first.inner_text()
     assert supplier.uscc in page.content()
 
     with page.expect_download(timeout=60_000) as download_info:
@@ -56,7 +56,7 @@ def test_a_department_checks_a_supplier_by_name_and_the_certificate_verifies(liv
     number = re.search(r"XY\d{18}", text).group(0)
     code = re.search(r"验证码([A-Z2-9]{8})", text).group(1)
 
-    page.get_by_role("button", name="退出登录").click()
+    logout(page)
     page.goto(live_server.url + "/reports/verify/")
     page.get_by_label("报告编号").fill(number)
     page.get_by_label("验证码").fill("ZZZZZZZZ")

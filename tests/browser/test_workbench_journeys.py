@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from organisations.models import Department
 from subjects.models import CreditSubject
-from tests.browser.conftest import WIDTHS
+from tests.browser.conftest import WIDTHS, logout, menu
 from tests.records.helpers import xzcf_item
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,24 +26,6 @@ def login(page, live_server, username, password):
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url("**/workbench/")
-
-
-def unfold(page, toggle: str) -> None:
-    """Open a folded menu (a phone): its label shows only on narrow screens."""
-    label = page.locator(f"label[for={toggle}]")
-    if label.is_visible():
-        label.click()
-
-
-def logout(page):
-    unfold(page, "nav-toggle")
-    page.get_by_role("button", name="退出登录").click()
-
-
-def menu(page, name: str) -> None:
-    """Follow a workbench menu entry, as a phone user does (open the menu first)."""
-    unfold(page, "workbench-nav-toggle")
-    page.get_by_role("link", name=name, exact=True).click()
 
 
 def enter_penalty(page, live_server, company, number):

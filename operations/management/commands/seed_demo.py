@@ -33,6 +33,7 @@ from queries.demo import demo_query_grant_seed, demo_special_query_seed
 from records.demo import demo_records_seed, demo_restricted_records_seed, demo_showcase_records_seed
 from rights.demo import demo_cases_seed
 from sanctions.demo import demo_checks_seed
+from supervision.demo import demo_inspections_seed
 
 # Long enough for the outbox of a province-sized seed (--subjects 1000000); the sweep stops when nothing is due.
 DRAIN_SECONDS = 3600
@@ -88,7 +89,8 @@ class Command(BaseCommand):
             or pending
         )
         graded = self._evaluate(always=bool(created))
-        outbox_drain()  # the grades' page refreshes
+        inspections = demo_inspections_seed()  # the draw reads the grades
+        outbox_drain()  # the grades' page refreshes, the inspection results' lists and grades
         # The demo's 数据开放 listing: yesterday's increments, list snapshots and last month's full files (a few
         # seconds at demo size). Only on the first run, so a repeated seed writes nothing (not even audit events).
         if not OpenDataFile.objects.exists():
@@ -96,6 +98,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"新建部门 {result['departments']} 个，信用主体 {result['subjects']} 个，信用记录 {records} 条，"
             f"核查 {checks} 次，异议、修复、特殊查询等办件 {cases} 件，查询权限 {grants} 项，文章 {articles} 篇，"
+            f"抽查任务 {inspections} 项，"
             f"演示账号 {len(result['accounts'])} 个{f'，评价主体 {graded} 个' if graded else ''}。"
         )
         for username, role, department, password in result["accounts"]:
