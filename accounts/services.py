@@ -96,12 +96,13 @@ def registration_submit(
     actor: Actor,
     base_url: str,
 ) -> None:
-    """The registration form: a new account asking to act for the subject it names, with the proofs. Everything
-    about the subject and the proofs is checked before the address is looked at; an address that already has
+    """The registration form: a new account asking to act for the subject it names, with the proofs. The proofs
+    (which depend on the kind of subject only) are checked before the subject is looked up, and both before the
+    address is looked at; an address that already has
     an account gets a mail saying so (and how to reset its password) instead of a confirmation link, and the
     caller answers the same either way: whether an address is registered is not told to whoever types it."""
+    _proofs_checked(kind == AccountKind.PERSON, role, proofs)  # first: it says nothing about who is on record
     subject = subject_for_claim(kind=kind, code=code, name=name)
-    _proofs_checked(subject, role, proofs)
     if SubjectAccount.objects.filter(email=email.strip().lower()).exists():
         outbox_add(topic=EMAIL_TAKEN, payload={"email": email.strip().lower(), "base_url": base_url})
         return
@@ -201,15 +202,8 @@ def subject_for_claim(*, kind: str, code: str, name: str) -> CreditSubject:
     return subject
 
 
-def _role_allowed(subject: CreditSubject, role: str) -> None:
-    allowed = (
-        {GrantRole.SELF, GrantRole.AGENT}
-        if subject.is_natural_person
-        else {
-            GrantRole.LEGAL_REPRESENTATIVE,
-            GrantRole.AGENT,
-        }
-    )
+def _role_allowed(person: bool, role: str) -> None:
+    allowed = {GrantRole.SELF, GrantRole.AGENT} if person else {GrantRole.LEGAL_REPRESENTATIVE, GrantRole.AGENT}
     if role not in allowed:
         raise SubjectAccountError("所选身份不适用于该主体。", code="invalid_role", field="role")
 
@@ -218,10 +212,12 @@ def required_proofs(subject: CreditSubject, role: str) -> tuple[str, ...]:
     return REQUIRED_PROOFS[("person" if subject.is_natural_person else "organisation", role)]
 
 
-def _proofs_checked(subject: CreditSubject, role: str, proofs: dict) -> dict:
-    """The proofs ``role`` needs for ``subject``, each checked by its content (kind → checked upload)."""
-    _role_allowed(subject, role)
-    needed = required_proofs(subject, role)
+def _proofs_checked(person: bool, role: str, proofs: dict) -> dict:
+    """The proofs ``role`` needs for a person (``person``) or an organisation, each checked by its content (kind →
+    checked upload). It depends on the kind of subject only, not on which: checked before the subject is looked
+    up, it tells nothing about who is on record."""
+    _role_allowed(person, role)
+    needed = REQUIRED_PROOFS[("person" if person else "organisation", role)]
     missing = [ProofKind(kind) for kind in needed if not proofs.get(kind)]
     if missing:
         labels = "、".join(kind.label for kind in missing)
@@ -241,7 +237,7 @@ def grant_request(
     """Ask to act for ``subject`` in ``role``, with the proofs the role needs (``proofs``: kind → upload),
     checked by their content. The grant waits for the credit centre. Asking again after a refusal replaces
     the refused request (with new proofs); a pending, verified or suspended grant stays as it is."""
-    checked = _proofs_checked(subject, role, proofs)
+    checked = _proofs_checked(subject.is_natural_person, role, proofs)
     grant = AccountGrant.objects.select_for_update().filter(account=account, subject=subject).first()
     if grant is not None and grant.state != GrantState.REFUSED:
         raise SubjectAccountError("您已申请代表该主体，请勿重复申请。", code="grant_exists")

@@ -155,7 +155,8 @@ def source_severities(rules: Iterable[ListRule]) -> dict[str, frozenset[str] | N
 
 def record_label(type_name: str, document_number: str) -> str:
     """How a reason names a record to the subject and the public: its type and the department's document number
-    (never the platform's row id)."""
+    (never the platform's row id); the caller gives the number only for a public record (reasons reach third
+    parties and every department's membership feed)."""
     return f"{type_name}（{document_number.replace('|', ' ')}）" if document_number else type_name
 
 

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
+from core.vocabulary import DISCLOSURE_PUBLIC
 from organisations.models import Department
 from records.models import CreditRecord, RecordType
 from subjects.selectors import name_searchable_subjects, subjects_by_former_names, subjects_name_matching
@@ -72,10 +73,11 @@ def record_facts(
     conditions read (never the whole ``data``). ``also``: ids of records to include whatever they are now
     (those current memberships rest on, so an ending can say why: revoked, repaired...)."""
     condition_fields = sorted({source.field_code for rule in rule_set for source in rule.sources if source.field_code})
-    types = list(RecordType.objects.values_list("code", "pk", "name"))
-    type_ids = {code: pk for code, pk, _ in types}
-    type_codes = {pk: code for code, pk, _ in types}
-    type_names = {pk: name for _, pk, name in types}
+    types = list(RecordType.objects.values_list("code", "pk", "name", "disclosure_level"))
+    type_ids = {code: pk for code, pk, _, _ in types}
+    type_codes = {pk: code for code, pk, _, _ in types}
+    type_names = {pk: name for _, pk, name, _ in types}
+    public_types = {pk for _, pk, _, level in types if level == DISCLOSURE_PUBLIC}
     picks = {f"field_{index}": KT(f"data__{code}") for index, code in enumerate(condition_fields)}
     rows = (
         CreditRecord.objects.filter(
@@ -108,7 +110,11 @@ def record_facts(
                 end=end,
                 fields={code: value for code, value in zip(condition_fields, values, strict=True) if value is not None},
                 publishable=publishable,
-                label=rules.record_label(type_names[type_id], source_id),
+                # Reasons reach third parties and every department's feed: a document number only where the
+                # record itself is public.
+                label=rules.record_label(
+                    type_names[type_id], source_id if type_id in public_types and publishable else ""
+                ),
             )
         )
     return facts

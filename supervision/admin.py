@@ -37,3 +37,6 @@ class InspectionPlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["title"]
     exclude = ["population"]
     inlines = [InspectionTargetInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("population")  # a million entries: the form shows none

@@ -61,9 +61,14 @@ def active_pool(department) -> list[Inspector]:
     return list(Inspector.objects.filter(department=department, is_active=True).order_by("staff_number"))
 
 
+#: The population snapshot of a draw: the whole supervised population (a million entries for a large department),
+#: read only to verify the draw (a deferred field loads when ``plan_verify`` reads it), never by the pages.
+SNAPSHOT = ("population",)
+
+
 def plans_visible_to(department) -> QuerySet[InspectionPlan]:
     """A department's own plans; every plan for the credit centre (no department)."""
-    plans = InspectionPlan.objects.select_related("department", "model")
+    plans = InspectionPlan.objects.select_related("department", "model").defer(*SNAPSHOT)
     return plans if department is None else plans.filter(department=department)
 
 
@@ -95,6 +100,7 @@ def public_plans() -> QuerySet[InspectionPlan]:
     )
     return (
         InspectionPlan.objects.filter(state__in=PUBLIC_STATES)
+        .defer(*SNAPSHOT)
         .select_related("department")
         .annotate(
             year=ExtractYear("drawn_at"),
@@ -113,6 +119,7 @@ def same_matter_plans(plan: InspectionPlan) -> QuerySet[InspectionPlan]:
     year = timezone.localtime(plan.drawn_at).year
     return (
         InspectionPlan.objects.filter(department_id=plan.department_id, scope=plan.scope, state__in=PUBLIC_STATES)
+        .defer(*SNAPSHOT)
         .annotate(year=ExtractYear("drawn_at"))
         .filter(year=year)
         .exclude(pk=plan.pk)

@@ -248,9 +248,10 @@ def inspection_result_enter(
     """Enter the result of one drawn subject's inspection: it becomes a record of the catalog's 抽查检查结果 type,
     pushed by the plan's department through ``records.services.records_ingest`` on the one channel the catalog
     allows for the type (``Channel.SUPERVISION``: no push, form or spreadsheet writes or overwrites it). It is
-    active at once: the inspection is done and signed by the inspectors; the catalog's ``timeliness_days`` says how
-    soon it must be public, 20 working days by default. The public site shows it and the evaluation reads it. The
-    plan is 已完成 once every subject has its result. A refusal changes nothing."""
+    active at once, without the reviewer's four-eyes step of a clerk's entry (seed 004 九(一)): it is the finding
+    the drawn inspectors signed, not data a clerk keyed in (a decision of issue 15, noted there). The catalog's
+    ``timeliness_days`` says how soon it must be public, 20 working days by default. The public site shows it and
+    the evaluation reads it. The plan is 已完成 once every subject has its result. A refusal changes nothing."""
     target = InspectionTarget.objects.select_for_update().select_related("plan", "subject").get(pk=target.pk)
     plan = InspectionPlan.objects.select_for_update().select_related("department").get(pk=target.plan_id)
     if plan.state == PlanState.DRAFT:

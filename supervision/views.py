@@ -201,7 +201,12 @@ def inspector_active(request, pk: int):
 
 
 def _public_plan(pk: int, *states: str) -> InspectionPlan:
-    plan = InspectionPlan.objects.select_related("department", "model").filter(pk=pk, state__in=states).first()
+    plan = (
+        InspectionPlan.objects.select_related("department", "model")
+        .defer(*selectors.SNAPSHOT)
+        .filter(pk=pk, state__in=states)
+        .first()
+    )
     if plan is None:
         raise Http404("没有找到该抽查任务。")
     return plan

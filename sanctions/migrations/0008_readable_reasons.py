@@ -39,9 +39,13 @@ def _rewrite(reason: str, records: dict[int, str], lists: dict[str, str]) -> str
 def _record_labels(apps, ids: set[int]) -> dict[int, str]:
     CreditRecord = apps.get_model("records", "CreditRecord")
     labels = {}
-    rows = CreditRecord.objects.filter(pk__in=sorted(ids)).values_list("pk", "record_type__name", "source_id")
-    for pk, type_name, source_id in rows:
-        labels[pk] = f"{type_name}（{source_id.replace('|', ' ')}）" if source_id else type_name
+    rows = CreditRecord.objects.filter(pk__in=sorted(ids)).values_list(
+        "pk", "record_type__name", "source_id", "record_type__disclosure_level", "publishable"
+    )
+    for pk, type_name, source_id, level, publishable in rows:
+        # As sanctions.selectors.record_facts: the document number of a public record only.
+        shown = source_id if level == "public" and publishable else ""
+        labels[pk] = f"{type_name}（{shown.replace('|', ' ')}）" if shown else type_name
     return labels
 
 

@@ -19,3 +19,18 @@ def test_the_credit_centres_read_of_a_restricted_record_is_in_the_subjects_acces
     assert page.status_code == 200
     assert arrears.source_id in page.content.decode()
     assert SubjectAccess.objects.filter(subject=arrears.subject).exists(), "read of a restricted record not logged"
+
+
+def test_a_reason_names_a_restricted_record_without_its_document_number(arrears):
+    """Second read: list and status reasons reach third parties and every department's membership feed; a
+    restricted record (欠税信息) is named by its type only, a public one with its document number too."""
+    from records.models import CreditRecord
+    from sanctions.selectors import record_facts
+
+    penalty = CreditRecord.objects.get(subject=arrears.subject, record_type__code="xzcf")
+    facts = {
+        fact.id: fact
+        for fact in record_facts([arrears.subject_id], (), also=[arrears.pk, penalty.pk])[arrears.subject_id]
+    }
+    assert facts[arrears.pk].label == arrears.record_type.name
+    assert penalty.source_id.split("|")[-1] in facts[penalty.pk].label

@@ -74,3 +74,20 @@ def test_registration_does_not_tell_a_stranger_which_e_mail_addresses_have_accou
     }
     page = Client().post("/account/register/", form)
     assert "已注册" not in page.content.decode()
+
+
+def test_registration_without_proofs_is_no_oracle_either(media):
+    """Second read: with the proofs checked after the subject, a form without files answered "请上传…" for a person
+    on record and "未能核对…" for anyone else. The proofs depend on the kind of subject only: checked first."""
+    on_record = ids.make_citizen_id(division_code="220104", birth_date=datetime.date(1980, 1, 2), sequence=123)
+    CreditSubjectFactory(
+        kind="natural_person", name="欧阳娜娜", uscc=None, citizen_id_hash=citizen_id_digest(on_record)
+    )
+    not_on_record = ids.make_citizen_id(division_code="220104", birth_date=datetime.date(1981, 3, 4), sequence=321)
+    known = _person_form(on_record, "欧阳娜娜", "a@example.com")
+    unknown = _person_form(not_on_record, "欧阳娜娜", "b@example.com")
+    del known["id_card"], unknown["id_card"]
+    probe_known = Client().post("/account/register/", known)
+    probe_unknown = Client().post("/account/register/", unknown)
+    assert _errors(probe_known) == _errors(probe_unknown)
+    assert "请上传" in _errors(probe_known)
