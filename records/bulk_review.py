@@ -16,17 +16,14 @@ the reviewer's own department is ever read.
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import logging
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
-from core.enqueue import enqueue
 from organisations.models import Department
 from outbox.services import outbox_add
 
@@ -34,6 +31,7 @@ from .choices import BulkDecision, BulkReviewState, RecordStatus
 from .models import BatchRowError, BulkReview, CreditRecord, IngestBatch, RecordType
 from .services import RecordError, record_approve, record_is_own_entry, record_reject
 from .signals import BULK_REVIEW, RECORDS_CHANGED
+from .watchdog import stalled_runs_requeue
 
 logger = logging.getLogger(__name__)
 
@@ -162,31 +160,17 @@ def bulk_review_request(
 
 
 def bulk_reviews_watch(*, actor: Actor) -> int:
-    """The watchdog (every ten minutes): a bulk review queued or running that has not moved for
-    ``REDECISION_STALL_MINUTES`` (its task lost with a worker) is queued again. Safe: the run resumes after its
-    last committed chunk, and a second delivery waits for the chunk's lock, then finds it done. Returns how
-    many were queued again."""
+    """The watchdog (every ten minutes) of bulk reviews (``records.watchdog``). Returns how many were queued
+    again."""
     from .tasks import bulk_review_task
 
-    cutoff = timezone.now() - datetime.timedelta(minutes=settings.REDECISION_STALL_MINUTES)
-    stalled = BulkReview.objects.filter(
-        Q(progressed_at__lt=cutoff) | Q(progressed_at__isnull=True, created_at__lt=cutoff),
-        state__in=(BulkReviewState.QUEUED, BulkReviewState.RUNNING),
+    return stalled_runs_requeue(
+        BulkReview,
+        states=(BulkReviewState.QUEUED, BulkReviewState.RUNNING),
+        task=bulk_review_task,
+        action="records.bulk_review_redrive",
+        actor=actor,
     )
-    requeued = 0
-    for bulk in stalled.order_by("pk"):
-        with transaction.atomic():
-            BulkReview.objects.filter(pk=bulk.pk).update(progressed_at=timezone.now())
-            audit_event_record(
-                actor=actor,
-                action="records.bulk_review_redrive",
-                obj=bulk,
-                reason=f"超过{settings.REDECISION_STALL_MINUTES}分钟没有进展，重新排队",
-                after={"state": bulk.state, "processed": bulk.processed},
-            )
-            transaction.on_commit(lambda pk=bulk.pk: enqueue(bulk_review_task, pk))
-        requeued += 1
-    return requeued
 
 
 def _chunk_locked(bulk: BulkReview, chunk_size: int) -> list[CreditRecord]:

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Max
-from django.urls import reverse
 from django.utils import timezone
 
 from organisations.choices import StaffRoleName
@@ -68,15 +67,16 @@ def review_notices_send(*, now: datetime.datetime | None = None) -> int:
             recipients = staff_emails(roles=(StaffRoleName.REVIEWER,), department_id=department.pk)
             if not recipients:
                 continue
-            for address in recipients:
-                sent += send_mail(
-                    f"有 {row['n']} 条信用记录待审核",
-                    f"{department.name}：目前有 {row['n']} 条在线填报或表格导入的信用记录等待审核。\n"
-                    f"请登录工作台“待审核”处理（{reverse('records:review-queue')}），整批导入的记录可在导入页面批量审核。\n\n"
-                    f"{settings.PLATFORM_NAME}",
-                    None,
-                    [address],
-                )
+            # One message to all of them: sent or not as a whole, so a mail server failing halfway never makes
+            # the next hour's retry mail some reviewers twice.
+            sent += send_mail(
+                f"有 {row['n']} 条信用记录待审核",
+                f"{department.name}：目前有 {row['n']} 条在线填报或表格导入的信用记录等待审核。\n"
+                "请登录工作台，在“待审核”中处理；整批导入的记录可在导入页面批量审核。\n\n"
+                f"{settings.PLATFORM_NAME}",
+                None,
+                recipients,
+            )
             ReviewNotice.objects.update_or_create(
                 department=department,
                 defaults={"pending": row["n"], "sent_at": now},

@@ -21,14 +21,11 @@ import datetime
 import logging
 from collections.abc import Callable, Sequence
 
-from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
 from core import bulk
-from core.enqueue import enqueue
 from organisations.models import Department
 from outbox.services import outbox_add
 
@@ -38,6 +35,7 @@ from .models import CreditRecord, RecordType, RecordVersion, Redecision
 from .selectors import CatalogEntry, catalog_entries, disclosure_regimes
 from .services import RecordError, data_hash, given_severity_of
 from .signals import RECORDS_CHANGED, REDECIDE
+from .watchdog import stalled_runs_requeue
 
 logger = logging.getLogger(__name__)
 
@@ -181,32 +179,18 @@ def redecision_run(
 
 
 def redecisions_watch(*, actor: Actor) -> int:
-    """The watchdog (every ten minutes): a recomputation queued or running that has not moved for
-    ``REDECISION_STALL_MINUTES`` — its task lost with a worker, or its retries spent in a long database outage —
-    is queued again. Safe: a run resumes after its last committed chunk and a second delivery waits for the
-    chunk's lock, then finds it done. A failed run (an error that is not transient) is left for an operator to
-    resume once the cause is fixed (``records_redecide --resume``). Returns how many were queued again."""
+    """The watchdog (every ten minutes) of recomputations (``records.watchdog``). A failed run (an error that is
+    not transient) is left for an operator to resume once the cause is fixed (``records_redecide --resume``).
+    Returns how many were queued again."""
     from .tasks import redecision_task
 
-    cutoff = timezone.now() - datetime.timedelta(minutes=settings.REDECISION_STALL_MINUTES)
-    stalled = Redecision.objects.filter(
-        Q(progressed_at__lt=cutoff) | Q(progressed_at__isnull=True, created_at__lt=cutoff),
-        state__in=(RedecideState.QUEUED, RedecideState.RUNNING),
+    return stalled_runs_requeue(
+        Redecision,
+        states=(RedecideState.QUEUED, RedecideState.RUNNING),
+        task=redecision_task,
+        action="records.redecide_redrive",
+        actor=actor,
     )
-    requeued = 0
-    for redecision in stalled.order_by("pk"):
-        with transaction.atomic():
-            Redecision.objects.filter(pk=redecision.pk).update(progressed_at=timezone.now())
-            audit_event_record(
-                actor=actor,
-                action="records.redecide_redrive",
-                obj=redecision,
-                reason=f"超过{settings.REDECISION_STALL_MINUTES}分钟没有进展，重新排队",
-                after={"state": redecision.state, "processed": redecision.processed},
-            )
-            transaction.on_commit(lambda pk=redecision.pk: enqueue(redecision_task, pk))
-        requeued += 1
-    return requeued
 
 
 def redecision_resume(redecision_id: int, *, actor: Actor) -> Redecision:
