@@ -658,8 +658,9 @@ class StatusReason:
 STATUS_COLOURS = {"black": Colour.BLACK, "watch": Colour.WATCH, "red": Colour.RED}
 
 
-def _is_public(record: CreditRecord, as_of: datetime.date) -> bool:
-    """``rules.record_visibility`` of a loaded record (its type loaded too)."""
+def loaded_record_visibility(record: CreditRecord, as_of: datetime.date) -> rules.Visibility:
+    """``rules.record_visibility`` of a loaded record (its type loaded too): the status badge's reasons here, and
+    the subject's own record page (``rights.selfquery``)."""
     view = rules.RecordView(
         disclosure_level=record.record_type.disclosure_level,
         status=record.status,
@@ -668,7 +669,7 @@ def _is_public(record: CreditRecord, as_of: datetime.date) -> bool:
         end=record.disclosure_end,
         objection=record.objection,
     )
-    return rules.record_visibility(view, as_of).public
+    return rules.record_visibility(view, as_of)
 
 
 def status_reasons(status: str, memberships: list[Membership], as_of: datetime.date) -> list[StatusReason]:
@@ -685,7 +686,9 @@ def status_reasons(status: str, memberships: list[Membership], as_of: datetime.d
             colour=m.list_type.colour,
             started_on=m.started_on,
             planned_end=m.planned_end,
-            source_ids=tuple(record.source_id for record in m.records.all() if _is_public(record, as_of)),
+            source_ids=tuple(
+                record.source_id for record in m.records.all() if loaded_record_visibility(record, as_of).public
+            ),
         )
         for m in memberships
         if m.list_type.colour == colour

@@ -19,7 +19,15 @@ from django.db.models import QuerySet
 
 from core.vocabulary import MEMBERSHIP_ACTIVE
 from disclosure import rules
-from disclosure.selectors import LIST_TABS, TABS, ReportBody, public_record_data, report_body, shown
+from disclosure.selectors import (
+    LIST_TABS,
+    TABS,
+    ReportBody,
+    loaded_record_visibility,
+    public_record_data,
+    report_body,
+    shown,
+)
 from records.choices import RecordStatus, SubjectTab
 from records.models import CreditRecord
 from records.selectors import TypeDisplay, catalog_display
@@ -86,20 +94,6 @@ def own_memberships(subject: CreditSubject, categories: list[str] | None = None)
     return memberships
 
 
-def _visibility(record: CreditRecord, as_of: datetime.date) -> rules.Visibility:
-    return rules.record_visibility(
-        rules.RecordView(
-            disclosure_level=record.record_type.disclosure_level,
-            status=record.status,
-            publishable=record.publishable,
-            start=record.disclosure_start,
-            end=record.disclosure_end,
-            objection=record.objection,
-        ),
-        as_of,
-    )
-
-
 def _items_by_field(
     record: CreditRecord, type_display: TypeDisplay | None, list_names: dict[str, str]
 ) -> list[tuple[str, str]]:
@@ -137,7 +131,7 @@ def own_record_view(
         items = shown(record, type_display.subject_page) if type_display and type_display.subject_page else []
         if not items:
             items = _items_by_field(record, type_display, list_names)
-        by_tab[key].append(OwnRecord(record, _visibility(record, as_of), items))
+        by_tab[key].append(OwnRecord(record, loaded_record_visibility(record, as_of), items))
     sections = [OwnSection(key, CATEGORIES[key], by_tab[key], totals[key]) for key in keys]
     memberships = list(
         own_memberships(subject, categories).select_related("list_type").order_by("-started_on", "-pk")[:SECTION_CAP]
