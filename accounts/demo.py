@@ -23,6 +23,29 @@ from .services import (
 
 DEMO_SUBJECT_ACCOUNT = ("hongda@demo.example", "Demo-Account-2026", "长春宏达食品有限公司")
 DEMO_PROOF = b"%PDF-1.4\n% demo proof\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A bank's account, which the showcase company authorises to read its record (rights.demo): a third party.
+DEMO_THIRD_PARTY_ACCOUNT = ("bank@demo.example", "Demo-Bank-2026", "吉林银行股份有限公司长春分行")
+# An agent of 恒泰 who registered and uploaded the proofs: the grant waits in the credit centre's verification queue.
+DEMO_PENDING_ACCOUNT = ("hengtai-agent@demo.example", "Demo-Agent-2026", "吉林省恒泰建筑工程有限公司")
+
+
+def _account(email: str, password: str, display_name: str, mobile: str, actor: Actor) -> SubjectAccount:
+    """A demo account registered and its e-mail confirmed, as the registration and its link make it."""
+    account = account_register(
+        kind=AccountKind.ORGANISATION,
+        email=email,
+        password=password,
+        display_name=display_name,
+        mobile=mobile,
+        actor=actor,
+        confirm_base_url="http://127.0.0.1:8000/",
+    )
+    return account_email_confirm(token=email_confirm_token(account), actor=actor)
+
+
+def _grant_requested(account: SubjectAccount, subject: CreditSubject, role: str, actor: Actor):
+    proofs = {kind: SimpleUploadedFile(f"{kind}.pdf", DEMO_PROOF) for kind in required_proofs(subject, role)}
+    return grant_request(account=account, subject=subject, role=role, proofs=proofs, actor=actor)
 
 
 def demo_subject_account_seed() -> tuple[str, str, str] | None:
@@ -33,25 +56,10 @@ def demo_subject_account_seed() -> tuple[str, str, str] | None:
         return None
     actor = Actor.system("演示数据")
     with transaction.atomic():
-        account = account_register(
-            kind=AccountKind.ORGANISATION,
-            email=email,
-            password=password,
-            display_name=name,
-            mobile="13800000000",
-            actor=actor,
-            confirm_base_url="http://127.0.0.1:8000/",
-        )
-        account = account_email_confirm(token=email_confirm_token(account), actor=actor)
-        role = GrantRole.LEGAL_REPRESENTATIVE
-        proofs = {kind: SimpleUploadedFile(f"{kind}.pdf", DEMO_PROOF) for kind in required_proofs(subject, role)}
-        grant = grant_request(account=account, subject=subject, role=role, proofs=proofs, actor=actor)
+        account = _account(email, password, name, "13800000000", actor)
+        grant = _grant_requested(account, subject, GrantRole.LEGAL_REPRESENTATIVE, actor)
         grant_verify(grant=grant, actor=actor, note="演示数据")
     return DEMO_SUBJECT_ACCOUNT
-
-
-# A bank's account, which the showcase company authorises to read its record (rights.demo): a third party.
-DEMO_THIRD_PARTY_ACCOUNT = ("bank@demo.example", "Demo-Bank-2026", "吉林银行股份有限公司长春分行")
 
 
 def demo_third_party_account_seed() -> tuple[str, str, str] | None:
@@ -60,23 +68,9 @@ def demo_third_party_account_seed() -> tuple[str, str, str] | None:
     email, password, name = DEMO_THIRD_PARTY_ACCOUNT
     if SubjectAccount.objects.filter(email=email).exists():
         return None
-    actor = Actor.system("演示数据")
     with transaction.atomic():
-        account = account_register(
-            kind=AccountKind.ORGANISATION,
-            email=email,
-            password=password,
-            display_name=name,
-            mobile="13900000000",
-            actor=actor,
-            confirm_base_url="http://127.0.0.1:8000/",
-        )
-        account_email_confirm(token=email_confirm_token(account), actor=actor)
+        _account(email, password, name, "13900000000", Actor.system("演示数据"))
     return DEMO_THIRD_PARTY_ACCOUNT
-
-
-# An agent of 恒泰 who registered and uploaded the proofs: the grant waits in the credit centre's verification queue.
-DEMO_PENDING_ACCOUNT = ("hengtai-agent@demo.example", "Demo-Agent-2026", "吉林省恒泰建筑工程有限公司")
 
 
 def demo_pending_grant_seed() -> tuple[str, str, str] | None:
@@ -88,17 +82,6 @@ def demo_pending_grant_seed() -> tuple[str, str, str] | None:
         return None
     actor = Actor.system("演示数据")
     with transaction.atomic():
-        account = account_register(
-            kind=AccountKind.ORGANISATION,
-            email=email,
-            password=password,
-            display_name=f"{name}（经办人 张建国）",
-            mobile="13700000000",
-            actor=actor,
-            confirm_base_url="http://127.0.0.1:8000/",
-        )
-        account = account_email_confirm(token=email_confirm_token(account), actor=actor)
-        role = GrantRole.AGENT
-        proofs = {kind: SimpleUploadedFile(f"{kind}.pdf", DEMO_PROOF) for kind in required_proofs(subject, role)}
-        grant_request(account=account, subject=subject, role=role, proofs=proofs, actor=actor)
+        account = _account(email, password, f"{name}（经办人 张建国）", "13700000000", actor)
+        _grant_requested(account, subject, GrantRole.AGENT, actor)
     return DEMO_PENDING_ACCOUNT

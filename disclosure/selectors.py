@@ -41,9 +41,9 @@ from records.choices import DisclosureLevel, ObjectionState, Polarity, RecordSta
 from records.models import CreditRecord, IngestStat, QualityReport, RecordType
 from records.rules import list_repair_date
 from records.selectors import CatalogDisplay, DisplayItem, catalog_display
-from sanctions.choices import Colour, MembershipState
+from sanctions.choices import Colour, MeasureKind, MembershipState, Scenario
 from sanctions.models import ListType, Membership
-from sanctions.selectors import status_of
+from sanctions.selectors import measures_published, status_of
 from subjects.choices import SubjectKind
 from subjects.models import CreditSubject
 from subjects.selectors import subjects_name_matching
@@ -586,6 +586,21 @@ def _month_start(day: datetime.date, back: int) -> datetime.date:
     """The first day of the month ``back`` months before ``day``'s month."""
     months = day.year * 12 + day.month - 1 - back
     return datetime.date(months // 12, months % 12 + 1, 1)
+
+
+def public_measures() -> list[tuple[str, list[tuple]]]:
+    """联合奖惩措施清单 as the public reads it: (kind label, [(measure, its published lists, its scenarios' labels)])
+    per kind of measure, rewards then punishments. The 一般失信 notice lists are departments' only (not shown)."""
+    scenarios = dict(Scenario.choices)
+    rows = [
+        (
+            measure,
+            [t for t in measure.list_types.all() if t.colour in PUBLISHED_COLOURS],
+            [scenarios.get(code, code) for code in measure.scenarios],
+        )
+        for measure in measures_published()
+    ]
+    return [(label, [row for row in rows if row[0].kind == kind]) for kind, label in MeasureKind.choices]
 
 
 def public_statistics(as_of: datetime.date | None = None) -> dict:

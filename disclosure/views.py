@@ -26,8 +26,8 @@ from organisations.models import Department
 from records.models import RecordType
 from records.rules import PENALTY_KINDS_FIELD
 from records.selectors import catalog_display
-from sanctions.choices import Colour, MeasureKind, Scenario
-from sanctions.selectors import bars, measures_published, status_of
+from sanctions.choices import Colour
+from sanctions.selectors import bars, status_of
 from subjects import identifiers as ids
 from subjects.choices import SubjectKind
 from subjects.models import CreditSubject
@@ -49,7 +49,6 @@ from .reports import VARIANTS, report_issue
 from .reports import report_verify as report_verify_lookup
 from .selectors import (
     HOME_COUNTS_KEY,
-    PUBLISHED_COLOURS,
     TAB_KEYS,
     TABS,
     FilterError,
@@ -58,6 +57,7 @@ from .selectors import (
     list_filter,
     parse_date_param,
     public_list_types,
+    public_measures,
     public_memberships,
     public_profile_get,
     public_statistics,
@@ -473,13 +473,7 @@ def article_detail(request, pk: int):
 @statement_budget
 def measures(request):
     """联合奖惩措施清单: each active measure with its basis, the published lists it applies to and its scenarios."""
-    published = set(PUBLISHED_COLOURS)
-    rows = []
-    for measure in measures_published():
-        lists = [t for t in measure.list_types.all() if t.colour in published]
-        scenarios = [dict(Scenario.choices).get(code, code) for code in measure.scenarios]
-        rows.append((measure, lists, scenarios))
-    groups = [(label, [row for row in rows if row[0].kind == kind]) for kind, label in MeasureKind.choices]
+    groups = public_measures()
     return render(request, "disclosure/measures.html", {"groups": groups})
 
 

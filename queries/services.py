@@ -439,3 +439,10 @@ def special_result_read(
         viewed_at=now,
         viewer=actor.label,
     )
+
+
+@transaction.atomic
+def special_query_read_record(*, query: SpecialQuery, action: str, actor: Actor, detail: str = "") -> None:
+    """A staff member read an application or one of its attachments: it names subjects and carries legal
+    documents, so every read is in the audit trail."""
+    audit_event_record(actor=actor, action=action, obj=query, reason=detail)

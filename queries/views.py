@@ -6,14 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from audit.services import audit_event_record
 from core.errors import DomainError, form_add_error
 from disclosure.reports import pdf_render
 from organisations.access import request_actor, staff_required
@@ -28,6 +26,7 @@ from .services import (
     department_query,
     special_query_approve,
     special_query_issue,
+    special_query_read_record,
     special_query_refuse,
     special_query_submit,
     special_result_read,
@@ -150,19 +149,13 @@ def _special_decide(request, special: SpecialQuery) -> None:
         messages.error(request, error.message)
 
 
-@transaction.atomic
-def _audit_read(request, special: SpecialQuery, action: str, detail: str = "") -> None:
-    """An application names subjects and carries legal documents: every read by staff is in the audit trail."""
-    audit_event_record(actor=request_actor(request), action=action, obj=special, reason=detail)
-
-
 @staff_required(*APPLICANTS, Role.CREDIT_ADMIN)
 def special_detail(request, pk: int):
     special = _special_for(request, pk)
     if request.method == "POST":
         _special_decide(request, special)
         return redirect("queries:special-detail", pk=pk)
-    _audit_read(request, special, "special_query.view_application")
+    special_query_read_record(query=special, action="special_query.view_application", actor=request_actor(request))
     return render(
         request,
         "queries/special_detail.html",
@@ -185,7 +178,12 @@ def special_detail(request, pk: int):
 def special_file(request, pk: int, file_pk: int):
     special = _special_for(request, pk)
     attachment = get_object_or_404(SpecialQueryFile, pk=file_pk, query=special)
-    _audit_read(request, special, "special_query.file_download", detail=attachment.original_name)
+    special_query_read_record(
+        query=special,
+        action="special_query.file_download",
+        actor=request_actor(request),
+        detail=attachment.original_name,
+    )
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
