@@ -13,7 +13,6 @@ from subjects.selectors import subject_id_for_uscc
 
 from . import rules, selectors
 from .choices import RunKind, VersionState
-from .definitions import definition_parse
 from .errors import EvaluationError
 from .models import EvaluationFile, EvaluationModel, EvaluationResult, EvaluationRun, ModelVersion
 from .runs import evaluation_run_request
@@ -134,7 +133,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
     @admin.display(description="模型内容")
     def definition_table(self, obj):
         try:
-            definition = definition_parse(obj.definition, model=obj.model.code, version=obj.pk)
+            definition = selectors.version_definition(obj)
         except rules.DefinitionError as error:
             return error.message
         rows = [

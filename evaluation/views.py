@@ -24,7 +24,6 @@ from organisations.choices import StaffRoleName as Role
 from . import rules, selectors
 from .access import editable_models
 from .choices import RunState, VersionState
-from .definitions import definition_parse
 from .errors import EvaluationError
 from .forms import DraftEditForm, ModelCreateForm
 from .models import EvaluationModel, EvaluationRun, ModelVersion
@@ -50,7 +49,7 @@ def _readable(version: ModelVersion | None):
     if version is None:
         return None, ""
     try:
-        definition = definition_parse(version.definition, model=version.model.code, version=version.pk)
+        definition = selectors.version_definition(version)
     except rules.DefinitionError as error:
         return None, error.message
     grades = "；".join(f"{g}（{definition.labels[g]}）≥ {t}" for g, t in definition.thresholds)
@@ -68,7 +67,9 @@ def _readable(version: ModelVersion | None):
 def model_list(request):
     models = editable_models(request.staff).select_related("department").order_by("kind", "code")
     page = Paginator(models, 50).get_page(request.GET.get("page"))
-    versions = ModelVersion.objects.filter(model__in=[m.pk for m in page], state__in=["draft", "published"])
+    versions = ModelVersion.objects.filter(
+        model__in=[m.pk for m in page], state__in=[VersionState.DRAFT, VersionState.PUBLISHED]
+    )
     current = {v.model_id: v for v in versions if v.state == VersionState.PUBLISHED}
     drafts = {v.model_id: v for v in versions if v.state == VersionState.DRAFT}
     rows = [(m, current.get(m.pk), drafts.get(m.pk)) for m in page]

@@ -20,3 +20,9 @@ INSPECTION_RESULTS = [
     "不配合检查情节严重",
     "未发现开展本次抽查涉及的经营活动",
 ]
+
+#: The results that found nothing wrong (any other result needs its findings, and counts as a problem found).
+CLEAN_RESULTS = ("合格", "未发现问题")
+
+#: The catalog's record type of an inspection result (抽查检查结果, records migration 0021).
+RESULT_RECORD_TYPE = "ccjc"

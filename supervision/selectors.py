@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from core.vocabulary import RECORD_ACTIVE
 from evaluation.selectors import current_grades, supervised_subjects_q
-from records.models import CreditRecord
+from records.models import CreditRecord, RecordType
 from subjects.models import CreditSubject
 
-from .choices import PlanState
+from .choices import CLEAN_RESULTS, RESULT_RECORD_TYPE, PlanState
 from .models import InspectionPlan, InspectionTarget, Inspector
 
 
@@ -127,5 +127,7 @@ def same_matter_plans(plan: InspectionPlan) -> QuerySet[InspectionPlan]:
     )
 
 
-#: The results that found nothing wrong.
-CLEAN_RESULTS = ("合格", "未发现问题")
+def result_deadline_days() -> int | None:
+    """How many working days an inspection result has to become public: the catalog's ``timeliness_days`` of the
+    result record type (None when the catalog sets none)."""
+    return RecordType.objects.filter(code=RESULT_RECORD_TYPE).values_list("timeliness_days", flat=True).first()

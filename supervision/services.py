@@ -21,11 +21,8 @@ from records.services import RecordInput, records_ingest
 from subjects.choices import SubjectKind
 
 from . import rules, selectors
-from .choices import INSPECTION_RESULTS, PlanState
+from .choices import CLEAN_RESULTS, INSPECTION_RESULTS, RESULT_RECORD_TYPE, PlanState
 from .models import InspectionPlan, InspectionTarget, Inspector
-
-#: The catalog's record type of inspection results (records migration 0021).
-RESULT_RECORD_TYPE = "ccjc"
 
 
 class SupervisionError(DomainError):
@@ -268,7 +265,7 @@ def inspection_result_enter(
     if inspected_on < timezone.localdate(plan.drawn_at):
         raise SupervisionError("检查日期不能早于任务的抽取日期。", code="date_before_draw", field="inspected_on")
     findings, handling = findings.strip(), handling.strip()
-    if result not in selectors.CLEAN_RESULTS and not findings:
+    if result not in CLEAN_RESULTS and not findings:
         raise SupervisionError("发现问题的，请填写发现的问题。", code="findings_required", field="findings")
     data = {
         "CC_XDR_MC": target.subject.name,

@@ -17,7 +17,6 @@ from core.errors import form_add_error
 from core.paging import CappedCountPaginator
 from organisations.access import request_actor, staff_required
 from organisations.choices import StaffRoleName as Role
-from records.models import RecordType
 from records.selectors import calendar_overrides
 from records.workdays import add_workdays
 from subjects.identifiers import mask_person_name
@@ -83,7 +82,7 @@ def plan_new(request):
                 actor=request_actor(request),
             )
         except SupervisionError as error:
-            if error.field in {grade for grade in CLASSES}:
+            if error.field in CLASSES:
                 error.field = rule_field_name(error.field)
             form_add_error(form, error)
         else:
@@ -101,7 +100,7 @@ def plan_detail(request, pk: int):
         counts = selectors.population_classes(plan)
         classes = [(class_label(grade), counts.get(grade, 0)) for grade in CLASSES]
     page = Paginator(selectors.targets_of(plan), TARGETS_PAGE_SIZE).get_page(request.GET.get("page"))
-    deadline_days = RecordType.objects.filter(code="ccjc").values_list("timeliness_days", flat=True).first()
+    deadline_days = selectors.result_deadline_days()
     overrides = calendar_overrides() if deadline_days else {}
     rows = [
         (t, add_workdays(t.inspected_on, deadline_days, overrides) if t.inspected_on and deadline_days else None)
@@ -200,11 +199,12 @@ def inspector_active(request, pk: int):
 # --- 一公开 -------------------------------------------------------------------------------------------------
 
 
-def _public_plan(pk: int, *states: str) -> InspectionPlan:
+def _public_plan(pk: int) -> InspectionPlan:
+    """A drawn plan as the public pages read it (its population snapshot deferred); any other plan is a 404."""
     plan = (
         InspectionPlan.objects.select_related("department", "model")
         .defer(*selectors.SNAPSHOT)
-        .filter(pk=pk, state__in=states)
+        .filter(pk=pk, state__in=selectors.PUBLIC_STATES)
         .first()
     )
     if plan is None:
@@ -225,7 +225,7 @@ def public_plan_detail(request, pk: int):
     """A drawn plan as the public sees it, from its draw: the subjects drawn and their results so far ("检查中" while
     pending), and the department's other draws of the same matter that year; a natural person's name and the
     inspectors' names masked, no staff numbers."""
-    plan = _public_plan(pk, *selectors.PUBLIC_STATES)
+    plan = _public_plan(pk)
     page = Paginator(selectors.targets_of(plan), TARGETS_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
@@ -247,5 +247,5 @@ def public_plan_detail(request, pk: int):
 @statement_budget
 def plan_verify_view(request, pk: int):
     """Anyone may have a drawn plan drawn again from its recorded seed and snapshot, and see that it agrees."""
-    plan = _public_plan(pk, *selectors.PUBLIC_STATES)
+    plan = _public_plan(pk)
     return render(request, "supervision/plan_verify.html", {"plan": plan, "verification": plan_verify(plan)})
