@@ -653,7 +653,7 @@ def _match_subject(form: MatchForm) -> CreditSubject:
     if form.cleaned_data.get("subject"):
         return CreditSubject.objects.get(pk=form.cleaned_data["subject"])
     found = subject_candidates(form.cleaned_data["code"], persons_by_id=True)
-    if not found or found[0].matched not in ("代码", "身份证号"):
+    if not found or not found[0].exact:
         raise CreditSubject.DoesNotExist
     return found[0].subject
 
