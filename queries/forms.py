@@ -2,6 +2,7 @@
 
 from django import forms
 
+from records.forms import RecordTypesChoiceField
 from rights.forms import MultipleFileField, SafeTextForm
 
 from .choices import QueryPurpose
@@ -23,13 +24,6 @@ class QueryForm(SafeTextForm):
     )
 
 
-class RecordTypesField(forms.ModelMultipleChoiceField):
-    """Record types chosen by their names (the ids stay the submitted values)."""
-
-    def label_from_instance(self, obj) -> str:
-        return obj.name
-
-
 class SpecialQueryForm(SafeTextForm):
     subjects = forms.CharField(
         label="查询主体",
@@ -37,7 +31,7 @@ class SpecialQueryForm(SafeTextForm):
         help_text="统一社会信用代码或身份证号码，每行一个，最多20个",
         required=False,
     )
-    record_types = RecordTypesField(
+    record_types = RecordTypesChoiceField(
         label="信息类型",
         queryset=restricted_types(),
         widget=forms.CheckboxSelectMultiple,

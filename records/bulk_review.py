@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 CHUNK_SIZE = 500
 SAMPLE_SIZE = 10
 SKIPPED_IDS_KEPT = 200
-#: The filters of a selection of the review queue (``ReviewQueueFilterSet``): record type code, batch id,
+#: The filters of a selection of the review queue (``records.forms.ReviewQueueFilterForm``): record type code, batch id,
 #: clerk's user id.
 FILTER_KEYS = ("record_type", "batch", "submitted_by")
 
@@ -68,7 +68,9 @@ def batch_review_summary(batch: IngestBatch, *, reviewer=None) -> dict:
     waiting = pending_entries(batch.department, {"batch": batch.pk})
     own = waiting.filter(submitted_by=reviewer).count() if reviewer is not None else 0
     errors_by_field: dict[str, int] = {}
+    error_rows = 0
     for errors in BatchRowError.objects.filter(batch=batch).values_list("errors", flat=True).iterator():
+        error_rows += 1
         for code in errors:
             errors_by_field[code] = errors_by_field.get(code, 0) + 1
     labels = {}
@@ -78,24 +80,26 @@ def batch_review_summary(batch: IngestBatch, *, reviewer=None) -> dict:
     return {
         "waiting": waiting.count(),
         "own": own,
-        "error_rows": BatchRowError.objects.filter(batch=batch).count(),
+        "error_rows": error_rows,
         "errors_by_field": [(code, labels.get(code, "记录"), n) for code, n in by_field],
         "sample": list(waiting.select_related("subject", "record_type", "submitted_by").order_by("id")[:SAMPLE_SIZE]),
     }
 
 
-def clerk_label(user_id) -> str:
+def clerk_name(full_name: str, username: str) -> str:
     """A clerk as people know them: the full name with the user name, or the user name alone."""
-    user = None
-    if str(user_id).isdigit():
-        user = get_user_model().objects.filter(pk=int(user_id)).values_list("first_name", "username").first()
-    if user is None:
-        return "（未知用户）"
-    full_name, username = user
     return f"{full_name}（{username}）" if full_name else username
 
 
-def _describe(department: Department, batch: IngestBatch | None, filters: dict) -> str:
+def clerk_label(user_id) -> str:
+    """The clerk of a user id (``clerk_name``), or a placeholder for an id nobody has."""
+    user = None
+    if str(user_id).isdigit():
+        user = get_user_model().objects.filter(pk=int(user_id)).values_list("first_name", "username").first()
+    return clerk_name(*user) if user is not None else "（未知用户）"
+
+
+def _describe(batch: IngestBatch | None, filters: dict) -> str:
     if batch is not None:
         return f"导入批次 #{batch.pk}（{batch.file_name}）"
     parts = []
@@ -144,7 +148,7 @@ def bulk_review_request(
         note=note,
         batch=batch,
         filters=filters,
-        description=_describe(department, batch, filters),
+        description=_describe(batch, filters),
         max_id=max_id,
         total=selection.count(),
     )

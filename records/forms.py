@@ -107,11 +107,20 @@ class ReviewForm(forms.Form):
         return cleaned
 
 
-class RecordTypeChoiceField(forms.ModelChoiceField):
-    """A record type chosen by its name (its code stays the submitted value)."""
+class RecordTypeNameLabel:
+    """Record types offered by their names (``RecordType.__str__`` adds the code); the submitted value stays the
+    field's ``to_field_name`` (a code) or the id."""
 
     def label_from_instance(self, obj: RecordType) -> str:
         return obj.name
+
+
+class RecordTypeChoiceField(RecordTypeNameLabel, forms.ModelChoiceField):
+    """A record type chosen by its name."""
+
+
+class RecordTypesChoiceField(RecordTypeNameLabel, forms.ModelMultipleChoiceField):
+    """Record types chosen by their names."""
 
 
 class ReviewQueueFilterForm(forms.Form):

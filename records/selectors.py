@@ -12,11 +12,11 @@ from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from organisations.choices import TokenState
+from organisations.choices import StaffRoleName, TokenState
 from organisations.models import ApiToken, Department
 
 from . import workdays
-from .choices import BatchState, CalendarDayKind, FieldType, Polarity, SubjectTab
+from .choices import BatchState, CalendarDayKind, Channel, FieldType, Polarity, RecordStatus, SubjectTab
 from .models import CalendarDay, CreditRecord, DisclosureRegime, IngestBatch, RecordField, RecordType, RecordVersion
 from .rules import PeriodSpec, RegimeSpec, SeverityRuleSpec, TypePolicy
 from .validation import FieldSpec, TypeSpec
@@ -329,8 +329,6 @@ def workbench_todo_records(staff, user, today: datetime.date) -> list:
 
     from organisations.workbench import TodoItem
 
-    from .choices import Channel, RecordStatus
-
     items: list[TodoItem] = []
     department = staff.department
     if department is None:
@@ -339,12 +337,12 @@ def workbench_todo_records(staff, user, today: datetime.date) -> list:
             items.append(TodoItem("待匹配信用主体的记录", unmatched, reverse("records:unmatched")))
         return items
     records = CreditRecord.objects.filter(department=department)
-    if staff.has("reviewer"):
+    if staff.has(StaffRoleName.REVIEWER):
         waiting = records.filter(status=RecordStatus.PENDING_REVIEW).exclude(submitted_by=user)
         oldest = waiting.order_by("id").values_list("updated_at", flat=True).first()
         note = f"最早提交于 {oldest:%Y-%m-%d}" if oldest else ""
         items.append(TodoItem("待我审核的记录", waiting.count(), reverse("records:review-queue"), note=note))
-    if staff.has("clerk"):
+    if staff.has(StaffRoleName.CLERK):
         sent_back = records.filter(status=RecordStatus.REJECTED, submitted_by=user).count()
         items.append(
             TodoItem("被退回、待修改后重新提交的记录", sent_back, reverse("records:record-list") + "?status=rejected")

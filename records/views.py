@@ -34,7 +34,7 @@ from subjects.models import CreditSubject
 from subjects.selectors import SearchQueryError, subject_candidates
 
 from .batches import batch_create, batch_import
-from .bulk_review import batch_review_summary, bulk_review_request, bulk_reviews_recent, pending_entries
+from .bulk_review import batch_review_summary, bulk_review_request, bulk_reviews_recent, clerk_name, pending_entries
 from .choices import BatchState, BulkReviewState, Channel, IngestOutcome, RecordStatus, SeveritySource
 from .filtersets import RecordFilterSet
 from .forms import (
@@ -285,7 +285,7 @@ def _queue_filter_form(request, data):
         .distinct()
         .order_by("submitted_by__username")
     )
-    named = [(pk, f"{full_name}（{username}）" if full_name else username) for pk, full_name, username in clerks]
+    named = [(pk, clerk_name(full_name, username)) for pk, full_name, username in clerks]
     return ReviewQueueFilterForm(data, clerks=named)
 
 
@@ -653,7 +653,7 @@ def _match_subject(form: MatchForm) -> CreditSubject:
     if form.cleaned_data.get("subject"):
         return CreditSubject.objects.get(pk=form.cleaned_data["subject"])
     found = subject_candidates(form.cleaned_data["code"], persons_by_id=True)
-    if not found or found[0].matched not in ("代码", "身份证号"):
+    if not found or not found[0].exact:
         raise CreditSubject.DoesNotExist
     return found[0].subject
 

@@ -368,10 +368,12 @@ def subject_accesses(subject: CreditSubject) -> QuerySet[SubjectAccess]:
 
 @dataclass(frozen=True)
 class SubjectCandidate:
-    """A subject a staff member may mean, and why it was offered (``matched``: the code or former name)."""
+    """A subject a staff member may mean, and why it was offered (``matched``: the code or former name).
+    ``exact``: found by a code or a citizen ID number, not by a name (the only kind a typed code may match)."""
 
     subject: CreditSubject
     matched: str
+    exact: bool = False
 
     @property
     def code(self) -> str:
@@ -398,7 +400,7 @@ def subject_candidates(raw_query: str, *, persons_by_id: bool = False) -> list[S
                 pass
             else:
                 person = CreditSubject.objects.filter(citizen_id_hash=digest).first()
-                return [SubjectCandidate(person, "身份证号")] if person else []
+                return [SubjectCandidate(person, "身份证号", exact=True)] if person else []
         try:
             subject = subject_get_by_code(query)
         except ids.IdentifierError as error:
@@ -409,7 +411,7 @@ def subject_candidates(raw_query: str, *, persons_by_id: bool = False) -> list[S
             raise SearchQueryError(str(error)) from error
         except CreditSubject.DoesNotExist:
             return []
-        return [SubjectCandidate(subject, "代码")]
+        return [SubjectCandidate(subject, "代码", exact=True)]
     if len(query) < 2:
         raise SearchQueryError("请输入至少2个字的名称，或完整的统一社会信用代码。")
     if len(query) > 100:
