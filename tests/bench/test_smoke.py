@@ -29,6 +29,15 @@ RUNS = {
         ["--check-runs", "2", "--any-database"],
         ["recompute from scratch", "recompute on consistent data", "check of 1,000 subjects"],
     ),
+    "evaluation": (
+        ["--subjects", "200", "--records-share", "0.05", "--push", "20", "--pushes", "2", "--any-database"],
+        [
+            "full evaluation from scratch",
+            "full evaluation on unchanged data",
+            "raw SQL reading the same facts",
+            "evaluation share of a push",
+        ],
+    ),
     "public": (
         ["--queries", "10", "--pages", "10", "--duration", "2", "--connections", "2"],
         ["public search 2", "public subject page cold", "public subject page cached", "public cached subject pages"],
