@@ -17,7 +17,7 @@ RUN pip install --no-cache-dir . && \
     DJANGO_SETTINGS_MODULE=credit_portal.settings.production \
     DJANGO_SECRET_KEY=build-only-collectstatic-not-a-real-secret-key \
     SUBJECT_ID_HASH_KEY=build-only-collectstatic-not-a-real-hash-key \
-    DJANGO_ALLOWED_HOSTS=localhost DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
+    DJANGO_ALLOWED_HOSTS=localhost SITE_URL=https://localhost DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --noinput && \
     mkdir -p /app/media && chown credit:credit /app/media
 ENV DJANGO_MEDIA_ROOT=/app/media

@@ -86,9 +86,13 @@ def password_reset_deliver(payload: dict) -> None:
 
 
 def grant_decided_deliver(payload: dict) -> None:
-    """Tell the account the credit centre's decision on its request to act for a subject."""
+    """Tell the account the credit centre's decision on its request to act for a subject. Decided in the
+    workbench, not at the account's request: the link is at the portal's public address."""
     from django.conf import settings
     from django.core.mail import send_mail
+    from django.urls import reverse
+
+    from core.links import site_url
 
     from .models import AccountGrant
 
@@ -99,7 +103,8 @@ def grant_decided_deliver(payload: dict) -> None:
     send_mail(
         f"您代表“{grant.subject.name}”办理业务的申请：{grant.get_state_display()}",
         f"{grant.account.display_name}：\n\n主体：{grant.subject.name}\n身份：{grant.get_role_display()}\n"
-        f"状态：{grant.get_state_display()}{note}\n\n登录“我的账户”查看详情。\n{settings.PLATFORM_NAME}",
+        f"状态：{grant.get_state_display()}{note}\n\n登录“我的账户”查看详情：\n{site_url(reverse('accounts:home'))}\n\n"
+        f"{settings.PLATFORM_NAME}",
         None,
         [grant.account.email],
     )

@@ -31,13 +31,14 @@ class RecordsConfig(AppConfig):
         import outbox
 
         from .models import RecordField, RecordType
-        from .outbox_handlers import on_batch_process, on_bulk_review, on_redecide
+        from .outbox_handlers import REVIEW_NOTICE, on_batch_process, on_bulk_review, on_redecide, on_review_notice
         from .receivers import catalog_changed, migrated
         from .signals import BATCH_PROCESS, BULK_REVIEW, REDECIDE
 
         outbox.register(BATCH_PROCESS, on_batch_process)
         outbox.register(REDECIDE, on_redecide)
         outbox.register(BULK_REVIEW, on_bulk_review)
+        outbox.register(REVIEW_NOTICE, on_review_notice)
         for model in (RecordType, RecordField):
             for signal in (post_save, post_delete):
                 signal.connect(catalog_changed, sender=model, dispatch_uid=f"records.catalog_changed.{model.__name__}")

@@ -749,8 +749,9 @@ class BulkReview(models.Model):
 
 
 class ReviewNotice(models.Model):
-    """When a department's reviewers were last told by e-mail that entries wait for them (``records.notifications``):
-    a notice goes out only for entries submitted since, at most once in ``REVIEW_NOTICE_MINUTES``."""
+    """When a department's reviewers were last notified that entries wait for them (``records.notifications``; the
+    e-mail follows through the outbox): a notice goes out only for entries submitted since, at most once in
+    ``REVIEW_NOTICE_MINUTES``."""
 
     department = models.OneToOneField(Department, verbose_name="部门", on_delete=models.PROTECT, related_name="+")
     pending = models.PositiveIntegerField("通知时待审核数", default=0)

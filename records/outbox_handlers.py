@@ -1,4 +1,11 @@
-"""Handlers of the records app's own outbox topics."""
+"""Handlers of the records app's own outbox topics (registered in records/apps.py). Its other topics are declared
+in signals.py; the review e-mail's is declared here, beside its handler, as accounts and rights declare theirs.
+
+``records.review_notice`` (``department_id``, ``pending``, ``uploads``, ``sent_at``): the e-mail telling a
+department's reviewers that entries wait for them, recorded by ``notifications.review_notices_send``.
+"""
+
+REVIEW_NOTICE = "records.review_notice"
 
 
 def on_batch_process(payload: dict) -> None:
@@ -23,3 +30,10 @@ def on_bulk_review(payload: dict) -> None:
     from .tasks import bulk_review_task
 
     bulk_review_task.delay(payload["bulk_review_id"])
+
+
+def on_review_notice(payload: dict) -> None:
+    """Mail a committed review notice (a mail server away raises: the item is tried again with backoff)."""
+    from .notifications import review_notice_deliver
+
+    review_notice_deliver(payload)

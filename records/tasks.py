@@ -101,7 +101,8 @@ def batches_watchdog_task() -> dict:
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)
 def review_notices_task() -> int:
-    """Hourly: tell the reviewers of departments with new entries waiting (one e-mail an hour at most)."""
+    """Hourly: record a notice for the reviewers of departments with new entries waiting (one e-mail an hour at
+    most, sent through the outbox after the commit)."""
     return review_notices_send()
 
 

@@ -1,10 +1,13 @@
-"""E-mail to applicants and handlers at each step (console backend in development, SMTP in production)."""
+"""E-mail to applicants and handlers at each step (console backend in development, SMTP in production). Sent
+by the worker, without a request: links are made at the portal's public address (``core.links.site_url``)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.urls import reverse
 
+from core.links import site_url
 from organisations.choices import StaffRoleName
 from organisations.selectors import staff_emails
 
@@ -21,10 +24,12 @@ SUBJECTS = {
 
 
 def application_notify(application: Application) -> int:
-    """Tell the applicant where the case stands, and the department when a case reaches it."""
+    """Tell the applicant where the case stands (with the public status page, where the receipt number and the
+    query code show it), and the credit centre or the department when a case reaches it (with the case's
+    workbench page)."""
     sent = 0
     kind = application.get_kind_display()
-    body = (
+    facts = (
         f"受理编号：{application.receipt_number}\n状态：{application.get_state_display()}\n"
         f"答复时限：{application.answer_due:%Y-%m-%d}\n"
         + (
@@ -32,17 +37,24 @@ def application_notify(application: Application) -> int:
             if application.outcome
             else ""
         )
-        + f"\n{settings.PLATFORM_NAME}"
     )
+    case_link = site_url(reverse("rights:case-detail", args=[application.pk]))
     if application.applicant_email:
-        sent += send_mail(SUBJECTS[application.state].format(kind=kind), body, None, [application.applicant_email])
+        sent += send_mail(
+            SUBJECTS[application.state].format(kind=kind),
+            f"{facts}\n凭受理编号和查询码查询办理进度：\n{site_url(reverse('rights:application-status'))}\n\n"
+            f"{settings.PLATFORM_NAME}",
+            None,
+            [application.applicant_email],
+        )
     if application.state == ApplicationState.SUBMITTED and application.kind != ApplicationKind.COMMITMENT:
         # The credit centre accepts or refuses within its deadline: tell it a case is waiting.
         admins = staff_emails(roles=(StaffRoleName.CREDIT_ADMIN,))
         if admins:
             sent += send_mail(
                 f"新的{kind}申请 {application.receipt_number} 待受理",
-                f"受理时限：{application.accept_due:%Y-%m-%d}\n{body}",
+                f"受理时限：{application.accept_due:%Y-%m-%d}\n{facts}\n请登录工作台受理：\n{case_link}\n\n"
+                f"{settings.PLATFORM_NAME}",
                 None,
                 admins,
             )
@@ -54,7 +66,8 @@ def application_notify(application: Application) -> int:
         if handlers:
             sent += send_mail(
                 f"请办理{kind}申请 {application.receipt_number}",
-                f"办理时限：{application.department_due:%Y-%m-%d}\n{body}",
+                f"办理时限：{application.department_due:%Y-%m-%d}\n{facts}\n请登录工作台办理：\n{case_link}\n\n"
+                f"{settings.PLATFORM_NAME}",
                 None,
                 handlers,
             )
@@ -69,18 +82,32 @@ def complaint_notify(complaint: Complaint, *, state: str) -> int:
     )
     if state == ComplaintState.SUBMITTED:
         admins = staff_emails(roles=(StaffRoleName.CREDIT_ADMIN,))
-        return send_mail(f"新的投诉 {complaint.number} 待答复", head, None, admins) if admins else 0
+        if not admins:
+            return 0
+        link = site_url(reverse("rights:complaint-detail", args=[complaint.pk]))
+        body = f"{head}\n请登录工作台答复：\n{link}\n\n{settings.PLATFORM_NAME}"
+        return send_mail(f"新的投诉 {complaint.number} 待答复", body, None, admins)
     body = (
         f"{complaint.account.display_name}：\n\n{head}处理结果：{complaint.get_outcome_display()}\n"
-        f"答复：{complaint.answer}\n\n登录“我的账户”查看详情。\n{settings.PLATFORM_NAME}"
+        f"答复：{complaint.answer}\n\n登录“我的账户”查看详情：\n{site_url(reverse('rights:complaints'))}\n\n"
+        f"{settings.PLATFORM_NAME}"
     )
     return send_mail(f"您的投诉 {complaint.number} 已答复", body, None, [complaint.account.email])
 
 
 def overdue_escalate(overdue: list[Application]) -> int:
-    """One message to the credit-centre admins listing every overdue case."""
+    """One message to the credit-centre admins listing every overdue case, each with its workbench page."""
     admins = staff_emails(roles=(StaffRoleName.CREDIT_ADMIN,))
     if not overdue or not admins:
         return 0
-    lines = [f"{a.receipt_number} {a.get_kind_display()} {a.department.name} {a.get_state_display()}" for a in overdue]
-    return send_mail(f"有 {len(overdue)} 件异议、修复申请已超期", "\n".join(lines), None, admins)
+    lines = [
+        f"{a.receipt_number} {a.get_kind_display()} {a.department.name} {a.get_state_display()}\n"
+        f"{site_url(reverse('rights:case-detail', args=[a.pk]))}"
+        for a in overdue
+    ]
+    return send_mail(
+        f"有 {len(overdue)} 件异议、修复申请已超期",
+        "\n\n".join(lines) + f"\n\n{settings.PLATFORM_NAME}",
+        None,
+        admins,
+    )

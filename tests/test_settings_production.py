@@ -16,6 +16,7 @@ GOOD = {
     "DJANGO_SECRET_KEY": "s" * 50,
     "SUBJECT_ID_HASH_KEY": "h" * 40,
     "DJANGO_ALLOWED_HOSTS": "credit.example.gov.cn",
+    "SITE_URL": "https://credit.example.gov.cn",
     "DATABASE_URL": "postgres://credit_site:pw@postgres:5432/credit",
     "REDIS_URL": "redis://redis:6379/0",
 }
@@ -26,7 +27,7 @@ SHOW = (
     "'SESSION_SECURE': s.SESSION_COOKIE_SECURE, 'CSRF_SECURE': s.CSRF_COOKIE_SECURE, "
     "'DEMO': s.DEMO_ACCOUNTS_ENABLED, 'EAGER': s.CELERY_TASK_ALWAYS_EAGER, "
     "'STATIC': s.STORAGES['staticfiles']['BACKEND'], 'SECRET': s.SECRET_KEY, 'HASH': s.SUBJECT_ID_HASH_KEY, "
-    "'FINDERS': s.WHITENOISE_USE_FINDERS, 'AUTOREFRESH': s.WHITENOISE_AUTOREFRESH, "
+    "'FINDERS': s.WHITENOISE_USE_FINDERS, 'AUTOREFRESH': s.WHITENOISE_AUTOREFRESH, 'SITE_URL': s.SITE_URL, "
     "'JIT_OFF': '-c jit=off' in s.DATABASES['default']['OPTIONS'].get('options', '')}))"
 )
 
@@ -63,6 +64,7 @@ def test_production_settings_load_with_real_secrets_and_set_transport_security()
         "HASH": GOOD["SUBJECT_ID_HASH_KEY"],
         "FINDERS": False,
         "AUTOREFRESH": False,
+        "SITE_URL": GOOD["SITE_URL"],
         "JIT_OFF": True,
     }
 
@@ -95,6 +97,21 @@ def test_production_refuses_development_short_and_missing_secrets(name, value, m
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, "credit.example.gov.cn", "/", "//credit.example.gov.cn", "ftp://credit.example.gov.cn", "https://"],
+    ids=["missing", "host-only", "path", "no-scheme", "not-http", "no-host"],
+)
+def test_production_refuses_a_missing_or_relative_site_url(value):
+    """The worker's mail links to the portal at ``SITE_URL``: a relative one would open nowhere."""
+    if value is None and (ROOT / ".env").exists():
+        pytest.skip("a local .env fills in missing variables (base.py reads it)")
+    result = load(SITE_URL=value)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SITE_URL" in result.stderr
 
 
 def test_an_unreachable_database_host_fails_a_connection_within_seconds():

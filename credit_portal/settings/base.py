@@ -32,6 +32,9 @@ SUBJECT_ID_HASH_KEY = env("SUBJECT_ID_HASH_KEY", default=DEVELOPMENT_ID_HASH_KEY
 
 PLATFORM_NAME = env("PLATFORM_NAME", default="信用吉林")
 PLATFORM_OWNER = env("PLATFORM_OWNER", default="吉林省社会信用体系建设领导小组办公室")
+# The portal's public address (scheme, host and any path prefix): links in mail sent without a request (by the
+# worker: core.links.site_url). Required in production, which refuses anything but an absolute http(s) URL.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # GB/T 2260 code of the province the platform serves (default division of its departments).
 PLATFORM_DIVISION_CODE = env("PLATFORM_DIVISION_CODE", default="220000")
 # Demo accounts are created by ``seed_demo`` only where this is true (never in production settings).

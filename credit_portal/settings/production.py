@@ -2,8 +2,11 @@
 
 The two secrets are also refused when they are the development defaults of ``base.py`` or too short: a
 known ``SUBJECT_ID_HASH_KEY`` lets anyone link a citizen ID number to its hash (so to a person's records),
-and a known ``DJANGO_SECRET_KEY`` lets anyone forge sessions and signed report links.
+and a known ``DJANGO_SECRET_KEY`` lets anyone forge sessions and signed report links. ``SITE_URL`` is refused
+unless absolute: the worker's mail would carry links that open nowhere.
 """
+
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -24,6 +27,19 @@ def production_secret(name: str, development_default: str) -> str:
     return value
 
 
+def production_site_url(name: str) -> str:
+    """The portal's public address from the environment; refuses a missing one and one that is not an absolute
+    http(s) URL (a host name alone, a path)."""
+    value = env(name)
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"{name} must be the portal's absolute public address, such as https://credit.example.gov.cn "
+            f"(got {value!r})."
+        )
+    return value
+
+
 DEBUG = False
 # base.py derives these from its own DEBUG, which defaults to on: serving from the finders and re-scanning
 # files on every request are development conveniences (slow, and they serve unhashed files), never production.
@@ -32,6 +48,7 @@ WHITENOISE_AUTOREFRESH = False
 SECRET_KEY = production_secret("DJANGO_SECRET_KEY", base.DEVELOPMENT_SECRET_KEY)
 SUBJECT_ID_HASH_KEY = production_secret("SUBJECT_ID_HASH_KEY", base.DEVELOPMENT_ID_HASH_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+SITE_URL = production_site_url("SITE_URL")
 # Required here (no SQLite fallback); the connection itself is base.py's, built from the same variable, with
 # its health checks, connect timeout and jit=off.
 env("DATABASE_URL")

@@ -209,6 +209,20 @@ def test_a_refused_grant_can_be_asked_again_with_new_proofs_and_a_live_one_canno
     assert again.proofs.count() == 4
 
 
+def test_the_credit_centres_decision_is_mailed_with_a_link_to_the_account(
+    company, media, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://credit.example.gov.cn"
+    account = account_make("a@example.com")
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        grant_make(account, company)
+    (decided,) = mailoutbox
+    assert decided.to == ["a@example.com"]
+    assert "长春宏达商贸有限公司" in decided.subject
+    assert "https://credit.example.gov.cn/account/\n" in decided.body
+
+
 def test_proofs_are_for_the_credit_centre_only(client, company, media):
     account = account_make("a@example.com")
     grant = grant_make(account, company, verified=False)

@@ -254,6 +254,7 @@ def test_production_settings_never_exempt_the_demo_accounts(tmp_path):
         "DJANGO_SECRET_KEY": "x" * 50,
         "SUBJECT_ID_HASH_KEY": "y" * 50,
         "DJANGO_ALLOWED_HOSTS": "example.org",
+        "SITE_URL": "https://example.org",
         "DATABASE_URL": "postgres://u@localhost:5432/d",
         "REDIS_URL": "redis://localhost:6379/0",
         "TWO_FACTOR_DEMO_EXEMPT": "true",

@@ -96,7 +96,8 @@ def test_no_warning_before_the_coming_year_is_due(client, centre):
 
 @LOCMEM
 @time_machine.travel(LATE_2026, tick=False)
-def test_daily_email_goes_to_the_credit_centre_admins(centre):
+def test_daily_email_goes_to_the_credit_centre_admins(centre, settings):
+    settings.SITE_URL = "https://credit.example.gov.cn"
     DepartmentFactory(code="jl-scjg", name="吉林省市场监督管理厅")
     _staff("clerk", "clerk", "clerk@scjg.example.gov.cn", department="jl-scjg")
     _staff("second", "credit_admin", "second@credit.example.gov.cn")
@@ -106,6 +107,7 @@ def test_daily_email_goes_to_the_credit_centre_admins(centre):
     assert message.to == ["centre@credit.example.gov.cn", "second@credit.example.gov.cn"]
     assert "2027" in message.subject
     assert "春节" in message.body
+    assert "https://credit.example.gov.cn/admin/records/calendarday/\n" in message.body  # where to enter them
 
     CalendarDay.objects.create(day=D(2027, 2, 8), kind="holiday", name="春节")
     assert calendar_gaps_notify() == 0

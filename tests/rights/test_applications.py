@@ -207,8 +207,12 @@ def test_the_same_form_twice_makes_one_application(penalty):
     assert ApplicationEvent.objects.count() == 1
 
 
-def test_applicant_centre_and_deciders_are_told_by_mail(penalty, mailoutbox, django_capture_on_commit_callbacks):
+def test_applicant_centre_and_deciders_are_told_by_mail(
+    penalty, mailoutbox, django_capture_on_commit_callbacks, settings
+):
     from django.db import transaction
+
+    settings.SITE_URL = "https://credit.example.gov.cn"
 
     from organisations.services import staff_create
 
@@ -243,6 +247,13 @@ def test_applicant_centre_and_deciders_are_told_by_mail(penalty, mailoutbox, dja
     assert application.receipt_number in mailoutbox[0].body
     assert "待受理" in mailoutbox[1].subject
     assert "已受理" in mailoutbox[2].subject
+    # Sent by the worker, without a request: links at the portal's public address.
+    case = f"https://credit.example.gov.cn/workbench/applications/{application.pk}/\n"
+    for applicant in (mailoutbox[0], mailoutbox[2]):
+        assert "https://credit.example.gov.cn/applications/status/\n" in applicant.body
+        assert "/workbench/" not in applicant.body
+    assert case in mailoutbox[1].body
+    assert case in mailoutbox[3].body
 
 
 @pytest.mark.parametrize("kind", ["objection", "repair"])
@@ -271,7 +282,7 @@ def test_a_clerk_cannot_decide_for_the_department(penalty, kind):
     assert decided.state == "decided"
 
 
-def test_overdue_cases_are_escalated_to_the_centre(penalty, mailoutbox):
+def test_overdue_cases_are_escalated_to_the_centre(penalty, mailoutbox, settings):
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
@@ -281,14 +292,16 @@ def test_overdue_cases_are_escalated_to_the_centre(penalty, mailoutbox):
     with transaction.atomic():
         admin = staff_create(username="centre", password="Pass-12345-x", role="credit_admin", actor=Actor.system())
     get_user_model().objects.filter(pk=admin.pk).update(email="centre@credit.example.gov.cn")
+    settings.SITE_URL = "https://credit.example.gov.cn"
     with at(2026, 9, 30):
-        submit(penalty)
+        application, _ = submit(penalty)
     with at(2026, 10, 9):
         assert applications_overdue_task() == 0  # the last day of the acceptance deadline
     with at(2026, 10, 12):
         assert applications_overdue_task() == 1
     assert mailoutbox[-1].to == ["centre@credit.example.gov.cn"]
     assert "超期" in mailoutbox[-1].subject
+    assert f"https://credit.example.gov.cn/workbench/applications/{application.pk}/" in mailoutbox[-1].body
 
 
 def test_black_list_exit_by_repair_after_the_shortest_listing_period(client, django_capture_on_commit_callbacks):

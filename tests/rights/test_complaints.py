@@ -96,8 +96,9 @@ def test_a_complaint_names_only_the_accounts_own_application_and_needs_an_accoun
 
 
 def test_the_credit_centre_is_mailed_a_new_complaint_and_the_account_its_answer(
-    penalty, django_capture_on_commit_callbacks, mailoutbox
+    penalty, django_capture_on_commit_callbacks, mailoutbox, settings
 ):
+    settings.SITE_URL = "https://credit.example.gov.cn"
     with transaction.atomic():
         staff_create(
             username="centre2",
@@ -113,6 +114,7 @@ def test_the_credit_centre_is_mailed_a_new_complaint_and_the_account_its_answer(
     (filed,) = mailoutbox
     assert filed.to == ["centre@example.com"]
     assert complaint.number in filed.subject
+    assert f"https://credit.example.gov.cn/workbench/complaints/{complaint.pk}/\n" in filed.body
     with django_capture_on_commit_callbacks(execute=True):
         complaint_answer(
             complaint=complaint,
@@ -125,3 +127,4 @@ def test_the_credit_centre_is_mailed_a_new_complaint_and_the_account_its_answer(
     assert answered.to == [account.email]
     assert "已督促部门办理" in answered.body
     assert "投诉属实" in answered.body
+    assert "https://credit.example.gov.cn/account/complaints/\n" in answered.body
