@@ -9,7 +9,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from accounts import urls as account_urls
 from accounts.forms import StaffPasswordResetForm
 from disclosure.throttle import is_submission, throttled
-from supervision import urls as supervision_urls
 
 admin.site.site_header = "公共信用信息平台管理后台"
 admin.site.site_title = "公共信用信息平台"
@@ -32,11 +31,6 @@ def _throttled(patterns, limits: dict):
 account_patterns = _throttled(
     account_urls.urlpatterns,
     {"register": ("apply", is_submission), "password-reset": ("password_reset", is_submission)},
-)
-# The public pages of random inspections (一公开) under the public site's limits, like its other pages.
-supervision_patterns = _throttled(
-    supervision_urls.urlpatterns,
-    {"public-plans": ("page", None), "public-plan": ("page", None), "plan-verify": ("verify", None)},
 )
 
 urlpatterns = [
@@ -65,7 +59,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("operations.urls")),  # /healthz, /readyz for the orchestrator
-    path("", include((supervision_patterns, "supervision"))),  # random inspections: workbench and 一公开
+    path("", include("supervision.urls")),  # random inspections: the workbench (一公开 is disclosure's)
     path("", include("rights.urls")),
     path("", include("disclosure.urls")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import inspection_views, views
 
 app_name = "disclosure"
 
@@ -22,6 +22,10 @@ urlpatterns = [
     path("opendata/files/<int:pk>/", views.opendata_file, name="opendata-file"),
     path("opendata/lists/<slug:code>.csv", views.opendata_list, name="opendata-list"),
     path("opendata/shuanggongshi/<slug:type_code>.csv", views.opendata_shuanggongshi, name="opendata-sgs"),
+    # 双随机、一公开: every drawn plan, from its draw
+    path("inspections/", inspection_views.inspection_list, name="inspections"),
+    path("inspections/<int:pk>/", inspection_views.inspection_detail, name="inspection"),
+    path("inspections/<int:pk>/verify/", inspection_views.inspection_verify, name="inspection-verify"),
     path("articles/<slug:category>/", views.article_list, name="articles"),
     path("article/<int:pk>/", views.article_detail, name="article-detail"),
 ]

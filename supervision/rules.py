@@ -98,6 +98,13 @@ def rules_to_json(rules: Mapping[str, ClassRule]) -> dict[str, dict]:
     return {grade: {"kind": rule.kind, "value": str(rule.value)} for grade, rule in rules.items()}
 
 
+def rules_display(data: Mapping[str, Mapping]) -> list[tuple[str, str]]:
+    """A plan's stored rules as its pages show them (the workbench and the public page): each class's label and
+    its rule, "不抽取" for a class the plan does not draw."""
+    parsed = rules_from_json(data)
+    return [(class_label(grade), parsed[grade].as_text() if grade in parsed else "不抽取") for grade in CLASSES]
+
+
 @dataclass(frozen=True)
 class Drawn:
     uscc: str

@@ -80,6 +80,16 @@ def targets_of(plan: InspectionPlan) -> QuerySet[InspectionTarget]:
 PUBLIC_STATES = (PlanState.DRAWN, PlanState.DONE)
 
 
+def public_plan_get(pk: int) -> InspectionPlan | None:
+    """A drawn plan as the public pages read it (its population snapshot deferred); None for any other plan."""
+    return (
+        InspectionPlan.objects.select_related("department", "model")
+        .defer(*SNAPSHOT)
+        .filter(pk=pk, state__in=PUBLIC_STATES)
+        .first()
+    )
+
+
 def public_plans() -> QuerySet[InspectionPlan]:
     """Every drawn plan, newest draw first, with the number drawn, inspected and with a problem found, and how many
     plans its department drew for the same inspection matter (检查事项) in the same year (一公开).

@@ -5,7 +5,7 @@ from . import views
 app_name = "supervision"
 
 urlpatterns = [
-    # the department workbench
+    # the department workbench (the public 一公开 pages are disclosure's: disclosure/inspection_views.py)
     path("workbench/inspections/", views.plan_list, name="plans"),
     path("workbench/inspections/new/", views.plan_new, name="plan-new"),
     path("workbench/inspections/<int:pk>/", views.plan_detail, name="plan-detail"),
@@ -13,8 +13,4 @@ urlpatterns = [
     path("workbench/inspections/targets/<int:pk>/result/", views.result_entry, name="result-entry"),
     path("workbench/inspectors/", views.inspector_list, name="inspectors"),
     path("workbench/inspectors/<int:pk>/active/", views.inspector_active, name="inspector-active"),
-    # 一公开: the public site
-    path("inspections/", views.public_plan_list, name="public-plans"),
-    path("inspections/<int:pk>/", views.public_plan_detail, name="public-plan"),
-    path("inspections/<int:pk>/verify/", views.plan_verify_view, name="plan-verify"),
 ]

@@ -1,5 +1,6 @@
-"""Pages of supervision: the department workbench (plans, the draw, results, the inspector pool) and the public
-"一公开" pages (every drawn plan from its draw, and the verification of any drawn plan).
+"""Pages of supervision: the department workbench (plans, the draw, results, the inspector pool). The public
+"一公开" pages (every drawn plan from its draw, and its verification) are the public site's:
+``disclosure/inspection_views.py``.
 
 Workbench pages are limited to the user's own department (another department's plan or inspector is a 404); the
 credit-centre admin reads every plan and acts on none (plans, draws and results are the department's)."""
@@ -8,24 +9,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from core.db_budget import statement_budget
 from core.errors import form_add_error
 from core.paging import CappedCountPaginator
 from organisations.access import request_actor, staff_required
 from organisations.choices import StaffRoleName as Role
 from records.selectors import calendar_overrides
 from records.workdays import add_workdays
-from subjects.identifiers import mask_person_name
 
 from . import selectors
 from .choices import PlanState
 from .forms import InspectorForm, PlanForm, ResultForm, rule_field_name
 from .models import InspectionPlan, InspectionTarget, Inspector
-from .rules import CLASSES, class_label, rules_from_json
+from .rules import CLASSES, class_label, rules_display
 from .services import (
     SupervisionError,
     inspection_result_enter,
@@ -33,13 +31,10 @@ from .services import (
     inspector_set_active,
     plan_create,
     plan_draw,
-    plan_verify,
 )
 
 DEPARTMENT_ROLES = (Role.CLERK, Role.REVIEWER, Role.DEPT_ADMIN)
 REFUSED = "您无权执行此操作：抽查任务由本部门管理员制定和抽取。"
-#: How many of the department's other draws of the same matter a plan's public page lists.
-MAX_SAME_MATTER = 20
 #: Drawn subjects per page of a plan (a plan draws hundreds: D at 100% of a large population).
 TARGETS_PAGE_SIZE = 100
 
@@ -47,11 +42,6 @@ TARGETS_PAGE_SIZE = 100
 def _plan_for(request, pk: int) -> InspectionPlan:
     """A plan the user may see; another department's plan is a 404."""
     return get_object_or_404(selectors.plans_visible_to(request.staff.department), pk=pk)
-
-
-def _rules_display(plan: InspectionPlan) -> list[tuple[str, str]]:
-    parsed = rules_from_json(plan.rules)
-    return [(class_label(grade), parsed[grade].as_text() if grade in parsed else "不抽取") for grade in CLASSES]
 
 
 @staff_required(*DEPARTMENT_ROLES, Role.CREDIT_ADMIN)
@@ -112,7 +102,7 @@ def plan_detail(request, pk: int):
         "supervision/plan_detail.html",
         {
             "plan": plan,
-            "rules": _rules_display(plan),
+            "rules": rules_display(plan.rules),
             "classes": classes,
             "rows": rows,
             "page": page,
@@ -194,58 +184,3 @@ def inspector_active(request, pk: int):
     inspector_set_active(inspector=inspector, active=active, actor=request_actor(request))
     messages.success(request, f"{inspector.name}已{'恢复在册' if active else '移出在册名单'}。")
     return redirect("supervision:inspectors")
-
-
-# --- 一公开 -------------------------------------------------------------------------------------------------
-
-
-def _public_plan(pk: int) -> InspectionPlan:
-    """A drawn plan as the public pages read it (its population snapshot deferred); any other plan is a 404."""
-    plan = (
-        InspectionPlan.objects.select_related("department", "model")
-        .defer(*selectors.SNAPSHOT)
-        .filter(pk=pk, state__in=selectors.PUBLIC_STATES)
-        .first()
-    )
-    if plan is None:
-        raise Http404("没有找到该抽查任务。")
-    return plan
-
-
-@require_GET
-@statement_budget
-def public_plan_list(request):
-    page = Paginator(selectors.public_plans(), 30).get_page(request.GET.get("page"))
-    return render(request, "supervision/public_plan_list.html", {"page": page})
-
-
-@require_GET
-@statement_budget
-def public_plan_detail(request, pk: int):
-    """A drawn plan as the public sees it, from its draw: the subjects drawn and their results so far ("检查中" while
-    pending), and the department's other draws of the same matter that year; a natural person's name and the
-    inspectors' names masked, no staff numbers."""
-    plan = _public_plan(pk)
-    page = Paginator(selectors.targets_of(plan), TARGETS_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [
-        {
-            "target": t,
-            "name": mask_person_name(t.subject.name) if t.subject.is_natural_person else t.subject.name,
-            "inspectors": "、".join(mask_person_name(i.name) for i in t.inspectors.all()),
-        }
-        for t in page
-    ]
-    others = list(selectors.same_matter_plans(plan)[:MAX_SAME_MATTER])
-    return render(
-        request,
-        "supervision/public_plan_detail.html",
-        {"plan": plan, "rows": rows, "page": page, "rules": _rules_display(plan), "others": others},
-    )
-
-
-@require_GET
-@statement_budget
-def plan_verify_view(request, pk: int):
-    """Anyone may have a drawn plan drawn again from its recorded seed and snapshot, and see that it agrees."""
-    plan = _public_plan(pk)
-    return render(request, "supervision/plan_verify.html", {"plan": plan, "verification": plan_verify(plan)})

@@ -139,6 +139,13 @@ SITE = {
     ("disclosure:opendata-list", "POST"):             "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
     ("disclosure:opendata-sgs", "GET"):               "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
     ("disclosure:opendata-sgs", "POST"):              "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
+    # 双随机、一公开 (issue 15): every drawn plan and the verification of its draw are public
+    ("disclosure:inspections", "GET"):                "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
+    ("disclosure:inspections", "POST"):               "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
+    ("disclosure:inspection", "GET"):                 "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
+    ("disclosure:inspection", "POST"):                "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
+    ("disclosure:inspection-verify", "GET"):          "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
+    ("disclosure:inspection-verify", "POST"):         "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
     # the subject's rights: objections, repairs and commitments only from a subject account (issue 14): a visitor and
     # a token are sent to the account login, staff refused, an account refused unless it acts for the record's
     # subject by a verified grant (commitments: for any subject it acts for, chosen on the form); whistle-blowing
@@ -318,7 +325,7 @@ SITE = {
     ("queries:special-dashboard", "POST"):           "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
     # 双随机、一公开 (issue 15): plans are read by the department's staff (the credit centre reads all); a department
     # admin makes, draws and keeps the inspector pool; any department role enters results; another department's plan,
-    # subject or inspector is not found; the finished plans and the verification of a draw are public
+    # subject or inspector is not found (the public pages of drawn plans are disclosure's, above)
     ("supervision:plans", "GET"):                    "login  403    ok     ok     ok     ok     ok     ok     ok     403    login  403    403    403    login",
     ("supervision:plans", "POST"):                   "login  403    ok     ok     ok     ok     ok     ok     ok     403    login  403    403    403    login",
     ("supervision:plan-new", "GET"):                 "login  403    403    403    ok     403    403    ok     403    403    login  403    403    403    login",
@@ -333,12 +340,6 @@ SITE = {
     ("supervision:inspectors", "POST"):              "login  403    403    403    ok     403    403    ok     403    403    login  403    403    403    login",
     ("supervision:inspector-active", "GET"):         "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
     ("supervision:inspector-active", "POST"):        "login  403    403    403    ok     403    403    404    403    403    login  403    403    403    login",
-    ("supervision:public-plans", "GET"):             "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
-    ("supervision:public-plans", "POST"):            "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
-    ("supervision:public-plan", "GET"):              "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
-    ("supervision:public-plan", "POST"):             "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
-    ("supervision:plan-verify", "GET"):              "ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok     ok",
-    ("supervision:plan-verify", "POST"):             "405    405    405    405    405    405    405    405    405    405    405    405    405    405    405",
     # the evaluation models a department edits (issue 15, "通用+专业"): its department admin, for the professional
     # models of its sector (the food model is 市场监管's, department A's sector: B's admin gets 404); the credit centre
     # for every model; creating one needs a department (the credit centre creates in the admin)
@@ -555,8 +556,8 @@ def route_args(name: str, world) -> list:
         "supervision:plan-draw": [ids["plan_draft"]],
         "supervision:result-entry": [ids["target"]],
         "supervision:inspector-active": [ids["inspector"]],
-        "supervision:public-plan": [ids["plan_done"]],
-        "supervision:plan-verify": [ids["plan_drawn"]],
+        "disclosure:inspection": [ids["plan_done"]],
+        "disclosure:inspection-verify": [ids["plan_drawn"]],
         "evaluation:model-detail": [ids["food_model"]],
         "evaluation:model-progress": [ids["food_model"]],
         "evaluation:draft-open": [ids["food_model"]],

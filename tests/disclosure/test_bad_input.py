@@ -17,13 +17,17 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from audit.services import Actor
 from disclosure import urls as disclosure_urls
 from disclosure.models import Article
 from disclosure.paging import MAX_SLICE_PAGE
+from evaluation.models import EvaluationModel
 from records.models import CreditRecord
 from rights import urls as rights_urls
 from rights.models import Application
 from sanctions.models import ListType
+from supervision.rules import CLASSES
+from supervision.services import inspector_add, plan_create, plan_draw
 from tests.accounts.helpers import account_client, acting_account
 from tests.records.helpers import company_uscc
 
@@ -245,6 +249,9 @@ PUBLIC_PAGES = {
     "opendata-sgs": (["from", "to"], {"type_code": "xzcf"}),
     "articles": (["page"], {"category": "news"}),
     "article-detail": ([], {"pk": "ARTICLE"}),
+    "inspections": (["page"], {}),
+    "inspection": (["page"], {"pk": "PLAN"}),
+    "inspection-verify": ([], {"pk": "PLAN"}),
 }
 PUBLIC_FORMS = {
     "objection-apply": [
@@ -310,6 +317,24 @@ def encode(value: str) -> str:
     return quote(value.encode("utf-8", "surrogatepass"), safe="")
 
 
+def drawn_plan(department):
+    """A random inspection of every subject the department supervises, drawn (public from its draw)."""
+    actor = Actor.system("测试")
+    with transaction.atomic():
+        inspector_add(department=department, name="张三", staff_number="JC001", actor=actor)
+        plan = plan_create(
+            department=department,
+            title="双随机抽查",
+            basis="《中华人民共和国食品安全法》",
+            scope="食品经营许可事项",
+            model=EvaluationModel.objects.get(code="general"),
+            rule_texts={grade: "100%" for grade in CLASSES},
+            inspectors_per_subject=1,
+            actor=actor,
+        )
+        return plan_draw(plan=plan, actor=actor)
+
+
 @pytest.fixture
 def fuzz_targets(published):
     """The pages and, signed in as an account acting for the record's subject, the forms that only such an
@@ -317,7 +342,14 @@ def fuzz_targets(published):
     record = CreditRecord.objects.filter(record_type__code="xzcf").first()
     account_client(published, acting_account(record.subject))
     article = Article.objects.create(category="news", title="信用动态", body="正文")
-    values = {"SUBJECT": company_uscc(1), "LIST": list_code(), "RECORD": str(record.pk), "ARTICLE": str(article.pk)}
+    plan = drawn_plan(record.department)
+    values = {
+        "SUBJECT": company_uscc(1),
+        "LIST": list_code(),
+        "RECORD": str(record.pk),
+        "ARTICLE": str(article.pk),
+        "PLAN": str(plan.pk),
+    }
     paths = {}
     for pattern in PUBLIC_URL_PATTERNS:
         if pattern.name in PUBLIC_PAGES:

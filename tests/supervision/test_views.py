@@ -10,11 +10,14 @@ import re
 import pytest
 from django.db import transaction
 
+from disclosure.addresses import subject_url
 from evaluation.selectors import current_result
 from organisations.services import staff_create
 from records.models import CreditRecord
+from subjects.choices import SubjectKind
+from subjects.models import CreditSubject
 from supervision.choices import PlanState
-from supervision.models import InspectionPlan
+from supervision.models import InspectionPlan, InspectionTarget
 from tests.conftest import StaffClient
 from tests.evaluation.helpers import TODAY
 
@@ -94,6 +97,8 @@ def test_the_department_plans_draws_enters_results_and_the_public_sees_them(
     admin_a.post(f"/workbench/inspections/{plan.pk}/draw/")
     plan.refresh_from_db()
     assert plan.state == PlanState.DRAWN
+    # The workbench says where the draw is verified; the public page is the public site's to link.
+    assert "任何人可按随机种子重新抽取核验" in admin_a.get(f"/workbench/inspections/{plan.pk}/").text
     # A second draw is refused, saying so.
     again = admin_a.post(f"/workbench/inspections/{plan.pk}/draw/", follow=True)
     assert any("不能重新生成" in m for m in messages_of(again))
@@ -251,9 +256,11 @@ def test_a_count_stored_before_counts_were_bounded_does_not_break_the_plan_pages
 
 
 def test_a_plan_of_many_subjects_is_shown_by_pages(graded, pool, admin_a, client, evaluation_models, monkeypatch):
+    import disclosure.inspection_views
     import supervision.views
 
-    monkeypatch.setattr(supervision.views, "TARGETS_PAGE_SIZE", 2)
+    monkeypatch.setattr(supervision.views, "TARGETS_PAGE_SIZE", 2)  # the workbench's page
+    monkeypatch.setattr(disclosure.inspection_views, "TARGETS_PAGE_SIZE", 2)  # the public page
     admin_a.post("/workbench/inspections/new/", plan_form(evaluation_models))
     plan = InspectionPlan.objects.get()
     admin_a.post(f"/workbench/inspections/{plan.pk}/draw/")
@@ -263,3 +270,28 @@ def test_a_plan_of_many_subjects_is_shown_by_pages(graded, pool, admin_a, client
         assert last.uscc not in page
         assert "第 1 / 2 页" in page
     assert last.uscc in client.get(f"/inspections/{plan.pk}/?page=2").text
+
+
+def test_each_drawn_subject_links_to_its_public_address(graded, pool, admin_a, client, evaluation_models):
+    """The public page links a subject through ``subject_url``, the one definition of a subject's public address: a
+    natural person (were one ever drawn) by a signed token, never by an identifier, and named masked."""
+    admin_a.post("/workbench/inspections/new/", plan_form(evaluation_models))
+    plan = InspectionPlan.objects.get()
+    admin_a.post(f"/workbench/inspections/{plan.pk}/draw/")
+    target = plan.targets.order_by("position").first()
+    person = CreditSubject.objects.create(
+        kind=SubjectKind.NATURAL_PERSON,
+        name="欧阳娜娜",
+        citizen_id_hash="f" * 64,
+        citizen_id_masked="220104********771X",
+    )
+    InspectionTarget.objects.filter(pk=target.pk).update(subject=person)
+    page = client.get(f"/inspections/{plan.pk}/").text
+    targets = list(plan.targets.select_related("subject").order_by("position"))
+    assert targets[0].subject == person
+    for t in targets:
+        assert f'<a href="{subject_url(t.subject)}">' in page
+    assert subject_url(person).startswith("/persons/")  # the token address
+    assert f'href="/subjects/{target.uscc}/"' not in page  # not addressed by the code stored on its row
+    assert "欧阳**" in page
+    assert "欧阳娜娜" not in page
