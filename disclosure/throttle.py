@@ -37,7 +37,7 @@ SCOPE_ACTIONS = {
     "download": "下载信用报告",
     "file": "下载开放数据文件",
     "report": "生成信用报告",
-    "verify": "核验信用报告",
+    "verify": "核验、查证",  # report numbers, inspection draws, the status of an application
     "opendata": "按条件下载开放数据",
     "apply": "提交申请",
     "password_reset": "申请重置密码",
