@@ -193,16 +193,30 @@ def plan_draw(*, plan: InspectionPlan, actor: Actor, seed: str | None = None) ->
         )
     subject_ids = {uscc: pk for uscc, _, pk in members}
     inspectors = {i.staff_number: i for i in pool}
-    for position, item in enumerate(drawn, start=1):
-        target = InspectionTarget.objects.create(
-            plan=plan,
-            position=position,
-            subject_id=subject_ids[item.uscc],
-            uscc=item.uscc,
-            grade=item.grade,
-            inspector_numbers=list(item.inspectors),
-        )
-        target.inspectors.set([inspectors[n] for n in item.inspectors])
+    # In bulk: a provincial population drawn at a few per cent is tens of thousands of subjects.
+    targets = InspectionTarget.objects.bulk_create(
+        [
+            InspectionTarget(
+                plan=plan,
+                position=position,
+                subject_id=subject_ids[item.uscc],
+                uscc=item.uscc,
+                grade=item.grade,
+                inspector_numbers=list(item.inspectors),
+            )
+            for position, item in enumerate(drawn, start=1)
+        ],
+        batch_size=2000,
+    )
+    Assignment = InspectionTarget.inspectors.through
+    Assignment.objects.bulk_create(
+        [
+            Assignment(inspectiontarget_id=target.pk, inspector_id=inspectors[number].pk)
+            for target, item in zip(targets, drawn, strict=True)
+            for number in item.inspectors
+        ],
+        batch_size=5000,
+    )
     plan.state, plan.seed = PlanState.DRAWN, seed
     plan.population = [list(pair) for pair in snapshot]
     plan.population_hash, plan.population_size = rules.population_hash(snapshot), len(snapshot)

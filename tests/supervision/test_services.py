@@ -100,6 +100,22 @@ def test_the_same_seed_draws_the_same_subjects_again(graded, pool, market, evalu
     ]
 
 
+def test_a_draw_takes_as_many_statements_for_many_subjects_as_for_few(graded, pool, market, evaluation_models):
+    """A provincial population drawn at a few per cent is tens of thousands of subjects: the targets and their
+    inspectors are written in bulk, not a statement or three per subject drawn."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for rule in ("1", "100%"):
+        plan = create(market, evaluation_models, rule_texts=dict.fromkeys(RULES, rule))
+        with CaptureQueriesContext(connection) as statements:
+            draw(plan)
+        counts[plan.targets.count()] = len(statements)
+    assert sorted(counts) == [3, 6]  # one of each class present (B, C, D) against all six
+    assert counts[3] == counts[6]
+
+
 def test_a_drawn_plan_cannot_be_drawn_again(graded, pool, market, evaluation_models):
     plan = draw(create(market, evaluation_models))
     before = [(t.uscc, t.inspector_numbers) for t in plan.targets.order_by("position")]
