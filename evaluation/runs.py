@@ -183,11 +183,13 @@ def evaluation_full_request(*, actor: Actor, kind: str = RunKind.SCHEDULED) -> E
 
 
 def grades_refresh(subject_ids: list[int], *, actor: Actor, chunk: int = 1000) -> GradeOutcome:
-    """Evaluate these subjects now (after a change to their records, lists or facts), ``chunk`` per transaction."""
+    """Evaluate these subjects now (while the outbox item of a change to their records, lists or facts is
+    delivered), ``chunk`` per transaction."""
     total = GradeOutcome()
     models = selectors.model_set()
     for start in range(0, len(subject_ids), chunk):
-        outcome = subjects_grade(subject_ids=subject_ids[start : start + chunk], actor=actor, models=models)
+        part = subject_ids[start : start + chunk]
+        outcome = subjects_grade(subject_ids=part, actor=actor, models=models, after_change=True)
         total.evaluated += outcome.evaluated
         total.written += outcome.written
         total.grades_changed += outcome.grades_changed

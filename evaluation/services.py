@@ -4,9 +4,9 @@ chunk of subjects. The changes of models and versions are in ``versions``."""
 from __future__ import annotations
 
 import datetime
-import json
 from dataclasses import dataclass, field
 
+import orjson
 from django.db import transaction
 from django.utils import timezone
 
@@ -51,7 +51,7 @@ def _facts_json(
             {"id": m.id, "list": m.list_code, "colour": m.colour} for m in facts.memberships if m.id in membership_ids
         ],
     }
-    return writes.JsonText(json.dumps(document, ensure_ascii=False, separators=(",", ":")))
+    return writes.JsonText(orjson.dumps(document).decode())
 
 
 @dataclass
@@ -78,7 +78,7 @@ RESULT_COLUMNS = (
     "created_at",
 )
 OUT_OF_SCOPE_EXPLANATION = writes.JsonText(
-    json.dumps({"engine": rules.ENGINE_VERSION, "out_of_scope": True}, separators=(",", ":"))
+    orjson.dumps({"engine": rules.ENGINE_VERSION, "out_of_scope": True}).decode()
 )
 
 
@@ -91,6 +91,7 @@ class _GradeWrites:
     as_of: datetime.date
     run: EvaluationRun | None
     now: datetime.datetime
+    after_change: bool = False
     results: list[tuple] = field(default_factory=list)
     pages: set[int] = field(default_factory=set)
     grade_changes: int = 0
@@ -153,7 +154,8 @@ class _GradeWrites:
                 },
             )
         if self.pages:
-            outbox_add(topic=SUBJECTS_GRADES_CHANGED, payload={"subject_ids": sorted(self.pages)})
+            payload = {"subject_ids": sorted(self.pages), **({"after_change": True} if self.after_change else {})}
+            outbox_add(topic=SUBJECTS_GRADES_CHANGED, payload=payload)
 
 
 def _lazy_facts(facts, evaluations, as_of):
@@ -176,6 +178,7 @@ def subjects_grade(
     as_of: datetime.date | None = None,
     run: EvaluationRun | None = None,
     models: selectors.ModelSet | None = None,
+    after_change: bool = False,
 ) -> GradeOutcome:
     """Evaluate subjects under every current model version and store what changed: a new result (history, the
     subject's current result from then on) for each subject and model whose score, grade, explanation or version
@@ -183,7 +186,11 @@ def subjects_grade(
     written on unchanged facts, so running twice is harmless.
 
     The subjects are locked first (``selectors.subject_facts``), so an evaluation after a change and a full run
-    over the same subject wait for each other, and the later reads the facts the earlier committed."""
+    over the same subject wait for each other, and the later reads the facts the earlier committed.
+
+    ``after_change``: graded while an outbox item of a change of these subjects is delivered (their records,
+    lists or facts): the ``subjects.grades_changed`` item says so, for the handlers of that item registered
+    after this app's (the public site's page refresh) see the new grades already."""
     as_of = as_of or timezone.localdate()
     subject_ids = sorted(set(subject_ids))
     models = models or selectors.model_set()
@@ -192,7 +199,7 @@ def subjects_grade(
         return outcome
     facts = selectors.subject_facts(subject_ids, models, lock=True)
     stored = selectors.stored_grades(subject_ids)
-    staged = _GradeWrites(actor=actor, as_of=as_of, run=run, now=timezone.now())
+    staged = _GradeWrites(actor=actor, as_of=as_of, run=run, now=timezone.now(), after_change=after_change)
     for subject_id in subject_ids:
         subject_facts = facts.get(subject_id)
         if subject_facts is None:

@@ -58,9 +58,7 @@ def rows_insert(model: type[models.Model], columns: Sequence[str], rows: list[tu
         return [obj.pk for obj in objs]
     ids = bulk.allocate_ids(model, len(rows))
     buffer = io.StringIO()
-    buffer.writelines(
-        f"{pk}\t" + "\t".join([_copy_value(value) for value in row]) + "\n" for pk, row in zip(ids, rows, strict=True)
-    )
+    buffer.writelines(f"{pk}\t" + "\t".join(map(_copy_value, row)) + "\n" for pk, row in zip(ids, rows, strict=True))
     buffer.seek(0)
     quote = connection.ops.quote_name
     names = ", ".join(quote(model._meta.get_field(name).column) for name in ["id", *columns])

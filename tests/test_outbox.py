@@ -212,6 +212,26 @@ def test_pages_are_refreshed_only_when_the_cache_took_the_new_version(token, dja
     assert outbox_deliver(item.pk) is True
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("topic", "flag"), [("subjects.lists_changed", "after_records"), ("subjects.grades_changed", "after_change")]
+)
+def test_a_change_drops_its_pages_once_after_its_lists_and_grades(topic, flag):
+    """Lists and grades changed while a change of the same subjects was delivered are covered by that change's
+    own page refresh (it runs after them): their items drop nothing again; on their own, they do."""
+    from django.core.cache import cache
+
+    from disclosure.outbox_handlers import pages_refresh
+    from disclosure.page_cache import version_key
+
+    key = version_key(123)
+    cache.set(key, "before")
+    pages_refresh({"subject_ids": [123], flag: True})
+    assert cache.get(key) == "before"
+    pages_refresh({"subject_ids": [123]})
+    assert cache.get(key) != "before"
+
+
 SMALL_LOCAL_CACHE = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10}}
 }
@@ -251,6 +271,11 @@ def test_every_outbox_topic_has_a_handler_registered_by_a_higher_app():
         "disclosure.outbox_handlers",
     ]
     assert modules == expected
+    # The page refresh of a change comes after its grading: it covers the grades changed meanwhile
+    # (``subjects.grades_changed`` with ``after_change``, which the refresh skips).
+    for topic in ("subjects.lists_changed", "subjects.facts_changed"):
+        modules = [h.__module__ for h in handlers(topic)]
+        assert modules.index("evaluation.receivers") < modules.index("disclosure.outbox_handlers"), topic
 
 
 @pytest.mark.django_db

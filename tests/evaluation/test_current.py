@@ -59,6 +59,7 @@ def test_a_push_and_a_listing_regrade_their_subjects_after_commit(push, client):
     push(xzcf_item(1))
     first = general_grade(1)
     assert first.grade in "ABC"
+    assert f"{first.grade} " in client.get(f"/subjects/{company_uscc(1)}/").text  # cached from now on
     # Listed as seriously dishonest: the sanctions handler of the same item opens the membership first, then the
     # subject is graded D by the override.
     push(yzsxmd_item(1))
@@ -67,7 +68,10 @@ def test_a_push_and_a_listing_regrade_their_subjects_after_commit(push, client):
     assert listed.previous_grade == first.grade
     assert listed.explanation["overrides"][0]["code"] == "black"
     assert not OutboxItem.objects.exclude(state="done").exists()
-    # The public page shows the new grade at once (its cache dropped by ``subjects.grades_changed``).
+    # The grades changed while the push's item was delivered: the refresh of that item's pages, after the
+    # grading, covers them, and the grades' own item need not drop them again.
+    assert OutboxItem.objects.filter(topic="subjects.grades_changed").latest("pk").payload["after_change"] is True
+    # The public page shows the new grade at once (its cache dropped after the grading).
     page = client.get(f"/subjects/{company_uscc(1)}/").text
     assert "公共信用综合评价模型（通用）" in page
     assert "D 差" in page

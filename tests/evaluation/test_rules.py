@@ -530,7 +530,12 @@ def imported_modules(path: Path) -> set[str]:
 
 def test_the_engine_imports_no_django():
     standard = {"__future__", "datetime", "hashlib", "json", "collections.abc", "dataclasses", "decimal", "functools"}
-    assert imported_modules(Path(r.__file__)) <= standard | {"core.errors", "core.vocabulary", "records.rules"}
+    serialiser = {"orjson"}  # the explanation's JSON text: a library, no framework
+    assert imported_modules(Path(r.__file__)) <= standard | serialiser | {
+        "core.errors",
+        "core.vocabulary",
+        "records.rules",
+    }
     assert imported_modules(Path(definitions.__file__)) <= standard | {"core.vocabulary", "rules"}
 
 
@@ -552,3 +557,27 @@ def test_the_evaluator_gives_what_evaluate_subject_gives():
         assert evaluator.evaluate(subject, AS_OF) == r.evaluate_subject([general], subject, AS_OF)
     assert evaluator.evaluate(subjects[1], AS_OF) is evaluator.evaluate(subjects[2], AS_OF)
     assert len(evaluator._plain) == 4
+
+
+@pytest.mark.parametrize(
+    "text", ["罚款", 'a "quoted" \\ back\\slash', "tab\there\nnewline\r", "\u2028\u2029 ☃ 𠀀", "\x00\x1f"]
+)
+def test_the_stored_explanation_is_the_standard_compact_json_text(text):
+    """The digest hashes the explanation's text: it stays the text of ``json.dumps(ensure_ascii=False)`` with
+    compact separators whatever serialiser makes it, or every stored result would look changed."""
+    import json
+
+    evaluation = r.Evaluation(
+        model="g",
+        version=1,
+        score=Decimal("70.00"),
+        grade="B",
+        label="良",
+        score_grade="B",
+        contributions=(r.Contribution(text, "d", Decimal(1), Decimal("-5.00"), (3, 1)),),
+        dimensions=((text, Decimal("-5.00")),),
+        overrides=(r.AppliedOverride(text, text, "D", membership_ids=(7,)),),
+    )
+    assert evaluation.explanation_text == json.dumps(
+        evaluation.explanation(), ensure_ascii=False, separators=(",", ":")
+    )
