@@ -12,6 +12,7 @@ read. A full run after a publication writes one row per subject and nothing else
 from django.db import models
 from django.db.models import Q
 
+from core.fields import StoredJSONField
 from organisations.choices import Sector
 from subjects.models import CreditSubject
 
@@ -178,8 +179,8 @@ class EvaluationResult(models.Model):
     previous_grade = models.CharField("原等级", max_length=1, choices=GRADE_CHOICES, blank=True)
     grade_since = models.DateTimeField("等级起始时间")
     digest = models.CharField("结果摘要", max_length=32)
-    explanation = models.JSONField("评价说明")
-    facts = models.JSONField("评价所依据的事实")
+    explanation = StoredJSONField("评价说明")
+    facts = StoredJSONField("评价所依据的事实")
     evaluated_on = models.DateField("评价日期")
     run = models.ForeignKey(
         EvaluationRun,

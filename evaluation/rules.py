@@ -446,9 +446,16 @@ def evaluate(
     contributions = []
     dimension_points = []
     total = definition.base_score
+    types = {r.record_type for r in facts.records}
     for dimension in definition.dimensions:
         subtotal = ZERO
         for indicator in dimension.indicators:
+            # Most indicators of most subjects have nothing to count: no record of their types, no list.
+            if (indicator.records is not None and indicator.records.types.isdisjoint(types)) or (
+                indicator.lists is not None and not facts.memberships
+            ):
+                contributions.append(_nothing(indicator.code, dimension.code))
+                continue
             value, record_ids, membership_ids, model_version = _indicator_value(indicator, facts, as_of, scores)
             if not value and not record_ids and not membership_ids:
                 contributions.append(_nothing(indicator.code, dimension.code))

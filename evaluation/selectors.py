@@ -9,7 +9,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
+import orjson
 from django.db import connection
 from django.db.models import Max, Q, QuerySet
 
@@ -28,7 +30,15 @@ from .models import EvaluationModel, EvaluationResult, EvaluationRun, ModelVersi
 
 
 def version_definition(version: ModelVersion) -> rules.ModelDefinition:
-    return definition_parse(version.definition, model=version.model.code, version=version.pk)
+    """The version's definition in the engine's terms, parsed once per process for the same text: every
+    grading after a change reads the models, and parsing them cost more than reading them. Keyed by the text,
+    so a draft edited meanwhile is parsed again (a published version is frozen)."""
+    return _definition_parse(version.model.code, version.pk, orjson.dumps(version.definition))
+
+
+@lru_cache(maxsize=64)
+def _definition_parse(model: str, version: int | None, text: bytes) -> rules.ModelDefinition:
+    return definition_parse(orjson.loads(text), model=model, version=version)
 
 
 @dataclass(frozen=True)

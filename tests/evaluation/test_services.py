@@ -278,3 +278,18 @@ def test_the_start_of_a_grade_carries_forward_while_the_grade_holds(market):
     third = current(s)
     assert (third.grade, third.previous_grade) == ("D", first.grade)
     assert third.grade_since > first.grade_since
+
+
+def test_a_draft_edited_is_read_anew_though_definitions_are_parsed_once(evaluation_models):
+    """``selectors.version_definition`` keeps parsed definitions by their text: a draft edited between two reads
+    is read with its new definition, and an unchanged one is the same parsed object."""
+    from evaluation.selectors import version_definition
+
+    with transaction.atomic():
+        draft = model_version_draft(model=evaluation_models["general"], actor=SYSTEM)
+    first = version_definition(draft)
+    assert version_definition(ModelVersion.objects.get(pk=draft.pk)) is first
+    edited = copy.deepcopy(draft.definition) | {"base_score": "61"}
+    with transaction.atomic():
+        model_version_edit(version=draft, definition=edited, note="基础分61", actor=SYSTEM)
+    assert version_definition(ModelVersion.objects.get(pk=draft.pk)).base_score == Decimal("61")
