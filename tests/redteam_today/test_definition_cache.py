@@ -60,3 +60,27 @@ def test_a_definition_the_check_accepts_is_read_and_graded_whatever_numbers_it_c
     with transaction.atomic():
         subjects_grade(subject_ids=[licensed.pk], actor=SYSTEM, as_of=TODAY)
     assert current_result(licensed.pk, "general").grade
+
+
+def test_a_window_of_months_the_check_accepts_is_one_every_subject_grades_by(models, licensed):
+    """Found beside the cache (not today's): ``window_months`` is checked only as a positive integer, and the
+    engine's ``window_start`` subtracts ``31 × months`` days from the day, so 100,000 months (any value past about
+    780 centuries' worth of days) raises ``OverflowError`` for every subject with a record of the type."""
+    from evaluation.errors import EvaluationError
+
+    general = models["general"]
+    with transaction.atomic():
+        draft = model_version_draft(model=general, actor=SYSTEM)
+    definition = copy.deepcopy(draft.definition)
+    administration = next(d for d in definition["dimensions"] if d["code"] == "administration")
+    licences = next(i for i in administration["indicators"] if i["code"] == "licences")
+    licences["records"]["window_months"] = 100_000
+    try:
+        with transaction.atomic():
+            model_version_edit(version=draft, definition=definition, note="统计期", actor=SYSTEM)
+            model_version_publish(version=draft, actor=SYSTEM, background=False)
+    except EvaluationError:
+        return  # refused with a message: what should happen
+    with transaction.atomic():
+        subjects_grade(subject_ids=[licensed.pk], actor=SYSTEM, as_of=TODAY)
+    assert current_result(licensed.pk, "general").version_id == draft.pk
