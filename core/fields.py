@@ -13,6 +13,8 @@ class StoredJSONField(models.JSONField):
         return "json" if connection.vendor == "postgresql" else super().db_type(connection)
 
     def from_db_value(self, value, expression, connection):
-        if value is not None and not isinstance(value, str):
-            return value  # psycopg2 parses ``json`` itself (``jsonb`` it leaves to Django)
+        if connection.vendor == "postgresql":
+            # psycopg2 parses ``json`` itself (``jsonb`` it leaves to Django), the column and a key of it
+            # (``->`` gives ``json``) alike: a string here is a JSON string, not a document to parse again.
+            return value
         return super().from_db_value(value, expression, connection)

@@ -37,6 +37,9 @@ from .rules import (
 
 #: The largest absolute value of any number of a definition (scores, thresholds, weights, caps, floors).
 NUMBER_LIMIT = Decimal("99999.99")
+#: The longest window of months (a century): the engine counts it back from the day (``rules.window_start``), and
+#: a window reaching before year 1 stopped every grading of a subject with a record of its types.
+MAX_WINDOW_MONTHS = 1200
 
 
 def _decimal(value, where: str, *, required: bool = True) -> Decimal | None:
@@ -94,8 +97,11 @@ def _record_filter(data, where: str) -> RecordFilter:
     if not types:
         raise DefinitionError(f"{where}：须指定记录类型（types）。", code="definition_invalid")
     window = data.get("window_months")
-    if window is not None and (isinstance(window, bool) or not isinstance(window, int) or window <= 0):
-        raise DefinitionError(f"{where}：统计期（window_months）须为正整数（月）。", code="definition_invalid")
+    if window is not None and (
+        isinstance(window, bool) or not isinstance(window, int) or not 0 < window <= MAX_WINDOW_MONTHS
+    ):
+        message = f"{where}：统计期（window_months）须为不超过 {MAX_WINDOW_MONTHS} 的正整数（月）。"
+        raise DefinitionError(message, code="definition_invalid")
     conditions = []
     for index, condition in enumerate(data.get("where") or [], start=1):
         condition = _mapping(condition, f"{where} 第{index}个字段条件")

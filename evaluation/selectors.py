@@ -33,7 +33,13 @@ def version_definition(version: ModelVersion) -> rules.ModelDefinition:
     """The version's definition in the engine's terms, parsed once per process for the same text: every
     grading after a change reads the models, and parsing them cost more than reading them. Keyed by the text,
     so a draft edited meanwhile is parsed again (a published version is frozen)."""
-    return _definition_parse(version.model.code, version.pk, orjson.dumps(version.definition))
+    try:
+        text = orjson.dumps(version.definition)
+    except orjson.JSONEncodeError:
+        # An integer beyond 64 bits (JSON and jsonb hold it, orjson does not) in a key the engine may not even
+        # read: the check accepted the definition, so it is parsed, only not kept.
+        return definition_parse(version.definition, model=version.model.code, version=version.pk)
+    return _definition_parse(version.model.code, version.pk, text)
 
 
 @lru_cache(maxsize=64)

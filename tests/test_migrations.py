@@ -21,9 +21,10 @@ from subjects.models import Division
 
 ROOT = Path(settings.BASE_DIR)
 PROJECT_PACKAGES = {path.parent.name for path in ROOT.glob("*/__init__.py")}
-# What a migration may use of the project: operations, and the pure functions of the identifier standards (no
-# model, no data) that records 0006 applies to stored rows. Never a catalog, a model or seed data.
-ALLOWED = {"core.migration_operations", "subjects.identifiers"}
+# What a migration may use of the project: operations, the pure functions of the identifier standards (no
+# model, no data) that records 0006 applies to stored rows, and the shared field classes makemigrations names
+# (evaluation 0004: ``core.fields.StoredJSONField``). Never a catalog, a model or seed data.
+ALLOWED = {"core.migration_operations", "subjects.identifiers", "core.fields"}
 # Where ``makemigrations`` writes references to app code into a field's definition (a validator, a default
 # callable): the migration stores the reference, it does not run app code to produce data.
 FIELD_REFERENCES = {"validators", "default", "upload_to", "storage", "limit_choices_to"}

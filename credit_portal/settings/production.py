@@ -29,10 +29,18 @@ def production_secret(name: str, development_default: str) -> str:
 
 def production_site_url(name: str) -> str:
     """The portal's public address from the environment; refuses a missing one and one that is not an absolute
-    http(s) URL (a host name alone, a path)."""
+    http(s) URL (a host name alone, a path) or one whose links would break (a query or fragment marker, a space, a
+    port that is not a number) or carry credentials."""
     value = env(name)
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+    try:
+        parts.port  # noqa: B018 (raises for a port that is not a number)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.username is None
+    except ValueError:
+        usable = False
+    # The links are this text and a path: no query or fragment marker (even empty), no space or control
+    # character, no user name or password (they would be mailed to everyone).
+    if not usable or any(mark in value for mark in "?#") or any(c.isspace() or not c.isprintable() for c in value):
         raise ImproperlyConfigured(
             f"{name} must be the portal's absolute public address, such as https://credit.example.gov.cn "
             f"(got {value!r})."
