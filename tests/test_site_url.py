@@ -1,4 +1,4 @@
-"""Red team of today's SITE_URL: the production settings refuse a relative address but accept others whose links
+"""Red team of SITE_URL: the production settings refuse a relative address but accept others whose links
 open nowhere or carry what no e-mail should. ``core.links.site_url`` appends the path to the address with its
 trailing slashes stripped, so an empty fragment or query marker (``https://host/#``, ``https://host/?``) turns
 every link into the home page with a fragment or a query; a space or a newline (an edited .env) breaks every link;

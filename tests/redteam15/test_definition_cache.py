@@ -1,4 +1,4 @@
-"""Red team of today's grading changes: the parsed model definitions kept by ``selectors.version_definition``.
+"""Red team of grading changes: the parsed model definitions kept by ``selectors.version_definition``.
 
 The cache keys a version by ``orjson.dumps`` of its definition, and orjson refuses integers beyond 64 bits
 (``TypeError: Integer exceeds 64-bit range``), which JSON, PostgreSQL's ``jsonb`` and Python's ``json`` all
@@ -63,7 +63,7 @@ def test_a_definition_the_check_accepts_is_read_and_graded_whatever_numbers_it_c
 
 
 def test_a_window_of_months_the_check_accepts_is_one_every_subject_grades_by(models, licensed):
-    """Found beside the cache (not today's): ``window_months`` is checked only as a positive integer, and the
+    """Found beside the cache (older than it): ``window_months`` is checked only as a positive integer, and the
     engine's ``window_start`` subtracts ``31 × months`` days from the day, so 100,000 months (any value past about
     780 centuries' worth of days) raises ``OverflowError`` for every subject with a record of the type."""
     from evaluation.errors import EvaluationError

@@ -1,4 +1,4 @@
-"""Red team of today's grading changes: the results' explanation and facts stored as PostgreSQL ``json``
+"""Red team of grading changes: the results' explanation and facts stored as PostgreSQL ``json``
 (``core.fields.StoredJSONField``).
 
 psycopg2 parses ``json`` values itself (Django registers a pass-through loader for ``jsonb`` only), and the
