@@ -23,6 +23,16 @@ class JsonText(str):
     """A JSON document already serialised (compact, UTF-8): written as it is."""
 
 
+class CopyText(str):
+    """A value already in COPY's text format (a date or timestamp formatted once for every row of a grading)."""
+
+    @classmethod
+    def of(cls, value: datetime.date | datetime.datetime) -> CopyText:
+        if isinstance(value, datetime.datetime) and value.tzinfo is None:
+            raise TypeError("a naive datetime would be read in the session's time zone")
+        return cls(value.isoformat())
+
+
 def _text(value: str) -> str:
     return value if value.isprintable() and "\\" not in value else bulk.copy_text(value)
 
@@ -34,6 +44,7 @@ _FORMATS = {
     str: _text,
     # Serialised JSON holds no raw tab or newline (they are escaped inside strings): only backslashes double.
     JsonText: lambda value: value.replace("\\", "\\\\"),
+    CopyText: str.__str__,
     datetime.date: datetime.date.isoformat,
     type(None): lambda value: "\\N",
 }
@@ -44,16 +55,22 @@ def _copy_value(value) -> str:
     return format_(value) if format_ is not None else bulk.copy_text(value)
 
 
+def _python(value):
+    """A staged value as the ORM takes it (SQLite)."""
+    if isinstance(value, JsonText):
+        return json.loads(value)
+    if isinstance(value, CopyText):
+        return datetime.datetime.fromisoformat(value) if "T" in value else datetime.date.fromisoformat(value)
+    return value
+
+
 def rows_insert(model: type[models.Model], columns: Sequence[str], rows: list[tuple]) -> list[int]:
     """Insert ``rows`` (values in the order of ``columns``, attribute names, without the primary key) and return
     their new primary keys, in order."""
     if not rows:
         return []
     if connection.vendor != "postgresql":
-        objs = [
-            model(**{c: json.loads(v) if isinstance(v, JsonText) else v for c, v in zip(columns, row, strict=True)})
-            for row in rows
-        ]
+        objs = [model(**{c: _python(v) for c, v in zip(columns, row, strict=True)}) for row in rows]
         model.objects.bulk_create(objs, batch_size=500)
         return [obj.pk for obj in objs]
     ids = bulk.allocate_ids(model, len(rows))
