@@ -95,9 +95,12 @@ class _GradeWrites:
     results: list[tuple] = field(default_factory=list)
     pages: set[int] = field(default_factory=set)
     grade_changes: int = 0
+    # The same on every row: formatted once, not a thousand times.
+    now_text: writes.CopyText = field(init=False)
+    as_of_text: writes.CopyText = field(init=False)
+    run_id: int | None = field(init=False)
 
     def __post_init__(self):
-        # The same on every row: formatted once, not a thousand times.
         self.now_text, self.as_of_text = writes.CopyText.of(self.now), writes.CopyText.of(self.as_of)
         self.run_id = self.run.pk if self.run else None
 

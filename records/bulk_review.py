@@ -16,7 +16,6 @@ the reviewer's own department is ever read.
 from __future__ import annotations
 
 import dataclasses
-import logging
 
 from django.contrib.auth import get_user_model
 from django.db import InterfaceError, OperationalError, transaction
@@ -31,9 +30,7 @@ from .choices import BulkDecision, BulkReviewState, RecordStatus
 from .models import BatchRowError, BulkReview, CreditRecord, IngestBatch, RecordType
 from .services import RecordError, record_approve, record_is_own_entry, record_reject
 from .signals import BULK_REVIEW, RECORDS_CHANGED
-from .watchdog import stalled_runs_requeue
-
-logger = logging.getLogger(__name__)
+from .watchdog import run_failed, stalled_runs_requeue
 
 CHUNK_SIZE = 500
 SAMPLE_SIZE = 10
@@ -234,13 +231,13 @@ def bulk_review_run(bulk_review_id: int, *, chunk_size: int | None = None) -> Bu
     except (OperationalError, InterfaceError):
         raise  # transient: the task retries from the last committed chunk
     except Exception as error:
-        logger.exception("bulk review #%s failed", bulk_review_id)
-        BulkReview.objects.filter(pk=bulk_review_id).update(
+        return run_failed(
+            BulkReview,
+            bulk_review_id,
             state=BulkReviewState.FAILED,
-            finished_at=timezone.now(),
             message=f"批量审核中断：{type(error).__name__}（已记录）。已处理的记录保留，其余仍在待审核队列中。",
+            what="bulk review",
         )
-        return BulkReview.objects.get(pk=bulk_review_id)
 
 
 def _decide_chunk(bulk: BulkReview, records: list[CreditRecord]) -> None:

@@ -18,7 +18,6 @@ the foreground, and resumes a failed run (``--resume``).
 from __future__ import annotations
 
 import datetime
-import logging
 from collections.abc import Callable, Sequence
 
 from django.db import InterfaceError, OperationalError, transaction
@@ -35,9 +34,7 @@ from .models import CreditRecord, RecordType, RecordVersion, Redecision
 from .selectors import CatalogEntry, catalog_entries, disclosure_regimes
 from .services import RecordError, data_hash, given_severity_of
 from .signals import RECORDS_CHANGED, REDECIDE
-from .watchdog import stalled_runs_requeue
-
-logger = logging.getLogger(__name__)
+from .watchdog import run_failed, stalled_runs_requeue
 
 CHUNK_SIZE = 2000
 
@@ -169,13 +166,13 @@ def redecision_run(
     except (OperationalError, InterfaceError):
         raise  # transient: the task retries from the last committed chunk
     except Exception as error:
-        logger.exception("redecision #%s failed", redecision_id)
-        Redecision.objects.filter(pk=redecision_id).update(
+        return run_failed(
+            Redecision,
+            redecision_id,
             state=RedecideState.FAILED,
-            finished_at=timezone.now(),
             message=f"重算失败：{type(error).__name__}（已记录）",
+            what="redecision",
         )
-        return Redecision.objects.get(pk=redecision_id)
 
 
 def redecisions_watch(*, actor: Actor) -> int:

@@ -6,6 +6,7 @@ second delivery waits for the chunk's lock, then finds it done."""
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.db import models, transaction
@@ -14,6 +15,8 @@ from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
 from core.enqueue import enqueue
+
+logger = logging.getLogger(__name__)
 
 
 def stalled_runs_requeue(model: type[models.Model], *, states: tuple[str, ...], task, action: str, actor: Actor) -> int:
@@ -37,3 +40,12 @@ def stalled_runs_requeue(model: type[models.Model], *, states: tuple[str, ...], 
             transaction.on_commit(lambda pk=run.pk: enqueue(task, pk))
         requeued += 1
     return requeued
+
+
+def run_failed(model: type[models.Model], pk: int, *, state: str, message: str, what: str) -> models.Model:
+    """In the ``except`` of a run's error that is not transient: log it with its traceback and mark the run
+    ``state`` (failed) with ``message``. What its committed chunks did stays; the watchdog leaves a failed run
+    to an operator, who resumes it once the cause is fixed. Returns the run as it is now."""
+    logger.exception("%s #%s failed", what, pk)
+    model.objects.filter(pk=pk).update(state=state, finished_at=timezone.now(), message=message)
+    return model.objects.get(pk=pk)
