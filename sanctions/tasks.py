@@ -10,24 +10,9 @@ from audit.services import Actor
 
 from .consistency import status_check_record, status_drift
 from .selectors import subjects_due_for_reevaluation
-from .services import subjects_evaluate, subjects_recompute
+from .services import subjects_recompute
 
 logger = logging.getLogger(__name__)
-
-
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    max_retries=5,
-    soft_time_limit=5 * 60,
-    time_limit=6 * 60,
-)
-def subjects_evaluate_task(subject_ids: list[int], record_ids: list[int] | None = None) -> int:
-    """Re-evaluate subjects whose records changed (enqueued after the change commits): those of them the
-    change can alter, when the changed records are given. Returns how many were evaluated."""
-    actor = Actor.system("名单自动评估")
-    return len(subjects_evaluate(subject_ids=subject_ids, actor=actor, changed_records=record_ids))
 
 
 # The nightly tasks are acknowledged on receipt: they may run longer than the broker's visibility timeout
