@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from core.links import site_url
 from organisations.choices import StaffRoleName
+from organisations.models import Department
 from organisations.selectors import staff_emails
 from outbox.services import outbox_add
 
@@ -54,9 +55,9 @@ def review_notices_send(*, now: datetime.datetime | None = None) -> int:
     all afternoon one an hour. A department whose reviewers have no address (``create_staff --email``) is
     skipped and not marked as told, so a reviewer given an address later hears of the entries.
 
-    Each department's transaction only decides and records: its ``ReviewNotice`` (row locked) and an outbox
-    item. The mail is sent by ``review_notice_deliver`` after the commit, never while the lock is held: a mail
-    server away fails the delivery, which the outbox tries again, not the hourly run.
+    Each department's transaction only decides and records (the department's row locked): its ``ReviewNotice``
+    and an outbox item. The mail is sent by ``review_notice_deliver`` after the commit, never while the lock is
+    held: a mail server away fails the delivery, which the outbox tries again, not the hourly run.
 
     Returns how many departments' notices were recorded."""
     now = now or timezone.now()
@@ -71,7 +72,10 @@ def review_notices_send(*, now: datetime.datetime | None = None) -> int:
     for row in waiting:
         department_id = row["department"]
         with transaction.atomic():
-            notice = ReviewNotice.objects.select_for_update().filter(department_id=department_id).first()
+            # The department's row is the lock, not the notice's: a department's first notice has no row yet,
+            # and two runs at once would both record it.
+            list(Department.objects.select_for_update(no_key=True).filter(pk=department_id).values_list("pk"))
+            notice = ReviewNotice.objects.filter(department_id=department_id).first()
             if notice is not None and (row["newest"] <= notice.sent_at or notice.sent_at > quiet_since):
                 continue  # nothing new since the last notice, or one went out within the hour
             if not staff_emails(roles=(StaffRoleName.REVIEWER,), department_id=department_id):

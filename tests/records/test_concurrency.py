@@ -110,3 +110,45 @@ def test_a_push_during_a_recomputation_is_neither_lost_nor_fails_it(reference_da
     assert record.version == 3
     [again] = records_ingest(department=department, items=[changed_item], channel="api", actor=Actor.system())
     assert again.status == "unchanged"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_departments_first_review_notice_waits_for_a_run_holding_it(client, reference_data):
+    """Two hourly runs at once must not both record a department's first notice (it has no row to lock yet):
+    each run locks the department's row, so the second waits for the first and then finds its notice."""
+    import datetime
+
+    from django.db import OperationalError, connection, transaction
+
+    from records.notifications import review_notices_send
+    from tests.records.test_workbench_home import enter, make_staff
+
+    department = DepartmentFactory()
+    make_staff(department, ("clerk", "clerk", True), ("reviewer", "reviewer", True))
+    enter(client, 1)
+    held, release = threading.Event(), threading.Event()
+
+    def first_run_holding_the_department():
+        try:
+            with transaction.atomic():
+                list(type(department).objects.select_for_update(no_key=True).filter(pk=department.pk))
+                held.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=first_run_holding_the_department)
+    thread.start()
+    try:
+        assert held.wait(10)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '300ms'")
+        with pytest.raises(OperationalError, match="lock timeout"):
+            review_notices_send(now=datetime.datetime.now(datetime.UTC))
+    finally:
+        release.set()
+        thread.join()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert review_notices_send() == 1
