@@ -23,6 +23,7 @@ from tests.records.helpers import company_uscc, xzxk_item
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.postgres  # SQLite's JSON_EXTRACT gives "1" unquoted, which any JSONField reads back as 1
 def test_a_key_of_a_stored_explanation_reads_back_as_stored(evaluation_models):
     market = DepartmentFactory(code="jl-scjg", name="吉林省市场监督管理厅", sector="market_regulation", registers="9")
     ingest(market, xzxk_item(1))
