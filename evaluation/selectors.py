@@ -120,8 +120,13 @@ def _in(column: str, ids: list[int]) -> tuple[str, list]:
     (``= ANY``): a thousand ``IN`` parameters cost the client more to format and the server more to parse than
     the lookups themselves."""
     if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s::bigint[])", ["{" + ",".join(map(str, ids)) + "}"]
+        return f"{column} = ANY(%s::bigint[])", [_array(ids)]
     return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def _array(ids: list[int]) -> str:
+    """PostgreSQL's text form of an array of integers (the parameter of ``%s::bigint[]``)."""
+    return "{" + ",".join(map(str, ids)) + "}"
 
 
 def _json_text(column: str, key: str) -> tuple[str, str]:
@@ -210,26 +215,30 @@ class StoredGrade:
     since: datetime.datetime
 
 
-def stored_grades(subject_ids: list[int]) -> dict[tuple[int, int], StoredGrade]:
-    """The current results of these subjects, by (subject id, model id): one statement (the latest row of each
-    subject and model, from ``evaluation_result_subject_idx``)."""
-    if not subject_ids:
+def stored_grades(subject_ids: list[int], model_ids: list[int]) -> dict[tuple[int, int], StoredGrade]:
+    """The current results of these subjects under these models, by (subject id, model id): one statement, the
+    latest row of each subject and model from ``evaluation_result_subject_idx``. On PostgreSQL one probe of the
+    index per subject and model, reading that row alone: a subject graded after every push has a long history,
+    and reading all of it to keep the latest (``DISTINCT ON``) grew with it."""
+    if not subject_ids or not model_ids:
         return {}
     table = EvaluationResult._meta.db_table
-    columns = "subject_id, model_id, grade, score, digest, grade_since"
-    match, ids = _in("subject_id", subject_ids)
     if connection.vendor == "postgresql":
-        # One walk of the index, each row visited once (the portable form below visits the latest twice).
         sql = (
-            f"SELECT DISTINCT ON (subject_id, model_id) {columns} FROM {table} "
-            f"WHERE {match} ORDER BY subject_id, model_id, id DESC"
+            "SELECT s.id, m.id, r.grade, r.score, r.digest, r.grade_since "
+            "FROM unnest(%s::bigint[]) AS s(id) CROSS JOIN unnest(%s::bigint[]) AS m(id) "
+            f"CROSS JOIN LATERAL (SELECT grade, score, digest, grade_since FROM {table} "
+            "WHERE subject_id = s.id AND model_id = m.id ORDER BY id DESC LIMIT 1) AS r"
         )
+        rows = _rows(sql, [_array(subject_ids), _array(model_ids)])
     else:
-        sql = (
-            f"SELECT {columns} FROM {table} WHERE id IN (SELECT max(id) FROM {table} "
-            f"WHERE {match} GROUP BY subject_id, model_id)"
+        match, ids = _in("subject_id", subject_ids)
+        models_match, models = _in("model_id", model_ids)
+        rows = _rows(
+            f"SELECT subject_id, model_id, grade, score, digest, grade_since FROM {table} WHERE id IN "
+            f"(SELECT max(id) FROM {table} WHERE {match} AND {models_match} GROUP BY subject_id, model_id)",
+            [*ids, *models],
         )
-    rows = _rows(sql, ids)
     return {
         (subject_id, model_id): StoredGrade(
             grade, None if score is None else Decimal(str(score)), digest, _moment(since)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import Actor, audit_event_record
+from core.memory import cycle_collection_paused
 from outbox.services import outbox_add
 
 from . import rules, selectors, writes
@@ -205,26 +206,27 @@ def subjects_grade(
     outcome = GradeOutcome()
     if not subject_ids or not models.ordered:
         return outcome
-    facts = selectors.subject_facts(subject_ids, models, lock=True)
-    stored = selectors.stored_grades(subject_ids)
-    staged = _GradeWrites(actor=actor, as_of=as_of, run=run, now=timezone.now(), after_change=after_change)
-    for subject_id in subject_ids:
-        subject_facts = facts.get(subject_id)
-        if subject_facts is None:
-            continue
-        evaluations = models.evaluator.evaluate(subject_facts, as_of)
-        facts_text = _lazy_facts(subject_facts, evaluations, as_of)
-        for definition in models.ordered:
-            version = models.versions[definition.model]
-            staged.stage(
-                subject_id,
-                version,
-                evaluations.get(definition.model),
-                stored.get((subject_id, version.model_id)),
-                facts_text,
-                definition.model in models.public,
-            )
-        outcome.evaluated += 1
-    staged.write(subject_ids)
+    with cycle_collection_paused():
+        facts = selectors.subject_facts(subject_ids, models, lock=True)
+        stored = selectors.stored_grades(subject_ids, [v.model_id for v in models.versions.values()])
+        staged = _GradeWrites(actor=actor, as_of=as_of, run=run, now=timezone.now(), after_change=after_change)
+        for subject_id in subject_ids:
+            subject_facts = facts.get(subject_id)
+            if subject_facts is None:
+                continue
+            evaluations = models.evaluator.evaluate(subject_facts, as_of)
+            facts_text = _lazy_facts(subject_facts, evaluations, as_of)
+            for definition in models.ordered:
+                version = models.versions[definition.model]
+                staged.stage(
+                    subject_id,
+                    version,
+                    evaluations.get(definition.model),
+                    stored.get((subject_id, version.model_id)),
+                    facts_text,
+                    definition.model in models.public,
+                )
+            outcome.evaluated += 1
+        staged.write(subject_ids)
     outcome.written, outcome.grades_changed = len(staged.results), staged.grade_changes
     return outcome

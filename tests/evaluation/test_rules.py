@@ -581,3 +581,106 @@ def test_the_stored_explanation_is_the_standard_compact_json_text(text):
     assert evaluation.explanation_text == json.dumps(
         evaluation.explanation(), ensure_ascii=False, separators=(",", ":")
     )
+
+
+def naive_evaluate(definition: r.ModelDefinition, subject: r.SubjectFacts) -> tuple:
+    """The score, grade and every indicator's value, points and ids, each indicator and override computed over all
+    the facts: what the engine gives when it computes only those the facts concern (``rules.Plan``)."""
+    rows, total = [], definition.base_score
+    for dimension in definition.dimensions:
+        subtotal = Decimal(0)
+        for i in dimension.indicators:
+            if i.kind in (r.RECORD_COUNT, r.SEVERITY_SUM):
+                chosen = [x for x in subject.records if i.records.selects(x, AS_OF)]
+                weights = i.severity_weights
+                value = Decimal(
+                    len(chosen) if i.kind == r.RECORD_COUNT else sum(weights.get(x.severity, 0) for x in chosen)
+                )
+                ids, member_ids = tuple(sorted(x.id for x in chosen)), ()
+            elif i.kind == r.LIST_MEMBER:
+                member_ids, ids = tuple(sorted(m.id for m in subject.memberships if i.lists.selects(m))), ()
+                value = Decimal(1 if member_ids else 0)
+            elif i.kind == r.SUBJECT_AGE:
+                value, ids, member_ids = Decimal(r.subject_age(subject.established_on, AS_OF)), (), ()
+            else:
+                value, ids, member_ids = Decimal(subject.registration_status in i.statuses), (), ()
+            points = value * i.weight
+            if i.cap is not None:
+                points = max(-i.cap, min(i.cap, points))
+            points = points.quantize(r.CENT, rounding="ROUND_HALF_UP")
+            subtotal += points
+            rows.append((i.code, value, points, ids, member_ids))
+        if dimension.floor is not None:
+            subtotal = max(dimension.floor, subtotal)
+        if dimension.ceiling is not None:
+            subtotal = min(dimension.ceiling, subtotal)
+        total += subtotal
+    score = max(definition.min_score, min(definition.max_score, total)).quantize(r.CENT, rounding="ROUND_HALF_UP")
+    grade = definition.grade_of(score)
+    applied = []
+    for o in definition.overrides:
+        if o.kind == r.OVERRIDE_RECORD:
+            ids = tuple(sorted(x.id for x in subject.records if o.records.selects(x, AS_OF)))
+        elif o.kind == r.LIST_MEMBER:
+            ids = tuple(sorted(m.id for m in subject.memberships if o.lists.selects(m)))
+        else:
+            ids = (0,) if subject.registration_status in o.statuses else ()
+        if ids:
+            applied.append(o.code)
+            grade = r.worst(grade, o.grade)
+    return score, grade, rows, applied
+
+
+def test_the_engine_computes_only_what_the_facts_concern_and_gives_what_computing_everything_gives():
+    """Random subjects (records of read and unread types, lists by code and colour, read and not) under models
+    with indicators of every kind, signed weights, caps, dimension bounds and every kind of override."""
+    import random
+
+    rng = random.Random(15)
+    types, lists, colours = ["xzcf", "xzxk", "hmd", "other"], ["l1", "l2", "l3"], ["black", "red", "watch", "notice"]
+    for round_ in range(40):
+        indicators = [
+            ind(
+                rng.choice(["record_count", "severity_sum"]),
+                code=f"r{n}",
+                records={"types": rng.sample(types[:3], rng.randint(1, 2))},
+                severity_weights={"minor": 1, "general": 3, "severe": 10},
+                weight=str(rng.choice([-3, -1, 0, 2])),
+                cap=rng.choice([None, "4"]),
+            )
+            for n in range(3)
+        ]
+        indicators += [
+            ind("list_member", code="b1", lists=[rng.choice(lists)], weight="-10"),
+            ind("list_member", code="b2", colours=[rng.choice(colours)], weight="5"),
+            ind("subject_age", code="a", weight="1", cap="3"),
+            ind("registration_status", code="s", statuses=["revoked"], weight="-20"),
+        ]
+        overrides = [
+            {"code": "o1", "name": "名单", "kind": "list_member", "colours": [rng.choice(colours)], "grade": "D"},
+            {"code": "o2", "name": "记录", "kind": "record", "records": {"types": [rng.choice(types)]}, "grade": "C"},
+            {"code": "o3", "name": "状态", "kind": "registration_status", "statuses": ["revoked"], "grade": "C"},
+        ]
+        definition = definition_parse(
+            spec(*indicators, overrides=overrides, base="70", floor="-15", ceiling="12"), model="m", version=round_
+        )
+        for n in range(25):
+            subject = facts(
+                *(
+                    record(n * 10 + k, type=rng.choice(types), severity=rng.choice(["minor", "general", "severe"]))
+                    for k in range(rng.randint(0, 3))
+                ),
+                memberships=[
+                    member(n * 10 + k, code=rng.choice(lists), colour=rng.choice(colours))
+                    for k in range(rng.choice([0, 0, 1, 2]))
+                ],
+                status=rng.choice(["active", "revoked"]),
+                established_on=D(2026 - rng.randint(0, 8), 3, 1),
+            )
+            result = r.evaluate(definition, subject, AS_OF)
+            score, grade, rows, applied = naive_evaluate(definition, subject)
+            assert (result.score, result.grade) == (score, grade)
+            assert [
+                (c.indicator, c.value, c.points, c.record_ids, c.membership_ids) for c in result.contributions
+            ] == rows
+            assert [o.code for o in result.overrides] == applied

@@ -112,6 +112,43 @@ def test_history_is_kept_and_an_unchanged_evaluation_writes_nothing(market):
     assert len(history[1].explanation["indicators"][0]["records"]) == 2
 
 
+def test_the_stored_grade_compared_is_the_latest_of_a_long_history_under_each_model_asked(market, evaluation_models):
+    from evaluation.selectors import stored_grades
+
+    for month in (1, 2, 3, 4):  # four penalties of one company, graded after each: four results
+        ingest(market, xzcf_item(month, decided_on=TODAY.replace(month=month), CF_XDR_SHXYM=company_uscc(1)))
+        grade(subject(1))
+    s, latest = subject(1), current(subject(1))
+    assert EvaluationResult.objects.filter(subject=s, model__code="general").count() == 4
+    general, food = evaluation_models["general"].pk, evaluation_models["food_risk"].pk
+    stored = stored_grades([s.pk, 10**9], [general, food])  # no food result, no such subject
+    assert list(stored) == [(s.pk, general)]
+    assert (stored[s.pk, general].digest, stored[s.pk, general].score) == (latest.digest, latest.score)
+    assert stored_grades([s.pk], [food]) == stored_grades([s.pk], []) == {}
+
+
+def test_grading_pauses_the_cycle_collector_and_restores_it(market, monkeypatch):
+    import gc
+
+    from evaluation import rules
+
+    ingest(market, xzcf_item(1))
+    seen = []
+    evaluate = rules.Evaluator.evaluate
+    monkeypatch.setattr(rules.Evaluator, "evaluate", lambda *a: seen.append(gc.isenabled()) or evaluate(*a))
+    assert gc.isenabled()
+    grade(subject(1))
+    assert seen == [False]
+    assert gc.isenabled()
+    gc.disable()  # a caller that turned it off keeps it off
+    try:
+        grade(subject(1))
+    finally:
+        enabled_after = gc.isenabled()
+        gc.enable()
+    assert not enabled_after
+
+
 def test_a_black_listed_subject_gets_the_override_grade_whatever_its_score(market):
     ingest(market, yzsxmd_item(3), xzxk_item(3))
     s = subject(3)
