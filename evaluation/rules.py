@@ -337,7 +337,8 @@ class Plan:
         )
         return cls(
             indicators=indicators,
-            nothing=tuple(_nothing(i.code, definition.dimensions[place].code) for place, i in indicators),
+            # One object per indicator for all subjects: the engine changes none.
+            nothing=tuple(Contribution(i.code, definition.dimensions[p].code, ZERO, ZERO) for p, i in indicators),
             empty_subtotals=tuple(_dimension_points(d, ZERO) for d in definition.dimensions),
             indicator_readers=Readers.of([(i.records, i.lists) for _, i in indicators]),
             override_readers=Readers.of([(o.records, o.lists) for o in definition.overrides]),
@@ -522,12 +523,6 @@ def _override_applies(
     if override.kind == REGISTRATION_STATUS:
         return facts.registration_status in override.statuses, (), ()
     raise DefinitionError(f"规则“{override.name}”的类型“{override.kind}”未知。", code="unknown_override_kind")
-
-
-@lru_cache(maxsize=4096)
-def _nothing(indicator: str, dimension: str) -> Contribution:
-    """The contribution of an indicator that counts nothing: one object for all (the engine changes none)."""
-    return Contribution(indicator, dimension, ZERO, ZERO)
 
 
 def worst(*grades: str) -> str:
