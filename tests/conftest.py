@@ -62,6 +62,14 @@ def reference_data(db) -> None:
     importlib.import_module("supervision.migrations.0002_general_model_inspections").add_version(django_apps, None)
 
 
+@pytest.fixture
+def evaluation_models(reference_data) -> dict:
+    """The seeded general and food models (published), by code, as the migrations write them."""
+    from evaluation.models import EvaluationModel
+
+    return {model.code: model for model in EvaluationModel.objects.all()}
+
+
 @pytest.fixture(scope="session")
 def seeded_specs(django_db_setup) -> dict:
     """The seeded catalog's validation specs by type code, as read from the database right after migrating

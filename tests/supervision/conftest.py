@@ -27,13 +27,6 @@ def subject(n: int) -> CreditSubject:
 
 
 @pytest.fixture
-def evaluation_models(reference_data):
-    from evaluation.models import EvaluationModel
-
-    return {model.code: model for model in EvaluationModel.objects.all()}
-
-
-@pytest.fixture
 def market(evaluation_models):
     return DepartmentFactory(code="jl-scjg", name="吉林省市场监督管理厅", sector="market_regulation", registers="9")
 
