@@ -281,6 +281,8 @@ class Readers:
     by_list: Mapping[str, tuple[int, ...]]  # list code → positions
     by_colour: Mapping[str, tuple[int, ...]]  # list colour → positions
     always: tuple[int, ...]
+    # The answer for the commonest subject with facts, one record and no list, by its type: made once.
+    one_record: Mapping[str, tuple[int, ...]]
 
     @classmethod
     def of(cls, readers: Sequence[tuple[RecordFilter | None, ListFilter | None]]) -> Readers:
@@ -302,14 +304,18 @@ class Readers:
             by_list={key: tuple(positions) for key, positions in by_list.items()},
             by_colour={key: tuple(positions) for key, positions in by_colour.items()},
             always=tuple(always),
+            one_record={key: tuple(sorted({*always, *positions})) for key, positions in by_type.items()},
         )
 
-    def positions(self, facts: SubjectFacts) -> list[int]:
+    def positions(self, facts: SubjectFacts) -> Sequence[int]:
         """The positions the subject's facts may concern, in order."""
+        records, memberships = facts.records, facts.memberships
+        if not memberships and len(records) < 2:
+            return self.one_record.get(records[0].record_type, self.always) if records else self.always
         found = set(self.always)
-        for record in facts.records:
+        for record in records:
             found.update(self.by_type.get(record.record_type, ()))
-        for membership in facts.memberships:
+        for membership in memberships:
             found.update(self.by_list.get(membership.list_code, ()))
             found.update(self.by_colour.get(membership.colour, ()))
         return sorted(found)
