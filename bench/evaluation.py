@@ -96,6 +96,7 @@ def raw_reads(ids: list[int]) -> tuple[int, float]:
     models = model_set()
     fields = "".join(", data ->> %s" for _ in models.fields)
     types = sorted(models.record_types)
+    model_ids = [version.model_id for version in models.versions.values()]
     read, start = 0, time.perf_counter()
     for first in range(0, len(ids), CHUNK):
         part = ids[first : first + CHUNK]
@@ -121,9 +122,11 @@ def raw_reads(ids: list[int]) -> tuple[int, float]:
             )
             cursor.fetchall()
             cursor.execute(
-                "SELECT DISTINCT ON (subject_id, model_id) subject_id, model_id, grade, score, digest, grade_since "
-                "FROM evaluation_evaluationresult WHERE subject_id = ANY(%s) ORDER BY subject_id, model_id, id DESC",
-                [part],
+                "SELECT s.id, m.id, r.grade, r.score, r.digest, r.grade_since "
+                "FROM unnest(%s::bigint[]) AS s(id) CROSS JOIN unnest(%s::bigint[]) AS m(id) "
+                "CROSS JOIN LATERAL (SELECT grade, score, digest, grade_since FROM evaluation_evaluationresult "
+                "WHERE subject_id = s.id AND model_id = m.id ORDER BY id DESC LIMIT 1) AS r",
+                [part, model_ids],
             )
             cursor.fetchall()
             transaction.set_rollback(True)
