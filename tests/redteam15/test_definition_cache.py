@@ -11,41 +11,22 @@ and the workbench's and the admin's readings of the version fail. Before the cac
 from __future__ import annotations
 
 import copy
-import datetime
 
 import pytest
 from django.db import transaction
 
-from evaluation.models import EvaluationModel
 from evaluation.selectors import current_result, model_set, version_definition
 from evaluation.services import subjects_grade
 from evaluation.versions import model_version_draft, model_version_edit, model_version_publish
-from subjects.models import CreditSubject
-from tests.evaluation.helpers import SYSTEM, TODAY, ingest
-from tests.factories import DepartmentFactory
-from tests.records.helpers import company_uscc, xzxk_item
+from tests.evaluation.helpers import SYSTEM, TODAY
 
 pytestmark = pytest.mark.django_db
 
 DOCUMENT_NUMBER = 22010020260001000001  # 20 digits: beyond 2**64
 
 
-@pytest.fixture
-def models(reference_data):
-    return {model.code: model for model in EvaluationModel.objects.all()}
-
-
-@pytest.fixture
-def licensed(models):
-    market = DepartmentFactory(code="jl-scjg", name="吉林省市场监督管理厅", sector="market_regulation", registers="9")
-    ingest(market, xzxk_item(1))
-    subject = CreditSubject.objects.get(uscc=company_uscc(1))
-    CreditSubject.objects.filter(pk=subject.pk).update(established_on=TODAY - datetime.timedelta(days=3 * 366))
-    return subject
-
-
-def test_a_definition_the_check_accepts_is_read_and_graded_whatever_numbers_it_carries(models, licensed):
-    food = models["food_risk"]
+def test_a_definition_the_check_accepts_is_read_and_graded_whatever_numbers_it_carries(evaluation_models, licensed):
+    food = evaluation_models["food_risk"]
     with transaction.atomic():
         draft = model_version_draft(model=food, actor=SYSTEM)
         definition = copy.deepcopy(draft.definition)
@@ -62,13 +43,13 @@ def test_a_definition_the_check_accepts_is_read_and_graded_whatever_numbers_it_c
     assert current_result(licensed.pk, "general").grade
 
 
-def test_a_window_of_months_the_check_accepts_is_one_every_subject_grades_by(models, licensed):
+def test_a_window_of_months_the_check_accepts_is_one_every_subject_grades_by(evaluation_models, licensed):
     """Found beside the cache (older than it): ``window_months`` is checked only as a positive integer, and the
     engine's ``window_start`` subtracts ``31 × months`` days from the day, so 100,000 months (any value past about
     780 centuries' worth of days) raises ``OverflowError`` for every subject with a record of the type."""
     from evaluation.errors import EvaluationError
 
-    general = models["general"]
+    general = evaluation_models["general"]
     with transaction.atomic():
         draft = model_version_draft(model=general, actor=SYSTEM)
     definition = copy.deepcopy(draft.definition)

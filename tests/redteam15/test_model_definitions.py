@@ -8,7 +8,6 @@ one the engine can grade every subject with; otherwise one bad save stops every 
 from __future__ import annotations
 
 import copy
-import datetime
 
 import pytest
 from django.db import transaction
@@ -18,26 +17,9 @@ from evaluation.models import EvaluationModel
 from evaluation.selectors import current_result, model_set
 from evaluation.services import subjects_grade
 from evaluation.versions import model_version_draft, model_version_edit, model_version_publish
-from subjects.models import CreditSubject
-from tests.evaluation.helpers import SYSTEM, TODAY, ingest
-from tests.factories import DepartmentFactory
-from tests.records.helpers import company_uscc, xzxk_item
+from tests.evaluation.helpers import SYSTEM, TODAY
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def models(reference_data):
-    return {model.code: model for model in EvaluationModel.objects.all()}
-
-
-@pytest.fixture
-def licensed(models):
-    market = DepartmentFactory(code="jl-scjg", name="吉林省市场监督管理厅", sector="market_regulation", registers="9")
-    ingest(market, xzxk_item(1))
-    subject = CreditSubject.objects.get(uscc=company_uscc(1))
-    CreditSubject.objects.filter(pk=subject.pk).update(established_on=TODAY - datetime.timedelta(days=3 * 366))
-    return subject
 
 
 def publish(model, change) -> None:
@@ -55,12 +37,12 @@ def second_general_model() -> EvaluationModel:
     )
 
 
-def test_two_general_models_reading_each_others_score_are_refused(models, licensed):
+def test_two_general_models_reading_each_others_score_are_refused(evaluation_models, licensed):
     """General model A reads general model B's score and B reads A's: each save and publication was accepted
     (the check only asked that the model read is a general one), and from then on ``model_set`` raised
     ("模型相互引用"), so no subject could be graded any more. Now a general model reads no model at all ("通用+专业":
     professional models combine the general score), so no circle can be made."""
-    general = models["general"]
+    general = evaluation_models["general"]
     other = second_general_model()
     definition = copy.deepcopy(general.versions.get(state="published").definition)
     definition["dimensions"].append(
@@ -85,7 +67,7 @@ def test_two_general_models_reading_each_others_score_are_refused(models, licens
     assert current_result(licensed.pk, "general").grade
 
 
-def test_a_score_range_the_result_column_cannot_hold_is_refused(models, licensed):
+def test_a_score_range_the_result_column_cannot_hold_is_refused(evaluation_models, licensed):
     """``EvaluationResult.score`` is ``DecimalField(max_digits=7, decimal_places=2)`` (at most 99,999.99), but the
     definition check accepts any finite min/max/base score: a model scored 0–1,000,000 is saved and published, and
     every grading's COPY then fails with a numeric overflow."""
@@ -99,7 +81,7 @@ def test_a_score_range_the_result_column_cannot_hold_is_refused(models, licensed
         )
 
     try:
-        publish(models["general"], huge_scale)
+        publish(evaluation_models["general"], huge_scale)
     except EvaluationError:
         return  # refused with a message: what should happen
     with transaction.atomic():
@@ -107,7 +89,7 @@ def test_a_score_range_the_result_column_cannot_hold_is_refused(models, licensed
     assert current_result(licensed.pk, "general").score == 500003
 
 
-def test_a_huge_weight_is_refused_or_graded(models, licensed):
+def test_a_huge_weight_is_refused_or_graded(evaluation_models, licensed):
     """A weight of 1e27 is a finite number, so the check accepts it; the engine's ``quantize`` of the points then
     raises ``decimal.InvalidOperation`` (more than 28 digits) for every subject the indicator counts for, and the
     whole chunk of subjects fails."""
@@ -118,7 +100,7 @@ def test_a_huge_weight_is_refused_or_graded(models, licensed):
         age["weight"], age["cap"] = "1e27", None  # three full years: 3e27 points, the dimension caps it at 10
 
     try:
-        publish(models["general"], huge_weight)
+        publish(evaluation_models["general"], huge_weight)
     except EvaluationError:
         return
     with transaction.atomic():
